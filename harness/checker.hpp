@@ -1,0 +1,94 @@
+// Exhaustive breadth-first exploration of the model x monitors product.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <string>
+#include <vector>
+
+#include "ext_core.hpp"
+#include "invariant.hpp"
+#include "next_state.hpp"
+
+namespace scxmc {
+
+struct Limits {
+  int max_depth = 0;           // 0 = unbounded
+  uint64_t max_states = 0;     // 0 = unbounded (capped by the store)
+  uint64_t max_memory_mib = 0; // 0 = unbounded
+  double time_limit_s = 0;     // 0 = unbounded
+  bool stop_at_first = false;
+};
+
+struct Step {
+  Transition tr;
+  StepLog log;
+};
+
+struct Counterexample {
+  std::vector<Step> steps;
+  State final_state{};
+};
+
+enum class Status { Holds, Violated, Incomplete };
+const char* statusName(Status s);
+
+struct InvariantResult {
+  std::string id;
+  std::string statement;
+  Status status = Status::Holds;
+  std::string message;
+  Counterexample cex;
+  // internal: where the first violation was found
+  uint64_t from = 0;
+  bool from_initial = false;
+  Transition tr;
+};
+
+struct Stats {
+  uint64_t states = 0;
+  uint64_t transitions = 0;
+  int depth = 0;
+  double seconds = 0;
+  uint64_t peak_rss_mib = 0;
+  uint64_t store_bytes = 0;
+  int state_bytes = 0;
+  uint64_t deadlocks = 0;
+};
+
+struct CheckResult {
+  std::vector<InvariantResult> invariants;
+  Stats stats;
+  bool complete = true;          // false: a limit stopped the search
+  std::string incomplete_reason;
+  bool any_violated() const;
+};
+
+// Receives every explored transition (for scenario tests and coverage).
+using Observer = std::function<void(const State& from, const StepLog& log, const State& to)>;
+
+class Checker {
+ public:
+  Checker(ExtCore& model, InvariantList invariants, Limits limits)
+      : model_(model), invs_(std::move(invariants)), limits_(limits) {}
+  void setObserver(Observer o) { observer_ = std::move(o); }
+  void setProgress(bool on) { progress_ = on; }
+  CheckResult run();
+
+  // One step of the product: the model step, then every monitor.  Returns
+  // false if the transition is not enabled.  Violations go to *why (first
+  // one, with the invariant index in *inv) when non-null.
+  static bool productStep(ExtCore& m, const InvariantList& invs, const State& s, const Transition& tr,
+                          State* out, StepLog* log, int* inv, std::string* why);
+
+ private:
+  ExtCore& model_;
+  InvariantList invs_;
+  Limits limits_;
+  Observer observer_;
+  bool progress_ = false;
+};
+
+uint64_t peakRssMiB();
+
+}  // namespace scxmc

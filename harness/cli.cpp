@@ -1,0 +1,298 @@
+// scxmc: the command-line front end.
+//
+// Exit status: 0 all invariants hold (replay: violation confirmed);
+// 1 a violation (replay: not confirmed); 2 bad usage or input;
+// 3 a resource limit stopped the search (reported as incomplete).
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "checker.hpp"
+#include "format.hpp"
+#include "replay.hpp"
+#include "report.hpp"
+#include "sites.hpp"
+#include "variants.hpp"
+
+using namespace scxmc;
+
+namespace {
+
+constexpr int kExitOk = 0, kExitViolation = 1, kExitUsage = 2, kExitIncomplete = 3;
+constexpr const char* kVersion = "scxmc 0.1 (model of Linux 7.3.4 kernel/sched/ext)";
+
+const char* kMainHelp =
+    "usage: scxmc <command> [options]\n"
+    "\n"
+    "A model checker for the invariants of Linux's sched_ext core (7.3.4).\n"
+    "\n"
+    "commands:\n"
+    "  check       explore every interleaving within bounds and check the invariants\n"
+    "  replay      re-execute a saved counterexample and confirm its violation\n"
+    "  invariants  list the invariants with their ids\n"
+    "  policies    list the BPF policy presets\n"
+    "  variants    list the model variants\n"
+    "  sources     print the model-to-source table (kernel function, file:line)\n"
+    "\n"
+    "Run 'scxmc <command> --help' for a command's options.\n"
+    "exit status: 0 all hold, 1 violation, 2 bad usage or input, 3 incomplete (limit hit)\n";
+
+const char* kCheckHelp =
+    "usage: scxmc check [options]\n"
+    "\n"
+    "Breadth-first search of every interleaving of CPUs, task events and BPF decisions.\n"
+    "Prints per invariant holds / violated with the shortest counterexample.\n"
+    "\n"
+    "  --tasks N             tasks (1..4, default 3)\n"
+    "  --cpus N              CPUs (1..3, default 2)\n"
+    "  --user-dsqs N         user DSQs the BPF scheduler created (0..3, default 2)\n"
+    "  --policy SPEC         BPF scheduler choices: a preset (see 'scxmc policies') optionally\n"
+    "                        followed by ':key=v1|v2,...' (default full)\n"
+    "  --variant NAME        model variant (default linux-7.3.4; see 'scxmc variants')\n"
+    "  --invariants LIST     comma-separated ids or 'all' (default all; see 'scxmc invariants')\n"
+    "  --env LIST            environment events: wake,sleep,nice,affinity,tick or 'all' (default all)\n"
+    "  --dispatch-actions N  kfunc calls per ops.dispatch (0..3, default 2)\n"
+    "  --dispatch-loops N    ops.dispatch rounds per pick before the kernel's loop cut (default 2)\n"
+    "  --max-depth N         do not expand states deeper than N steps (result: incomplete)\n"
+    "  --max-states N        stop after N states (result: incomplete)\n"
+    "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 16384)\n"
+    "  --time-limit SEC      stop after SEC seconds\n"
+    "  --stop-at-first       stop at the first violation\n"
+    "  --json FILE           write the whole result, counterexamples included, as JSON\n"
+    "  --trace-all           show every event of a counterexample, not only the salient ones\n"
+    "  --progress            print a line per BFS level to stderr\n";
+
+const char* kReplayHelp =
+    "usage: scxmc replay FILE [--invariant ID]\n"
+    "\n"
+    "Re-executes the counterexample saved in FILE (written by 'scxmc check --json') step by\n"
+    "step against the model and confirms that its last step violates the invariant.\n"
+    "exit status: 0 confirmed, 1 not confirmed, 2 unreadable or malformed file\n";
+
+int usage(const std::string& msg) {
+  std::cerr << "scxmc: " << msg << "\n(see 'scxmc --help')\n";
+  return kExitUsage;
+}
+
+bool parseInt(const std::string& opt, const std::string& v, long lo, long hi, long* out, std::string* err) {
+  char* end = nullptr;
+  const long x = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end || x < lo || x > hi) {
+    *err = opt + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'";
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+bool parseEnv(const std::string& v, uint32_t* env, std::string* err) {
+  if (v == "all") { *env = kEnvAll; return true; }
+  static const std::map<std::string, uint32_t> names = {
+      {"wake", kEnvWake}, {"sleep", kEnvSleep}, {"nice", kEnvNice}, {"affinity", kEnvAffinity}, {"tick", kEnvTick}};
+  *env = 0;
+  std::stringstream ss(v);
+  std::string w;
+  while (std::getline(ss, w, ',')) {
+    auto it = names.find(w);
+    if (it == names.end()) {
+      *err = "--env: unknown event '" + w + "' (known: wake,sleep,nice,affinity,tick,all)";
+      return false;
+    }
+    *env |= it->second;
+  }
+  return true;
+}
+
+int cmdCheck(const std::vector<std::string>& args) {
+  Config cfg;
+  Limits lim;
+  lim.max_memory_mib = 16384;
+  std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
+  bool trace_all = false, progress = false;
+  std::string err;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") { std::cout << kCheckHelp; return kExitOk; }
+    auto val = [&](std::string* v) {
+      if (i + 1 >= args.size()) { err = a + " needs a value"; return false; }
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    long n;
+    if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" || a == "--dispatch-loops") {
+      if (!val(&v) || !parseInt(a, v, 0, 1000, &n, &err)) return usage(err);
+      if (a == "--tasks") cfg.tasks = static_cast<int>(n);
+      else if (a == "--cpus") cfg.cpus = static_cast<int>(n);
+      else if (a == "--user-dsqs") cfg.user_dsqs = static_cast<int>(n);
+      else if (a == "--dispatch-actions") cfg.dispatch_actions = static_cast<int>(n);
+      else cfg.dispatch_loops = static_cast<int>(n);
+    } else if (a == "--policy") {
+      if (!val(&v)) return usage(err);
+      if (!Policy::parse(v, &cfg.policy, &err)) return usage("--policy: " + err);
+    } else if (a == "--variant") {
+      if (!val(&variant)) return usage(err);
+    } else if (a == "--invariants") {
+      if (!val(&inv_spec)) return usage(err);
+    } else if (a == "--env") {
+      if (!val(&v) || !parseEnv(v, &cfg.env, &err)) return usage(err);
+    } else if (a == "--max-depth") {
+      if (!val(&v) || !parseInt(a, v, 1, 1000000, &n, &err)) return usage(err);
+      lim.max_depth = static_cast<int>(n);
+    } else if (a == "--max-states") {
+      if (!val(&v) || !parseInt(a, v, 1, 4000000000L, &n, &err)) return usage(err);
+      lim.max_states = static_cast<uint64_t>(n);
+    } else if (a == "--max-memory") {
+      if (!val(&v) || !parseInt(a, v, 16, 1L << 24, &n, &err)) return usage(err);
+      lim.max_memory_mib = static_cast<uint64_t>(n);
+    } else if (a == "--time-limit") {
+      if (!val(&v) || !parseInt(a, v, 1, 1L << 30, &n, &err)) return usage(err);
+      lim.time_limit_s = static_cast<double>(n);
+    } else if (a == "--stop-at-first") {
+      lim.stop_at_first = true;
+    } else if (a == "--json") {
+      if (!val(&json_path)) return usage(err);
+    } else if (a == "--trace-all") {
+      trace_all = true;
+    } else if (a == "--progress") {
+      progress = true;
+    } else {
+      return usage("check: unknown option '" + a + "'");
+    }
+  }
+  const std::string bad = cfg.validate();
+  if (!bad.empty()) return usage(bad);
+  InvariantList invs;
+  if (!selectInvariants(inv_spec, &invs, &err)) return usage("--invariants: " + err);
+  auto model = makeModel(variant, cfg);
+  if (!model) return usage("--variant: unknown variant '" + variant + "' (see 'scxmc variants')");
+
+  // Open the JSON output first so that a bad path fails before the search.
+  std::ofstream jf;
+  const std::string tmp = json_path + ".tmp";
+  if (!json_path.empty()) {
+    jf.open(tmp);
+    if (!jf) return usage("--json: cannot write '" + json_path + "'");
+  }
+  Checker checker(*model, std::move(invs), lim);
+  checker.setProgress(progress);
+  const CheckResult r = checker.run();
+  printResult(std::cout, *model, r, trace_all);
+  if (!json_path.empty()) {
+    jf << resultJson(*model, r).dump(2) << "\n";
+    jf.close();
+    if (!jf || std::rename(tmp.c_str(), json_path.c_str()) != 0) {
+      std::cerr << "scxmc: writing '" << json_path << "' failed\n";
+      std::remove(tmp.c_str());
+      return kExitUsage;
+    }
+  }
+  if (r.any_violated()) return kExitViolation;
+  if (!r.complete) return kExitIncomplete;
+  return kExitOk;
+}
+
+int cmdReplay(const std::vector<std::string>& args) {
+  std::string file, inv;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (args[i] == "--help" || args[i] == "-h") { std::cout << kReplayHelp; return kExitOk; }
+    if (args[i] == "--invariant") {
+      if (i + 1 >= args.size()) return usage("--invariant needs a value");
+      inv = args[++i];
+    } else if (!args[i].empty() && args[i][0] == '-') {
+      return usage("replay: unknown option '" + args[i] + "'");
+    } else if (file.empty()) {
+      file = args[i];
+    } else {
+      return usage("replay takes one FILE");
+    }
+  }
+  if (file.empty()) return usage("replay: FILE is required");
+  std::ifstream in(file);
+  if (!in) return usage("replay: cannot read '" + file + "'");
+  nlohmann::json doc;
+  try {
+    doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    return usage("replay: '" + file + "' is not valid JSON: " + e.what());
+  }
+  const ReplayOutcome o = replayCounterexample(doc, inv, &std::cout);
+  if (!o.input_ok) return usage("replay: " + file + ": " + o.error);
+  if (o.confirmed) {
+    std::cout << "confirmed: " << o.invariant << " is violated after " << o.steps << " steps: " << o.message << "\n";
+    return kExitOk;
+  }
+  std::cout << "NOT confirmed: " << o.error << "\n";
+  return kExitViolation;
+}
+
+int cmdSources(const std::vector<std::string>& args) {
+  const bool json = !args.empty() && args[0] == "--json";
+  if (!args.empty() && !json) {
+    if (args[0] == "--help" || args[0] == "-h") {
+      std::cout << "usage: scxmc sources [--json]\n  the model-to-source table: every modeled kernel site\n";
+      return kExitOk;
+    }
+    return usage("sources: unknown option '" + args[0] + "'");
+  }
+  nlohmann::json arr = nlohmann::json::array();
+  for (int i = 0; i < siteCount(); ++i) {
+    const SiteInfo& s = siteInfo(static_cast<Site>(i));
+    if (json) {
+      arr.push_back({{"id", s.id}, {"function", s.function}, {"file", s.file}, {"line", s.line}, {"model", s.what}});
+    } else {
+      std::cout << s.function << "  " << s.file << ":" << s.line << "  " << s.what << "\n";
+    }
+  }
+  if (json) std::cout << arr.dump(2) << "\n";
+  return kExitOk;
+}
+
+int cmdList(const std::string& what, const std::vector<std::string>& args) {
+  if (!args.empty() && args[0] != "--help" && args[0] != "-h") return usage(what + ": takes no arguments");
+  if (!args.empty()) {
+    std::cout << "usage: scxmc " << what << "\n";
+    return kExitOk;
+  }
+  if (what == "invariants") {
+    for (const auto& i : allInvariants()) std::cout << i->id() << ": " << i->statement() << "\n";
+  } else if (what == "policies") {
+    std::cout << Policy::presetHelp()
+              << "\ncustom: PRESET:key=v1|v2,... with keys select, enqueue, dispatch, stale, user-dsqs\n";
+  } else {
+    for (const auto& v : variants()) std::cout << v.name << ": " << v.what << "\n";
+  }
+  return kExitOk;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::vector<std::string> args(argv + 1, argv + argc);
+  if (args.empty()) {
+    std::cerr << kMainHelp;
+    return kExitUsage;
+  }
+  const std::string cmd = args[0];
+  args.erase(args.begin());
+  if (cmd == "--help" || cmd == "-h" || cmd == "help") {
+    std::cout << kMainHelp;
+    return kExitOk;
+  }
+  if (cmd == "--version") {
+    std::cout << kVersion << "\n";
+    return kExitOk;
+  }
+  if (cmd == "check") return cmdCheck(args);
+  if (cmd == "replay") return cmdReplay(args);
+  if (cmd == "sources") return cmdSources(args);
+  if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
+  return usage("unknown command '" + cmd + "'");
+}

@@ -1,0 +1,149 @@
+#include "report.hpp"
+
+#include <iomanip>
+#include <ostream>
+#include <sstream>
+
+#include "format.hpp"
+
+namespace scxmc {
+
+namespace {
+
+// Which protocol events are worth showing next to the BPF-visible ones.
+bool interesting(const Event& e) {
+  switch (e.kind) {
+    case Ev::Site: return false;
+    case Ev::OnRqChange:
+    case Ev::SetCpu: return true;
+    default: return true;
+  }
+}
+
+std::string siteChain(const StepLog& log) {
+  std::string s;
+  int shown = 0;
+  for (const Event& e : log) {
+    if (e.kind != Ev::Site) continue;
+    const SiteInfo& si = siteInfo(static_cast<Site>(e.a));
+    if (shown++) s += " > ";
+    s += std::string(si.function) + " " + si.file + ":" + std::to_string(si.line);
+  }
+  return s;
+}
+
+Op stepOp(const StepLog& log) {
+  for (const Event& e : log)
+    if (e.op != Op::None) return e.op;
+  return Op::None;
+}
+
+}  // namespace
+
+void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample& cex, bool all_events) {
+  int n = 0;
+  for (const Step& st : cex.steps) {
+    ++n;
+    const std::string who = m.actorName(st.tr.actor);
+    o << std::setw(4) << n << "  " << std::left << std::setw(6) << who << std::right << " ["
+      << opName(stepOp(st.log)) << "] " << siteChain(st.log) << "\n";
+    for (const Event& e : st.log) {
+      if (!all_events && !interesting(e)) continue;
+      bool bpf = false;
+      const std::string text = describeEvent(e, &bpf);
+      o << "            " << (bpf ? "BPF  " : "     ") << text << "\n";
+    }
+  }
+  o << "  final state:\n" << describeState(m.config(), cex.final_state);
+}
+
+void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace) {
+  const Config& cfg = m.config();
+  o << "scxmc check: " << m.name() << ", " << cfg.describe() << "\n";
+  for (const auto& inv : r.invariants) {
+    o << "  " << std::left << std::setw(18) << inv.id << std::right << statusName(inv.status);
+    if (inv.status == Status::Violated) o << ": " << inv.message;
+    o << "\n";
+  }
+  const Stats& s = r.stats;
+  const double rate = s.seconds > 0 ? s.states / s.seconds : 0;
+  o << "  states " << s.states << ", transitions " << s.transitions << ", depth " << s.depth << ", "
+    << std::fixed << std::setprecision(2) << s.seconds << " s, peak memory " << s.peak_rss_mib
+    << " MiB, " << std::setprecision(0) << rate << " states/s, " << s.state_bytes << " bytes/state\n"
+    << std::defaultfloat;
+  if (s.deadlocks) o << "  deadlocked states (no actor can move): " << s.deadlocks << "\n";
+  if (!r.complete) o << "  INCOMPLETE: " << r.incomplete_reason << " (nothing is claimed to hold)\n";
+  for (const auto& inv : r.invariants) {
+    if (inv.status != Status::Violated) continue;
+    o << "\ncounterexample for " << inv.id << " (" << inv.cex.steps.size() << " steps): " << inv.message << "\n";
+    printCounterexample(o, m, inv.cex, verbose_trace);
+  }
+}
+
+nlohmann::json configJson(const Config& cfg, const std::string& variant) {
+  nlohmann::json j;
+  j["variant"] = variant;
+  j["tasks"] = cfg.tasks;
+  j["cpus"] = cfg.cpus;
+  j["user_dsqs"] = cfg.user_dsqs;
+  j["policy"] = cfg.policy.name;
+  j["dispatch_actions"] = cfg.dispatch_actions;
+  j["dispatch_loops"] = cfg.dispatch_loops;
+  j["env"] = cfg.env;
+  return j;
+}
+
+nlohmann::json stepJson(const ExtCore& m, const Step& s) {
+  nlohmann::json j;
+  j["actor"] = m.actorName(s.tr.actor);
+  j["transition"] = s.tr.str();
+  nlohmann::json kernel = nlohmann::json::array(), bpf = nlohmann::json::array(), proto = nlohmann::json::array();
+  for (const Event& e : s.log) {
+    bool isBpf = false;
+    const std::string text = describeEvent(e, &isBpf);
+    if (e.kind == Ev::Site) kernel.push_back(text);
+    else if (isBpf) bpf.push_back(text);
+    else proto.push_back(text);
+  }
+  j["kernel"] = kernel;
+  j["bpf"] = bpf;
+  j["effects"] = proto;
+  return j;
+}
+
+nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
+  nlohmann::json j;
+  j["tool"] = "scxmc";
+  j["format"] = 1;
+  j["config"] = configJson(m.config(), m.name());
+  j["complete"] = r.complete;
+  if (!r.complete) j["incomplete_reason"] = r.incomplete_reason;
+  nlohmann::json invs = nlohmann::json::array();
+  for (const auto& inv : r.invariants) {
+    nlohmann::json ij;
+    ij["id"] = inv.id;
+    ij["statement"] = inv.statement;
+    ij["status"] = statusName(inv.status);
+    if (inv.status == Status::Violated) {
+      ij["message"] = inv.message;
+      nlohmann::json steps = nlohmann::json::array();
+      for (const Step& s : inv.cex.steps) steps.push_back(stepJson(m, s));
+      ij["counterexample"] = steps;
+      ij["final_state"] = describeState(m.config(), inv.cex.final_state);
+    }
+    invs.push_back(ij);
+  }
+  j["invariants"] = invs;
+  const Stats& s = r.stats;
+  j["stats"] = {{"states", s.states},
+                {"transitions", s.transitions},
+                {"depth", s.depth},
+                {"seconds", s.seconds},
+                {"peak_rss_mib", s.peak_rss_mib},
+                {"states_per_second", s.seconds > 0 ? s.states / s.seconds : 0.0},
+                {"bytes_per_state", s.state_bytes},
+                {"deadlocked_states", s.deadlocks}};
+  return j;
+}
+
+}  // namespace scxmc

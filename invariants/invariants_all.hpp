@@ -1,0 +1,16 @@
+// Factories of the individual invariants (one file each).
+#pragma once
+
+#include "invariant.hpp"
+
+namespace scxmc {
+std::unique_ptr<Invariant> makeCustody();
+std::unique_ptr<Invariant> makeDeqFlags();
+std::unique_ptr<Invariant> makeOpss();
+std::unique_ptr<Invariant> makeDsq();
+std::unique_ptr<Invariant> makeCallbackOrder();
+std::unique_ptr<Invariant> makeNoLostTask();
+std::unique_ptr<Invariant> makeDequeueUnlocked();
+std::unique_ptr<Invariant> makeKernelWarn();
+std::unique_ptr<Invariant> makeScxError();
+}  // namespace scxmc

@@ -1,0 +1,64 @@
+// The kernel's own assertions and error exits, reached in the model:
+//   kernel-warn       a WARN_ON/BUG_ON condition of ext.c holds
+//   scx-error         scx_error() would eject a BPF scheduler that followed
+//                     the kfunc contract at the time of its call
+//   dequeue-unlocked  ops.dequeue() is never called with a DSQ lock held
+//                     (st/dequeue_iter; ext.c:1729-1748)
+#include "invariants_all.hpp"
+#include "format.hpp"
+
+namespace scxmc {
+
+namespace {
+class KernelWarn final : public Invariant {
+ public:
+  const char* id() const override { return "kernel-warn"; }
+  const char* statement() const override { return "no WARN_ON/BUG_ON condition of the ext core is reachable"; }
+  bool onStep(const Config&, const State&, const StepLog& log, State&, std::string* why) const override {
+    for (const Event& e : log)
+      if (e.kind == Ev::Error && static_cast<ErrorKind>(e.a) == ErrorKind::Warn) {
+        *why = describeEvent(e);
+        return false;
+      }
+    return true;
+  }
+};
+
+class ScxError final : public Invariant {
+ public:
+  const char* id() const override { return "scx-error"; }
+  const char* statement() const override {
+    return "a BPF scheduler that respects the kfunc contract when it calls is never ejected by scx_error()";
+  }
+  bool onStep(const Config&, const State&, const StepLog& log, State&, std::string* why) const override {
+    for (const Event& e : log)
+      if (e.kind == Ev::Error && static_cast<ErrorKind>(e.a) != ErrorKind::Warn) {
+        *why = describeEvent(e);
+        return false;
+      }
+    return true;
+  }
+};
+
+class DequeueUnlocked final : public Invariant {
+ public:
+  const char* id() const override { return "dequeue-unlocked"; }
+  const char* statement() const override {
+    return "ops.dequeue() runs without any DSQ lock held, so it may iterate or lock a DSQ";
+  }
+  bool onStep(const Config&, const State&, const StepLog& log, State&, std::string* why) const override {
+    for (const Event& e : log)
+      if (e.kind == Ev::OpsDequeue && e.c != kNone) {
+        *why = "ops.dequeue(" + taskName(e.t) + ") called with " + dsqName(e.c) + "->lock held";
+        return false;
+      }
+    return true;
+  }
+};
+}  // namespace
+
+std::unique_ptr<Invariant> makeKernelWarn() { return std::make_unique<KernelWarn>(); }
+std::unique_ptr<Invariant> makeScxError() { return std::make_unique<ScxError>(); }
+std::unique_ptr<Invariant> makeDequeueUnlocked() { return std::make_unique<DequeueUnlocked>(); }
+
+}  // namespace scxmc

@@ -1,0 +1,38 @@
+// no-lost-task: a runnable task is always running, on a DSQ, held by the BPF
+// scheduler (QUEUED), on a deferred direct-dispatch list, or in transit in a
+// kernel path that will place it.  A task outside all of these would never
+// run again: the "stall" the watchdog (ext.c:3834-3876) ejects schedulers for.
+#include "invariants_all.hpp"
+#include "format.hpp"
+
+namespace scxmc {
+
+namespace {
+class NoLostTask final : public Invariant {
+ public:
+  const char* id() const override { return "no-lost-task"; }
+  const char* statement() const override {
+    return "a runnable task is always running, on a DSQ, in BPF custody, or in transit";
+  }
+  bool onState(const Config& cfg, const State& s, std::string* why) const override {
+    for (uint8_t t = 0; t < cfg.tasks; ++t) {
+      const TaskState& ts = s.task[t];
+      if (ts.on_rq == static_cast<uint8_t>(OnRq::No)) continue;
+      bool placed = ts.opss == static_cast<uint8_t>(Opss::Queued) || ts.deferred != kNone ||
+                    inFlight(cfg, s, t);
+      for (int c = 0; c < cfg.cpus && !placed; ++c) placed = s.cpu[c].curr == t;
+      for (int d = 0; d < kNumDsqs && !placed; ++d)
+        for (int i = 0; i < s.dsq[d].n; ++i) placed = placed || s.dsq[d].q[i] == t;
+      if (!placed) {
+        *why = taskName(t) + " is runnable but nobody will run it: " + describeTask(cfg, s, t);
+        return false;
+      }
+    }
+    return true;
+  }
+};
+}  // namespace
+
+std::unique_ptr<Invariant> makeNoLostTask() { return std::make_unique<NoLostTask>(); }
+
+}  // namespace scxmc

@@ -1,0 +1,29 @@
+#include "config.hpp"
+
+#include <sstream>
+
+namespace scxmc {
+
+std::string Config::validate() const {
+  std::ostringstream e;
+  if (tasks < 1 || tasks > kMaxTasks) e << "--tasks must be 1.." << kMaxTasks << " (got " << tasks << ")";
+  else if (cpus < 1 || cpus > kMaxCpus) e << "--cpus must be 1.." << kMaxCpus << " (got " << cpus << ")";
+  else if (user_dsqs < 0 || user_dsqs > kMaxUserDsqs)
+    e << "--user-dsqs must be 0.." << kMaxUserDsqs << " (got " << user_dsqs << ")";
+  else if (dispatch_loops < 1 || dispatch_loops > 32)
+    e << "--dispatch-loops must be 1..32 (got " << dispatch_loops << ")";
+  else if (dispatch_actions < 0 || dispatch_actions > kMaxBuf)
+    e << "--dispatch-actions must be 0.." << kMaxBuf << " (got " << dispatch_actions << ")";
+  else if (user_dsqs == 0 && ((policy.enqueue_verdicts | policy.select_verdicts) & kVerdictUser))
+    e << "policy '" << policy.name << "' inserts into user DSQs but --user-dsqs is 0";
+  return e.str();
+}
+
+std::string Config::describe() const {
+  std::ostringstream o;
+  o << tasks << " tasks, " << cpus << " CPUs, " << user_dsqs << " user DSQs, policy " << policy.name
+    << ", dispatch-actions " << dispatch_actions << ", dispatch-loops " << dispatch_loops;
+  return o.str();
+}
+
+}  // namespace scxmc

@@ -1,0 +1,41 @@
+// Bounds of one model instance and the environment it runs in.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "policy.hpp"
+#include "state.hpp"
+
+namespace scxmc {
+
+// Environment events the model lets happen (each maps to a core path).
+inline constexpr uint32_t kEnvWake = 1u << 0;      // try_to_wake_up()
+inline constexpr uint32_t kEnvSleep = 1u << 1;     // schedule() with DEQUEUE_SLEEP
+inline constexpr uint32_t kEnvNice = 1u << 2;      // set_user_nice()
+inline constexpr uint32_t kEnvAffinity = 1u << 3;  // sched_setaffinity()
+inline constexpr uint32_t kEnvTick = 1u << 4;      // slice expiry: task_tick_scx()
+inline constexpr uint32_t kEnvAll = kEnvWake | kEnvSleep | kEnvNice | kEnvAffinity | kEnvTick;
+
+struct Config {
+  int tasks = 3;
+  int cpus = 2;
+  int user_dsqs = 2;
+  // SCX_DSP_MAX_LOOPS is 32 in the kernel (types.h:19); the model cuts the
+  // ops.dispatch() retry loop after this many rounds the same way.
+  int dispatch_loops = 2;
+  // Calls a BPF ops.dispatch() may make before returning; the kernel's limit
+  // is ops.dispatch_max_batch (32) inserts.
+  int dispatch_actions = 2;
+  uint32_t env = kEnvAll;
+  Policy policy = Policy::full();
+
+  int actors() const { return cpus + tasks; }
+  uint8_t allCpusMask() const { return static_cast<uint8_t>((1u << cpus) - 1); }
+
+  // Returns an empty string when valid, else a message naming the field.
+  std::string validate() const;
+  std::string describe() const;
+};
+
+}  // namespace scxmc

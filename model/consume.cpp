@@ -1,0 +1,204 @@
+// Taking tasks out of non-local DSQs: scx_consume_dispatch_q with
+// consume_remote_task / unlink_dsq_and_switch_rq_lock (ext.c:2595-2749) and
+// the iterator move scx_dsq_move / move_task_between_dsqs (ext.c:2650-2702,
+// 9208-9312).
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+void ExtCore::consumeDispatchQ() {
+  Frame& f = fr();
+  const uint8_t d = f.d, home = f.home;
+  if (!lockRq(home)) return;
+  site(Site::ConsumeDsq);
+  if (dq(d).n == 0) {  // lockless list_empty
+    consumeDone(false);
+    return;
+  }
+  if (!lockDsq(d)) return;
+  for (int i = 0; i < dq(d).n; ++i) {
+    const uint8_t t = dq(d).q[i];
+    const uint8_t trq = tk(t).cpu;
+    if (trq == home) {
+      listDel(d, t);  // scx_task_unlink_from_dsq (p->scx.dsq left stale)
+      unlockDsq(d);
+      f.t = t;
+      site(Site::WaitDispatching);
+      if (opss(t) == Opss::Dispatching) {
+        pause(Pc::ConsumeLocalWait);
+        return;
+      }
+      moveLocalTaskToLocalDsq(t, home);
+      f.t = kNone;
+      consumeDone(true);
+      return;
+    }
+    if (taskCanRunOnRemoteRq(t, home, false)) {
+      site(Site::UnlinkSwitch);
+      if (tk(t).holding != kNone) warn(Warn::HoldingSet, t);
+      listDel(d, t);
+      tk(t).holding = static_cast<uint8_t>(me_);
+      unlockDsq(d);
+      f.t = t;
+      switchRqLock(trq, Pc::ConsumeSrc);
+      return;
+    }
+  }
+  unlockDsq(d);
+  consumeDone(false);
+}
+
+void ExtCore::consumeLocalWait() {
+  Frame& f = fr();
+  if (opss(f.t) == Opss::Dispatching) { blocked_ = true; return; }
+  moveLocalTaskToLocalDsq(f.t, f.home);
+  f.t = kNone;
+  consumeDone(true);
+}
+
+void ExtCore::consumeSrc() {
+  Frame& f = fr();
+  const uint8_t t = f.t, src = f.x;
+  if (f.pc == static_cast<uint8_t>(Pc::ConsumeSrc)) {
+    if (!lockRq(src)) return;
+    site(Site::ConsumeRemote);
+    if (!(tk(t).holding == me_ && tk(t).cpu == src)) {
+      if (tk(t).holding == me_) warn(Warn::HoldingWrongRq, t);
+      // Lost to a dequeue: back to this rq and rescan (goto retry).
+      f.t = kNone;
+      f.y = static_cast<uint8_t>(Pc::Consume);
+      site(Site::SwitchRqLock);
+      unlockRq();
+      pause(Pc::RelockHome);
+      return;
+    }
+    site(Site::WaitDispatching);
+    if (opss(t) == Opss::Dispatching) {
+      pause(Pc::ConsumeSrcWait);
+      return;
+    }
+  } else if (opss(t) == Opss::Dispatching) {
+    blocked_ = true;
+    return;
+  }
+  moveRemoteTaskBegin(t, src, f.home, Ret::MrtConsume);
+}
+
+void ExtCore::consumeDone(bool ok) {
+  Frame& f = fr();
+  CpuState& cs = cpu(f.home);
+  const Ret r = static_cast<Ret>(f.ret);
+  f.ret = 0;
+  switch (r) {
+    case Ret::ConsumeGlobalFirst:
+      f.d = kNone;
+      if (ok) setVerdict(Verdict::Local); else goTo(Pc::DispatchSched);
+      return;
+    case Ret::ConsumeGlobalLoop:
+      f.d = kNone;
+      if (ok) { setVerdict(Verdict::Local); return; }
+      // the ops.dispatch loop (inl.h:92-130)
+      if (++cs.loops >= cfg_.dispatch_loops) {
+        goTo(Pc::NoneTail);  // SCX_DSP_MAX_LOOPS: self-kick and break
+      } else if (cs.nr_tasks) {
+        goTo(Pc::CallDispatch);
+      } else {
+        goTo(Pc::NoneTail);
+      }
+      return;
+    case Ret::ConsumeMoveToLocal:
+      emit(Ev::KfMoveToLocal, kNone, static_cast<uint8_t>(f.d - kDsqUser0), ok ? 1 : 0);
+      if (ok) cs.nr_tasks = 1;
+      f.d = kNone;
+      pause(Pc::BpfDispatch);
+      return;
+    default:
+      return;
+  }
+}
+
+// scx_dsq_move under p's rq: lock the source DSQ and validate.
+void ExtCore::dsqMoveAtSrc() {
+  Frame& f = fr();
+  const uint8_t t = f.t, x = f.x, d = f.d;
+  if (!lockRq(x)) return;
+  if (!lockDsq(d)) return;
+  site(Site::CursorLost);
+  // nldsq_cursor_lost_task: left the DSQ, re-inserted after the iterator
+  // saw it (tag), or being consumed (holding_cpu).
+  if (tk(t).dsq != d || f.tag || tk(t).holding != kNone) {
+    unlockDsq(d);
+    dsqMoveFinish(false, x);
+    return;
+  }
+  site(Site::MoveBetweenDsqs);
+  site(Site::WaitDispatching);
+  if (opss(t) == Opss::Dispatching) {
+    pause(Pc::DsqMoveWait);
+    return;
+  }
+  dsqMoveBetween();
+}
+
+void ExtCore::dsqMoveWait() {
+  if (opss(fr().t) == Opss::Dispatching) { blocked_ = true; return; }
+  dsqMoveBetween();
+}
+
+// move_task_between_dsqs with p's rq (x) and the source DSQ (d) locked.
+void ExtCore::dsqMoveBetween() {
+  Frame& f = fr();
+  const uint8_t t = f.t, x = f.x, src = f.d;
+  uint8_t dst = targetDsq(f.y, f.home, tk(t).cpu);
+  uint8_t dst_rq = x;
+  if (isLocalDsq(dst)) {
+    dst_rq = dst;
+    if (x != dst && !taskCanRunOnRemoteRq(t, dst, true)) {
+      dst = kDsqGlobal;  // SCX_ENQ_GDSQ_FALLBACK
+      dst_rq = x;
+    }
+  }
+  if (isLocalDsq(dst)) {
+    if (x == dst_rq) {
+      listDel(src, t);
+      unlockDsq(src);
+      moveLocalTaskToLocalDsq(t, x);
+      dsqMoveFinish(true, x);
+    } else {
+      unlockDsq(src);  // p stays linked; deactivate's dequeue unlinks it
+      emit(Ev::KfDsqMove, t, src, f.y, 1);
+      f.tag = 0;
+      moveRemoteTaskBegin(t, x, dst_rq, Ret::MrtDsqMove);
+    }
+    return;
+  }
+  site(Site::DispatchDequeueLocked);
+  listDel(src, t);
+  tk(t).dsq = kNone;
+  unlockDsq(src);
+  dispatchEnqueue(x, dst, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/false);
+  if (blocked_) return;
+  dsqMoveFinish(true, x);
+}
+
+void ExtCore::dsqMoveFinish(bool dispatched, uint8_t p_rq) {
+  Frame& f = fr();
+  // (the remote-local case emitted its event before the lock switch)
+  if (!(dispatched && f.pc == static_cast<uint8_t>(Pc::MrtDst)))
+    emit(Ev::KfDsqMove, f.t, f.d, f.y, dispatched ? 1 : 0);
+  f.t = kNone;
+  f.d = kNone;
+  f.tag = 0;
+  if (p_rq != f.home) {
+    f.y = static_cast<uint8_t>(Pc::BpfDispatch);
+    site(Site::SwitchRqLock);
+    unlockRq();
+    pause(Pc::RelockHome);
+  } else {
+    f.x = kNone;
+    f.y = kNone;
+    pause(Pc::BpfDispatch);
+  }
+}
+
+}  // namespace scxmc

@@ -1,0 +1,321 @@
+// The ops.dispatch loop and finishing dispatches: scx_dispatch_sched
+// (inlines.h:30-146), scx_dsq_insert_commit (ext.c:8993), finish_dispatch
+// (ext.c:2876), dispatch_to_local_dsq (ext.c:2775) and
+// process_ddsp_deferred_locals (ext.c:4465).
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+namespace {
+enum class DspKind : uint8_t { Return, Insert, MoveToLocal, DsqMove };
+struct DspAct {
+  DspKind kind;
+  uint8_t t;
+  uint8_t d;
+  uint8_t target;
+};
+}  // namespace
+
+void ExtCore::dispatchSched() {
+  // The global DSQ was empty or unusable.  (Bypass dispatch: inl.h:42-48.)
+  Frame& f = fr();
+  f.d = kNone;
+  if (cfg_.policy.dispatch == 0) {  // no ops.dispatch
+    goTo(Pc::NoneTail);
+    return;
+  }
+  cpu(f.home).loops = 0;
+  goTo(Pc::CallDispatch);
+}
+
+void ExtCore::callDispatch() {
+  Frame& f = fr();
+  CpuState& cs = cpu(f.home);
+  cs.nr_tasks = 0;
+  cs.actions = 0;
+  site(Site::OpsDispatchCall);
+  emit(Ev::OpsDispatch, cs.curr, 0, 0, f.home);
+  goTo(Pc::BpfDispatch);
+}
+
+// One BPF action inside ops.dispatch: a kfunc call, or returning.
+void ExtCore::bpfDispatch() {
+  Frame& f = fr();
+  const uint8_t c = f.home;
+  if (!lockRq(c)) return;
+  CpuState& cs = cpu(c);
+  const Policy& pol = cfg_.policy;
+  const int nu = pol.only_user_dsq0 ? (cfg_.user_dsqs ? 1 : 0) : cfg_.user_dsqs;
+  DspAct acts[96];
+  int n = 0;
+  acts[n++] = {DspKind::Return, kNone, kNone, kNone};
+  if (cs.actions < cfg_.dispatch_actions) {
+    if (cs.nbuf < kMaxBuf) {
+      // Inserting a task that is not QUEUED records qseq 0, which never
+      // matches (ext.c:9012, 2901): the record only counts in nr_tasks.  One
+      // such "stale insert" stands for all of them.
+      bool any_stale = false;
+      for (uint8_t t = 0; t < cfg_.tasks; ++t) {
+        if (opss(t) != Opss::Queued) {
+          if (pol.insert_stale && !any_stale) {
+            acts[n++] = {DspKind::Insert, t, kNone, makeTarget(TargetKind::Global)};
+            any_stale = true;
+          }
+          continue;
+        }
+        auto ins = [&](uint8_t target) { acts[n++] = {DspKind::Insert, t, kNone, target}; };
+        // a BPF scheduler honouring p->cpus_ptr (task_can_run_on_remote_rq
+        // would scx_error otherwise, ext.c:2545-2550)
+        if ((pol.dispatch & kDspInsertLocal) && allowed(t, c)) ins(makeTarget(TargetKind::Local));
+        if (pol.dispatch & kDspInsertLocalOn)
+          for (uint8_t x = 0; x < cfg_.cpus; ++x)
+            if (x != c && allowed(t, x)) ins(makeTarget(TargetKind::LocalOn, x));
+        if (pol.dispatch & kDspInsertGlobal) ins(makeTarget(TargetKind::Global));
+        if (pol.dispatch & kDspInsertUser)
+          for (int d = 0; d < nu; ++d) ins(makeTarget(TargetKind::User, static_cast<uint8_t>(d)));
+        if (pol.dispatch & kDspInsertHereOrGlobal)
+          ins(allowed(t, c) ? makeTarget(TargetKind::LocalOn, c) : makeTarget(TargetKind::Global));
+      }
+    }
+    if (pol.dispatch & kDspMoveToLocal)
+      for (int d = 0; d < nu; ++d)
+        acts[n++] = {DspKind::MoveToLocal, kNone, static_cast<uint8_t>(kDsqUser0 + d), kNone};
+    if (pol.dispatch & (kDspMoveLocal | kDspMoveUser | kDspMoveGlobal)) {
+      for (int d = 0; d < nu; ++d) {
+        const uint8_t src = static_cast<uint8_t>(kDsqUser0 + d);
+        const DsqState& q = dq(src);
+        for (int i = 0; i < q.n; ++i) {
+          const uint8_t t = q.q[i];
+          auto mv = [&](uint8_t target) { acts[n++] = {DspKind::DsqMove, t, src, target}; };
+          if ((pol.dispatch & kDspMoveLocal)) {
+            if (allowed(t, c)) mv(makeTarget(TargetKind::Local));
+            for (uint8_t x = 0; x < cfg_.cpus; ++x)
+              if (x != c && allowed(t, x)) mv(makeTarget(TargetKind::LocalOn, x));
+          }
+          if (pol.dispatch & kDspMoveGlobal) mv(makeTarget(TargetKind::Global));
+          if (pol.dispatch & kDspMoveUser)
+            for (int e = 0; e < nu; ++e)
+              if (e != d) mv(makeTarget(TargetKind::User, static_cast<uint8_t>(e)));
+        }
+      }
+    }
+  }
+  const DspAct a = acts[ch_->pick(n)];
+  switch (a.kind) {
+    case DspKind::Return:
+      site(Site::FlushDispatchBuf);
+      f.ret2 = static_cast<uint8_t>(Ret::FlushAfterDispatch);
+      goTo(Pc::Flush);
+      return;
+    case DspKind::Insert: {
+      // scx_dsq_insert_commit: record (p, qseq) in dsp_ctx.buf
+      site(Site::InsertCommit);
+      const uint8_t fresh = opss(a.t) == Opss::Queued ? 1 : 0;
+      if (fresh || !drop_dead_records_) cs.buf[cs.nbuf++] = BufEnt{a.t, a.target, fresh};
+      else cs.nr_tasks = 1;  // finish_dispatch will drop it; it still counts
+      ++cs.actions;
+      emit(Ev::KfInsert, a.t, a.target, fresh);
+      pause(Pc::BpfDispatch);
+      return;
+    }
+    case DspKind::MoveToLocal:
+      site(Site::MoveToLocal);
+      ++cs.actions;
+      site(Site::FlushDispatchBuf);
+      f.d = a.d;
+      f.ret2 = static_cast<uint8_t>(Ret::FlushMoveToLocal);
+      goTo(Pc::Flush);
+      return;
+    case DspKind::DsqMove: {
+      site(Site::DsqMove);
+      ++cs.actions;
+      f.t = a.t;
+      f.d = a.d;
+      f.y = a.target;
+      f.tag = 0;
+      const uint8_t p_rq = tk(a.t).cpu;  // src_rq = task_rq(p), read unlocked
+      if (p_rq != c) {
+        unlockRq();
+        f.x = p_rq;
+        site(Site::SwitchRqLock);
+        pause(Pc::DsqMoveSrc);
+      } else {
+        f.x = c;
+        goTo(Pc::DsqMoveSrc);
+      }
+      return;
+    }
+  }
+}
+
+void ExtCore::flush() {
+  Frame& f = fr();
+  CpuState& cs = cpu(f.home);
+  if (cs.nbuf) {
+    // take the oldest record; dspc->nr_tasks += cursor counts it
+    const BufEnt e = cs.buf[0];
+    for (int i = 0; i + 1 < cs.nbuf; ++i) cs.buf[i] = cs.buf[i + 1];
+    cs.buf[--cs.nbuf] = BufEnt{};
+    cs.nr_tasks = 1;
+    finishDispatch(e);
+    return;
+  }
+  const Ret r = static_cast<Ret>(f.ret2);
+  f.ret2 = 0;
+  if (r == Ret::FlushMoveToLocal) {
+    f.ret = static_cast<uint8_t>(Ret::ConsumeMoveToLocal);
+    goTo(Pc::Consume);
+  } else {
+    goTo(Pc::AfterFlush);
+  }
+}
+
+void ExtCore::finishDispatch(const BufEnt& e) {
+  site(Site::FinishDispatch);
+  const uint8_t t = e.task;
+  switch (opss(t)) {
+    case Opss::None:
+    case Opss::Dispatching:
+      return;  // someone else already got to it
+    case Opss::Queueing:
+      warn(Warn::QueueingSeen, t);  // invisible outside p's rq lock
+      return;
+    case Opss::Queued:
+      if (!claimFresh(e)) return;  // qseq mismatch: no claim
+      break;
+  }
+  emit(Ev::Claim, t, e.fresh);
+  setOpss(t, Opss::Dispatching);  // cmpxchg QUEUED -> DISPATCHING
+  if (!queued(t)) warn(Warn::NotQueuedAtFinish, t);
+  const uint8_t home = fr().home;
+  const uint8_t d = targetDsq(e.target, home, tk(t).cpu);
+  if (isLocalDsq(d)) {
+    dispatchToLocalDsq(home, d, t);
+    return;
+  }
+  Frame& f = fr();
+  f.t = t;
+  f.y = d;  // (d holds move_to_local's DSQ across the flush)
+  goTo(Pc::FlushLink);
+}
+
+void ExtCore::flushLink() {
+  Frame& f = fr();
+  if (!lockDsq(f.y)) return;  // spin on dsq->lock holding DISPATCHING
+  const bool call = dispatchEnqueueLink(f.home, f.y, f.t, /*apply_slice=*/true, /*head=*/false);
+  if (blocked_) return;
+  // dsq->lock is dropped; ops.dequeue and the NONE store follow while other
+  // CPUs can already see p on the DSQ in DISPATCHING.
+  f.y = kNone;
+  f.tag = call ? 1 : 0;
+  pause(Pc::FlushRelease);
+}
+
+bool ExtCore::claimFresh(const BufEnt& e) { return e.fresh; }
+
+void ExtCore::flushRelease() {
+  Frame& f = fr();
+  dispatchEnqueueTail(f.t, f.tag != 0, /*clear_opss=*/true);
+  f.t = kNone;
+  f.tag = 0;
+  goTo(Pc::Flush);
+}
+
+void ExtCore::afterFlush() {
+  Frame& f = fr();
+  if (prevKeepable(cpu(f.home).curr)) { setVerdict(Verdict::Prev); return; }
+  if (dq(f.home).n) { setVerdict(Verdict::Local); return; }
+  site(Site::ConsumeGlobal);
+  f.d = kDsqGlobal;
+  f.ret = static_cast<uint8_t>(Ret::ConsumeGlobalLoop);
+  goTo(Pc::Consume);
+}
+
+void ExtCore::dispatchToLocalDsq(uint8_t rq, uint8_t dst, uint8_t t) {
+  site(Site::DispatchToLocal);
+  const uint8_t src = tk(t).cpu;
+  if (rq == src && rq == dst) {
+    dispatchEnqueue(rq, dst, t, /*apply_slice=*/true, /*clear_opss=*/true, /*head=*/false);
+    return;
+  }
+  // The holding_cpu protocol: mark the transfer, release DISPATCHING, then
+  // take src's rq lock (never while holding DISPATCHING).
+  tk(t).holding = static_cast<uint8_t>(me_);
+  setOpss(t, Opss::None);
+  Frame& f = fr();
+  f.t = t;
+  f.y = dst;
+  if (rq != src) {
+    switchRqLock(src, Pc::DtlSrc);
+  } else {
+    f.x = src;
+    goTo(Pc::DtlSrc);
+  }
+}
+
+void ExtCore::dispatchToLocalDsqSrc() {
+  Frame& f = fr();
+  const uint8_t t = f.t, src = f.x, dst = f.y;
+  if (!lockRq(src)) return;
+  site(Site::DispatchToLocalSrc);
+  if (tk(t).holding == me_ && tk(t).cpu == src) {
+    if (src == dst) {
+      tk(t).holding = kNone;
+      dispatchEnqueue(dst, dst, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
+    } else if (!taskCanRunOnRemoteRq(t, dst, true)) {
+      tk(t).holding = kNone;
+      dispatchEnqueue(src, kDsqGlobal, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
+    } else {
+      moveRemoteTaskBegin(t, src, dst, Ret::MrtDtl);
+      return;
+    }
+  } else if (tk(t).holding == me_) {
+    warn(Warn::HoldingWrongRq, t);
+  }
+  if (blocked_) return;
+  dtlReturn();
+}
+
+// "switch back to @rq lock" at the end of dispatch_to_local_dsq, then the
+// caller (flush or deferred processing) continues.
+void ExtCore::dtlReturn() {
+  Frame& f = fr();
+  const Pc resume = static_cast<Op>(f.op) == Op::Deferred ? Pc::Deferred : Pc::Flush;
+  f.t = kNone;
+  if (f.holds_rq != f.home) {
+    f.y = static_cast<uint8_t>(resume);
+    site(Site::SwitchRqLock);
+    unlockRq();
+    pause(Pc::RelockHome);
+  } else {
+    f.x = kNone;
+    f.y = kNone;
+    goTo(resume);
+  }
+}
+
+void ExtCore::deferred() {
+  Frame& f = fr();
+  if (!lockRq(f.home)) return;
+  f.op = static_cast<uint8_t>(Op::Deferred);
+  CpuState& cs = cpu(f.home);
+  if (cs.dfn == 0) {
+    endPath();
+    return;
+  }
+  site(Site::RunDeferred);
+  const uint8_t t = cs.dfq[0];
+  for (int i = 0; i + 1 < cs.dfn; ++i) cs.dfq[i] = cs.dfq[i + 1];
+  cs.dfq[--cs.dfn] = 0;
+  tk(t).deferred = kNone;
+  const uint8_t target = tk(t).ddsp;
+  tk(t).ddsp = kNone;  // clear_direct_dispatch
+  const uint8_t d = targetDsq(target, f.home, tk(t).cpu);
+  if (!isLocalDsq(d)) {
+    warn(Warn::BadDirectOpss, t);  // WARN_ON_ONCE(dsq->id != SCX_DSQ_LOCAL)
+    return;
+  }
+  dispatchToLocalDsq(f.home, d, t);
+}
+
+}  // namespace scxmc

@@ -1,0 +1,244 @@
+// The environment: what starts kernel paths.  A CPU at rest may block its
+// current task, take a tick that ends the slice, pick on an idle CPU, or run
+// deferred work; a task's actor (a syscall or waker context holding the
+// task's pi_lock) may wake it, renice it or change its affinity.
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+namespace {
+enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred };
+enum class TaskEv : uint8_t { Wake, Nice, Affinity };
+
+struct Choice {
+  uint8_t kind;
+  uint8_t arg;
+};
+}  // namespace
+
+void ExtCore::restCpu() {
+  const uint8_t c = static_cast<uint8_t>(me_);
+  CpuState& cs = cpu(c);
+  Choice opts[4];
+  int n = 0;
+  if (cs.curr != kNone) {
+    if (cfg_.env & kEnvSleep) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
+    if ((cfg_.env & kEnvTick) && tk(cs.curr).slice) opts[n++] = {static_cast<uint8_t>(CpuEv::Tick), 0};
+  } else {
+    opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
+  }
+  if (cs.dfn) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
+  if (n == 0) { blocked_ = true; return; }
+  const Choice ch = opts[ch_->pick(n)];
+
+  Frame& f = fr();
+  f.home = c;
+  if (!lockRq(c)) return;
+  switch (static_cast<CpuEv>(ch.kind)) {
+    case CpuEv::Sleep: {
+      // __schedule -> try_to_block_task -> block_task -> deactivate_task
+      f.op = static_cast<uint8_t>(Op::Sleep);
+      const uint8_t t = cs.curr;
+      site(Site::Schedule);
+      site(Site::Deactivate);
+      setOnRq(t, OnRq::No);
+      f.t = t;
+      f.x = c;
+      f.tag = static_cast<uint8_t>(Ret::DeqThenPick);
+      dequeueTask(c, t, kDeqSleep);
+      break;
+    }
+    case CpuEv::Tick:
+      // task_tick_scx: update_curr_scx used the slice up; resched_curr
+      f.op = static_cast<uint8_t>(Op::Tick);
+      site(Site::TaskTick);
+      tk(cs.curr).slice = 0;
+      goTo(Pc::Pick);
+      break;
+    case CpuEv::Schedule:
+      goTo(Pc::Pick);
+      break;
+    case CpuEv::Deferred:
+      // deferred_irq_workfn / balance callback -> run_deferred
+      f.op = static_cast<uint8_t>(Op::Deferred);
+      goTo(Pc::Deferred);
+      break;
+  }
+}
+
+void ExtCore::restTask() {
+  const uint8_t t = static_cast<uint8_t>(me_ - cfg_.cpus);
+  TaskState& ts = tk(t);
+  if (ts.on_rq == static_cast<uint8_t>(OnRq::Migrating)) { blocked_ = true; return; }
+  Choice opts[2 + 8];
+  int n = 0;
+  const bool running = isCurr(t);
+  // try_to_wake_up waits for p->on_cpu to clear (core.c), so a task that
+  // blocked but has not yet been switched out cannot be woken yet.
+  if ((cfg_.env & kEnvWake) && ts.on_rq == static_cast<uint8_t>(OnRq::No) && !running)
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Wake), 0};
+  if ((cfg_.env & kEnvNice) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Nice), 0};
+  if (cfg_.env & kEnvAffinity) {
+    for (uint8_t m = 1; m <= cfg_.allCpusMask(); ++m) {
+      if (m == ts.affinity) continue;
+      // A running task whose CPU leaves its mask is moved by the stopper
+      // (migration_cpu_stop); that path is not modeled, so such masks are
+      // not offered while the task runs.
+      if (running && !((m >> ts.cpu) & 1)) continue;
+      opts[n++] = {static_cast<uint8_t>(TaskEv::Affinity), m};
+    }
+  }
+  if (n == 0) { blocked_ = true; return; }
+  const Choice ch = opts[ch_->pick(n)];
+
+  Frame& f = fr();
+  f.t = t;
+  switch (static_cast<TaskEv>(ch.kind)) {
+    case TaskEv::Wake: {
+      f.op = static_cast<uint8_t>(Op::Wakeup);
+      site(Site::TryToWakeUp);
+      uint8_t c = selectTaskRq(t, ts.cpu);
+      if (!allowed(t, c)) {
+        // select_task_rq -> select_fallback_rq: some allowed CPU
+        uint8_t cand[kMaxCpus];
+        int k = 0;
+        for (uint8_t x = 0; x < cfg_.cpus; ++x)
+          if (allowed(t, x)) cand[k++] = x;
+        c = cand[ch_->pick(k)];
+      }
+      setTaskCpu(t, c);
+      if (!lockRq(c)) return;
+      // ttwu_do_activate -> activate_task(ENQUEUE_WAKEUP): enqueue, then on_rq
+      site(Site::Activate);
+      enqueueTask(c, t, kEnqWakeup);
+      setOnRq(t, OnRq::Queued);
+      // task_woken_scx -> run_deferred(rq)
+      site(Site::TaskWoken);
+      f.home = c;
+      f.op = static_cast<uint8_t>(Op::Deferred);
+      goTo(Pc::Deferred);
+      break;
+    }
+    case TaskEv::Nice:
+    case TaskEv::Affinity: {
+      const bool aff = static_cast<TaskEv>(ch.kind) == TaskEv::Affinity;
+      f.op = static_cast<uint8_t>(aff ? Op::Affinity : Op::Nice);
+      site(aff ? Site::SetCpusAllowed : Site::SetUserNice);
+      const uint8_t rq = ts.cpu;
+      if (!lockRq(rq)) return;  // task_rq_lock
+      f.x = rq;
+      f.y = aff ? ch.arg : kNone;
+      if (ts.on_rq == static_cast<uint8_t>(OnRq::No)) {
+        // sched_change on a task that is not queued: only the property moves
+        if (aff) {
+          ts.affinity = ch.arg;
+          emit(Ev::OpsSetCpumask, t, ch.arg);
+        }
+        endPath();
+        return;
+      }
+      // sched_change_begin(DEQUEUE_SAVE): dequeue_task (core.c:11277-11301)
+      f.tag = static_cast<uint8_t>(Ret::DeqThenChange);
+      dequeueTask(rq, t, kDeqSave);
+      break;
+    }
+  }
+}
+
+// dequeue_task_scx as called by a core path, with its possible spin-wait.
+void ExtCore::dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags) {
+  Frame& f = fr();
+  const DeqStart r = dequeueTaskBegin(rq, t, core_flags);
+  f.d = dequeueFlags(core_flags);
+  if (r == DeqStart::Spin) {
+    site(Site::OpsDequeueWait);
+    pause(Pc::DeqWait);
+    return;
+  }
+  if (r == DeqStart::Proceed) dequeueTaskFinish(rq, t, f.d);
+  deqContinue();
+}
+
+void ExtCore::deqWait() {
+  Frame& f = fr();
+  // The spin in ops_dequeue (ext.c:2265-2289) ends when ops_state leaves
+  // DISPATCHING (or a QUEUED task shows its custody flag again).
+  if (!opsDequeueClaim(f.t)) { blocked_ = true; return; }
+  if (opss(f.t) != Opss::None) warn(Warn::DeqWaitNotNone, f.t);
+  dequeueTaskFinish(f.x, f.t, f.d);
+  deqContinue();
+}
+
+void ExtCore::deqContinue() {
+  Frame& f = fr();
+  switch (static_cast<Ret>(f.tag)) {
+    case Ret::DeqThenPick:
+      f.tag = 0; f.t = kNone; f.x = kNone; f.d = kNone;
+      goTo(Pc::Pick);
+      break;
+    case Ret::DeqThenChange:
+      f.tag = 0;
+      changeAndEnqueue();
+      break;
+    case Ret::DeqThenMigrate: {
+      // move_queued_task: set_task_cpu, rq_unlock(src) ... rq_lock(dst)
+      f.tag = 0;
+      setTaskCpu(f.t, f.y);
+      f.x = f.y;
+      f.y = kNone;
+      f.d = kNone;
+      unlockRq();
+      pause(Pc::MqtDst);
+      break;
+    }
+    default:
+      break;
+  }
+}
+
+// The body and end of a sched_change (core.c:11259-11346) for set_user_nice
+// (syscalls.c:65) and do_set_cpus_allowed (core.c:2803).
+void ExtCore::changeAndEnqueue() {
+  Frame& f = fr();
+  const uint8_t t = f.t, rq = f.x;
+  const bool running = cpu(rq).curr == t;
+  if (running) putPrevTask(rq, t, kNone);
+  if (f.y != kNone) {
+    tk(t).affinity = f.y;
+    emit(Ev::OpsSetCpumask, t, f.y);  // set_cpus_allowed_scx
+  } else {
+    emit(Ev::OpsSetWeight, t);  // reweight_task_scx
+  }
+  f.y = kNone;
+  enqueueTask(rq, t, kEnqRestore);
+  if (running) setNextTask(rq, t);
+
+  if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq)) {
+    // affine_move_task -> move_queued_task (core.c:2556): the task is
+    // queued and not running (running tasks keep their CPU in the model).
+    uint8_t cand[kMaxCpus];
+    int k = 0;
+    for (uint8_t x = 0; x < cfg_.cpus; ++x)
+      if (allowed(t, x)) cand[k++] = x;
+    f.y = cand[ch_->pick(k)];
+    site(Site::MoveQueuedTask);
+    site(Site::Deactivate);
+    setOnRq(t, OnRq::Migrating);
+    f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
+    dequeueTask(rq, t, 0);
+    return;
+  }
+  endPath();
+}
+
+void ExtCore::mqtDst() {
+  Frame& f = fr();
+  if (!lockRq(f.x)) return;
+  site(Site::Activate);
+  enqueueTask(f.x, f.t, 0);
+  setOnRq(f.t, OnRq::Queued);
+  endPath();
+}
+
+}  // namespace scxmc

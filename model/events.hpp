@@ -1,0 +1,115 @@
+// What one model step did, as a short log of events.
+//
+// Events are the model's observable behaviour: kernel sites entered, BPF
+// callbacks invoked and kfuncs called (what a BPF scheduler sees), and the
+// protocol writes the invariants watch (ops_state edges, custody flag, DSQ
+// links).  Invariant monitors, counterexample printing and trace replay all
+// read the same events.
+#pragma once
+
+#include <array>
+#include <cstdint>
+
+#include "sites.hpp"
+#include "state.hpp"
+
+namespace scxmc {
+
+// The top-level operation an actor is performing; it is the cause that
+// ops.dequeue()'s flags must reflect (invariant deq-flags).
+enum class Op : uint8_t {
+  None = 0,
+  Wakeup,        // try_to_wake_up -> enqueue
+  Sleep,         // schedule() deactivating a blocking task
+  Nice,          // set_user_nice
+  Affinity,      // sched_setaffinity (incl. move_queued_task)
+  Tick,          // slice expiry -> schedule()
+  Pick,          // schedule() picking the next task: dispatch, consume, switch
+  Deferred,      // process_ddsp_deferred_locals
+};
+
+enum class Ev : uint8_t {
+  Site,          // a = Site
+  // BPF callbacks (struct sched_ext_ops)
+  OpsSelectCpu,  // t, a = returned cpu, b = recorded verdict (target) or kNone
+  OpsEnqueue,    // t, a = enq flags (kEnq*), b = verdict target or kNone (kept)
+  OpsDequeue,    // t, a = deq flags (kDeq*)
+  OpsDispatch,   // c = cpu, t = prev or kNone
+  OpsRunnable,   // t
+  OpsRunning,    // t
+  OpsStopping,   // t, a = runnable
+  OpsQuiescent,  // t, a = deq flags
+  OpsSetWeight,  // t
+  OpsSetCpumask, // t, a = new mask
+  // kfuncs from ops.dispatch
+  KfInsert,      // t, a = target, b = fresh
+  KfMoveToLocal, // a = user dsq, b = result
+  KfDsqMove,     // t, a = src dsq, b = target, c = result
+  // protocol writes
+  OpssWrite,     // t, a = from Opss, b = to Opss
+  Claim,         // t, a = buffer entry fresh (finish_dispatch took ownership)
+  Custody,       // t, a = 1 set / 0 clear (the kernel's IN_CUSTODY flag)
+  DsqLink,       // t, a = model DSQ
+  DsqUnlink,     // t, a = model DSQ
+  Switch,        // c = cpu, a = prev or kNone, b = next or kNone
+  OnRqChange,    // t, a = new OnRq
+  SetCpu,        // t, a = new task_cpu
+  Error,         // a = ErrorKind
+};
+
+// enq_flags / deq_flags bits the model distinguishes (values are the model's
+// own; printing maps them to the kernel names).
+inline constexpr uint8_t kEnqWakeup = 1 << 0;    // ENQUEUE_WAKEUP
+inline constexpr uint8_t kEnqRestore = 1 << 1;   // ENQUEUE_RESTORE
+inline constexpr uint8_t kEnqReenq = 1 << 2;     // SCX_ENQ_REENQ
+inline constexpr uint8_t kDeqSleep = 1 << 0;         // DEQUEUE_SLEEP == SCX_DEQ_SLEEP
+inline constexpr uint8_t kDeqSave = 1 << 1;          // DEQUEUE_SAVE
+inline constexpr uint8_t kDeqSchedChange = 1 << 2;   // SCX_DEQ_SCHED_CHANGE
+inline constexpr uint8_t kDeqCoreSchedExec = 1 << 3; // SCX_DEQ_CORE_SCHED_EXEC
+
+// scx_error() causes (the BPF scheduler is ejected) and kernel WARN/BUG
+// conditions the model reached (Event::b names which one).
+enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn };
+enum class Warn : uint8_t {
+  None = 0,
+  DsqAlreadySet,        // scx_dispatch_enqueue WARN_ON_ONCE(p->scx.dsq) ext.c:1620
+  QueueingSeen,         // ops_dequeue BUG() on QUEUEING ext.c:2254
+  NotQueuedAtFinish,    // finish_dispatch BUG_ON(!QUEUED) ext.c:2932
+  HoldingSet,           // WARN_ON_ONCE(holding_cpu >= 0) ext.c:2431 / 2604
+  HoldingWrongRq,       // WARN_ON_ONCE(src_rq != task_rq(p)) ext.c:2612 / 2819
+  UnlinkedButListed,    // scx_dispatch_dequeue WARN ext.c:1823
+  BadDirectOpss,        // direct_dispatch WARN_ONCE ext.c:1968
+  DeqWaitNotNone,       // ops_dequeue BUG_ON(!= NONE) ext.c:2289
+  SetNextBlocked,       // set_next_task_scx found p DISPATCHING (model assertion)
+  EnqLastWithoutFlag,   // put_prev_task_scx WARN_ON_ONCE(!ENQ_LAST) ext.c:3259
+  TwoRqLocks,           // an actor would hold two rq locks (ext never nests them)
+  NotAllowedOnDst,      // move_remote WARN_ON_ONCE(!cpumask_test_cpu) ext.c:2478
+};
+
+struct Event {
+  Ev kind = Ev::Site;
+  Op op = Op::None;   // the actor's operation when the event happened
+  uint8_t actor = kNone;
+  uint8_t t = kNone;
+  uint8_t a = 0;
+  uint8_t b = 0;
+  uint8_t c = kNone;
+};
+
+// Fixed-capacity event log of one step (no allocation on the search path).
+struct StepLog {
+  static constexpr int kCap = 64;
+  std::array<Event, kCap> ev{};
+  int n = 0;
+  bool overflow = false;
+  void push(const Event& e) {
+    if (n < kCap) ev[n++] = e; else overflow = true;
+  }
+  const Event* begin() const { return ev.data(); }
+  const Event* end() const { return ev.data() + n; }
+};
+
+const char* opName(Op o);
+const char* opssName(uint8_t o);
+
+}  // namespace scxmc

@@ -1,0 +1,305 @@
+// ExtCore infrastructure: the step loop, locks, primitive state updates.
+#include "ext_core.hpp"
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace scxmc {
+
+namespace {
+const char* const kPcNames[] = {
+    "rest", "pick", "dispatch_sched", "call_dispatch", "bpf_dispatch", "flush", "flush_link", "flush_release",
+    "after_flush", "none_tail", "pick_finish", "consume", "consume_local_wait", "consume_src",
+    "consume_src_wait", "mrt_dst", "relock_home", "dtl_src", "dsq_move_src", "dsq_move_wait",
+    "deferred", "deq_wait", "mqt_dst"};
+static_assert(sizeof(kPcNames) / sizeof(kPcNames[0]) == static_cast<size_t>(Pc::Count));
+}  // namespace
+
+const char* pcName(uint8_t pc) {
+  return pc < static_cast<uint8_t>(Pc::Count) ? kPcNames[pc] : "?";
+}
+
+State ExtCore::initial() const {
+  State s{};
+  for (int i = 0; i < kMaxTasks; ++i) s.task[i] = TaskState{};
+  for (int t = 0; t < cfg_.tasks; ++t) {
+    TaskState& ts = s.task[t];
+    ts.cpu = static_cast<uint8_t>(t % cfg_.cpus);
+    ts.affinity = cfg_.allCpusMask();
+  }
+  for (auto& c : s.cpu) c = CpuState{};
+  for (auto& a : s.actor) a = Frame{};
+  return s;
+}
+
+std::string ExtCore::actorName(int actor) const {
+  if (actor < cfg_.cpus) return "CPU" + std::to_string(actor);
+  return "task" + std::to_string(actor - cfg_.cpus);
+}
+
+void ExtCore::emit(Ev k, uint8_t t, uint8_t a, uint8_t b, uint8_t c) {
+  Event e;
+  e.kind = k;
+  e.op = op();
+  e.actor = static_cast<uint8_t>(me_);
+  e.t = t;
+  e.a = a;
+  e.b = b;
+  e.c = c;
+  // ops.dequeue records the DSQ lock held at the call (invariant dequeue-unlocked)
+  if (k == Ev::OpsDequeue) e.c = fr().holds_dsq;
+  if (k != Ev::Site) at_entry_ = false;
+  log_->push(e);
+}
+
+void ExtCore::scxError(ErrorKind k) {
+  emit(Ev::Error, kNone, static_cast<uint8_t>(k));
+  s_->scx_error = 1;
+}
+
+void ExtCore::warn(Warn w, uint8_t t) {
+  emit(Ev::Error, t, static_cast<uint8_t>(ErrorKind::Warn), static_cast<uint8_t>(w));
+}
+
+// ---- locks ------------------------------------------------------------------
+
+bool ExtCore::rqFree(uint8_t rq) const {
+  for (int a = 0; a < cfg_.actors(); ++a)
+    if (s_->actor[a].holds_rq == rq) return false;
+  return true;
+}
+
+bool ExtCore::dsqFree(uint8_t d) const {
+  for (int a = 0; a < cfg_.actors(); ++a)
+    if (s_->actor[a].holds_dsq == d) return false;
+  return true;
+}
+
+bool ExtCore::lockRq(uint8_t rq) {
+  Frame& f = fr();
+  if (f.holds_rq == rq) return true;
+  if (f.holds_rq != kNone) warn(Warn::TwoRqLocks);
+  if (!rqFree(rq)) return lockBusy();
+  f.holds_rq = rq;
+  return true;
+}
+
+void ExtCore::unlockRq() { fr().holds_rq = kNone; }
+
+// A spinlock is held by another actor.  At the entry of a handler reached
+// later in this step, the actor spins there (the step ends, the actor keeps
+// its locks and retries the handler).  At the step's first handler the step
+// is simply not enabled yet.  Anywhere else, after the handler has acted, the
+// whole step is discarded and runs later once the lock is free (taking a
+// lock later is always a legal schedule; docs/architecture.md notes what
+// this shortcut omits).
+bool ExtCore::lockBusy() {
+  if (at_entry_ && !first_) paused_ = true;
+  else blocked_ = true;
+  return false;
+}
+
+bool ExtCore::lockDsq(uint8_t d) {
+  if (isLocalDsq(d)) return true;  // rq-owned: the rq lock protects it
+  if (fr().holds_dsq == d) return true;
+  if (!dsqFree(d)) return lockBusy();
+  fr().holds_dsq = d;
+  return true;
+}
+
+void ExtCore::unlockDsq(uint8_t d) {
+  if (!isLocalDsq(d)) fr().holds_dsq = kNone;
+}
+
+void ExtCore::switchRqLock(uint8_t to, Pc pc) {
+  site(Site::SwitchRqLock);
+  fr().x = to;
+  unlockRq();
+  pause(pc);
+}
+
+// ---- primitive updates ------------------------------------------------------
+
+void ExtCore::setOpss(uint8_t t, Opss to) {
+  uint8_t from = tk(t).opss;
+  if (from == static_cast<uint8_t>(to)) return;
+  emit(Ev::OpssWrite, t, from, static_cast<uint8_t>(to));
+  tk(t).opss = static_cast<uint8_t>(to);
+  // A record made while p was QUEUED can only match this QUEUED instance: once
+  // p leaves QUEUED its qseq will differ before it is QUEUED again
+  // (ext.c:2081-2083), so such records are dead from now on.
+  if (from == static_cast<uint8_t>(Opss::Queued)) qseqAdvance(t);
+}
+
+void ExtCore::setCustody(uint8_t t, bool on) {
+  if (custody(t) == on) return;
+  emit(Ev::Custody, t, on ? 1 : 0);
+  if (on) tk(t).flags |= kTaskInCustody; else tk(t).flags &= ~kTaskInCustody;
+}
+
+void ExtCore::listAdd(uint8_t d, uint8_t t, bool head) {
+  DsqState& q = dq(d);
+  if (head) {
+    for (int i = q.n; i > 0; --i) q.q[i] = q.q[i - 1];
+    q.q[0] = t;
+  } else {
+    q.q[q.n] = t;
+  }
+  ++q.n;
+  ++q.nr;  // dsq_inc_nr
+  emit(Ev::DsqLink, t, d);
+  // A BPF iterator that saw @t before this insertion no longer owns it:
+  // nldsq_cursor_lost_task()'s dsq_seq test (ext.c:617-620).
+  for (int a = 0; a < cfg_.actors(); ++a) {
+    Frame& f = s_->actor[a];
+    if (f.pc == static_cast<uint8_t>(Pc::DsqMoveSrc) && f.t == t) f.tag = 1;
+  }
+}
+
+void ExtCore::listDel(uint8_t d, uint8_t t) {
+  DsqState& q = dq(d);
+  int at = -1;
+  for (int i = 0; i < q.n; ++i)
+    if (q.q[i] == t) at = i;
+  if (at < 0) return;
+  for (int i = at; i + 1 < q.n; ++i) q.q[i] = q.q[i + 1];
+  --q.n;
+  q.q[q.n] = 0;
+  --q.nr;  // dsq_dec_nr
+  emit(Ev::DsqUnlink, t, d);
+}
+
+bool ExtCore::onList(uint8_t d, uint8_t t) const {
+  const DsqState& q = s_->dsq[d];
+  for (int i = 0; i < q.n; ++i)
+    if (q.q[i] == t) return true;
+  return false;
+}
+
+void ExtCore::setTaskCpu(uint8_t t, uint8_t c) {
+  if (tk(t).cpu == c) return;
+  emit(Ev::SetCpu, t, c);
+  tk(t).cpu = c;
+}
+
+void ExtCore::setOnRq(uint8_t t, OnRq v) {
+  if (tk(t).on_rq == static_cast<uint8_t>(v)) return;
+  emit(Ev::OnRqChange, t, static_cast<uint8_t>(v));
+  tk(t).on_rq = static_cast<uint8_t>(v);
+}
+
+bool ExtCore::isCurr(uint8_t t) {
+  for (int c = 0; c < cfg_.cpus; ++c)
+    if (cpu(c).curr == t) return true;
+  return false;
+}
+
+void ExtCore::qseqAdvance(uint8_t t) {
+  for (int c = 0; c < cfg_.cpus; ++c) {
+    CpuState& cs = cpu(c);
+    int k = 0;
+    for (int i = 0; i < cs.nbuf; ++i) {
+      BufEnt e = cs.buf[i];
+      if (e.task == t && e.fresh) {
+        e.fresh = 0;
+        if (drop_dead_records_) {
+          cs.nr_tasks = 1;  // finish_dispatch would drop it; it still counts
+          continue;
+        }
+      }
+      cs.buf[k++] = e;
+    }
+    for (int i = k; i < cs.nbuf; ++i) cs.buf[i] = BufEnt{};
+    cs.nbuf = static_cast<uint8_t>(k);
+  }
+}
+
+uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
+  (void)tcpu;  // one NUMA node: find_global_dsq() is the same for every CPU
+  switch (targetKind(target)) {
+    case TargetKind::Local: return rq;
+    case TargetKind::LocalOn:
+      if (targetArg(target) < cfg_.cpus) return targetArg(target);
+      scxError(ErrorKind::BadTarget);
+      return kDsqGlobal;
+    case TargetKind::Global: return kDsqGlobal;
+    case TargetKind::User:
+      if (targetArg(target) < cfg_.user_dsqs) return static_cast<uint8_t>(kDsqUser0 + targetArg(target));
+      scxError(ErrorKind::BadTarget);
+      return kDsqGlobal;
+  }
+  return kDsqGlobal;
+}
+
+void ExtCore::endPath() {
+  fr() = Frame{};
+  paused_ = true;
+}
+
+// ---- the step loop ------------------------------------------------------------
+
+bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
+  s_ = &s;
+  ch_ = &ch;
+  log_ = &log;
+  me_ = actor;
+  blocked_ = false;
+  paused_ = false;
+  if (s.scx_error) return false;  // the scheduler is being ejected
+  run();
+  return !blocked_;
+}
+
+void ExtCore::run() {
+  bool started = false;
+  for (int guard = 0; !paused_ && !blocked_; ++guard) {
+    first_ = !started;
+    at_entry_ = true;
+    if (guard > 256) {
+      std::fprintf(stderr, "scxmc: model bug: %s does not pause (pc %s)\n",
+                   actorName(me_).c_str(), pcName(fr().pc));
+      std::abort();
+    }
+    switch (static_cast<Pc>(fr().pc)) {
+      case Pc::Rest:
+        if (started) { paused_ = true; break; }
+        if (isCpu(me_)) restCpu(); else restTask();
+        break;
+      case Pc::Pick: pick(); break;
+      case Pc::DispatchSched: dispatchSched(); break;
+      case Pc::CallDispatch: callDispatch(); break;
+      case Pc::BpfDispatch: bpfDispatch(); break;
+      case Pc::Flush: flush(); break;
+      case Pc::FlushLink: flushLink(); break;
+      case Pc::FlushRelease: flushRelease(); break;
+      case Pc::AfterFlush: afterFlush(); break;
+      case Pc::NoneTail: noneTail(); break;
+      case Pc::PickFinish: pickFinish(); break;
+      case Pc::Consume: consumeDispatchQ(); break;
+      case Pc::ConsumeLocalWait: consumeLocalWait(); break;
+      case Pc::ConsumeSrc:
+      case Pc::ConsumeSrcWait: consumeSrc(); break;
+      case Pc::MrtDst: mrtDst(); break;
+      case Pc::RelockHome: relockHome(); break;
+      case Pc::DtlSrc: dispatchToLocalDsqSrc(); break;
+      case Pc::DsqMoveSrc: dsqMoveAtSrc(); break;
+      case Pc::DsqMoveWait: dsqMoveWait(); break;
+      case Pc::Deferred: deferred(); break;
+      case Pc::DeqWait: deqWait(); break;
+      case Pc::MqtDst: mqtDst(); break;
+      case Pc::Count: std::abort();
+    }
+    started = true;
+  }
+}
+
+void ExtCore::relockHome() {
+  Frame& f = fr();
+  if (!lockRq(f.home)) return;
+  Pc resume = static_cast<Pc>(f.y);
+  f.y = kNone;
+  f.x = kNone;
+  goTo(resume);
+}
+
+}  // namespace scxmc

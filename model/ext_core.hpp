@@ -1,0 +1,256 @@
+// ExtCore: the executable model of the Linux 7.3.4 ext class core.
+//
+// Every member function below is named after the kernel function it stands
+// for and cites it (see sites.hpp for the full model-to-source table).  A
+// model step is produced by step(): one actor runs from its program counter
+// until the kernel drops a lock (switch_rq_lock, the DSQ unlock before
+// ops.dequeue), starts a spin-wait (DISPATCHING), finishes a BPF kfunc call,
+// or completes its path.  Other actors run in between steps, which is how
+// the model follows the code's real lock boundaries.
+//
+// Lock acquisition: an actor's step is enabled only if every spinlock it has
+// to take during the step is free; a step that meets a held lock is
+// discarded and retried later ("acquire later" is always a legal kernel
+// schedule).  Spin-waits on ops_state are explicit paused program counters
+// that keep their locks, so a waiter holds its rq lock while it spins.
+//
+// Variants (historical or proposed kernel changes) and test-only mutations
+// subclass ExtCore and override the functions the patch changes.
+#pragma once
+
+#include <string>
+
+#include "choice.hpp"
+#include "config.hpp"
+#include "events.hpp"
+#include "state.hpp"
+
+namespace scxmc {
+
+// Program counters: where an actor is paused.  Comments name the kernel
+// function and what the actor holds while paused there.
+enum class Pc : uint8_t {
+  Rest = 0,          // not inside ext code
+  Pick,              // do_pick_task_scx -> dispatch_one entry [rq home]
+  DispatchSched,     // scx_dispatch_sched after the global DSQ [rq home]
+  CallDispatch,      // about to call ops.dispatch (a new loop round) [rq home]
+  BpfDispatch,       // inside ops.dispatch between kfunc calls [rq home]
+  Flush,             // scx_flush_dispatch_buf, next entry [rq home]
+  FlushLink,         // finish_dispatch: claimed, link on DSQ d [rq home + dsq d]
+  FlushRelease,      // scx_dispatch_enqueue tail: ops.dequeue + clear opss [rq home]
+  AfterFlush,        // scx_dispatch_sched loop tail [rq home]
+  NoneTail,          // dispatch_one: nothing found, keep prev? [rq home]
+  PickFinish,        // do_pick_task_scx result, put_prev + set_next [rq home]
+  Consume,           // scx_consume_dispatch_q(d) [rq home]
+  ConsumeLocalWait,  // scx_move_local_task_to_local_dsq spinning [rq home]
+  ConsumeSrc,        // consume_remote_task under src rq (x) [needs rq x]
+  ConsumeSrcWait,    // unlink_dsq_and_switch_rq_lock spinning [rq x]
+  MrtDst,            // move_remote_task_to_local_dsq second half [needs rq x]
+  RelockHome,        // switch_rq_lock back to home, resume at d [needs rq home]
+  DtlSrc,            // dispatch_to_local_dsq under src rq (x), dst y [needs rq x]
+  DsqMoveSrc,        // scx_dsq_move under p's rq (x), src dsq d, target y
+  DsqMoveWait,       // move_task_between_dsqs spinning [rq x + dsq d]
+  Deferred,          // process_ddsp_deferred_locals on rq home [rq home]
+  DeqWait,           // ops_dequeue spinning on DISPATCHING [rq x]
+  MqtDst,            // move_queued_task second half [needs rq x]
+  Count
+};
+
+const char* pcName(uint8_t pc);
+
+// Continuations (Frame::ret / Frame::ret2).
+enum class Ret : uint8_t {
+  None = 0,
+  ConsumeGlobalFirst,  // scx_dispatch_sched's first global consume
+  ConsumeGlobalLoop,   // the consume after each ops.dispatch round
+  ConsumeMoveToLocal,  // scx_bpf_dsq_move_to_local
+  FlushAfterDispatch,  // ops.dispatch returned
+  FlushMoveToLocal,    // scx_bpf_dsq_move_to_local flushes first
+  DeqThenPick,         // sleep: after dequeue, pick
+  DeqThenChange,       // sched_change: after dequeue, change + enqueue
+  DeqThenMigrate,      // move_queued_task: after dequeue, set cpu, unlock
+  MrtConsume,          // move_remote arrival completes a consume
+  MrtDtl,              // ... completes a dispatch_to_local_dsq
+  MrtDsqMove,          // ... completes an scx_dsq_move
+};
+
+// enum scx_dsp_verdict (int.h)
+enum class Verdict : uint8_t { None = 0, Prev, Local };
+
+// How dequeue_task_scx's ops_dequeue starts (ext.c:2242-2291).
+enum class DeqStart : uint8_t { NotQueued, Proceed, Spin };
+
+// deq_flags as dequeue_task_scx computes them from the core's flags.
+uint8_t dequeueFlags(uint8_t core_flags);
+
+class ExtCore {
+ public:
+  explicit ExtCore(const Config& cfg) : cfg_(cfg) {}
+  virtual ~ExtCore() = default;
+  ExtCore(const ExtCore&) = delete;
+  ExtCore& operator=(const ExtCore&) = delete;
+
+  const Config& config() const { return cfg_; }
+  virtual const char* name() const { return "linux-7.3.4"; }
+
+  // The initial state: every task asleep on CPU (i mod C), all CPUs idle.
+  State initial() const;
+
+  // Runs one step of `actor` on `s` under the choices of `ch`.  Returns false
+  // when the actor cannot move (or the chosen branch is not enabled); `s` is
+  // then unspecified.  Events go to `log`.
+  bool step(State& s, int actor, Chooser& ch, StepLog& log);
+
+  // Human-readable actor name ("CPU0", "task1").
+  std::string actorName(int actor) const;
+  bool isCpu(int actor) const { return actor < cfg_.cpus; }
+
+ protected:
+  // ---- step context -------------------------------------------------------
+  State* s_ = nullptr;
+  Chooser* ch_ = nullptr;
+  StepLog* log_ = nullptr;
+  int me_ = 0;              // running actor
+  bool blocked_ = false;    // the step met a held lock: discard it
+  bool paused_ = false;     // the actor paused: the step ends here
+  // Dispatch-buffer records that can no longer match their task's qseq are
+  // dropped at once (they only count in nr_tasks).  Exact while
+  // finish_dispatch honours qseq; a variant that does not keeps them.
+  bool drop_dead_records_ = true;
+  bool first_ = true;       // running the step's first handler
+  bool at_entry_ = true;    // the current handler has not acted yet
+
+  Frame& fr() { return s_->actor[me_]; }
+  TaskState& tk(uint8_t t) { return s_->task[t]; }
+  CpuState& cpu(uint8_t c) { return s_->cpu[c]; }
+  DsqState& dq(uint8_t d) { return s_->dsq[d]; }
+  Op op() { return static_cast<Op>(fr().op); }
+
+  void emit(Ev k, uint8_t t = kNone, uint8_t a = 0, uint8_t b = 0, uint8_t c = kNone);
+  void site(Site s) { emit(Ev::Site, kNone, static_cast<uint8_t>(s)); }
+  void goTo(Pc pc) { fr().pc = static_cast<uint8_t>(pc); }
+  void pause(Pc pc) { goTo(pc); paused_ = true; }
+  void scxError(ErrorKind k);
+  void warn(Warn w, uint8_t t = kNone);
+  void endPath();               // back at rest: registers cleared, locks dropped
+
+  // Locks.  rqFree/dsqFree consult every actor's held locks; the running
+  // actor's own locks live in its frame as well.
+  bool rqFree(uint8_t rq) const;
+  bool dsqFree(uint8_t d) const;
+  bool lockRq(uint8_t rq);      // false: busy -> blocked_ (step discarded)
+  void unlockRq();
+  bool lockDsq(uint8_t d);      // rq-owned (local) DSQs need no lock
+  void unlockDsq(uint8_t d);
+  // switch_rq_lock (ext.c:430): drop the held rq lock, then continue at `pc`
+  // which re-acquires `to` in a later step.
+  void switchRqLock(uint8_t to, Pc pc);
+
+  // ---- primitive updates --------------------------------------------------
+  void setOpss(uint8_t t, Opss to);
+  Opss opss(uint8_t t) { return static_cast<Opss>(tk(t).opss); }
+  void setCustody(uint8_t t, bool on);
+  bool custody(uint8_t t) { return tk(t).flags & kTaskInCustody; }
+  bool queued(uint8_t t) { return tk(t).flags & kTaskQueued; }
+  void listAdd(uint8_t d, uint8_t t, bool head);  // link p->scx.dsq_list
+  void listDel(uint8_t d, uint8_t t);
+  bool onList(uint8_t d, uint8_t t) const;
+  void setTaskCpu(uint8_t t, uint8_t c);
+  void setOnRq(uint8_t t, OnRq v);
+  uint8_t targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu);  // find_dsq_for_dispatch
+  bool allowed(uint8_t t, uint8_t c) { return (tk(t).affinity >> c) & 1; }
+  bool isCurr(uint8_t t);
+  void qseqAdvance(uint8_t t);   // invalidate recorded dispatch-buffer entries
+
+  // ---- BPF choice points (restricted by the Policy) -----------------------
+  uint8_t bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict);
+  uint8_t bpfEnqueueVerdict(uint8_t t);  // kNone = keep on the BPF side
+
+  // ---- kernel functions (ext.c unless noted) ------------------------------
+  // select_task_rq_scx ext.c:3628 (+ mark_direct_dispatch ext.c:1882)
+  virtual uint8_t selectTaskRq(uint8_t t, uint8_t prev_cpu);
+  // enqueue_task_scx ext.c:2171
+  virtual void enqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags);
+  // scx_do_enqueue_task ext.c:2002
+  virtual void doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t sticky_cpu);
+  // direct_dispatch ext.c:1936
+  virtual void directDispatch(uint8_t rq, uint8_t t);
+  // scx_dispatch_enqueue ext.c:1608, up to the dsq unlock.  Returns whether
+  // ops.dequeue() is owed after the unlock (non-rq-owned DSQs only).
+  virtual bool dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool head);
+  // The tail after the unlock: ops.dequeue(0) if owed, then CLEAR_OPSS.
+  virtual void dispatchEnqueueTail(uint8_t t, bool call_dequeue, bool clear_opss);
+  void dispatchEnqueue(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool clear_opss, bool head);
+  // task_leave_custody ext.c:1527
+  virtual bool leaveCustody(uint8_t t);
+  // rq_owned_post_enq ext.c:1536
+  virtual void rqOwnedPostEnq(uint8_t rq, uint8_t t);
+  // scx_dispatch_dequeue ext.c:1780
+  virtual void dispatchDequeue(uint8_t rq, uint8_t t);
+  // dequeue_task_scx ext.c:2311 up to ops_dequeue's wait
+  virtual DeqStart dequeueTaskBegin(uint8_t rq, uint8_t t, uint8_t core_flags);
+  // a core path's dequeue_task: begin, maybe spin (DeqWait), finish, continue
+  void dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags);
+  // ops_dequeue ext.c:2230 state switch; false = must spin (DISPATCHING)
+  virtual bool opsDequeueClaim(uint8_t t);
+  // the rest of ops_dequeue + dequeue_task_scx after the wait
+  virtual void dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags);
+  // scx_move_local_task_to_local_dsq ext.c:2423 (after its wait)
+  virtual void moveLocalTaskToLocalDsq(uint8_t t, uint8_t dst_rq);
+  // move_remote_task_to_local_dsq ext.c:2456, first half under src
+  virtual void moveRemoteTaskBegin(uint8_t t, uint8_t src, uint8_t dst, Ret then);
+  // ... second half under dst (activate_task -> enqueue_task_scx)
+  virtual void moveRemoteTaskArrive(uint8_t t, uint8_t dst);
+  // task_can_run_on_remote_rq ext.c:2508
+  virtual bool taskCanRunOnRemoteRq(uint8_t t, uint8_t rq, bool enforce);
+  // finish_dispatch ext.c:2876 for one buffer entry
+  virtual void finishDispatch(const BufEnt& e);
+  // finish_dispatch's qseq comparison (ext.c:2901)
+  virtual bool claimFresh(const BufEnt& e);
+  // dispatch_to_local_dsq ext.c:2775
+  virtual void dispatchToLocalDsq(uint8_t rq, uint8_t dst, uint8_t t);
+  virtual void dispatchToLocalDsqSrc();  // the part under src rq (ext.c:2818)
+  void dtlReturn();
+  // put_prev_task_scx ext.c:3175 / set_next_task_scx ext.c:3063
+  virtual void putPrevTask(uint8_t rq, uint8_t t, uint8_t next);
+  virtual void setNextTask(uint8_t rq, uint8_t t);
+  // scx_consume_dispatch_q ext.c:2704 (the scan under the dsq lock)
+  virtual void consumeDispatchQ();
+  // scx_dsq_move ext.c:9208 (under p's rq)
+  virtual void dsqMoveAtSrc();
+
+  // ---- paths driven by the program counter --------------------------------
+  void run();                   // dispatch on fr().pc until pause/block/end
+  void restCpu();               // environment on a CPU at rest
+  void restTask();              // environment on a task at rest
+  void pick();                  // dispatch_one entry
+  void dispatchSched();
+  void callDispatch();
+  void bpfDispatch();
+  void flush();
+  void flushLink();
+  void flushRelease();
+  bool lockBusy();              // a lock is held by another actor: block or spin
+  void afterFlush();
+  void noneTail();
+  void pickFinish();
+  void consumeDone(bool ok);
+  void consumeLocalWait();
+  void consumeSrc();
+  void mrtDst();
+  void relockHome();
+  void deferred();
+  void deqWait();
+  void deqContinue();
+  void mqtDst();
+  void dsqMoveWait();
+  void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
+  void dsqMoveFinish(bool dispatched, uint8_t p_rq);
+  void setVerdict(Verdict v);
+  bool prevKeepable(uint8_t prev);
+  void changeAndEnqueue();      // sched_change body + sched_change_end
+
+  const Config& cfg_;
+};
+
+}  // namespace scxmc

@@ -1,0 +1,173 @@
+#include "format.hpp"
+
+#include <sstream>
+
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+std::string taskName(uint8_t t) { return t == kNone ? "-" : "p" + std::to_string(t); }
+
+std::string dsqName(uint8_t d) {
+  if (d == kNone) return "-";
+  if (isLocalDsq(d)) return "LOCAL[" + std::to_string(d) + "]";
+  if (d == kDsqGlobal) return "GLOBAL";
+  return "USER" + std::to_string(d - kDsqUser0);
+}
+
+std::string targetName(uint8_t target) {
+  if (target == kNone) return "-";
+  switch (targetKind(target)) {
+    case TargetKind::Local: return "SCX_DSQ_LOCAL";
+    case TargetKind::LocalOn: return "SCX_DSQ_LOCAL_ON|" + std::to_string(targetArg(target));
+    case TargetKind::Global: return "SCX_DSQ_GLOBAL";
+    case TargetKind::User: return "USER" + std::to_string(targetArg(target));
+  }
+  return "?";
+}
+
+std::string enqFlagsName(uint8_t f) {
+  std::string s;
+  if (f & kEnqWakeup) s += "|WAKEUP";
+  if (f & kEnqRestore) s += "|RESTORE";
+  if (f & kEnqReenq) s += "|SCX_ENQ_REENQ";
+  return s.empty() ? "0" : s.substr(1);
+}
+
+std::string deqFlagsName(uint8_t f) {
+  std::string s;
+  if (f & kDeqSleep) s += "|SLEEP";
+  if (f & kDeqSave) s += "|SAVE";
+  if (f & kDeqSchedChange) s += "|SCX_DEQ_SCHED_CHANGE";
+  if (f & kDeqCoreSchedExec) s += "|SCX_DEQ_CORE_SCHED_EXEC";
+  return s.empty() ? "0" : s.substr(1);
+}
+
+const char* warnName(uint8_t w) {
+  switch (static_cast<Warn>(w)) {
+    case Warn::None: return "none";
+    case Warn::DsqAlreadySet: return "scx_dispatch_enqueue: p->scx.dsq already set (ext.c:1620)";
+    case Warn::QueueingSeen: return "QUEUEING seen outside p's rq lock (ext.c:2254 BUG)";
+    case Warn::NotQueuedAtFinish: return "finish_dispatch: !SCX_TASK_QUEUED (ext.c:2932 BUG_ON)";
+    case Warn::HoldingSet: return "holding_cpu already set (ext.c:2431/2604)";
+    case Warn::HoldingWrongRq: return "holding_cpu kept but task_rq changed (ext.c:2612/2819)";
+    case Warn::UnlinkedButListed: return "scx_dispatch_dequeue: holding_cpu set but still listed (ext.c:1823)";
+    case Warn::BadDirectOpss: return "direct_dispatch: invalid ops_state (ext.c:1968)";
+    case Warn::DeqWaitNotNone: return "ops_dequeue: not NONE after waiting (ext.c:2289 BUG_ON)";
+    case Warn::SetNextBlocked: return "set_next_task_scx: task is DISPATCHING";
+    case Warn::EnqLastWithoutFlag: return "put_prev_task_scx: ENQ_LAST without SCX_OPS_ENQ_LAST (ext.c:3259)";
+    case Warn::TwoRqLocks: return "two rq locks held at once (ext never nests rq locks)";
+    case Warn::NotAllowedOnDst: return "move_remote_task_to_local_dsq: dst not in cpus_ptr (ext.c:2478)";
+  }
+  return "?";
+}
+
+std::string describeEvent(const Event& e, bool* bpf) {
+  std::ostringstream o;
+  bool isBpf = false;
+  const std::string p = taskName(e.t);
+  switch (e.kind) {
+    case Ev::Site: {
+      const SiteInfo& si = siteInfo(static_cast<Site>(e.a));
+      o << si.function << " " << si.file << ":" << si.line;
+      break;
+    }
+    case Ev::OpsSelectCpu:
+      isBpf = true;
+      o << "ops.select_cpu(" << p << ") = " << int(e.a);
+      if (e.b != kNone) o << ", scx_bpf_dsq_insert(" << p << ", " << targetName(e.b) << ")";
+      break;
+    case Ev::OpsEnqueue:
+      isBpf = true;
+      o << "ops.enqueue(" << p << ", " << enqFlagsName(e.a) << ")";
+      if (e.b != kNone) o << ": scx_bpf_dsq_insert(" << p << ", " << targetName(e.b) << ")";
+      else o << ": kept on the BPF side";
+      break;
+    case Ev::OpsDequeue:
+      isBpf = true;
+      o << "ops.dequeue(" << p << ", " << deqFlagsName(e.a) << ")";
+      break;
+    case Ev::OpsDispatch:
+      isBpf = true;
+      o << "ops.dispatch(cpu " << int(e.c) << ", prev " << p << ")";
+      break;
+    case Ev::OpsRunnable: isBpf = true; o << "ops.runnable(" << p << ", " << enqFlagsName(e.a) << ")"; break;
+    case Ev::OpsRunning: isBpf = true; o << "ops.running(" << p << ")"; break;
+    case Ev::OpsStopping: isBpf = true; o << "ops.stopping(" << p << ", " << (e.a ? "true" : "false") << ")"; break;
+    case Ev::OpsQuiescent: isBpf = true; o << "ops.quiescent(" << p << ", " << deqFlagsName(e.a) << ")"; break;
+    case Ev::OpsSetWeight: isBpf = true; o << "ops.set_weight(" << p << ")"; break;
+    case Ev::OpsSetCpumask: isBpf = true; o << "ops.set_cpumask(" << p << ", 0x" << std::hex << int(e.a) << std::dec << ")"; break;
+    case Ev::KfInsert:
+      isBpf = true;
+      o << "scx_bpf_dsq_insert(" << p << ", " << targetName(e.a) << ")" << (e.b ? "" : " [stale: task not QUEUED on BPF]");
+      break;
+    case Ev::KfMoveToLocal:
+      isBpf = true;
+      o << "scx_bpf_dsq_move_to_local(USER" << int(e.a) << ") = " << (e.b ? "true" : "false");
+      break;
+    case Ev::KfDsqMove:
+      isBpf = true;
+      o << "scx_bpf_dsq_move(" << p << " from " << dsqName(e.a) << " to " << targetName(e.b) << ") = " << (e.c ? "true" : "false");
+      break;
+    case Ev::OpssWrite: o << p << " ops_state " << opssName(e.a) << " -> " << opssName(e.b); break;
+    case Ev::Claim: o << p << " claimed by finish_dispatch" << (e.a ? "" : " from a STALE record"); break;
+    case Ev::Custody: o << p << (e.a ? " enters" : " leaves") << " BPF custody (SCX_TASK_IN_CUSTODY)"; break;
+    case Ev::DsqLink: o << p << " linked on " << dsqName(e.a); break;
+    case Ev::DsqUnlink: o << p << " unlinked from " << dsqName(e.a); break;
+    case Ev::Switch: o << "CPU" << int(e.c) << " switches " << taskName(e.a) << " -> " << taskName(e.b); break;
+    case Ev::OnRqChange: o << p << " on_rq = " << (e.a == 0 ? "0" : e.a == 1 ? "QUEUED" : "MIGRATING"); break;
+    case Ev::SetCpu: o << "set_task_cpu(" << p << ", " << int(e.a) << ")"; break;
+    case Ev::Error:
+      if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
+      else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
+      else o << "scx_error: bad DSQ target";
+      break;
+  }
+  if (bpf) *bpf = isBpf;
+  return o.str();
+}
+
+std::string describeTask(const Config& cfg, const State& s, uint8_t t) {
+  (void)cfg;
+  const TaskState& ts = s.task[t];
+  std::ostringstream o;
+  o << taskName(t) << ": " << opssName(ts.opss);
+  if (ts.flags & kTaskQueued) o << " QUEUED";
+  if (ts.flags & kTaskInCustody) o << " IN_CUSTODY";
+  o << " on_rq=" << int(ts.on_rq) << " cpu=" << int(ts.cpu) << " mask=0x" << std::hex << int(ts.affinity) << std::dec;
+  if (ts.dsq != kNone) o << " dsq=" << dsqName(ts.dsq);
+  if (ts.holding != kNone) o << " holding=" << int(ts.holding);
+  if (ts.sticky != kNone) o << " sticky=" << int(ts.sticky);
+  if (ts.ddsp != kNone) o << " ddsp=" << targetName(ts.ddsp);
+  if (ts.deferred != kNone) o << " deferred@" << int(ts.deferred);
+  if (!ts.slice) o << " slice=0";
+  return o.str();
+}
+
+std::string describeState(const Config& cfg, const State& s) {
+  std::ostringstream o;
+  for (int t = 0; t < cfg.tasks; ++t) o << "  " << describeTask(cfg, s, static_cast<uint8_t>(t)) << "\n";
+  for (int c = 0; c < cfg.cpus; ++c) {
+    const CpuState& cs = s.cpu[c];
+    o << "  CPU" << c << ": curr=" << taskName(cs.curr) << " local=[";
+    for (int i = 0; i < s.dsq[c].n; ++i) o << (i ? " " : "") << taskName(s.dsq[c].q[i]);
+    o << "]";
+    const Frame& f = s.actor[c];
+    if (f.pc) o << " at " << pcName(f.pc) << (f.holds_rq != kNone ? " holding rq" + std::to_string(f.holds_rq) : "");
+    if (cs.nbuf) o << " dsp_buf=" << int(cs.nbuf);
+    o << "\n";
+  }
+  for (int t = 0; t < cfg.tasks; ++t) {
+    const Frame& f = s.actor[cfg.cpus + t];
+    if (f.pc) o << "  task" << t << " actor at " << pcName(f.pc) << "\n";
+  }
+  for (int d = kDsqGlobal; d < kDsqUser0 + cfg.user_dsqs; ++d) {
+    if (!s.dsq[d].n) continue;
+    o << "  " << dsqName(static_cast<uint8_t>(d)) << "=[";
+    for (int i = 0; i < s.dsq[d].n; ++i) o << (i ? " " : "") << taskName(s.dsq[d].q[i]);
+    o << "]\n";
+  }
+  return o.str();
+}
+
+}  // namespace scxmc

@@ -1,0 +1,95 @@
+// Picking the next task: do_pick_task_scx, dispatch_one's entry and tail,
+// put_prev_task_scx and set_next_task_scx (ext.c:2972-3275, 3412-3521).
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+void ExtCore::setVerdict(Verdict v) {
+  cpu(fr().home).verdict = static_cast<uint8_t>(v);
+  goTo(Pc::PickFinish);
+}
+
+bool ExtCore::prevKeepable(uint8_t prev) {
+  // prev is QUEUED and has slice left (ext.c:3009-3010, inl.h:110)
+  return prev != kNone && queued(prev) && tk(prev).slice;
+}
+
+void ExtCore::pick() {
+  Frame& f = fr();
+  f.home = static_cast<uint8_t>(me_);
+  if (!lockRq(f.home)) return;
+  f.op = static_cast<uint8_t>(Op::Pick);
+  site(Site::PickTask);
+  site(Site::DispatchOne);
+  CpuState& cs = cpu(f.home);
+  if (prevKeepable(cs.curr)) { setVerdict(Verdict::Prev); return; }
+  if (dq(f.home).n) { setVerdict(Verdict::Local); return; }
+  site(Site::DispatchSched);
+  site(Site::ConsumeGlobal);
+  f.d = kDsqGlobal;
+  f.ret = static_cast<uint8_t>(Ret::ConsumeGlobalFirst);
+  goTo(Pc::Consume);
+}
+
+void ExtCore::noneTail() {
+  // Nothing found: keep prev unless its scheduler set SCX_OPS_ENQ_LAST
+  // (ext.c:3026-3041; the model's schedulers do not set it).
+  const uint8_t prev = cpu(fr().home).curr;
+  setVerdict(prev != kNone && queued(prev) ? Verdict::Prev : Verdict::None);
+}
+
+void ExtCore::pickFinish() {
+  Frame& f = fr();
+  const uint8_t c = f.home;
+  CpuState& cs = cpu(c);
+  const uint8_t prev = cs.curr;
+  uint8_t next;
+  if (static_cast<Verdict>(cs.verdict) == Verdict::Prev) {
+    next = prev;
+  } else {
+    // first_local_task: whatever heads the local DSQ now, whatever the
+    // verdict (tasks may have arrived while the lock was dropped)
+    next = dq(c).n ? dq(c).q[0] : kNone;
+  }
+  if (next != kNone && !tk(next).slice) tk(next).slice = 1;  // refill_task_slice_dfl
+  cs.verdict = 0;
+  cs.loops = 0;
+  cs.nr_tasks = 0;
+  cs.actions = 0;
+  if (next != prev) {
+    // put_prev_set_next_task (sched.h:2796-2808), no lock drop
+    if (prev != kNone) putPrevTask(c, prev, next);
+    if (next != kNone) setNextTask(c, next);
+    cs.curr = next;
+    emit(Ev::Switch, kNone, prev, next, c);
+  }
+  endPath();
+}
+
+void ExtCore::putPrevTask(uint8_t rq, uint8_t t, uint8_t next) {
+  site(Site::PutPrevTask);
+  if (!queued(t)) return;  // stopping was already called by dequeue
+  emit(Ev::OpsStopping, t, 1);
+  // set_task_runnable; slice left (preempted): back to the local DSQ head
+  if (tk(t).slice) {
+    dispatchEnqueue(rq, rq, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/true);
+    return;
+  }
+  if (next == kNone) warn(Warn::EnqLastWithoutFlag, t);
+  // The still-current task goes back to the BPF scheduler (ext.c:3268).
+  doEnqueueTask(rq, t, 0, kNone);
+}
+
+void ExtCore::setNextTask(uint8_t rq, uint8_t t) {
+  site(Site::SetNextTask);
+  if (queued(t)) {
+    // Core-sched might run p before it was dispatched: ops_dequeue with
+    // SCX_DEQ_CORE_SCHED_EXEC (ext.c:3067-3073); normally a no-op.
+    if (!opsDequeueClaim(t)) warn(Warn::SetNextBlocked, t);
+    else if (leaveCustody(t)) emit(Ev::OpsDequeue, t, kDeqCoreSchedExec);
+    dispatchDequeue(rq, t);
+  }
+  if (queued(t)) emit(Ev::OpsRunning, t);
+}
+
+}  // namespace scxmc

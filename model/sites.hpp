@@ -1,0 +1,89 @@
+// The model-to-source table: every kernel function (or call site) a model
+// step stands for, with its location in Linux 7.3.4.  This list is the single
+// source of truth for the labels printed in counterexamples, for
+// `scxmc sources`, and for docs/model-to-source.md.
+//
+// X(id, function, file, line, what the model does there)
+#pragma once
+
+#include <cstdint>
+
+#define SCXMC_SITES(X)                                                                          \
+  X(TryToWakeUp, "try_to_wake_up", "core.c", 4274, "wakeup: pi_lock, select_task_rq, then enqueue on the chosen rq")              \
+  X(SelectTaskRq, "select_task_rq_scx", "ext.c", 3628, "ops.select_cpu under pi_lock only; a direct insert is only recorded")     \
+  X(SelectCpuDfl, "scx_select_cpu_dfl", "idle.c", 458, "no ops.select_cpu: may find an idle CPU and record SCX_DSQ_LOCAL")         \
+  X(MarkDirectDispatch, "mark_direct_dispatch", "ext.c", 1882, "scx_bpf_dsq_insert from select_cpu/enqueue records ddsp_dsq_id")  \
+  X(EnqueueTask, "enqueue_task_scx", "ext.c", 2171, "clear sticky_cpu, QUEUED, ops.runnable unless migrating")                   \
+  X(DoEnqueue, "scx_do_enqueue_task", "ext.c", 2002, "direct/local/global routing, qseq++, NONE->QUEUEING, ops.enqueue")          \
+  X(EnterCustodyEnqueue, "scx_do_enqueue_task", "ext.c", 2102, "IN_CUSTODY set, QUEUEING->QUEUED (release)")                     \
+  X(DirectDispatch, "direct_dispatch", "ext.c", 1936, "insert the recorded verdict; remote local DSQ is deferred")                \
+  X(DeferRemoteLocal, "direct_dispatch", "ext.c", 1952, "LOCAL_ON a remote CPU: QUEUEING->NONE, link on ddsp_deferred_locals")    \
+  X(DispatchEnqueue, "scx_dispatch_enqueue", "ext.c", 1608, "link on a DSQ (dsq->lock unless rq-owned), custody, clear opss")     \
+  X(RqOwnedPostEnq, "rq_owned_post_enq", "ext.c", 1536, "local insert: leave custody and ops.dequeue(0) under the rq lock")       \
+  X(GlobalLeaveCustody, "scx_dispatch_enqueue", "ext.c", 1740, "GLOBAL: leave custody under dsq->lock, ops.dequeue(0) after unlock") \
+  X(UserEnterCustody, "scx_dispatch_enqueue", "ext.c", 1743, "user DSQ: IN_CUSTODY set under dsq->lock")                        \
+  X(ClearOpss, "scx_dispatch_enqueue", "ext.c", 1755, "SCX_ENQ_CLEAR_OPSS: ops_state -> NONE (release)")                         \
+  X(DispatchDequeue, "scx_dispatch_dequeue", "ext.c", 1780, "unlink from p->scx.dsq, or tell a holding_cpu it lost")            \
+  X(DispatchDequeueLocked, "dispatch_dequeue_locked", "ext.c", 1837, "unlink with both p's rq and dsq locked")                   \
+  X(FindDsq, "find_dsq_for_dispatch", "ext.c", 1847, "resolve LOCAL / LOCAL_ON|cpu / GLOBAL / user id")                          \
+  X(DequeueTask, "dequeue_task_scx", "ext.c", 2311, "SCHED_CHANGE unless SLEEP, ops_dequeue, stopping, quiescent, unlink")        \
+  X(OpsDequeue, "ops_dequeue", "ext.c", 2230, "QUEUED->NONE cmpxchg or wait DISPATCHING, then ops.dequeue if in custody")        \
+  X(OpsDequeueWait, "ops_dequeue", "ext.c", 2288, "spin on DISPATCHING holding p's rq lock")                                     \
+  X(LeaveCustody, "task_leave_custody", "ext.c", 1527, "clear IN_CUSTODY unless sticky_cpu >= 0")                               \
+  X(MoveLocalToLocal, "scx_move_local_task_to_local_dsq", "ext.c", 2423, "wait DISPATCHING, insert into this rq's local DSQ")     \
+  X(MoveRemoteToLocal, "move_remote_task_to_local_dsq", "ext.c", 2456, "sticky_cpu=dst, deactivate on src, set_task_cpu")        \
+  X(MoveRemoteActivate, "move_remote_task_to_local_dsq", "ext.c", 2483, "after switch_rq_lock: activate_task on dst")            \
+  X(CanRunRemote, "task_can_run_on_remote_rq", "ext.c", 2508, "affinity / online test for a cross-CPU move")                     \
+  X(UnlinkSwitch, "unlink_dsq_and_switch_rq_lock", "ext.c", 2595, "unlink, holding_cpu=this, drop dsq, switch to src rq")        \
+  X(ConsumeRemote, "consume_remote_task", "ext.c", 2621, "under src rq: still holding? then move, else lost")                   \
+  X(MoveBetweenDsqs, "move_task_between_dsqs", "ext.c", 2650, "wait DISPATCHING under p's rq + src dsq, then move")              \
+  X(ConsumeDsq, "scx_consume_dispatch_q", "ext.c", 2704, "scan a DSQ for a task this CPU can run")                              \
+  X(ConsumeGlobal, "scx_consume_global_dsq", "ext.c", 2751, "consume the node's SCX_DSQ_GLOBAL")                                \
+  X(DispatchToLocal, "dispatch_to_local_dsq", "ext.c", 2775, "holding_cpu protocol: release DISPATCHING, switch to src rq")     \
+  X(DispatchToLocalSrc, "dispatch_to_local_dsq", "ext.c", 2818, "under src rq: still holding? insert / fall back / migrate")     \
+  X(FinishDispatch, "finish_dispatch", "ext.c", 2876, "qseq check, QUEUED->DISPATCHING cmpxchg, insert")                        \
+  X(FlushDispatchBuf, "scx_flush_dispatch_buf", "ext.c", 2943, "finish_dispatch for every recorded insert")                     \
+  X(DispatchOne, "dispatch_one", "ext.c", 2972, "keep prev / local DSQ / scx_dispatch_sched / keep last")                       \
+  X(DispatchSched, "scx_dispatch_sched", "inlines.h", 30, "global DSQ, then the ops.dispatch loop")                              \
+  X(OpsDispatchCall, "scx_dispatch_sched", "inlines.h", 100, "SCX_CALL_OP(dispatch): BPF runs with this rq locked")             \
+  X(InsertCommit, "scx_dsq_insert_commit", "ext.c", 8993, "scx_bpf_dsq_insert from ops.dispatch: append to dsp_ctx.buf")        \
+  X(MoveToLocal, "scx_bpf_dsq_move_to_local___v2", "ext.c", 9386, "flush the buffer, then consume a user DSQ")                  \
+  X(DsqMove, "scx_dsq_move", "ext.c", 9208, "iterator move: switch to p's rq, lock src dsq, validate, move")                     \
+  X(CursorLost, "nldsq_cursor_lost_task", "ext.c", 603, "p left the DSQ or is being consumed (holding_cpu)")                    \
+  X(PickTask, "do_pick_task_scx", "ext.c", 3412, "dispatch, then prev or the head of the local DSQ")                           \
+  X(PutPrevTask, "put_prev_task_scx", "ext.c", 3175, "ops.stopping(true); a still-QUEUED prev is re-enqueued")                 \
+  X(SetNextTask, "set_next_task_scx", "ext.c", 3063, "ops_dequeue(CORE_SCHED_EXEC), unlink from local DSQ, ops.running")        \
+  X(WaitDispatching, "scx_wait_dispatching", "ext.c", 4554, "spin until ops_state leaves DISPATCHING")                           \
+  X(SwitchRqLock, "switch_rq_lock", "ext.c", 430, "drop one rq lock, take another (other CPUs run in between)")                 \
+  X(RunDeferred, "process_ddsp_deferred_locals", "ext.c", 4465, "deferred LOCAL_ON inserts via dispatch_to_local_dsq")          \
+  X(TaskWoken, "task_woken_scx", "ext.c", 3701, "after a wakeup enqueue: run deferred work on that rq")                          \
+  X(TaskTick, "task_tick_scx", "ext.c", 3922, "slice used up: slice = 0, resched")                                              \
+  X(Schedule, "try_to_block_task", "core.c", 6748, "try_to_block_task -> deactivate(DEQUEUE_SLEEP), then pick")                        \
+  X(Deactivate, "deactivate_task", "core.c", 2240, "on_rq = MIGRATING if migrating, dequeue_task")                             \
+  X(Activate, "activate_task", "core.c", 2229, "enqueue_task, on_rq = QUEUED")                                                 \
+  X(SetUserNice, "set_user_nice", "syscalls.c", 65, "sched_change(DEQUEUE_SAVE): dequeue, reweight, enqueue(RESTORE)")         \
+  X(SetCpusAllowed, "do_set_cpus_allowed", "core.c", 2803, "sched_change(DEQUEUE_SAVE) around set_cpus_allowed_scx")           \
+  X(MoveQueuedTask, "move_queued_task", "core.c", 2556, "deactivate, set_task_cpu, unlock src, lock dst, activate")             \
+  X(ScxError, "scx_error", "internal.h", 2168, "the BPF scheduler is ejected")
+
+namespace scxmc {
+
+enum class Site : uint8_t {
+#define SCXMC_SITE_ENUM(id, fn, file, line, what) id,
+  SCXMC_SITES(SCXMC_SITE_ENUM)
+#undef SCXMC_SITE_ENUM
+      Count
+};
+
+struct SiteInfo {
+  const char* id;
+  const char* function;
+  const char* file;
+  int line;
+  const char* what;
+};
+
+const SiteInfo& siteInfo(Site s);
+int siteCount();
+
+}  // namespace scxmc

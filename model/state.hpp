@@ -1,0 +1,145 @@
+// The state of the modeled ext core (Linux 7.3.4, kernel/sched/ext/).
+//
+// One State is one global configuration of the protocol: every task's
+// sched_ext_entity fields the model tracks, every CPU's rq and the kernel path
+// it is in the middle of, every DSQ's FIFO, and the opaque ghost bytes that
+// invariant monitors own.  All fields are small unsigned bytes so that a
+// State can be hashed, compared, permuted and packed field by field
+// (see pack.hpp); nothing in here points anywhere.
+#pragma once
+
+#include <array>
+#include <cstdint>
+#include <cstring>
+
+namespace scxmc {
+
+// Compile-time capacity.  The configuration (config.hpp) picks how much of it
+// is used; unused slots stay zero so that equal configurations compare equal.
+inline constexpr int kMaxTasks = 4;
+inline constexpr int kMaxCpus = 3;
+inline constexpr int kMaxUserDsqs = 3;
+inline constexpr int kMaxActors = kMaxCpus + kMaxTasks;
+inline constexpr int kMaxBuf = 3;        // dispatch buffer entries (dsp_ctx.buf)
+inline constexpr uint8_t kNone = 0xff;   // "no task / no CPU / no DSQ"
+
+// ---------------------------------------------------------------------------
+// DSQ numbering used inside the model (not the kernel's 64-bit DSQ ids).
+//   0 .. kMaxCpus-1          rq->scx.local_dsq of that CPU (rq-owned)
+//   kDsqGlobal               SCX_DSQ_GLOBAL (one NUMA node)
+//   kDsqUser0 + d            user DSQ d created by the BPF scheduler
+inline constexpr uint8_t kDsqGlobal = kMaxCpus;
+inline constexpr uint8_t kDsqUser0 = kMaxCpus + 1;
+inline constexpr int kNumDsqs = kMaxCpus + 1 + kMaxUserDsqs;
+
+constexpr bool isLocalDsq(uint8_t d) { return d < kMaxCpus; }
+constexpr bool isUserDsq(uint8_t d) { return d >= kDsqUser0 && d < kNumDsqs; }
+
+// A dispatch verdict as the BPF scheduler names it (scx_bpf_dsq_insert's
+// dsq_id argument): SCX_DSQ_LOCAL, SCX_DSQ_LOCAL_ON|cpu, SCX_DSQ_GLOBAL, or a
+// user DSQ id.  Encoded in one byte: kind in the high nibble, argument low.
+enum class TargetKind : uint8_t { Local = 0, LocalOn = 1, Global = 2, User = 3 };
+constexpr uint8_t makeTarget(TargetKind k, uint8_t arg = 0) {
+  return static_cast<uint8_t>((static_cast<uint8_t>(k) << 4) | (arg & 0xf));
+}
+constexpr TargetKind targetKind(uint8_t t) { return static_cast<TargetKind>(t >> 4); }
+constexpr uint8_t targetArg(uint8_t t) { return t & 0xf; }
+
+// ---------------------------------------------------------------------------
+// p->scx.ops_state, state bits only (int.h:1884-2017).  QSEQ is not stored:
+// the only use of qseq is finish_dispatch()'s comparison against the value
+// scx_dsq_insert_commit() recorded (ext.c:2901, 9012), so each dispatch buffer
+// entry carries a `fresh` bit instead that the model clears whenever the
+// task's qseq advances (ext.c:2081-2083).  This is exact for qseq equality
+// up to the kernel's 2^30 wrap-around, which the model does not represent.
+enum class Opss : uint8_t { None = 0, Queueing = 1, Queued = 2, Dispatching = 3 };
+
+// p->scx.flags bits the model tracks (include/linux/sched/ext.h:99-152).
+inline constexpr uint8_t kTaskQueued = 1 << 0;     // SCX_TASK_QUEUED
+inline constexpr uint8_t kTaskInCustody = 1 << 1;  // SCX_TASK_IN_CUSTODY
+inline constexpr uint8_t kTaskDeqdForSleep = 1 << 3;
+
+// p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
+enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };
+
+// ---------------------------------------------------------------------------
+// An actor is a context that executes kernel code: one per CPU (schedule(),
+// irq_work, balance callbacks) and one per task for the operations other
+// contexts perform on that task under its pi_lock (try_to_wake_up(),
+// set_user_nice(), sched_setaffinity()).  Actor ids: CPUs 0..C-1, then task
+// actors C..C+T-1.  A task actor stands for "some CPU executing a syscall or
+// a wakeup on this task's behalf"; giving it its own id is what a machine
+// with more CPUs would do, which keeps the abstraction sound.
+//
+// A Frame is the actor's program counter and registers: where in a kernel
+// function it paused (at a lock drop, a spin-wait, or between BPF kfunc calls)
+// and which locks it still holds while paused.
+struct Frame {
+  uint8_t pc = 0;          // Pc (kernel.hpp)
+  uint8_t op = 0;          // Op: the top-level operation in progress
+  uint8_t t = kNone;       // task register
+  uint8_t x = kNone;       // CPU register (src/dst rq)
+  uint8_t y = kNone;       // second CPU / target register
+  uint8_t d = kNone;       // DSQ / flag register
+  uint8_t ret = 0;         // continuation of the innermost sub-path
+  uint8_t ret2 = 0;        // continuation of the enclosing sub-path
+  uint8_t home = kNone;    // the rq the kernel function was called with
+  uint8_t tag = 0;         // continuation after a migration / dequeue wait
+  uint8_t holds_rq = kNone;   // rq lock held while paused
+  uint8_t holds_dsq = kNone;  // dsq->lock held while paused
+};
+
+struct BufEnt {           // struct scx_dsp_buf_ent (int.h:1327-1334)
+  uint8_t task = kNone;
+  uint8_t target = kNone;  // verdict as named by BPF
+  uint8_t fresh = 0;       // qseq recorded == task's qseq now (see Opss)
+};
+
+struct TaskState {
+  uint8_t opss = 0;           // Opss
+  uint8_t flags = 0;          // kTask* bits of p->scx.flags
+  uint8_t dsq = kNone;        // p->scx.dsq (may be stale while holding_cpu >= 0)
+  uint8_t holding = kNone;    // p->scx.holding_cpu (an actor id)
+  uint8_t sticky = kNone;     // p->scx.sticky_cpu
+  uint8_t ddsp = kNone;       // p->scx.ddsp_dsq_id (pending direct dispatch)
+  uint8_t deferred = kNone;   // rq whose ddsp_deferred_locals links p
+  uint8_t cpu = 0;            // task_cpu(p)
+  uint8_t affinity = 0;       // p->cpus_mask, bit per CPU
+  uint8_t slice = 1;          // p->scx.slice != 0
+  uint8_t on_rq = 0;          // OnRq
+  uint8_t weight = 0;         // nice level index (set_user_nice)
+  uint8_t ghost = 0;          // owned by invariant monitors, opaque to the model
+  uint8_t ghost2 = 0;         // owned by invariant monitors, opaque to the model
+};
+
+struct CpuState {
+  uint8_t curr = kNone;       // rq->curr if an ext task, else kNone (idle)
+  uint8_t nbuf = 0;           // dsp_ctx.cursor
+  uint8_t nr_tasks = 0;       // dsp_ctx.nr_tasks != 0
+  uint8_t actions = 0;        // kfunc calls made in the current ops.dispatch
+  uint8_t loops = 0;          // ops.dispatch rounds in this dispatch_one
+  uint8_t verdict = 0;        // enum scx_dsp_verdict being returned
+  uint8_t dfn = 0;            // rq->scx.ddsp_deferred_locals length
+  std::array<uint8_t, kMaxTasks> dfq{};  // ... in list order
+  std::array<BufEnt, kMaxBuf> buf{};
+};
+
+struct DsqState {
+  uint8_t n = 0;              // list length
+  uint8_t nr = 0;             // dsq->nr, maintained like dsq_inc_nr/dsq_dec_nr
+  std::array<uint8_t, kMaxTasks> q{};  // FIFO order, q[0] is the head
+};
+
+struct State {
+  std::array<TaskState, kMaxTasks> task{};
+  std::array<CpuState, kMaxCpus> cpu{};
+  std::array<Frame, kMaxActors> actor{};
+  std::array<DsqState, kNumDsqs> dsq{};
+  uint8_t scx_error = 0;      // an scx_error() was raised: the scheduler aborts
+
+  bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
+};
+
+static_assert(sizeof(State) < 256, "State is meant to stay small");
+
+}  // namespace scxmc
