@@ -92,7 +92,18 @@ CheckResult Checker::run() {
     res.invariants.push_back(r);
   }
   const int deadlock_idx = static_cast<int>(invs_.size());
-  int open = static_cast<int>(invs_.size()) + 1;
+  {
+    // Built-in: every reached state fits the encoding (a DSQ longer than the
+    // task count, a count beyond its field...).  Only a broken model or
+    // variant can violate it; the state is then reported, not stored.
+    InvariantResult r;
+    r.id = "model-bounds";
+    r.statement = "every reached state is representable (fields within their domains)";
+    res.invariants.push_back(r);
+  }
+  const int bounds_idx = deadlock_idx + 1;
+  const int builtins = 2;
+  int open = static_cast<int>(invs_.size()) + builtins;
   auto record = [&](int i, uint64_t from, bool initial, const Transition& tr, const std::string& why) {
     InvariantResult& r = res.invariants[i];
     if (r.status == Status::Violated) return;
@@ -151,8 +162,8 @@ CheckResult Checker::run() {
       if (i >= 0) record(i, idx, false, tr, why);
       if (observer_) observer_(s, log, next);
       if (!codec.pack(next, buf.data(), &err)) {
-        std::fprintf(stderr, "scxmc: internal error: %s\n", err.c_str());
-        std::abort();
+        record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
+        return;
       }
       bool inserted;
       store.insert(buf.data(), &inserted);
@@ -177,7 +188,7 @@ CheckResult Checker::run() {
         --open;
       }
     }
-    if (open == 0 || (limits_.stop_at_first && open < static_cast<int>(invs_.size()) + 1)) stop = true;
+    if (open == 0 || (limits_.stop_at_first && open < static_cast<int>(invs_.size()) + builtins)) stop = true;
     if ((idx & 0xfff) == 0) {
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (limits_.time_limit_s > 0 && secs > limits_.time_limit_s) {
@@ -234,7 +245,7 @@ CheckResult Checker::run() {
         int i = -1;
         std::string why;
         monitorStep(cfg, invs_, cur, log, next, &i, &why);
-        codec.pack(next, want.data());
+        if (!codec.pack(next, want.data())) return;
         if (std::memcmp(want.data(), store.at(to), codec.bytes()) == 0) {
           found = true;
           r.cex.steps.push_back(Step{tr, log});

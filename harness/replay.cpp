@@ -4,6 +4,7 @@
 
 #include "checker.hpp"
 #include "format.hpp"
+#include "pack.hpp"
 #include "report.hpp"
 #include "variants.hpp"
 
@@ -74,7 +75,7 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
       return r;
     }
     const std::string id = inv["id"].get<std::string>();
-    if (id != "deadlock") ids += (ids.empty() ? "" : ",") + id;
+    if (id != "deadlock" && id != "model-bounds") ids += (ids.empty() ? "" : ",") + id;
     const bool violated = inv.value("status", "") == "violated";
     if (!target && violated && (invariant.empty() || invariant == id)) target = &inv;
   }
@@ -131,7 +132,11 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
   }
   cex.final_state = s;
   r.steps = n;
-  if (tidx < 0) {
+  if (r.invariant == "model-bounds") {
+    std::string perr;
+    std::vector<uint8_t> b(Codec(cfg).bytes());
+    seen = Codec(cfg).pack(s, b.data(), &perr) ? "" : "state outside the model's bounds: " + perr;
+  } else if (tidx < 0) {
     // deadlock: confirmed when no actor can move in the final state
     int succ = 0;
     forEachSuccessor(*model, s, [&](State&, const StepLog&, const Transition&) { ++succ; });

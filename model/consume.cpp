@@ -110,7 +110,9 @@ void ExtCore::consumeDone(bool ok) {
       emit(Ev::KfMoveToLocal, kNone, static_cast<uint8_t>(f.d - kDsqUser0), ok ? 1 : 0);
       if (ok) cs.nr_tasks = 1;
       f.d = kNone;
-      pause(Pc::BpfDispatch);
+      // Back in ops.dispatch with this rq locked: a pause point only if the
+      // kfunc dropped the lock, and then the relock step already was one.
+      goTo(Pc::BpfDispatch);
       return;
     default:
       return;
@@ -197,7 +199,7 @@ void ExtCore::dsqMoveFinish(bool dispatched, uint8_t p_rq) {
   } else {
     f.x = kNone;
     f.y = kNone;
-    pause(Pc::BpfDispatch);
+    goTo(Pc::BpfDispatch);
   }
 }
 

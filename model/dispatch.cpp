@@ -57,29 +57,26 @@ void ExtCore::bpfDispatch() {
       bool any_stale = false;
       for (uint8_t t = 0; t < cfg_.tasks; ++t) {
         if (opss(t) != Opss::Queued) {
-          if (pol.insert_stale && !any_stale) {
-            acts[n++] = {DspKind::Insert, t, kNone, makeTarget(TargetKind::Global)};
+          if (pol.insert_stale && !any_stale && (pol.dispatch & kDspInsertAny)) {
+            acts[n++] = {DspKind::Insert, t, kNone, kNone};
             any_stale = true;
           }
           continue;
         }
-        auto ins = [&](uint8_t target) { acts[n++] = {DspKind::Insert, t, kNone, target}; };
-        // a BPF scheduler honouring p->cpus_ptr (task_can_run_on_remote_rq
-        // would scx_error otherwise, ext.c:2545-2550)
-        if ((pol.dispatch & kDspInsertLocal) && allowed(t, c)) ins(makeTarget(TargetKind::Local));
-        if (pol.dispatch & kDspInsertLocalOn)
-          for (uint8_t x = 0; x < cfg_.cpus; ++x)
-            if (x != c && allowed(t, x)) ins(makeTarget(TargetKind::LocalOn, x));
-        if (pol.dispatch & kDspInsertGlobal) ins(makeTarget(TargetKind::Global));
-        if (pol.dispatch & kDspInsertUser)
-          for (int d = 0; d < nu; ++d) ins(makeTarget(TargetKind::User, static_cast<uint8_t>(d)));
-        if (pol.dispatch & kDspInsertHereOrGlobal)
-          ins(allowed(t, c) ? makeTarget(TargetKind::LocalOn, c) : makeTarget(TargetKind::Global));
+        // The verdict (dsq_id) is chosen when finish_dispatch claims the
+        // record: it is invisible to other CPUs until then and nothing it
+        // depends on can change while the record is live (see
+        // bpfDispatchTarget).
+        if (pol.dispatch & kDspInsertAny) acts[n++] = {DspKind::Insert, t, kNone, kNone};
       }
     }
+    // move_to_local on an empty DSQ with nothing buffered only spends an
+    // action (it returns false in the same step): its futures are a subset
+    // of not calling it, so it is not offered.
     if (pol.dispatch & kDspMoveToLocal)
       for (int d = 0; d < nu; ++d)
-        acts[n++] = {DspKind::MoveToLocal, kNone, static_cast<uint8_t>(kDsqUser0 + d), kNone};
+        if (cs.nbuf || dq(static_cast<uint8_t>(kDsqUser0 + d)).n)
+          acts[n++] = {DspKind::MoveToLocal, kNone, static_cast<uint8_t>(kDsqUser0 + d), kNone};
     if (pol.dispatch & (kDspMoveLocal | kDspMoveUser | kDspMoveGlobal)) {
       for (int d = 0; d < nu; ++d) {
         const uint8_t src = static_cast<uint8_t>(kDsqUser0 + d);
@@ -111,11 +108,13 @@ void ExtCore::bpfDispatch() {
       // scx_dsq_insert_commit: record (p, qseq) in dsp_ctx.buf
       site(Site::InsertCommit);
       const uint8_t fresh = opss(a.t) == Opss::Queued ? 1 : 0;
-      if (fresh || !drop_dead_records_) cs.buf[cs.nbuf++] = BufEnt{a.t, a.target, fresh};
+      if (fresh || !drop_dead_records_) cs.buf[cs.nbuf++] = BufEnt{a.t, kNone, fresh};
       else cs.nr_tasks = 1;  // finish_dispatch will drop it; it still counts
       ++cs.actions;
-      emit(Ev::KfInsert, a.t, a.target, fresh);
-      pause(Pc::BpfDispatch);
+      emit(Ev::KfInsert, a.t, kNone, fresh);
+      // An insert only appends to this CPU's dsp_ctx; the next BPF action
+      // follows in the same step (see docs/architecture.md, "atomicity").
+      goTo(Pc::BpfDispatch);
       return;
     }
     case DspKind::MoveToLocal:
@@ -146,6 +145,27 @@ void ExtCore::bpfDispatch() {
       return;
     }
   }
+}
+
+// The dsq_id the BPF program passed to scx_bpf_dsq_insert for @t from
+// ops.dispatch on @c, under the policy.  Options honour p->cpus_ptr as a BPF
+// scheduler must (task_can_run_on_remote_rq would scx_error, ext.c:2545).
+uint8_t ExtCore::bpfDispatchTarget(uint8_t t, uint8_t c) {
+  const Policy& pol = cfg_.policy;
+  const int nu = pol.only_user_dsq0 ? (cfg_.user_dsqs ? 1 : 0) : cfg_.user_dsqs;
+  uint8_t opts[4 + kMaxCpus + kMaxUserDsqs];
+  int n = 0;
+  if ((pol.dispatch & kDspInsertLocal) && allowed(t, c)) opts[n++] = makeTarget(TargetKind::Local);
+  if (pol.dispatch & kDspInsertLocalOn)
+    for (uint8_t x = 0; x < cfg_.cpus; ++x)
+      if (x != c && allowed(t, x)) opts[n++] = makeTarget(TargetKind::LocalOn, x);
+  if (pol.dispatch & kDspInsertGlobal) opts[n++] = makeTarget(TargetKind::Global);
+  if (pol.dispatch & kDspInsertUser)
+    for (int d = 0; d < nu; ++d) opts[n++] = makeTarget(TargetKind::User, static_cast<uint8_t>(d));
+  if (pol.dispatch & kDspInsertHereOrGlobal)
+    opts[n++] = allowed(t, c) ? makeTarget(TargetKind::LocalOn, c) : makeTarget(TargetKind::Global);
+  if (n == 0) opts[n++] = makeTarget(TargetKind::Global);
+  return opts[ch_->pick(n)];
 }
 
 void ExtCore::flush() {
@@ -184,11 +204,12 @@ void ExtCore::finishDispatch(const BufEnt& e) {
       if (!claimFresh(e)) return;  // qseq mismatch: no claim
       break;
   }
-  emit(Ev::Claim, t, e.fresh);
+  const uint8_t home = fr().home;
+  const uint8_t target = e.target != kNone ? e.target : bpfDispatchTarget(t, home);
+  emit(Ev::Claim, t, e.fresh, target);
   setOpss(t, Opss::Dispatching);  // cmpxchg QUEUED -> DISPATCHING
   if (!queued(t)) warn(Warn::NotQueuedAtFinish, t);
-  const uint8_t home = fr().home;
-  const uint8_t d = targetDsq(e.target, home, tk(t).cpu);
+  const uint8_t d = targetDsq(target, home, tk(t).cpu);
   if (isLocalDsq(d)) {
     dispatchToLocalDsq(home, d, t);
     return;

@@ -165,6 +165,7 @@ class ExtCore {
   // ---- BPF choice points (restricted by the Policy) -----------------------
   uint8_t bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict);
   uint8_t bpfEnqueueVerdict(uint8_t t);  // kNone = keep on the BPF side
+  virtual uint8_t bpfDispatchTarget(uint8_t t, uint8_t c);  // scx_bpf_dsq_insert from ops.dispatch
 
   // ---- kernel functions (ext.c unless noted) ------------------------------
   // select_task_rq_scx ext.c:3628 (+ mark_direct_dispatch ext.c:1882)

@@ -99,7 +99,8 @@ std::string describeEvent(const Event& e, bool* bpf) {
     case Ev::OpsSetCpumask: isBpf = true; o << "ops.set_cpumask(" << p << ", 0x" << std::hex << int(e.a) << std::dec << ")"; break;
     case Ev::KfInsert:
       isBpf = true;
-      o << "scx_bpf_dsq_insert(" << p << ", " << targetName(e.a) << ")" << (e.b ? "" : " [stale: task not QUEUED on BPF]");
+      o << "scx_bpf_dsq_insert(" << p << (e.a != kNone ? ", " + targetName(e.a) : std::string()) << ")"
+        << (e.b ? "" : " [stale: task not QUEUED on BPF]");
       break;
     case Ev::KfMoveToLocal:
       isBpf = true;
@@ -110,7 +111,9 @@ std::string describeEvent(const Event& e, bool* bpf) {
       o << "scx_bpf_dsq_move(" << p << " from " << dsqName(e.a) << " to " << targetName(e.b) << ") = " << (e.c ? "true" : "false");
       break;
     case Ev::OpssWrite: o << p << " ops_state " << opssName(e.a) << " -> " << opssName(e.b); break;
-    case Ev::Claim: o << p << " claimed by finish_dispatch" << (e.a ? "" : " from a STALE record"); break;
+    case Ev::Claim:
+      o << p << " claimed by finish_dispatch for " << targetName(e.b) << (e.a ? "" : " from a STALE record");
+      break;
     case Ev::Custody: o << p << (e.a ? " enters" : " leaves") << " BPF custody (SCX_TASK_IN_CUSTODY)"; break;
     case Ev::DsqLink: o << p << " linked on " << dsqName(e.a); break;
     case Ev::DsqUnlink: o << p << " unlinked from " << dsqName(e.a); break;

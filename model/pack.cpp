@@ -79,7 +79,7 @@ Codec::Codec(const Config& cfg) {
     if (!used) continue;
     const DsqState& q = probe.dsq[d];
     add(q.n, T + 1, false, "dsq.n");
-    add(q.nr, T + 1, false, "dsq.nr");
+    add(q.nr, 16, false, "dsq.nr");  // wider than n: a miscount must be representable
     for (int i = 0; i < T; ++i) add(q.q[i], T, false, "dsq.q");
   }
   add(probe.scx_error, 2, false, "scx_error");

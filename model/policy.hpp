@@ -30,6 +30,8 @@ inline constexpr uint16_t kDspMoveGlobal = 1u << 7;     // scx_bpf_dsq_move() to
 // The selftests' dispatch pattern: insert to SCX_DSQ_LOCAL_ON|this cpu if the
 // task allows it, else SCX_DSQ_GLOBAL (st/dequeue.bpf.c:336-341).
 inline constexpr uint16_t kDspInsertHereOrGlobal = 1u << 8;
+inline constexpr uint16_t kDspInsertAny =
+    kDspInsertLocal | kDspInsertLocalOn | kDspInsertGlobal | kDspInsertUser | kDspInsertHereOrGlobal;
 
 struct Policy {
   std::string name = "full";

@@ -2,13 +2,40 @@
 
 namespace scxmc {
 
+namespace {
+struct Entry {
+  VariantInfo info;
+  ModelFactory make;
+};
+
+std::vector<Entry>& registry() {
+  static std::vector<Entry> r = {
+      {{"linux-7.3.4", "the baseline: Debian linux-source-7.3 (7.3.4), kernel/sched/ext/", "-"},
+       [](const Config& c) { return std::make_unique<ExtCore>(c); }},
+  };
+  return r;
+}
+}  // namespace
+
 std::vector<VariantInfo> variants() {
-  return {{"linux-7.3.4", "the baseline: Debian linux-source-7.3 (7.3.4), kernel/sched/ext/", "-"}};
+  std::vector<VariantInfo> v;
+  for (const Entry& e : registry()) v.push_back(e.info);
+  return v;
 }
 
 std::unique_ptr<ExtCore> makeModel(const std::string& variant, const Config& cfg) {
-  if (variant == "linux-7.3.4") return std::make_unique<ExtCore>(cfg);
+  for (const Entry& e : registry())
+    if (e.info.name == variant) return e.make(cfg);
   return nullptr;
+}
+
+void registerVariant(const VariantInfo& info, ModelFactory make) {
+  for (Entry& e : registry())
+    if (e.info.name == info.name) {
+      e = Entry{info, std::move(make)};
+      return;
+    }
+  registry().push_back(Entry{info, std::move(make)});
 }
 
 }  // namespace scxmc

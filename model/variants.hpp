@@ -1,7 +1,9 @@
-// Named model variants: the 7.3.4 baseline and, later, historical or
-// review-proposed kernel changes (one small file each).
+// Named model variants: the 7.3.4 baseline and historical or review-proposed
+// kernel changes, one small file each, each overriding only the modeled
+// functions its patch changes.
 #pragma once
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -16,8 +18,13 @@ struct VariantInfo {
   std::string touches;  // kernel lines it changes
 };
 
+using ModelFactory = std::function<std::unique_ptr<ExtCore>(const Config&)>;
+
 std::vector<VariantInfo> variants();
 // nullptr for an unknown name.
 std::unique_ptr<ExtCore> makeModel(const std::string& variant, const Config& cfg);
+// Adds a variant at run time (tests register their seeded-bug mutations so
+// that counterexamples replay through the same path as real variants).
+void registerVariant(const VariantInfo& info, ModelFactory make);
 
 }  // namespace scxmc

@@ -1,0 +1,69 @@
+// Shared helpers for the GoogleTest suites.
+#pragma once
+
+#include <functional>
+#include <memory>
+#include <string>
+
+#include <gtest/gtest.h>
+
+#include "checker.hpp"
+#include "replay.hpp"
+#include "report.hpp"
+#include "variants.hpp"
+
+namespace scxmc::test {
+
+inline Config smallConfig(int tasks, int cpus, int dsqs, const std::string& policy = "full") {
+  Config c;
+  c.tasks = tasks;
+  c.cpus = cpus;
+  c.user_dsqs = dsqs;
+  std::string err;
+  EXPECT_TRUE(Policy::parse(policy, &c.policy, &err)) << err;
+  EXPECT_EQ(c.validate(), "");
+  return c;
+}
+
+inline CheckResult check(ExtCore& m, const std::string& invs, Limits lim = Limits{}) {
+  InvariantList list;
+  std::string err;
+  EXPECT_TRUE(selectInvariants(invs, &list, &err)) << err;
+  Checker c(m, std::move(list), lim);
+  return c.run();
+}
+
+inline const InvariantResult& resultOf(const CheckResult& r, const std::string& id) {
+  for (const auto& i : r.invariants)
+    if (i.id == id) return i;
+  ADD_FAILURE() << "no result for " << id;
+  static InvariantResult none;
+  return none;
+}
+
+// Saves the result as `scxmc check --json` would and replays it.
+inline ReplayOutcome replay(const ExtCore& m, const CheckResult& r, const std::string& id) {
+  const nlohmann::json doc = nlohmann::json::parse(resultJson(m, r).dump());
+  return replayCounterexample(doc, id, nullptr);
+}
+
+// The first successor of `s` whose step log satisfies `pred`.
+inline bool findStep(ExtCore& m, const State& s, const std::function<bool(const StepLog&, const State&)>& pred,
+                     State* out, StepLog* log = nullptr) {
+  bool found = false;
+  forEachSuccessor(m, s, [&](State& next, const StepLog& l, const Transition&) {
+    if (found || !pred(l, next)) return;
+    found = true;
+    *out = next;
+    if (log) *log = l;
+  });
+  return found;
+}
+
+inline bool has(const StepLog& l, Ev k, uint8_t t = kNone) {
+  for (const Event& e : l)
+    if (e.kind == k && (t == kNone || e.t == t)) return true;
+  return false;
+}
+
+}  // namespace scxmc::test
