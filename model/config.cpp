@@ -14,8 +14,9 @@ std::string Config::validate() const {
     e << "--dispatch-loops must be 1..32 (got " << dispatch_loops << ")";
   else if (dispatch_actions < 0 || dispatch_actions > kMaxBuf)
     e << "--dispatch-actions must be 0.." << kMaxBuf << " (got " << dispatch_actions << ")";
-  else if (user_dsqs == 0 && ((policy.enqueue_verdicts | policy.select_verdicts) & kVerdictUser))
-    e << "policy '" << policy.name << "' inserts into user DSQs but --user-dsqs is 0";
+  else if (user_dsqs == 0 && (policy.enqueue_verdicts == kVerdictUser || policy.select_verdicts == kVerdictUser ||
+                              policy.dispatch == kDspMoveToLocal))
+    e << "policy '" << policy.name << "' needs a user DSQ but --user-dsqs is 0";
   return e.str();
 }
 

@@ -251,7 +251,7 @@ class ExtCore {
   bool prevKeepable(uint8_t prev);
   void changeAndEnqueue();      // sched_change body + sched_change_end
 
-  const Config& cfg_;
+  const Config cfg_;
 };
 
 }  // namespace scxmc

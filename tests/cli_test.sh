@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# CLI contract: exit codes, error messages naming the field, JSON + replay.
+# usage: cli_test.sh path/to/scxmc
+set -u
+SCXMC=$1
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+fail=0; pass=0
+expect() {  # expect NAME WANT_RC PATTERN -- command...
+  local name=$1 want=$2 pat=$3; shift 4
+  "$@" >"$tmp/out" 2>&1; local rc=$?
+  if [ "$rc" != "$want" ]; then echo "FAIL $name: exit $rc, want $want"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail+1)); return; fi
+  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then echo "FAIL $name: output lacks /$pat/"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail+1)); return; fi
+  echo "ok   $name"; pass=$((pass+1))
+}
+expect help 0 "commands:" -- "$SCXMC" --help
+expect check-help 0 "--user-dsqs" -- "$SCXMC" check --help
+expect replay-help 0 "confirms" -- "$SCXMC" replay --help
+expect no-args 2 "usage" -- "$SCXMC"
+expect unknown-cmd 2 "unknown command 'frob'" -- "$SCXMC" frob
+expect unknown-opt 2 "unknown option '--frob'" -- "$SCXMC" check --frob
+expect bad-tasks 2 "--tasks must be 1..4" -- "$SCXMC" check --tasks 9
+expect bad-int 2 "--cpus expects an integer" -- "$SCXMC" check --cpus two
+expect missing-val 2 "--policy needs a value" -- "$SCXMC" check --policy
+expect bad-policy 2 "unknown policy key 'frob'" -- "$SCXMC" check --policy full:frob=1
+expect bad-invariant 2 "unknown invariant 'nope'" -- "$SCXMC" check --invariants custody,nope
+expect bad-env 2 "unknown event 'naps'" -- "$SCXMC" check --env wake,naps
+expect bad-variant 2 "unknown variant" -- "$SCXMC" check --variant linux-9.9
+expect small-holds 0 "custody +holds" -- "$SCXMC" check --tasks 1 --cpus 1 --user-dsqs 1
+expect state-limit 3 "INCOMPLETE: state limit" -- "$SCXMC" check --tasks 2 --cpus 2 --max-states 50
+expect depth-limit 3 "INCOMPLETE: depth bound 3" -- "$SCXMC" check --tasks 2 --cpus 2 --max-depth 3
+expect json 0 "" -- "$SCXMC" check --tasks 1 --cpus 1 --user-dsqs 1 --json "$tmp/r.json"
+expect json-valid 0 '"status": "holds"' -- cat "$tmp/r.json"
+expect json-badpath 2 "cannot write" -- "$SCXMC" check --tasks 1 --cpus 1 --json /nonexistent/dir/r.json
+expect replay-no-violation 2 "records no violated invariant" -- "$SCXMC" replay "$tmp/r.json"
+echo '{"config": ' >"$tmp/bad.json"
+expect replay-malformed 2 "not valid JSON" -- "$SCXMC" replay "$tmp/bad.json"
+expect replay-missing 2 "cannot read" -- "$SCXMC" replay "$tmp/nope.json"
+python3 - "$tmp/r.json" "$tmp/forged.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["invariants"][0]["status"] = "violated"
+d["invariants"][0]["counterexample"] = [{"transition": "1:0"}]
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect replay-refutes-forgery 1 "NOT confirmed" -- "$SCXMC" replay "$tmp/forged.json"
+python3 - "$tmp/r.json" "$tmp/field.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+d["config"]["tasks"] = "three"
+d["invariants"][0]["status"] = "violated"
+d["invariants"][0]["counterexample"] = []
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect replay-bad-field 2 "config.tasks is missing or not an integer" -- "$SCXMC" replay "$tmp/field.json"
+expect sources 0 "ops_dequeue +ext.c:2230" -- "$SCXMC" sources
+expect sources-json 0 '"line": 2230' -- "$SCXMC" sources --json
+expect invariants 0 "^custody: " -- "$SCXMC" invariants
+expect policies 0 "st-dequeue-remote" -- "$SCXMC" policies
+expect variants 0 "^linux-7.3.4: " -- "$SCXMC" variants
+echo "$pass passed, $fail failed"
+[ "$fail" = 0 ]
