@@ -13,6 +13,7 @@
 #include <vector>
 
 #include <nlohmann/json.hpp>
+#include <unistd.h>
 
 #include "checker.hpp"
 #include "format.hpp"
@@ -40,6 +41,7 @@ const char* kMainHelp =
     "  policies    list the BPF policy presets\n"
     "  variants    list the model variants\n"
     "  sources     print the model-to-source table (kernel function, file:line)\n"
+    "  record      record a trace from the real 7.3.4 kernel under qemu (kernel-bindings/record.sh)\n"
     "\n"
     "Run 'scxmc <command> --help' for a command's options.\n"
     "exit status: 0 all hold, 1 violation, 2 bad usage or input, 3 incomplete (limit hit)\n";
@@ -62,8 +64,8 @@ const char* kCheckHelp =
     "  --dispatch-loops N    ops.dispatch rounds per pick before the kernel's loop cut (default 2)\n"
     "  --max-depth N         do not expand states deeper than N steps (result: incomplete)\n"
     "  --max-states N        stop after N states (result: incomplete)\n"
-    "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 16384)\n"
-    "  --time-limit SEC      stop after SEC seconds\n"
+    "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 8192; 0 = no limit)\n"
+    "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
     "  --stop-at-first       stop at the first violation\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
@@ -113,7 +115,8 @@ bool parseEnv(const std::string& v, uint32_t* env, std::string* err) {
 int cmdCheck(const std::vector<std::string>& args) {
   Config cfg;
   Limits lim;
-  lim.max_memory_mib = 16384;
+  lim.max_memory_mib = 8192;
+  lim.time_limit_s = 600;
   std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
   bool trace_all = false, progress = false;
   std::string err;
@@ -150,10 +153,10 @@ int cmdCheck(const std::vector<std::string>& args) {
       if (!val(&v) || !parseInt(a, v, 1, 4000000000L, &n, &err)) return usage(err);
       lim.max_states = static_cast<uint64_t>(n);
     } else if (a == "--max-memory") {
-      if (!val(&v) || !parseInt(a, v, 16, 1L << 24, &n, &err)) return usage(err);
+      if (!val(&v) || !parseInt(a, v, 0, 1L << 24, &n, &err)) return usage(err);
       lim.max_memory_mib = static_cast<uint64_t>(n);
     } else if (a == "--time-limit") {
-      if (!val(&v) || !parseInt(a, v, 1, 1L << 30, &n, &err)) return usage(err);
+      if (!val(&v) || !parseInt(a, v, 0, 1L << 30, &n, &err)) return usage(err);
       lim.time_limit_s = static_cast<double>(n);
     } else if (a == "--stop-at-first") {
       lim.stop_at_first = true;
@@ -233,25 +236,46 @@ int cmdReplay(const std::vector<std::string>& args) {
   return kExitViolation;
 }
 
+// record: the real-kernel recorder lives in kernel-bindings/ (shell + BPF);
+// this verb runs its driver with the given arguments.
+int cmdRecord(const std::vector<std::string>& args) {
+  const std::string script = std::string(SCXMC_SOURCE_DIR) + "/kernel-bindings/record.sh";
+  std::vector<char*> argv;
+  std::string sh = "bash";
+  argv.push_back(sh.data());
+  std::string sc = script;
+  argv.push_back(sc.data());
+  std::vector<std::string> copy = args;
+  for (auto& a : copy) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  execvp("bash", argv.data());
+  std::cerr << "scxmc: record: cannot run " << script << "\n";
+  return kExitUsage;
+}
+
 int cmdSources(const std::vector<std::string>& args) {
-  const bool json = !args.empty() && args[0] == "--json";
-  if (!args.empty() && !json) {
-    if (args[0] == "--help" || args[0] == "-h") {
-      std::cout << "usage: scxmc sources [--json]\n  the model-to-source table: every modeled kernel site\n";
-      return kExitOk;
-    }
-    return usage("sources: unknown option '" + args[0] + "'");
+  const std::string fmt = args.empty() ? "" : args[0];
+  if (fmt == "--help" || fmt == "-h") {
+    std::cout << "usage: scxmc sources [--json|--markdown]\n"
+                 "  the model-to-source table: every kernel site a model step stands for\n";
+    return kExitOk;
   }
+  if (args.size() > 1 || (!fmt.empty() && fmt != "--json" && fmt != "--markdown"))
+    return usage("sources: unknown option '" + fmt + "'");
   nlohmann::json arr = nlohmann::json::array();
+  if (fmt == "--markdown")
+    std::cout << "| kernel function | location (Linux 7.3.4) | what the model does there |\n|---|---|---|\n";
   for (int i = 0; i < siteCount(); ++i) {
     const SiteInfo& s = siteInfo(static_cast<Site>(i));
-    if (json) {
+    if (fmt == "--json") {
       arr.push_back({{"id", s.id}, {"function", s.function}, {"file", s.file}, {"line", s.line}, {"model", s.what}});
+    } else if (fmt == "--markdown") {
+      std::cout << "| `" << s.function << "` | " << s.file << ":" << s.line << " | " << s.what << " |\n";
     } else {
       std::cout << s.function << "  " << s.file << ":" << s.line << "  " << s.what << "\n";
     }
   }
-  if (json) std::cout << arr.dump(2) << "\n";
+  if (fmt == "--json") std::cout << arr.dump(2) << "\n";
   return kExitOk;
 }
 
@@ -293,6 +317,7 @@ int main(int argc, char** argv) {
   if (cmd == "check") return cmdCheck(args);
   if (cmd == "replay") return cmdReplay(args);
   if (cmd == "sources") return cmdSources(args);
+  if (cmd == "record") return cmdRecord(args);
   if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
   return usage("unknown command '" + cmd + "'");
 }

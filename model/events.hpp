@@ -98,7 +98,7 @@ struct Event {
 
 // Fixed-capacity event log of one step (no allocation on the search path).
 struct StepLog {
-  static constexpr int kCap = 64;
+  static constexpr int kCap = 256;
   std::array<Event, kCap> ev{};
   int n = 0;
   bool overflow = false;
