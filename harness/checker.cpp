@@ -6,6 +6,7 @@
 #include <string>
 
 #include "pack.hpp"
+#include "symmetry.hpp"
 #include "state_store.hpp"
 
 namespace scxmc {
@@ -125,7 +126,9 @@ CheckResult Checker::run() {
     monitorState(cfg, invs_, init, &i, &why);
     if (i >= 0) record(i, 0, true, Transition{}, why);
     bool ins;
-    codec.pack(init, buf.data());
+    State canon = init;
+    if (limits_.symmetry) canonicalizeTasks(cfg, canon);
+    codec.pack(canon, buf.data());
     store.insert(buf.data(), &ins);
     parent.push_back(0);
   }
@@ -161,6 +164,7 @@ CheckResult Checker::run() {
       monitorStep(cfg, invs_, s, log, next, &i, &why);
       if (i >= 0) record(i, idx, false, tr, why);
       if (observer_) observer_(s, log, next);
+      if (limits_.symmetry) canonicalizeTasks(cfg, next);
       if (!codec.pack(next, buf.data(), &err)) {
         record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
         return;
@@ -219,16 +223,18 @@ CheckResult Checker::run() {
   res.stats.store_bytes = store.bytes();
   res.stats.state_bytes = codec.bytes();
 
-  // Shortest counterexamples: the BFS parent chain, then the transition that
-  // produced each link (found again by re-expanding the parent).
+  // Shortest counterexamples: the BFS parent chain, replayed as a concrete
+  // trace from the initial state (each link is found again by expanding the
+  // concrete state and matching the stored, possibly canonical, successor);
+  // then the violating step is found among the last state's successors.
   for (size_t k = 0; k < res.invariants.size(); ++k) {
     InvariantResult& r = res.invariants[k];
     if (r.status != Status::Violated) {
       if (!res.complete) r.status = Status::Incomplete;
       continue;
     }
-    std::vector<uint64_t> chain;
     const bool no_last = r.tr.n == 0xff;
+    std::vector<uint64_t> chain;
     if (!r.from_initial || no_last) {
       for (uint64_t i = r.from;; i = parent[i]) {
         chain.push_back(i);
@@ -245,7 +251,9 @@ CheckResult Checker::run() {
         int i = -1;
         std::string why;
         monitorStep(cfg, invs_, cur, log, next, &i, &why);
-        if (!codec.pack(next, want.data())) return;
+        State canon = next;
+        if (limits_.symmetry) canonicalizeTasks(cfg, canon);
+        if (!codec.pack(canon, want.data())) return;
         if (std::memcmp(want.data(), store.at(to), codec.bytes()) == 0) {
           found = true;
           r.cex.steps.push_back(Step{tr, log});
@@ -257,12 +265,35 @@ CheckResult Checker::run() {
         std::abort();
       }
     }
-    if (!r.from_initial && !no_last) {
-      State next;
-      StepLog log;
-      productStep(model_, invs_, cur, r.tr, &next, &log, nullptr, nullptr);
-      r.cex.steps.push_back(Step{r.tr, log});
-      cur = next;
+    // (from_initial without no_last: the initial state itself violates it)
+    if (!no_last && !r.from_initial) {
+      // the violating step, among the concrete successors of `cur`
+      bool found = false;
+      forEachSuccessor(model_, cur, [&](State& next, const StepLog& log, const Transition& tr) {
+        if (found) return;
+        std::vector<std::string> whys(invs_.size());
+        std::vector<bool> bad(invs_.size(), false);
+        for (size_t i = 0; i < invs_.size(); ++i) bad[i] = !invs_[i]->onStep(cfg, cur, log, next, &whys[i]);
+        std::string msg;
+        if (k < invs_.size()) {
+          if (bad[k]) msg = whys[k];
+          else if (std::string w; !invs_[k]->onState(cfg, next, &w)) msg = w;
+        } else {  // model-bounds
+          std::string perr;
+          State canon = next;
+          if (limits_.symmetry) canonicalizeTasks(cfg, canon);
+          if (!codec.pack(canon, want.data(), &perr)) msg = "state outside the model's bounds: " + perr;
+        }
+        if (msg.empty()) return;
+        found = true;
+        r.message = msg;
+        r.cex.steps.push_back(Step{tr, log});
+        cur = next;
+      });
+      if (!found) {
+        std::fprintf(stderr, "scxmc: internal error: violating step of %s not found again\n", r.id.c_str());
+        std::abort();
+      }
     }
     r.cex.final_state = cur;
   }

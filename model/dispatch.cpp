@@ -57,7 +57,9 @@ void ExtCore::bpfDispatch() {
       bool any_stale = false;
       for (uint8_t t = 0; t < cfg_.tasks; ++t) {
         if (opss(t) != Opss::Queued) {
-          if (pol.insert_stale && !any_stale && (pol.dispatch & kDspInsertAny)) {
+          // (a variant that keeps dead records needs every task as a
+          // candidate, or the choice set would not be symmetric in tasks)
+          if (pol.insert_stale && (!any_stale || !drop_dead_records_) && (pol.dispatch & kDspInsertAny)) {
             acts[n++] = {DspKind::Insert, t, kNone, kNone};
             any_stale = true;
           }

@@ -6,6 +6,7 @@
 
 #include "format.hpp"
 #include "pack.hpp"
+#include "symmetry.hpp"
 #include "test_support.hpp"
 
 namespace scxmc {
@@ -229,6 +230,58 @@ TEST(Sites, EveryStepNamesAKernelLocation) {
     const SiteInfo& s = siteInfo(static_cast<Site>(i));
     EXPECT_GT(s.line, 0) << s.id;
     EXPECT_NE(std::string(s.file).find('.'), std::string::npos) << s.id;
+  }
+}
+
+}  // namespace
+}  // namespace scxmc
+
+namespace scxmc {
+namespace {
+
+// Task symmetry: canonicalization is a renaming (idempotent, preserves the
+// invariants' verdicts), symmetric states share a representative, and the
+// checker reaches the same verdicts with fewer states.
+TEST(Symmetry, CanonicalFormIsSharedByRenamedStates) {
+  Config c = test::smallConfig(3, 2, 1, "st-dequeue-6");
+  ExtCore m(c);
+  Codec codec(c);
+  std::set<std::vector<uint8_t>> seen;
+  std::vector<State> todo{m.initial()};
+  int checked = 0;
+  const uint8_t perms[][3] = {{1, 0, 2}, {2, 1, 0}, {1, 2, 0}};
+  while (!todo.empty() && checked < 5000) {
+    const State s = todo.back();
+    todo.pop_back();
+    std::vector<uint8_t> b(codec.bytes());
+    ASSERT_TRUE(codec.pack(s, b.data()));
+    if (!seen.insert(b).second) continue;
+    ++checked;
+    State a = s;
+    canonicalizeTasks(c, a);
+    State again = a;
+    EXPECT_FALSE(canonicalizeTasks(c, again)) << "not idempotent";
+    for (const auto& p : perms) {
+      State r = permuteTasks(c, s, p);
+      canonicalizeTasks(c, r);
+      EXPECT_TRUE(r == a) << "renamed state has another representative:\n" << describeState(c, s);
+    }
+    forEachSuccessor(m, s, [&](State& n, const StepLog&, const Transition&) { todo.push_back(n); });
+  }
+  EXPECT_GT(checked, 1000);
+}
+
+TEST(Symmetry, SameVerdictsFewerStates) {
+  for (const char* policy : {"st-dequeue-6", "st-dequeue-remote", "simple"}) {
+    Config c = test::smallConfig(2, 2, 1, policy);
+    ExtCore m(c);
+    Limits with, without;
+    without.symmetry = false;
+    const CheckResult a = test::check(m, "all", with), b = test::check(m, "all", without);
+    ASSERT_EQ(a.invariants.size(), b.invariants.size());
+    for (size_t i = 0; i < a.invariants.size(); ++i)
+      EXPECT_EQ(a.invariants[i].status, b.invariants[i].status) << policy << " " << a.invariants[i].id;
+    EXPECT_LT(a.stats.states, b.stats.states) << policy;
   }
 }
 
