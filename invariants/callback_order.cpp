@@ -21,26 +21,25 @@ class CallbackOrder final : public Invariant {
     for (const Event& e : log) {
       if (e.t == kNone) continue;
       uint8_t& g = next.task[e.t].ghost;
-      const std::string p = taskName(e.t);
       auto fail = [&](const std::string& m) { *why = m; return false; };
       switch (e.kind) {
         case Ev::OpsRunnable:
-          if (g & kGhostRunnable) return fail("ops.runnable(" + p + ") twice without ops.quiescent");
+          if (g & kGhostRunnable) return fail("ops.runnable(" + taskName(e.t) + ") twice without ops.quiescent");
           g |= kGhostRunnable;
           break;
         case Ev::OpsQuiescent:
-          if (!(g & kGhostRunnable)) return fail("ops.quiescent(" + p + ") without ops.runnable");
-          if (g & kGhostRunning) return fail("ops.quiescent(" + p + ") while running (no ops.stopping)");
+          if (!(g & kGhostRunnable)) return fail("ops.quiescent(" + taskName(e.t) + ") without ops.runnable");
+          if (g & kGhostRunning) return fail("ops.quiescent(" + taskName(e.t) + ") while running (no ops.stopping)");
           g &= static_cast<uint8_t>(~kGhostRunnable);
           break;
         case Ev::OpsRunning:
-          if (!(g & kGhostRunnable)) return fail("ops.running(" + p + ") outside runnable/quiescent");
-          if (g & kGhostRunning) return fail("ops.running(" + p + ") twice without ops.stopping");
-          if (g & kGhostOwed) return fail("ops.running(" + p + ") before the ops.dequeue() that ends its custody");
+          if (!(g & kGhostRunnable)) return fail("ops.running(" + taskName(e.t) + ") outside runnable/quiescent");
+          if (g & kGhostRunning) return fail("ops.running(" + taskName(e.t) + ") twice without ops.stopping");
+          if (g & kGhostOwed) return fail("ops.running(" + taskName(e.t) + ") before the ops.dequeue() that ends its custody");
           g |= kGhostRunning;
           break;
         case Ev::OpsStopping:
-          if (!(g & kGhostRunning)) return fail("ops.stopping(" + p + ") without ops.running");
+          if (!(g & kGhostRunning)) return fail("ops.stopping(" + taskName(e.t) + ") without ops.running");
           g &= static_cast<uint8_t>(~kGhostRunning);
           break;
         case Ev::OpsDequeue:

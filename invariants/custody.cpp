@@ -23,30 +23,29 @@ class Custody final : public Invariant {
       if (e.t == kNone) continue;
       uint8_t& g = next.task[e.t].ghost;
       const bool in = g & kGhostCustody;
-      const std::string p = taskName(e.t);
       switch (e.kind) {
         case Ev::OpsEnqueue:
           if (in && !(e.a & kEnqReenq)) {
-            *why = "ops.enqueue(" + p + ") while " + p + " is still in BPF custody: the previous custody period got no ops.dequeue()";
+            *why = "ops.enqueue(" + taskName(e.t) + ") while " + taskName(e.t) + " is still in BPF custody: the previous custody period got no ops.dequeue()";
             return false;
           }
           break;
         case Ev::OpsDequeue:
           if (!in) {
-            *why = "ops.dequeue(" + p + ", " + deqFlagsName(e.a) + ") outside BPF custody (spurious or second ops.dequeue)";
+            *why = "ops.dequeue(" + taskName(e.t) + ", " + deqFlagsName(e.a) + ") outside BPF custody (spurious or second ops.dequeue)";
             return false;
           }
           g &= static_cast<uint8_t>(~kGhostCustody);
           break;
         case Ev::OpsRunning:
           if (in) {
-            *why = p + " starts running while still in BPF custody: it left custody without ops.dequeue()";
+            *why = taskName(e.t) + " starts running while still in BPF custody: it left custody without ops.dequeue()";
             return false;
           }
           break;
         case Ev::OnRqChange:
           if (e.a == 0 && in) {
-            *why = p + " went to sleep while in BPF custody without ops.dequeue()";
+            *why = taskName(e.t) + " went to sleep while in BPF custody without ops.dequeue()";
             return false;
           }
           break;

@@ -21,6 +21,10 @@ Codec::Codec(const Config& cfg) {
   auto add = [&](const uint8_t& field, int domain, bool none, const char* name) {
     const auto off = static_cast<uint16_t>(&field - base);
     const int values = domain + (none ? 1 : 0);
+    if (values <= 1) {  // a constant: no bits, but pack still checks it
+      consts_.push_back(Field{off, 0, static_cast<uint8_t>(domain), none, name});
+      return;
+    }
     fields_.push_back(Field{off, static_cast<uint8_t>(bitsFor(values)), static_cast<uint8_t>(domain), none, name});
   };
   const int T = cfg.tasks, C = cfg.cpus, A = cfg.actors();
@@ -89,34 +93,55 @@ Codec::Codec(const Config& cfg) {
 
 bool Codec::pack(const State& s, uint8_t* out, std::string* err) const {
   const auto* base = reinterpret_cast<const uint8_t*>(&s);
-  std::memset(out, 0, static_cast<size_t>(bytes_));
-  int pos = 0;
+  for (const Field& f : consts_) {
+    const uint8_t want = f.domain ? 0 : kNone;  // the one value: 0, or kNone
+    if (base[f.offset] != want) {
+      if (err) *err = std::string("field ") + f.name + " value " + std::to_string(base[f.offset]) +
+                      " out of domain " + std::to_string(f.domain);
+      return false;
+    }
+  }
+  uint64_t acc = 0;
+  int nbits = 0;
+  uint8_t* o = out;
   for (const Field& f : fields_) {
-    uint8_t v = base[f.offset];
+    const uint8_t v = base[f.offset];
     unsigned code;
-    if (f.none && v == kNone) {
-      code = f.domain;
-    } else if (v < f.domain) {
+    if (v < f.domain) {
       code = v;
+    } else if (f.none && v == kNone) {
+      code = f.domain;
     } else {
       if (err) *err = std::string("field ") + f.name + " value " + std::to_string(v) + " out of domain " +
                       std::to_string(f.domain);
       return false;
     }
-    for (int b = 0; b < f.bits; ++b, ++pos)
-      if ((code >> b) & 1u) out[pos >> 3] |= static_cast<uint8_t>(1u << (pos & 7));
+    acc |= static_cast<uint64_t>(code) << nbits;
+    nbits += f.bits;
+    while (nbits >= 8) {
+      *o++ = static_cast<uint8_t>(acc);
+      acc >>= 8;
+      nbits -= 8;
+    }
   }
+  if (nbits) *o++ = static_cast<uint8_t>(acc);
   return true;
 }
 
 State Codec::unpack(const uint8_t* in) const {
   State s{};
   auto* base = reinterpret_cast<uint8_t*>(&s);
-  int pos = 0;
+  uint64_t acc = 0;
+  int nbits = 0;
+  const uint8_t* p = in;
   for (const Field& f : fields_) {
-    unsigned code = 0;
-    for (int b = 0; b < f.bits; ++b, ++pos)
-      if ((in[pos >> 3] >> (pos & 7)) & 1u) code |= 1u << b;
+    while (nbits < f.bits) {
+      acc |= static_cast<uint64_t>(*p++) << nbits;
+      nbits += 8;
+    }
+    const unsigned code = static_cast<unsigned>(acc & ((1u << f.bits) - 1));
+    acc >>= f.bits;
+    nbits -= f.bits;
     base[f.offset] = (f.none && code == f.domain) ? kNone : static_cast<uint8_t>(code);
   }
   return s;

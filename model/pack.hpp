@@ -35,6 +35,7 @@ class Codec {
     const char* name;
   };
   std::vector<Field> fields_;
+  std::vector<Field> consts_;  // single-valued fields: stored in no bits
   int bits_ = 0;
   int bytes_ = 0;
 };
