@@ -66,10 +66,7 @@ void ExtCore::consumeSrc() {
       if (tk(t).holding == me_) warn(Warn::HoldingWrongRq, t);
       // Lost to a dequeue: back to this rq and rescan (goto retry).
       f.t = kNone;
-      f.y = static_cast<uint8_t>(Pc::Consume);
-      site(Site::SwitchRqLock);
-      unlockRq();
-      pause(Pc::RelockHome);
+      returnHome(Pc::Consume);
       return;
     }
     site(Site::WaitDispatching);
@@ -130,7 +127,7 @@ void ExtCore::dsqMoveAtSrc() {
   // saw it (tag), or being consumed (holding_cpu).
   if (tk(t).dsq != d || f.tag || tk(t).holding != kNone) {
     unlockDsq(d);
-    dsqMoveFinish(false, x);
+    dsqMoveFinish(false);
     return;
   }
   site(Site::MoveBetweenDsqs);
@@ -165,7 +162,7 @@ void ExtCore::dsqMoveBetween() {
       listDel(src, t);
       unlockDsq(src);
       moveLocalTaskToLocalDsq(t, x);
-      dsqMoveFinish(true, x);
+      dsqMoveFinish(true);
     } else {
       unlockDsq(src);  // p stays linked; deactivate's dequeue unlinks it
       emit(Ev::KfDsqMove, t, src, f.y, 1);
@@ -180,10 +177,10 @@ void ExtCore::dsqMoveBetween() {
   unlockDsq(src);
   dispatchEnqueue(x, dst, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/false);
   if (blocked_) return;
-  dsqMoveFinish(true, x);
+  dsqMoveFinish(true);
 }
 
-void ExtCore::dsqMoveFinish(bool dispatched, uint8_t p_rq) {
+void ExtCore::dsqMoveFinish(bool dispatched) {
   Frame& f = fr();
   // (the remote-local case emitted its event before the lock switch)
   if (!(dispatched && f.pc == static_cast<uint8_t>(Pc::MrtDst)))
@@ -191,16 +188,7 @@ void ExtCore::dsqMoveFinish(bool dispatched, uint8_t p_rq) {
   f.t = kNone;
   f.d = kNone;
   f.tag = 0;
-  if (p_rq != f.home) {
-    f.y = static_cast<uint8_t>(Pc::BpfDispatch);
-    site(Site::SwitchRqLock);
-    unlockRq();
-    pause(Pc::RelockHome);
-  } else {
-    f.x = kNone;
-    f.y = kNone;
-    goTo(Pc::BpfDispatch);
-  }
+  returnHome(Pc::BpfDispatch);
 }
 
 }  // namespace scxmc

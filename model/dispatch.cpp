@@ -302,19 +302,8 @@ void ExtCore::dispatchToLocalDsqSrc() {
 // "switch back to @rq lock" at the end of dispatch_to_local_dsq, then the
 // caller (flush or deferred processing) continues.
 void ExtCore::dtlReturn() {
-  Frame& f = fr();
-  const Pc resume = static_cast<Op>(f.op) == Op::Deferred ? Pc::Deferred : Pc::Flush;
-  f.t = kNone;
-  if (f.holds_rq != f.home) {
-    f.y = static_cast<uint8_t>(resume);
-    site(Site::SwitchRqLock);
-    unlockRq();
-    pause(Pc::RelockHome);
-  } else {
-    f.x = kNone;
-    f.y = kNone;
-    goTo(resume);
-  }
+  fr().t = kNone;
+  returnHome(static_cast<Op>(fr().op) == Op::Deferred ? Pc::Deferred : Pc::Flush);
 }
 
 void ExtCore::deferred() {

@@ -150,7 +150,7 @@ void ExtCore::mrtDst() {
       dtlReturn();
       break;
     case Ret::MrtDsqMove:
-      dsqMoveFinish(true, f.x);
+      dsqMoveFinish(true);
       break;
     default:
       break;

@@ -293,6 +293,21 @@ void ExtCore::run() {
   }
 }
 
+void ExtCore::returnHome(Pc resume) {
+  Frame& f = fr();
+  if (f.holds_rq != f.home) {
+    // switch_rq_lock(held, home): drop it now, take home in the next step
+    f.y = static_cast<uint8_t>(resume);
+    site(Site::SwitchRqLock);
+    unlockRq();
+    pause(Pc::RelockHome);
+  } else {
+    f.x = kNone;
+    f.y = kNone;
+    goTo(resume);
+  }
+}
+
 void ExtCore::relockHome() {
   Frame& f = fr();
   if (!lockRq(f.home)) return;

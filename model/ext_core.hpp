@@ -240,13 +240,16 @@ class ExtCore {
   void consumeSrc();
   void mrtDst();
   void relockHome();
+  // Back to the rq the path was called with (switch_rq_lock if another is
+  // held), then continue at `resume`.
+  void returnHome(Pc resume);
   void deferred();
   void deqWait();
   void deqContinue();
   void mqtDst();
   void dsqMoveWait();
   void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
-  void dsqMoveFinish(bool dispatched, uint8_t p_rq);
+  void dsqMoveFinish(bool dispatched);
   void setVerdict(Verdict v);
   bool prevKeepable(uint8_t prev);
   void changeAndEnqueue();      // sched_change body + sched_change_end

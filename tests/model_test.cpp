@@ -107,25 +107,16 @@ TEST(Dispatch, HoldingCpuProtocolAndDeferredCustodyExit) {
   Config c = test::smallConfig(1, 2, 0, "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on|insert-local");
   ExtCore m(c);
   bool saw_holding = false, saw_sticky_custody = false, saw_arrival_dequeue = false;
-  std::set<std::vector<uint8_t>> seen;
-  Codec codec(c);
-  std::vector<State> todo{m.initial()};
-  while (!todo.empty()) {
-    const State s = todo.back();
-    todo.pop_back();
-    std::vector<uint8_t> b(codec.bytes());
-    ASSERT_TRUE(codec.pack(s, b.data()));
-    if (!seen.insert(b).second) continue;
+  test::forEachReachable(m, 1'000'000, [&](const State& s) {
     const TaskState& t = s.task[0];
     if (t.holding != kNone && static_cast<Opss>(t.opss) == Opss::None && t.dsq == kNone) saw_holding = true;
     if (t.sticky != kNone && (t.flags & kTaskInCustody)) saw_sticky_custody = true;
-    forEachSuccessor(m, s, [&](State& n, const StepLog& l, const Transition&) {
+    forEachSuccessor(m, s, [&](State&, const StepLog& l, const Transition&) {
       // the ops.dequeue ending a migrated task's custody runs on arrival
       if (s.actor[l.ev[0].actor].pc == static_cast<uint8_t>(Pc::MrtDst) && has(l, Ev::OpsDequeue))
         saw_arrival_dequeue = true;
-      todo.push_back(n);
     });
-  }
+  });
   EXPECT_TRUE(saw_holding);
   EXPECT_TRUE(saw_sticky_custody);
   EXPECT_TRUE(saw_arrival_dequeue);
@@ -136,19 +127,11 @@ TEST(Codec, RoundTripOnReachableStates) {
   Config c = test::smallConfig(2, 2, 1, "st-dequeue-6");
   ExtCore m(c);
   Codec codec(c);
-  std::set<std::vector<uint8_t>> seen;
-  std::vector<State> todo{m.initial()};
-  size_t checked = 0;
-  while (!todo.empty() && checked < 20000) {
-    const State s = todo.back();
-    todo.pop_back();
+  size_t checked = test::forEachReachable(m, 20000, [&](const State& s) {
     std::vector<uint8_t> b(codec.bytes());
     ASSERT_TRUE(codec.pack(s, b.data()));
-    if (!seen.insert(b).second) continue;
     ASSERT_TRUE(codec.unpack(b.data()) == s) << describeState(c, s);
-    ++checked;
-    forEachSuccessor(m, s, [&](State& n, const StepLog&, const Transition&) { todo.push_back(n); });
-  }
+  });
   EXPECT_GT(checked, 1000u);
 }
 
@@ -245,18 +228,8 @@ namespace {
 TEST(Symmetry, CanonicalFormIsSharedByRenamedStates) {
   Config c = test::smallConfig(3, 2, 1, "st-dequeue-6");
   ExtCore m(c);
-  Codec codec(c);
-  std::set<std::vector<uint8_t>> seen;
-  std::vector<State> todo{m.initial()};
-  int checked = 0;
   const uint8_t perms[][3] = {{1, 0, 2}, {2, 1, 0}, {1, 2, 0}};
-  while (!todo.empty() && checked < 5000) {
-    const State s = todo.back();
-    todo.pop_back();
-    std::vector<uint8_t> b(codec.bytes());
-    ASSERT_TRUE(codec.pack(s, b.data()));
-    if (!seen.insert(b).second) continue;
-    ++checked;
+  const size_t checked = test::forEachReachable(m, 5000, [&](const State& s) {
     State a = s;
     canonicalizeTasks(c, a);
     State again = a;
@@ -266,9 +239,8 @@ TEST(Symmetry, CanonicalFormIsSharedByRenamedStates) {
       canonicalizeTasks(c, r);
       EXPECT_TRUE(r == a) << "renamed state has another representative:\n" << describeState(c, s);
     }
-    forEachSuccessor(m, s, [&](State& n, const StepLog&, const Transition&) { todo.push_back(n); });
-  }
-  EXPECT_GT(checked, 1000);
+  });
+  EXPECT_GT(checked, 1000u);
 }
 
 TEST(Symmetry, SameVerdictsFewerStates) {

@@ -3,11 +3,14 @@
 
 #include <functional>
 #include <memory>
+#include <set>
+#include <vector>
 #include <string>
 
 #include <gtest/gtest.h>
 
 #include "checker.hpp"
+#include "pack.hpp"
 #include "replay.hpp"
 #include "report.hpp"
 #include "variants.hpp"
@@ -58,6 +61,23 @@ inline bool findStep(ExtCore& m, const State& s, const std::function<bool(const 
     if (log) *log = l;
   });
   return found;
+}
+
+// Visits every reachable state once (depth-first, up to `limit` states).
+inline size_t forEachReachable(ExtCore& m, size_t limit, const std::function<void(const State&)>& fn) {
+  const Codec codec(m.config());
+  std::set<std::vector<uint8_t>> seen;
+  std::vector<State> todo{m.initial()};
+  while (!todo.empty() && seen.size() < limit) {
+    const State s = todo.back();
+    todo.pop_back();
+    std::vector<uint8_t> b(codec.bytes());
+    EXPECT_TRUE(codec.pack(s, b.data()));
+    if (!seen.insert(b).second) continue;
+    fn(s);
+    forEachSuccessor(m, s, [&](State& n, const StepLog&, const Transition&) { todo.push_back(n); });
+  }
+  return seen.size();
 }
 
 inline bool has(const StepLog& l, Ev k, uint8_t t = kNone) {
