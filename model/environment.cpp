@@ -79,7 +79,10 @@ void ExtCore::restTask() {
     opts[n++] = {static_cast<uint8_t>(TaskEv::Wake), 0};
   if ((cfg_.env & kEnvNice) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))
     opts[n++] = {static_cast<uint8_t>(TaskEv::Nice), 0};
-  if (cfg_.env & kEnvAffinity) {
+  // A sleeping task's mask is read by nothing before its next wakeup, so
+  // an affinity change while asleep is folded into the wakeup (exact; see
+  // docs/architecture.md).  Changes on a queued task remain their own step.
+  if ((cfg_.env & kEnvAffinity) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued)) {
     for (uint8_t m = 1; m <= cfg_.allCpusMask(); ++m) {
       if (m == ts.affinity) continue;
       // A running task whose CPU leaves its mask is moved by the stopper
@@ -96,6 +99,17 @@ void ExtCore::restTask() {
   f.t = t;
   switch (static_cast<TaskEv>(ch.kind)) {
     case TaskEv::Wake: {
+      if (cfg_.env & kEnvAffinity) {
+        // sched_setaffinity while asleep (do_set_cpus_allowed on a task that
+        // is not queued: only the mask moves), folded into the wakeup
+        const uint8_t m = static_cast<uint8_t>(1 + ch_->pick(cfg_.allCpusMask()));
+        if (m != ts.affinity) {
+          f.op = static_cast<uint8_t>(Op::Affinity);
+          site(Site::SetCpusAllowed);
+          ts.affinity = m;
+          emit(Ev::OpsSetCpumask, t, m);
+        }
+      }
       f.op = static_cast<uint8_t>(Op::Wakeup);
       site(Site::TryToWakeUp);
       uint8_t c = selectTaskRq(t, ts.cpu);
@@ -129,15 +143,6 @@ void ExtCore::restTask() {
       if (!lockRq(rq)) return;  // task_rq_lock
       f.x = rq;
       f.y = aff ? ch.arg : kNone;
-      if (ts.on_rq == static_cast<uint8_t>(OnRq::No)) {
-        // sched_change on a task that is not queued: only the property moves
-        if (aff) {
-          ts.affinity = ch.arg;
-          emit(Ev::OpsSetCpumask, t, ch.arg);
-        }
-        endPath();
-        return;
-      }
       // sched_change_begin(DEQUEUE_SAVE): dequeue_task (core.c:11277-11301)
       f.tag = static_cast<uint8_t>(Ret::DeqThenChange);
       dequeueTask(rq, t, kDeqSave);

@@ -71,7 +71,7 @@ TEST(Enqueue, RemoteLocalOnFromRestoreWaitsDeferred) {
   State s1, s2;
   ASSERT_TRUE(findStep(m, m.initial(), [](const StepLog& l, const State& n) {
     const Event* e = firstEvent(l, Ev::OpsEnqueue);
-    return e && e->b == kNone && n.task[0].cpu == 0;
+    return e && e->b == kNone && n.task[0].cpu == 0 && n.task[0].affinity == 0x3;
   }, &s1));
   ASSERT_TRUE(findStep(m, s1, [](const StepLog& l, const State& n) {
     return has(l, Ev::OpsSetWeight) && n.task[0].deferred != kNone;
