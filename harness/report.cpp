@@ -87,6 +87,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   j["cpus"] = cfg.cpus;
   j["user_dsqs"] = cfg.user_dsqs;
   j["policy"] = cfg.policy.name;
+  j["policy_detail"] = cfg.policy.describe();
   j["dispatch_actions"] = cfg.dispatch_actions;
   j["dispatch_loops"] = cfg.dispatch_loops;
   j["env"] = cfg.env;

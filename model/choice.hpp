@@ -18,7 +18,6 @@ class Chooser {
   static constexpr int kMaxDepth = 16;
 
   // Forced mode replays a given vector; exploration mode starts at all zeros.
-  void reset() { depth_ = 0; }
   void force(const uint8_t* v, int n) {
     for (int i = 0; i < n && i < kMaxDepth; ++i) { val_[i] = v[i]; }
     fixed_ = n;

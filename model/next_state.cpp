@@ -1,5 +1,6 @@
 #include "next_state.hpp"
 
+#include <cstdio>
 #include <cstdlib>
 
 namespace scxmc {
@@ -33,6 +34,12 @@ bool Transition::parse(const std::string& s, Transition* out) {
   }
   *out = t;
   return true;
+}
+
+void chooserOverflow(const ExtCore& m, int actor) {
+  std::fprintf(stderr, "scxmc: internal error: a step of %s reached more than %d choice points\n",
+               m.actorName(actor).c_str(), Chooser::kMaxDepth);
+  std::abort();
 }
 
 bool applyTransition(ExtCore& m, const State& s, const Transition& tr, State* out, StepLog* log) {

@@ -23,6 +23,9 @@ struct Transition {
   static bool parse(const std::string& s, Transition* out);
 };
 
+// A step reached more choice points than a Transition can name: a model bug.
+[[noreturn]] void chooserOverflow(const ExtCore& m, int actor);
+
 // Calls fn(next, log, transition) for every enabled step of every actor.
 template <class F>
 void forEachSuccessor(ExtCore& m, const State& s, F&& fn) {
@@ -36,7 +39,9 @@ void forEachSuccessor(ExtCore& m, const State& s, F&& fn) {
       State next = s;
       log.n = 0;
       log.overflow = false;
-      if (m.step(next, a, ch, log)) {
+      const bool ok = m.step(next, a, ch, log);
+      if (ch.overflow()) chooserOverflow(m, a);
+      if (ok) {
         tr.actor = static_cast<uint8_t>(a);
         tr.n = static_cast<uint8_t>(ch.depth());
         for (int i = 0; i < ch.depth(); ++i) tr.choice[i] = ch.values()[i];

@@ -42,7 +42,6 @@ Codec::Codec(const Config& cfg) {
     add(ts.affinity, 1 << C, false, "task.affinity");
     add(ts.slice, 2, false, "task.slice");
     add(ts.on_rq, 3, false, "task.on_rq");
-    add(ts.weight, 1, false, "task.weight");
     add(ts.ghost, 16, false, "task.ghost");
     add(ts.ghost2, 1, false, "task.ghost2");
   }

@@ -57,7 +57,6 @@ enum class Opss : uint8_t { None = 0, Queueing = 1, Queued = 2, Dispatching = 3 
 // p->scx.flags bits the model tracks (include/linux/sched/ext.h:99-152).
 inline constexpr uint8_t kTaskQueued = 1 << 0;     // SCX_TASK_QUEUED
 inline constexpr uint8_t kTaskInCustody = 1 << 1;  // SCX_TASK_IN_CUSTODY
-inline constexpr uint8_t kTaskDeqdForSleep = 1 << 3;
 
 // p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
 enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };
@@ -107,7 +106,6 @@ struct TaskState {
   uint8_t affinity = 0;       // p->cpus_mask, bit per CPU
   uint8_t slice = 1;          // p->scx.slice != 0
   uint8_t on_rq = 0;          // OnRq
-  uint8_t weight = 0;         // nice level index (set_user_nice)
   uint8_t ghost = 0;          // owned by invariant monitors, opaque to the model
   uint8_t ghost2 = 0;         // owned by invariant monitors, opaque to the model
 };

@@ -20,7 +20,7 @@ Key signature(const Config& cfg, const State& s, uint8_t t) {
   put(ts.opss); put(ts.flags); put(ts.dsq);
   put(ts.holding == kNone ? kNone : ts.holding < cfg.cpus ? ts.holding : 0xfe);  // a task actor: unnamed
   put(ts.sticky); put(ts.ddsp); put(ts.deferred); put(ts.cpu); put(ts.affinity);
-  put(ts.slice); put(ts.on_rq); put(ts.weight); put(ts.ghost); put(ts.ghost2);
+  put(ts.slice); put(ts.on_rq); put(ts.ghost); put(ts.ghost2);
   const Frame& own = s.actor[cfg.cpus + t];
   put(own.pc); put(own.op); put(own.t == kNone ? kNone : own.t == t ? 0xfd : 0xfc);
   put(own.x); put(own.y); put(own.d); put(own.ret); put(own.ret2); put(own.home); put(own.tag);
