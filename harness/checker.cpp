@@ -126,9 +126,7 @@ CheckResult Checker::run() {
     monitorState(cfg, invs_, init, &i, &why);
     if (i >= 0) record(i, 0, true, Transition{}, why);
     bool ins;
-    State canon = init;
-    if (limits_.symmetry) canonicalizeTasks(cfg, canon);
-    codec.pack(canon, buf.data());
+    canonicalPack(codec, cfg, init, limits_.symmetry, buf.data());
     store.insert(buf.data(), &ins);
     parent.push_back(0);
   }
@@ -164,8 +162,8 @@ CheckResult Checker::run() {
       monitorStep(cfg, invs_, s, log, next, &i, &why);
       if (i >= 0) record(i, idx, false, tr, why);
       if (observer_) observer_(s, log, next);
-      if (limits_.symmetry) canonicalizeTasks(cfg, next);
-      if (!codec.pack(next, buf.data(), &err)) {
+      if (!(limits_.symmetry ? canonicalPack(codec, cfg, next, true, buf.data(), &next, &err)
+                             : codec.pack(next, buf.data(), &err))) {
         record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
         return;
       }
@@ -251,9 +249,9 @@ CheckResult Checker::run() {
         int i = -1;
         std::string why;
         monitorStep(cfg, invs_, cur, log, next, &i, &why);
-        State canon = next;
-        if (limits_.symmetry) canonicalizeTasks(cfg, canon);
-        if (!codec.pack(canon, want.data())) return;
+        if (!(limits_.symmetry ? canonicalPack(codec, cfg, next, true, want.data())
+                               : codec.pack(next, want.data())))
+          return;
         if (std::memcmp(want.data(), store.at(to), codec.bytes()) == 0) {
           found = true;
           r.cex.steps.push_back(Step{tr, log});
@@ -280,9 +278,7 @@ CheckResult Checker::run() {
           else if (std::string w; !invs_[k]->onState(cfg, next, &w)) msg = w;
         } else {  // model-bounds
           std::string perr;
-          State canon = next;
-          if (limits_.symmetry) canonicalizeTasks(cfg, canon);
-          if (!codec.pack(canon, want.data(), &perr)) msg = "state outside the model's bounds: " + perr;
+          if (!codec.pack(next, want.data(), &perr)) msg = "state outside the model's bounds: " + perr;
         }
         if (msg.empty()) return;
         found = true;

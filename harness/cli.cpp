@@ -67,6 +67,7 @@ const char* kCheckHelp =
     "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 8192; 0 = no limit)\n"
     "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
     "  --stop-at-first       stop at the first violation\n"
+    "  --no-symmetry         store every state, not one per renaming of tasks and CPUs\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --progress            print a line per BFS level to stderr\n";
@@ -160,6 +161,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       lim.time_limit_s = static_cast<double>(n);
     } else if (a == "--stop-at-first") {
       lim.stop_at_first = true;
+    } else if (a == "--no-symmetry") {
+      lim.symmetry = false;
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
     } else if (a == "--trace-all") {

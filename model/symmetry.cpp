@@ -1,8 +1,11 @@
 #include "symmetry.hpp"
 
+#include "ext_core.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cstring>
+#include <vector>
 
 namespace scxmc {
 
@@ -95,6 +98,89 @@ bool canonicalizeTasks(const Config& cfg, State& s) {
   for (int i = 0; i < T; ++i) identity = identity && perm[i] == i;
   if (identity) return false;
   s = permuteTasks(cfg, s, perm);
+  return true;
+}
+
+namespace {
+
+uint8_t mapTarget(uint8_t target, const uint8_t* sigma) {
+  if (target == kNone || targetKind(target) != TargetKind::LocalOn) return target;
+  return makeTarget(TargetKind::LocalOn, sigma[targetArg(target)]);
+}
+
+uint8_t mapMask(uint8_t m, int cpus, const uint8_t* sigma) {
+  uint8_t o = 0;
+  for (int c = 0; c < cpus; ++c)
+    if ((m >> c) & 1) o = static_cast<uint8_t>(o | (1u << sigma[c]));
+  return o;
+}
+
+}  // namespace
+
+State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
+  const int T = cfg.tasks, C = cfg.cpus;
+  auto cpu = [&](uint8_t c) -> uint8_t { return c == kNone ? c : sigma[c]; };
+  auto actor = [&](uint8_t a) -> uint8_t { return (a == kNone || a >= C) ? a : sigma[a]; };
+  auto dsq = [&](uint8_t d) -> uint8_t { return (d != kNone && isLocalDsq(d)) ? sigma[d] : d; };
+  State o = s;
+  for (int c = 0; c < C; ++c) {
+    o.cpu[sigma[c]] = s.cpu[c];
+    o.dsq[sigma[c]] = s.dsq[c];
+    o.actor[sigma[c]] = s.actor[c];
+  }
+  for (int c = 0; c < C; ++c)
+    for (int i = 0; i < o.cpu[c].nbuf; ++i) o.cpu[c].buf[i].target = mapTarget(o.cpu[c].buf[i].target, sigma);
+  for (int t = 0; t < T; ++t) {
+    TaskState& ts = o.task[t];
+    ts.dsq = dsq(ts.dsq);
+    ts.holding = actor(ts.holding);
+    ts.sticky = cpu(ts.sticky);
+    ts.ddsp = mapTarget(ts.ddsp, sigma);
+    ts.deferred = cpu(ts.deferred);
+    ts.cpu = cpu(ts.cpu);
+    ts.affinity = mapMask(ts.affinity, C, sigma);
+  }
+  for (int a = 0; a < C + T; ++a) {
+    Frame& f = o.actor[a];
+    f.x = cpu(f.x);
+    f.home = cpu(f.home);
+    f.holds_rq = cpu(f.holds_rq);
+    // y is typed by where the actor is (see the writers of Frame::y)
+    const auto pc = static_cast<Pc>(f.pc);
+    const auto tag = static_cast<Ret>(f.tag);
+    if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
+      f.y = mapTarget(f.y, sigma);
+    else if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
+             (pc == Pc::DeqWait && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
+      f.y = cpu(f.y);
+    else if (pc == Pc::DeqWait && tag == Ret::DeqThenChange && f.y != kNone)
+      f.y = mapMask(f.y, C, sigma);
+    // FlushLink (a non-local DSQ) and RelockHome (a program counter) need no
+    // renaming; elsewhere y is unused (kNone).
+  }
+  return o;
+}
+
+bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool cpus, uint8_t* out,
+                   State* canon, std::string* err) {
+  State best = s;
+  canonicalizeTasks(cfg, best);
+  if (!codec.pack(best, out, err)) return false;
+  if (cpus && cfg.cpus > 1) {
+    uint8_t sigma[kMaxCpus];
+    for (int c = 0; c < cfg.cpus; ++c) sigma[c] = static_cast<uint8_t>(c);
+    std::vector<uint8_t> tmp(codec.bytes());
+    while (std::next_permutation(sigma, sigma + cfg.cpus)) {
+      State cand = permuteCpus(cfg, s, sigma);
+      canonicalizeTasks(cfg, cand);
+      if (!codec.pack(cand, tmp.data(), err)) return false;
+      if (std::memcmp(tmp.data(), out, codec.bytes()) < 0) {
+        std::memcpy(out, tmp.data(), codec.bytes());
+        best = cand;
+      }
+    }
+  }
+  if (canon) *canon = best;
   return true;
 }
 

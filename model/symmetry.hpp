@@ -10,7 +10,10 @@
 // reference (lists, curr, buffers, frames, holding_cpu of task actors).
 #pragma once
 
+#include <string>
+
 #include "config.hpp"
+#include "pack.hpp"
 #include "state.hpp"
 
 namespace scxmc {
@@ -20,5 +23,17 @@ bool canonicalizeTasks(const Config& cfg, State& s);
 
 // Applies the renaming old task perm[i] -> new task i (exposed for tests).
 State permuteTasks(const Config& cfg, const State& s, const uint8_t* perm);
+
+// Applies the renaming old CPU c -> new CPU sigma[c]: CPU and actor ids,
+// local DSQs, affinity masks, dispatch verdicts naming a CPU, and the frame
+// registers holding CPUs (typed by program counter).
+State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma);
+
+// The representative the explorer stores: over every renaming of CPUs (each
+// followed by canonicalizeTasks), the smallest packed encoding.  Writes it
+// to `out` (codec.bytes() bytes) and the chosen state to *canon if non-null.
+// False if a state does not fit the codec (*err says which field).
+bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool cpus, uint8_t* out,
+                   State* canon = nullptr, std::string* err = nullptr);
 
 }  // namespace scxmc

@@ -243,6 +243,25 @@ TEST(Symmetry, CanonicalFormIsSharedByRenamedStates) {
   EXPECT_GT(checked, 1000u);
 }
 
+TEST(Symmetry, CpuRenamingsShareTheRepresentative) {
+  Config c = test::smallConfig(2, 2, 1, "full:dispatch=insert-local-on|insert-user|move-local|move-to-local");
+  ExtCore m(c);
+  Codec codec(c);
+  const uint8_t swap[] = {1, 0};
+  const uint8_t tperm[] = {1, 0};
+  const size_t checked = test::forEachReachable(m, 20000, [&](const State& s) {
+    std::vector<uint8_t> a(codec.bytes()), b(codec.bytes()), d(codec.bytes());
+    ASSERT_TRUE(canonicalPack(codec, c, s, true, a.data()));
+    const State r = permuteCpus(c, s, swap);
+    ASSERT_TRUE(canonicalPack(codec, c, r, true, b.data())) << describeState(c, s);
+    ASSERT_TRUE(canonicalPack(codec, c, permuteTasks(c, r, tperm), true, d.data()));
+    EXPECT_EQ(a, b) << "CPU-renamed state has another representative:\n" << describeState(c, s);
+    EXPECT_EQ(a, d) << "CPU- and task-renamed state has another representative:\n" << describeState(c, s);
+    EXPECT_TRUE(permuteCpus(c, r, swap) == s) << "renaming twice is not the identity";
+  });
+  EXPECT_GT(checked, 5000u);
+}
+
 TEST(Symmetry, SameVerdictsFewerStates) {
   for (const char* policy : {"st-dequeue-6", "st-dequeue-remote", "simple"}) {
     Config c = test::smallConfig(2, 2, 1, policy);
