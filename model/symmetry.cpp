@@ -161,24 +161,64 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
   return o;
 }
 
-bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool cpus, uint8_t* out,
+State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho) {
+  const int T = cfg.tasks, C = cfg.cpus;
+  auto dsq = [&](uint8_t d) -> uint8_t {
+    return (d != kNone && isUserDsq(d)) ? static_cast<uint8_t>(kDsqUser0 + rho[d - kDsqUser0]) : d;
+  };
+  auto target = [&](uint8_t t) -> uint8_t {
+    return (t == kNone || targetKind(t) != TargetKind::User) ? t : makeTarget(TargetKind::User, rho[targetArg(t)]);
+  };
+  State o = s;
+  for (int d = 0; d < cfg.user_dsqs; ++d) o.dsq[kDsqUser0 + rho[d]] = s.dsq[kDsqUser0 + d];
+  for (int t = 0; t < T; ++t) {
+    o.task[t].dsq = dsq(o.task[t].dsq);
+    o.task[t].ddsp = target(o.task[t].ddsp);
+  }
+  for (int c = 0; c < C; ++c)
+    for (int i = 0; i < o.cpu[c].nbuf; ++i) o.cpu[c].buf[i].target = target(o.cpu[c].buf[i].target);
+  for (int a = 0; a < C + T; ++a) {
+    Frame& f = o.actor[a];
+    const auto pc = static_cast<Pc>(f.pc);
+    const auto tag = static_cast<Ret>(f.tag);
+    if (pc != Pc::DeqWait) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
+    f.holds_dsq = dsq(f.holds_dsq);
+    if (pc == Pc::FlushLink) f.y = dsq(f.y);
+    else if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
+      f.y = target(f.y);
+  }
+  return o;
+}
+
+bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool symmetric, uint8_t* out,
                    State* canon, std::string* err) {
   State best = s;
   canonicalizeTasks(cfg, best);
   if (!codec.pack(best, out, err)) return false;
-  if (cpus && cfg.cpus > 1) {
-    uint8_t sigma[kMaxCpus];
+  if (symmetric) {
+    // every renaming of CPUs x user DSQs (user DSQs only when the policy
+    // treats them alike), each followed by the task canonicalization
+    const int nd = cfg.policy.only_user_dsq0 ? 1 : cfg.user_dsqs;
+    uint8_t sigma[kMaxCpus], rho[kMaxUserDsqs];
     for (int c = 0; c < cfg.cpus; ++c) sigma[c] = static_cast<uint8_t>(c);
     std::vector<uint8_t> tmp(codec.bytes());
-    while (std::next_permutation(sigma, sigma + cfg.cpus)) {
-      State cand = permuteCpus(cfg, s, sigma);
-      canonicalizeTasks(cfg, cand);
-      if (!codec.pack(cand, tmp.data(), err)) return false;
-      if (std::memcmp(tmp.data(), out, codec.bytes()) < 0) {
-        std::memcpy(out, tmp.data(), codec.bytes());
-        best = cand;
-      }
-    }
+    do {
+      for (int d = 0; d < kMaxUserDsqs; ++d) rho[d] = static_cast<uint8_t>(d);
+      do {
+        bool identity = true;
+        for (int c = 0; c < cfg.cpus; ++c) identity = identity && sigma[c] == c;
+        for (int d = 0; d < nd; ++d) identity = identity && rho[d] == d;
+        if (identity) continue;
+        State cand = permuteCpus(cfg, s, sigma);
+        if (nd > 1) cand = permuteUserDsqs(cfg, cand, rho);
+        canonicalizeTasks(cfg, cand);
+        if (!codec.pack(cand, tmp.data(), err)) return false;
+        if (std::memcmp(tmp.data(), out, codec.bytes()) < 0) {
+          std::memcpy(out, tmp.data(), codec.bytes());
+          best = cand;
+        }
+      } while (nd > 1 && std::next_permutation(rho, rho + nd));
+    } while (std::next_permutation(sigma, sigma + cfg.cpus));
   }
   if (canon) *canon = best;
   return true;

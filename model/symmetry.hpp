@@ -29,8 +29,12 @@ State permuteTasks(const Config& cfg, const State& s, const uint8_t* perm);
 // registers holding CPUs (typed by program counter).
 State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma);
 
-// The representative the explorer stores: over every renaming of CPUs (each
-// followed by canonicalizeTasks), the smallest packed encoding.  Writes it
+// Applies the renaming old user DSQ d -> new user DSQ rho[d].
+State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho);
+
+// The representative the explorer stores: over every renaming of CPUs and
+// user DSQs (user DSQs only if the policy treats them alike), each followed
+// by canonicalizeTasks, the smallest packed encoding.  Writes it
 // to `out` (codec.bytes() bytes) and the chosen state to *canon if non-null.
 // False if a state does not fit the codec (*err says which field).
 bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool cpus, uint8_t* out,

@@ -262,9 +262,26 @@ TEST(Symmetry, CpuRenamingsShareTheRepresentative) {
   EXPECT_GT(checked, 5000u);
 }
 
+TEST(Symmetry, UserDsqRenamingsShareTheRepresentative) {
+  Config c = test::smallConfig(2, 1, 2, "full");
+  ExtCore m(c);
+  Codec codec(c);
+  const uint8_t swap[] = {1, 0, 2};
+  const size_t checked = test::forEachReachable(m, 20000, [&](const State& s) {
+    std::vector<uint8_t> a(codec.bytes()), b(codec.bytes());
+    ASSERT_TRUE(canonicalPack(codec, c, s, true, a.data()));
+    const State r = permuteUserDsqs(c, s, swap);
+    ASSERT_TRUE(canonicalPack(codec, c, r, true, b.data())) << describeState(c, s);
+    EXPECT_EQ(a, b) << "DSQ-renamed state has another representative:\n" << describeState(c, s);
+    EXPECT_TRUE(permuteUserDsqs(c, r, swap) == s) << "renaming twice is not the identity";
+  });
+  EXPECT_GT(checked, 10u);
+}
+
 TEST(Symmetry, SameVerdictsFewerStates) {
-  for (const char* policy : {"st-dequeue-6", "st-dequeue-remote", "simple"}) {
-    Config c = test::smallConfig(2, 2, 1, policy);
+  for (const auto& [policy, dsqs] : std::vector<std::pair<const char*, int>>{
+           {"st-dequeue-6", 1}, {"st-dequeue-remote", 1}, {"simple", 1}, {"full", 2}}) {
+    Config c = test::smallConfig(dsqs == 2 ? 1 : 2, 2, dsqs, policy);
     ExtCore m(c);
     Limits with, without;
     without.symmetry = false;
