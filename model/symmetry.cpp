@@ -190,36 +190,108 @@ State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho) {
   return o;
 }
 
+namespace {
+
+using Sig = std::array<uint8_t, 24>;
+
+// What a task is, without naming CPUs, DSQs or other tasks.
+void nameFree(const TaskState& ts, uint8_t* out) {
+  out[0] = ts.opss;
+  out[1] = ts.flags;
+  out[2] = ts.slice;
+  out[3] = ts.on_rq;
+  out[4] = ts.ghost;
+  out[5] = static_cast<uint8_t>(__builtin_popcount(ts.affinity));
+}
+
+// A CPU's signature: only facts that renaming tasks, CPUs or DSQs keeps.
+Sig cpuSig(const Config& cfg, const State& s, uint8_t c) {
+  Sig k{};
+  const CpuState& cs = s.cpu[c];
+  const Frame& f = s.actor[c];
+  if (cs.curr != kNone) nameFree(s.task[cs.curr], &k[0]); else k[0] = 0xff;
+  k[6] = s.dsq[c].n;
+  k[7] = cs.dfn;
+  k[8] = cs.nbuf;
+  k[9] = static_cast<uint8_t>(cs.nr_tasks | cs.actions << 1 | cs.loops << 3);
+  k[10] = f.pc;
+  k[11] = f.op;
+  k[12] = f.tag;
+  k[13] = static_cast<uint8_t>(f.ret | f.ret2 << 4);
+  k[14] = static_cast<uint8_t>((f.holds_rq == c) | (f.home == c) << 1 | (f.x == c) << 2 | (f.holds_dsq != kNone) << 3);
+  for (int t = 0; t < cfg.tasks; ++t) {
+    const TaskState& ts = s.task[t];
+    k[15] += ts.cpu == c;
+    k[16] += (ts.affinity >> c) & 1;
+    k[17] += ts.sticky == c;
+    k[18] += ts.deferred == c;
+  }
+  for (int a = 0; a < cfg.actors(); ++a) k[19] += s.actor[a].holds_rq == c;
+  return k;
+}
+
+// A user DSQ's signature (d is the model DSQ index).
+Sig dsqSig(const Config& cfg, const State& s, uint8_t d) {
+  Sig k{};
+  const DsqState& q = s.dsq[d];
+  k[0] = q.n;
+  k[1] = q.nr;
+  for (int i = 0; i < q.n && i < 3; ++i) nameFree(s.task[q.q[i]], &k[2 + 6 * i]);
+  for (int a = 0; a < cfg.actors(); ++a) k[20] += s.actor[a].holds_dsq == d;
+  for (int a = 0; a < cfg.actors(); ++a) k[21] += s.actor[a].d == d && s.actor[a].pc != static_cast<uint8_t>(Pc::DeqWait);
+  return k;
+}
+
+// Does the renaming put the items in signature order (new slot i holds old
+// item inv[i])?  Only such renamings are candidates for the representative.
+bool sorted(const Sig* sig, const uint8_t* perm, int n) {
+  uint8_t inv[kMaxCpus > kMaxUserDsqs ? kMaxCpus : kMaxUserDsqs];
+  for (int i = 0; i < n; ++i) inv[perm[i]] = static_cast<uint8_t>(i);
+  for (int i = 0; i + 1 < n; ++i)
+    if (sig[inv[i + 1]] < sig[inv[i]]) return false;
+  return true;
+}
+
+}  // namespace
+
 bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool symmetric, uint8_t* out,
                    State* canon, std::string* err) {
-  State best = s;
-  canonicalizeTasks(cfg, best);
-  if (!codec.pack(best, out, err)) return false;
-  if (symmetric) {
-    // every renaming of CPUs x user DSQs (user DSQs only when the policy
-    // treats them alike), each followed by the task canonicalization
-    const int nd = cfg.policy.only_user_dsq0 ? 1 : cfg.user_dsqs;
-    uint8_t sigma[kMaxCpus], rho[kMaxUserDsqs];
-    for (int c = 0; c < cfg.cpus; ++c) sigma[c] = static_cast<uint8_t>(c);
-    std::vector<uint8_t> tmp(codec.bytes());
-    do {
-      for (int d = 0; d < kMaxUserDsqs; ++d) rho[d] = static_cast<uint8_t>(d);
-      do {
-        bool identity = true;
-        for (int c = 0; c < cfg.cpus; ++c) identity = identity && sigma[c] == c;
-        for (int d = 0; d < nd; ++d) identity = identity && rho[d] == d;
-        if (identity) continue;
-        State cand = permuteCpus(cfg, s, sigma);
-        if (nd > 1) cand = permuteUserDsqs(cfg, cand, rho);
-        canonicalizeTasks(cfg, cand);
-        if (!codec.pack(cand, tmp.data(), err)) return false;
-        if (std::memcmp(tmp.data(), out, codec.bytes()) < 0) {
-          std::memcpy(out, tmp.data(), codec.bytes());
-          best = cand;
-        }
-      } while (nd > 1 && std::next_permutation(rho, rho + nd));
-    } while (std::next_permutation(sigma, sigma + cfg.cpus));
+  if (!symmetric) {
+    State t = s;
+    canonicalizeTasks(cfg, t);
+    if (canon) *canon = t;
+    return codec.pack(t, out, err);
   }
+  // Candidates: every renaming of CPUs x user DSQs (user DSQs only when the
+  // policy treats them alike) that orders them by their name-free signature;
+  // each is followed by the task canonicalization; the smallest encoding
+  // wins.  The candidate set renames along with the state, so symmetric
+  // states get the same representative.
+  const int nc = cfg.cpus, nd = cfg.policy.only_user_dsq0 ? 1 : cfg.user_dsqs;
+  Sig csig[kMaxCpus], dsig[kMaxUserDsqs];
+  for (int c = 0; c < nc; ++c) csig[c] = cpuSig(cfg, s, static_cast<uint8_t>(c));
+  for (int d = 0; d < nd; ++d) dsig[d] = dsqSig(cfg, s, static_cast<uint8_t>(kDsqUser0 + d));
+  uint8_t sigma[kMaxCpus], rho[kMaxUserDsqs];
+  for (int c = 0; c < nc; ++c) sigma[c] = static_cast<uint8_t>(c);
+  std::vector<uint8_t> tmp(codec.bytes());
+  bool have = false;
+  State best;
+  do {
+    if (!sorted(csig, sigma, nc)) continue;
+    for (int d = 0; d < kMaxUserDsqs; ++d) rho[d] = static_cast<uint8_t>(d);
+    do {
+      if (nd > 1 && !sorted(dsig, rho, nd)) continue;
+      State cand = permuteCpus(cfg, s, sigma);
+      if (nd > 1) cand = permuteUserDsqs(cfg, cand, rho);
+      canonicalizeTasks(cfg, cand);
+      if (!codec.pack(cand, tmp.data(), err)) return false;
+      if (!have || std::memcmp(tmp.data(), out, codec.bytes()) < 0) {
+        std::memcpy(out, tmp.data(), codec.bytes());
+        best = cand;
+        have = true;
+      }
+    } while (nd > 1 && std::next_permutation(rho, rho + nd));
+  } while (std::next_permutation(sigma, sigma + nc));
   if (canon) *canon = best;
   return true;
 }
