@@ -60,16 +60,18 @@ void monitorState(const Config& cfg, const InvariantList& invs, const State& s, 
 
 }  // namespace
 
-bool Checker::productStep(ExtCore& m, const InvariantList& invs, const State& s, const Transition& tr,
-                          State* out, StepLog* log, int* inv, std::string* why) {
-  if (!applyTransition(m, s, tr, out, log)) return false;
-  int i = -1;
-  std::string w;
-  monitorStep(m.config(), invs, s, *log, *out, &i, &w);
-  if (i < 0) monitorState(m.config(), invs, *out, &i, &w);
-  if (inv) *inv = i;
-  if (why) *why = w;
-  return true;
+std::string stepViolation(const Config& cfg, const InvariantList& invs, int k, const State& prev,
+                          const StepLog& log, State& next) {
+  std::string msg;
+  for (size_t i = 0; i < invs.size(); ++i) {
+    std::string w;
+    if (!invs[i]->onStep(cfg, prev, log, next, &w) && static_cast<int>(i) == k) msg = w;
+  }
+  if (k >= 0 && msg.empty()) {
+    std::string w;
+    if (!invs[k]->onState(cfg, next, &w)) msg = w;
+  }
+  return msg;
 }
 
 CheckResult Checker::run() {
@@ -269,14 +271,9 @@ CheckResult Checker::run() {
       bool found = false;
       forEachSuccessor(model_, cur, [&](State& next, const StepLog& log, const Transition& tr) {
         if (found) return;
-        std::vector<std::string> whys(invs_.size());
-        std::vector<bool> bad(invs_.size(), false);
-        for (size_t i = 0; i < invs_.size(); ++i) bad[i] = !invs_[i]->onStep(cfg, cur, log, next, &whys[i]);
-        std::string msg;
-        if (k < invs_.size()) {
-          if (bad[k]) msg = whys[k];
-          else if (std::string w; !invs_[k]->onState(cfg, next, &w)) msg = w;
-        } else {  // model-bounds
+        const bool builtin = k >= invs_.size();
+        std::string msg = stepViolation(cfg, invs_, builtin ? -1 : static_cast<int>(k), cur, log, next);
+        if (builtin) {  // model-bounds
           std::string perr;
           if (!codec.pack(next, want.data(), &perr)) msg = "state outside the model's bounds: " + perr;
         }

@@ -76,11 +76,6 @@ class Checker {
   void setProgress(bool on) { progress_ = on; }
   CheckResult run();
 
-  // One step of the product: the model step, then every monitor.  Returns
-  // false if the transition is not enabled.  Violations go to *why (first
-  // one, with the invariant index in *inv) when non-null.
-  static bool productStep(ExtCore& m, const InvariantList& invs, const State& s, const Transition& tr,
-                          State* out, StepLog* log, int* inv, std::string* why);
 
  private:
   ExtCore& model_;
@@ -91,5 +86,12 @@ class Checker {
 };
 
 uint64_t peakRssMiB();
+
+// Runs every monitor on the transition prev -> next (they update their ghost
+// bits in `next`) and returns how invariant `k` is violated by it (its
+// transition check, else its state check on `next`); "" if it holds or
+// k < 0.  Used by counterexample reconstruction and by replay.
+std::string stepViolation(const Config& cfg, const InvariantList& invs, int k, const State& prev,
+                          const StepLog& log, State& next);
 
 }  // namespace scxmc

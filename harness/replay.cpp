@@ -120,13 +120,7 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
       return r;
     }
     // every monitor runs (ghost state); the target's verdict is recorded
-    seen.clear();
-    for (size_t i = 0; i < invs.size(); ++i) {
-      std::string w;
-      if (!invs[i]->onStep(cfg, s, log, next, &w) && static_cast<int>(i) == tidx) seen = w;
-    }
-    std::string w;
-    if (tidx >= 0 && seen.empty() && !invs[tidx]->onState(cfg, next, &w)) seen = w;
+    seen = stepViolation(cfg, invs, tidx, s, log, next);
     cex.steps.push_back(Step{tr, log});
     s = next;
   }
