@@ -164,8 +164,7 @@ CheckResult Checker::run() {
       monitorStep(cfg, invs_, s, log, next, &i, &why);
       if (i >= 0) record(i, idx, false, tr, why);
       if (observer_) observer_(s, log, next);
-      if (!(limits_.symmetry ? canonicalPack(codec, cfg, next, true, buf.data(), &next, &err)
-                             : codec.pack(next, buf.data(), &err))) {
+      if (!canonicalPack(codec, cfg, next, limits_.symmetry, buf.data(), &next, &err)) {
         record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
         return;
       }
@@ -251,9 +250,7 @@ CheckResult Checker::run() {
         int i = -1;
         std::string why;
         monitorStep(cfg, invs_, cur, log, next, &i, &why);
-        if (!(limits_.symmetry ? canonicalPack(codec, cfg, next, true, want.data())
-                               : codec.pack(next, want.data())))
-          return;
+        if (!canonicalPack(codec, cfg, next, limits_.symmetry, want.data())) return;
         if (std::memcmp(want.data(), store.at(to), codec.bytes()) == 0) {
           found = true;
           r.cex.steps.push_back(Step{tr, log});

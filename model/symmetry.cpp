@@ -117,6 +117,29 @@ uint8_t mapMask(uint8_t m, int cpus, const uint8_t* sigma) {
 
 }  // namespace
 
+namespace {
+
+// What Frame::y holds, by where the actor is (the writers of Frame::y:
+// bpfDispatch's dsq_move, finishDispatch, dispatchToLocalDsq, the
+// sched_change paths, returnHome).
+enum class YKind { Unused, Target, Cpu, Mask, Dsq, Pc };
+
+YKind yKind(const Frame& f) {
+  const auto pc = static_cast<Pc>(f.pc);
+  const auto tag = static_cast<Ret>(f.tag);
+  if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
+    return YKind::Target;
+  if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
+      (pc == Pc::DeqWait && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
+    return YKind::Cpu;
+  if (pc == Pc::DeqWait && tag == Ret::DeqThenChange) return YKind::Mask;
+  if (pc == Pc::FlushLink) return YKind::Dsq;  // a non-local DSQ
+  if (pc == Pc::RelockHome) return YKind::Pc;
+  return YKind::Unused;
+}
+
+}  // namespace
+
 State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
   const int T = cfg.tasks, C = cfg.cpus;
   auto cpu = [&](uint8_t c) -> uint8_t { return c == kNone ? c : sigma[c]; };
@@ -145,18 +168,12 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
     f.x = cpu(f.x);
     f.home = cpu(f.home);
     f.holds_rq = cpu(f.holds_rq);
-    // y is typed by where the actor is (see the writers of Frame::y)
-    const auto pc = static_cast<Pc>(f.pc);
-    const auto tag = static_cast<Ret>(f.tag);
-    if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
-      f.y = mapTarget(f.y, sigma);
-    else if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
-             (pc == Pc::DeqWait && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
-      f.y = cpu(f.y);
-    else if (pc == Pc::DeqWait && tag == Ret::DeqThenChange && f.y != kNone)
-      f.y = mapMask(f.y, C, sigma);
-    // FlushLink (a non-local DSQ) and RelockHome (a program counter) need no
-    // renaming; elsewhere y is unused (kNone).
+    switch (yKind(f)) {
+      case YKind::Target: f.y = mapTarget(f.y, sigma); break;
+      case YKind::Cpu: f.y = cpu(f.y); break;
+      case YKind::Mask: if (f.y != kNone) f.y = mapMask(f.y, C, sigma); break;
+      default: break;  // a non-local DSQ, a program counter, or unused
+    }
   }
   return o;
 }
@@ -179,13 +196,10 @@ State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho) {
     for (int i = 0; i < o.cpu[c].nbuf; ++i) o.cpu[c].buf[i].target = target(o.cpu[c].buf[i].target);
   for (int a = 0; a < C + T; ++a) {
     Frame& f = o.actor[a];
-    const auto pc = static_cast<Pc>(f.pc);
-    const auto tag = static_cast<Ret>(f.tag);
-    if (pc != Pc::DeqWait) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
+    if (f.pc != static_cast<uint8_t>(Pc::DeqWait)) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
     f.holds_dsq = dsq(f.holds_dsq);
-    if (pc == Pc::FlushLink) f.y = dsq(f.y);
-    else if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
-      f.y = target(f.y);
+    if (yKind(f) == YKind::Dsq) f.y = dsq(f.y);
+    else if (yKind(f) == YKind::Target) f.y = target(f.y);
   }
   return o;
 }
@@ -256,11 +270,9 @@ bool sorted(const Sig* sig, const uint8_t* perm, int n) {
 
 bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool symmetric, uint8_t* out,
                    State* canon, std::string* err) {
-  if (!symmetric) {
-    State t = s;
-    canonicalizeTasks(cfg, t);
-    if (canon) *canon = t;
-    return codec.pack(t, out, err);
+  if (!symmetric) {  // no renaming at all: the state itself
+    if (canon) *canon = s;
+    return codec.pack(s, out, err);
   }
   // Candidates: every renaming of CPUs x user DSQs (user DSQs only when the
   // policy treats them alike) that orders them by their name-free signature;

@@ -34,7 +34,8 @@ State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho);
 
 // The representative the explorer stores: over every renaming of CPUs and
 // user DSQs (user DSQs only if the policy treats them alike), each followed
-// by canonicalizeTasks, the smallest packed encoding.  Writes it
+// by canonicalizeTasks, the smallest packed encoding.  With `symmetric`
+// false the state is packed as it is.  Writes it
 // to `out` (codec.bytes() bytes) and the chosen state to *canon if non-null.
 // False if a state does not fit the codec (*err says which field).
 bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool cpus, uint8_t* out,
