@@ -128,7 +128,9 @@ CheckResult Checker::run() {
     monitorState(cfg, invs_, init, &i, &why);
     if (i >= 0) record(i, 0, true, Transition{}, why);
     bool ins;
-    canonicalPack(codec, cfg, init, limits_.symmetry, buf.data());
+    State rep = init;
+    if (limits_.symmetry) model_.normalizeDead(rep);
+    canonicalPack(codec, cfg, rep, limits_.symmetry, buf.data());
     store.insert(buf.data(), &ins);
     parent.push_back(0);
   }
@@ -164,6 +166,7 @@ CheckResult Checker::run() {
       monitorStep(cfg, invs_, s, log, next, &i, &why);
       if (i >= 0) record(i, idx, false, tr, why);
       if (observer_) observer_(s, log, next);
+      if (limits_.symmetry) model_.normalizeDead(next);
       if (!canonicalPack(codec, cfg, next, limits_.symmetry, buf.data(), &next, &err)) {
         record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
         return;
@@ -250,7 +253,9 @@ CheckResult Checker::run() {
         int i = -1;
         std::string why;
         monitorStep(cfg, invs_, cur, log, next, &i, &why);
-        if (!canonicalPack(codec, cfg, next, limits_.symmetry, want.data())) return;
+        State rep = next;
+        if (limits_.symmetry) model_.normalizeDead(rep);
+        if (!canonicalPack(codec, cfg, rep, limits_.symmetry, want.data())) return;
         if (std::memcmp(want.data(), store.at(to), codec.bytes()) == 0) {
           found = true;
           r.cex.steps.push_back(Step{tr, log});

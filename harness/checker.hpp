@@ -18,7 +18,7 @@ struct Limits {
   uint64_t max_memory_mib = 0; // 0 = unbounded
   double time_limit_s = 0;     // 0 = unbounded
   bool stop_at_first = false;
-  bool symmetry = true;        // store one representative per renaming of tasks and CPUs
+  bool symmetry = true;        // store one representative per renaming and per dead-field value
 };
 
 struct Step {

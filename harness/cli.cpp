@@ -67,7 +67,8 @@ const char* kCheckHelp =
     "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 8192; 0 = no limit)\n"
     "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
     "  --stop-at-first       stop at the first violation\n"
-    "  --no-symmetry         store every state, not one per renaming of tasks and CPUs\n"
+    "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
+    "                        no dead-field normalization\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --progress            print a line per BFS level to stderr\n";

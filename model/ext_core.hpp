@@ -101,6 +101,12 @@ class ExtCore {
   // then unspecified.  Events go to `log`.
   bool step(State& s, int actor, Chooser& ch, StepLog& log);
 
+  // Sets the fields of `s` that no future step can read to fixed values
+  // (liveness.cpp gives the argument per field).  The explorer applies it
+  // before storing a state, like the symmetry reduction.  A variant that
+  // makes one of those fields live again must override it.
+  virtual void normalizeDead(State& s) const;
+
   // Human-readable actor name ("CPU0", "task1").
   std::string actorName(int actor) const;
   bool isCpu(int actor) const { return actor < cfg_.cpus; }

@@ -1,0 +1,67 @@
+// Dead-field normalization: fields whose value no future step can read are
+// set to one fixed value before a state is stored, so states that differ
+// only in dead fields are stored once.  This is a bisimulation quotient like
+// the symmetry reduction (docs/architecture.md, "Reductions"): every step
+// from the normalized state has the same effect on the live fields and the
+// same events as from the original one.
+//
+// The arguments, field by field (checked against the model's readers):
+// - slice of a task that is no CPU's curr.  The model reads p->scx.slice
+//   only for rq->curr: the tick test (task_tick_scx), the keep-prev test
+//   (do_pick_task_scx, ext.c:3009-3010) and put_prev_task_scx's
+//   preempted-or-expired test.  A task becomes curr only through
+//   pickFinish, which refills an empty slice first (refill_task_slice_dfl),
+//   so the value it had while not curr is overwritten unread whenever it is
+//   0, and kept when it is already 1.
+// - affinity of a sleeping task when affinity changes are in the
+//   environment: the wakeup re-chooses the mask before anything reads it
+//   (environment.cpp folds sched_setaffinity on a sleeping task into the
+//   wakeup).
+// - task_cpu of a sleeping task when ops.select_cpu picks any allowed CPU
+//   (the policy does not use prev_cpu): the wakeup reads it only as the
+//   prev_cpu argument that such a policy ignores, and sets it anew.
+// "Sleeping" here means nothing refers to the task: off the rq, no CPU's
+// curr, on no DSQ or deferred list, in no dispatch buffer, referenced by no
+// paused actor, its own actor at rest, ops_state NONE, no flags.
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+namespace {
+
+bool referenced(const Config& cfg, const State& s, uint8_t t) {
+  for (int c = 0; c < cfg.cpus; ++c) {
+    const CpuState& cs = s.cpu[c];
+    if (cs.curr == t) return true;
+    for (int i = 0; i < cs.nbuf; ++i)
+      if (cs.buf[i].task == t) return true;
+    for (int i = 0; i < cs.dfn; ++i)
+      if (cs.dfq[i] == t) return true;
+  }
+  for (int a = 0; a < cfg.actors(); ++a) {
+    const Frame& f = s.actor[a];
+    if (f.pc != 0 && f.t == t) return true;
+  }
+  return s.actor[cfg.cpus + t].pc != 0;
+}
+
+}  // namespace
+
+void ExtCore::normalizeDead(State& s) const {
+  const bool mask_dead = cfg_.env & kEnvAffinity;
+  const bool cpu_dead = cfg_.policy.has_select_cpu && !cfg_.policy.select_prev_cpu;
+  for (uint8_t t = 0; t < cfg_.tasks; ++t) {
+    TaskState& ts = s.task[t];
+    bool curr = false;
+    for (int c = 0; c < cfg_.cpus; ++c) curr |= s.cpu[c].curr == t;
+    if (!curr) ts.slice = 1;
+    if (ts.on_rq != static_cast<uint8_t>(OnRq::No) || ts.dsq != kNone || ts.holding != kNone ||
+        ts.opss != static_cast<uint8_t>(Opss::None) || ts.flags || ts.deferred != kNone ||
+        ts.sticky != kNone || ts.ddsp != kNone || referenced(cfg_, s, t))
+      continue;
+    if (mask_dead) ts.affinity = cfg_.allCpusMask();
+    if (cpu_dead) ts.cpu = 0;
+  }
+}
+
+}  // namespace scxmc

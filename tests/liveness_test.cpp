@@ -1,0 +1,96 @@
+// Dead-field normalization (model/liveness.cpp) must be a bisimulation: a
+// reachable state and its normalized form allow the same transitions, with
+// the same monitored events, into states that normalize alike.
+#include <functional>
+#include <set>
+#include <string>
+#include <tuple>
+#include <vector>
+
+#include <gtest/gtest-spi.h>
+#include <gtest/gtest.h>
+
+#include "format.hpp"
+#include "pack.hpp"
+#include "test_support.hpp"
+
+namespace scxmc {
+namespace {
+
+using Normalizer = std::function<void(State&)>;
+
+// Everything a successor shows the checker: the transition's name, the
+// events the monitors read (site markers and the two informational events
+// that depend on the old value of a dead field are left out), and the
+// successor's stored form.
+std::set<std::string> future(ExtCore& m, const State& s, const Normalizer& norm) {
+  const Codec codec(m.config());
+  std::set<std::string> out;
+  forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
+    std::string k = tr.str() + "|";
+    for (int i = 0; i < log.n; ++i) {
+      const Event& e = log.ev[i];
+      if (e.kind == Ev::Site || e.kind == Ev::OpsSetCpumask || e.kind == Ev::SetCpu) continue;
+      k += std::to_string(int(e.kind)) + "," + std::to_string(e.actor) + "," + std::to_string(e.t) + "," +
+           std::to_string(e.a) + "," + std::to_string(e.b) + "," + std::to_string(e.c) + ";";
+    }
+    State n = next;
+    norm(n);
+    std::vector<uint8_t> b(codec.bytes());
+    EXPECT_TRUE(codec.pack(n, b.data()));
+    out.insert(k + "|" + std::string(b.begin(), b.end()));
+  });
+  return out;
+}
+
+// Returns the number of reachable states the normalizer changed; records a
+// failure (with the state) for the first whose future differs.
+size_t checkBisimilar(ExtCore& m, const Normalizer& norm, bool* diverged) {
+  size_t changed = 0;
+  *diverged = false;
+  test::forEachReachable(m, 15000, [&](const State& s) {
+    State n = s;
+    norm(n);
+    if (n == s || *diverged) return;
+    ++changed;
+    if (future(m, s, norm) != future(m, n, norm)) {
+      *diverged = true;
+      ADD_FAILURE() << "normalized state has another future:\n" << describeState(m.config(), s);
+    }
+  });
+  return changed;
+}
+
+TEST(DeadFields, NormalizedStatesHaveTheSameFuture) {
+  for (const auto& [tasks, dsqs, policy] : std::vector<std::tuple<int, int, const char*>>{
+           {2, 1, "full"}, {1, 2, "full"}, {2, 1, "simple"}, {2, 1, "st-dequeue-remote"}}) {
+    Config c = test::smallConfig(tasks, 2, dsqs, policy);
+    ExtCore m(c);
+    bool diverged;
+    const size_t changed = checkBisimilar(m, [&](State& s) { m.normalizeDead(s); }, &diverged);
+    EXPECT_FALSE(diverged) << policy;
+    EXPECT_GT(changed, 20u) << policy << ": the normalization changed too few states to test it";
+  }
+}
+
+// The check above can fail: a normalization that also forgets a live field
+// (the pending direct-dispatch verdict) is caught.
+TEST(DeadFields, ForgettingALiveFieldIsCaught) {
+  Config c = test::smallConfig(2, 2, 1, "full");
+  ExtCore m(c);
+  bool diverged = false;
+  ::testing::TestPartResultArray failures;
+  {
+    ::testing::ScopedFakeTestPartResultReporter quiet(
+        ::testing::ScopedFakeTestPartResultReporter::INTERCEPT_ONLY_CURRENT_THREAD, &failures);
+    checkBisimilar(m, [&](State& s) {
+      m.normalizeDead(s);
+      for (auto& t : s.task) t.ddsp = kNone;
+    }, &diverged);
+  }
+  EXPECT_TRUE(diverged);
+  EXPECT_EQ(failures.size(), 1);
+}
+
+}  // namespace
+}  // namespace scxmc
