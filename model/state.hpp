@@ -11,6 +11,7 @@
 #include <array>
 #include <cstdint>
 #include <cstring>
+#include <type_traits>
 
 namespace scxmc {
 
@@ -139,5 +140,7 @@ struct State {
 };
 
 static_assert(sizeof(State) < 256, "State is meant to stay small");
+static_assert(std::has_unique_object_representations_v<State>,
+              "State is compared and ordered with memcmp: no padding bytes");
 
 }  // namespace scxmc

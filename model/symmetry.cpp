@@ -276,16 +276,16 @@ bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool s
   }
   // Candidates: every renaming of CPUs x user DSQs (user DSQs only when the
   // policy treats them alike) that orders them by their name-free signature;
-  // each is followed by the task canonicalization; the smallest encoding
-  // wins.  The candidate set renames along with the state, so symmetric
-  // states get the same representative.
+  // each is followed by the task canonicalization; the smallest state (as
+  // bytes: any total order on states will do) wins and is packed.  The
+  // candidate set renames along with the state, so symmetric states get the
+  // same representative.
   const int nc = cfg.cpus, nd = cfg.policy.only_user_dsq0 ? 1 : cfg.user_dsqs;
   Sig csig[kMaxCpus], dsig[kMaxUserDsqs];
   for (int c = 0; c < nc; ++c) csig[c] = cpuSig(cfg, s, static_cast<uint8_t>(c));
   for (int d = 0; d < nd; ++d) dsig[d] = dsqSig(cfg, s, static_cast<uint8_t>(kDsqUser0 + d));
   uint8_t sigma[kMaxCpus], rho[kMaxUserDsqs];
   for (int c = 0; c < nc; ++c) sigma[c] = static_cast<uint8_t>(c);
-  std::vector<uint8_t> tmp(codec.bytes());
   bool have = false;
   State best;
   do {
@@ -296,14 +296,13 @@ bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool s
       State cand = permuteCpus(cfg, s, sigma);
       if (nd > 1) cand = permuteUserDsqs(cfg, cand, rho);
       canonicalizeTasks(cfg, cand);
-      if (!codec.pack(cand, tmp.data(), err)) return false;
-      if (!have || std::memcmp(tmp.data(), out, codec.bytes()) < 0) {
-        std::memcpy(out, tmp.data(), codec.bytes());
+      if (!have || std::memcmp(&cand, &best, sizeof(State)) < 0) {
         best = cand;
         have = true;
       }
     } while (nd > 1 && std::next_permutation(rho, rho + nd));
   } while (std::next_permutation(sigma, sigma + nc));
+  if (!codec.pack(best, out, err)) return false;
   if (canon) *canon = best;
   return true;
 }
