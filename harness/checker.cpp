@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <thread>
+#include <algorithm>
 
 #include "pack.hpp"
 #include "symmetry.hpp"
@@ -74,6 +76,51 @@ std::string stepViolation(const Config& cfg, const InvariantList& invs, int k, c
   return msg;
 }
 
+// Expands the stored states [lo, hi): every successor is checked by the
+// monitors, normalized and packed; nothing is inserted (the caller merges).
+void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& store, uint64_t lo, uint64_t hi,
+                          Expansion& x) const {
+  const Config& cfg = m.config();
+  x.first = lo;
+  x.succs_per_state.clear();
+  x.succs.clear();
+  x.packs.clear();
+  x.logs.clear();
+  std::string err;
+  for (uint64_t idx = lo; idx < hi; ++idx) {
+    const State s = codec.unpack(store.at(idx));
+    if (indexed_) x.from_state = s;
+    uint32_t count = 0;
+    forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
+      ++count;
+      if (log.overflow) {
+        std::fprintf(stderr, "scxmc: internal error: step log overflow\n");
+        std::abort();
+      }
+      Succ sc;
+      sc.tr = tr;
+      int i = -1;
+      monitorStep(cfg, invs_, s, log, next, &i, &sc.step_why);
+      sc.step_inv = static_cast<int8_t>(i);
+      if (observer_) observer_(s, log, next);
+      if (indexed_) x.logs.push_back(log);
+      if (limits_.symmetry) m.normalizeDead(next);
+      const size_t at = x.packs.size();
+      x.packs.resize(at + codec.bytes());
+      if (!canonicalPack(codec, cfg, next, limits_.symmetry, x.packs.data() + at, &next, &err)) {
+        sc.out_of_bounds = true;
+        sc.state_why = "state outside the model's bounds: " + err;
+      } else if (!store.contains(x.packs.data() + at)) {  // only a new state is checked
+        int j = -1;
+        monitorState(cfg, invs_, next, &j, &sc.state_why);
+        sc.state_inv = static_cast<int8_t>(j);
+      }
+      x.succs.push_back(std::move(sc));
+    });
+    x.succs_per_state.push_back(count);
+  }
+}
+
 CheckResult Checker::run() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
@@ -120,7 +167,6 @@ CheckResult Checker::run() {
 
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint8_t> buf(codec.bytes());
-  std::string err;
   const State init = model_.initial();
   {
     int i = -1;
@@ -135,10 +181,23 @@ CheckResult Checker::run() {
     parent.push_back(0);
   }
 
+  // The search runs in batches of states of one BFS level: the states of a
+  // batch are expanded (in parallel when allowed: every worker has its own
+  // model instance), then their successors are merged into the store in
+  // state order, so the store's order, every count and every counterexample
+  // are the same for any number of threads.
+  const bool observed = observer_ || indexed_;
+  int threads = observed || !factory_ ? 1 : std::max(1, limits_.threads);
+  std::vector<std::unique_ptr<ExtCore>> extra;
+  for (int w = 1; w < threads; ++w) extra.push_back(factory_());
+  const uint64_t batch_states = threads > 1 ? 4096 : 1;
+  std::vector<Expansion> work(threads);
+
   uint64_t level_end = 1;
   int depth = 0;
   bool stop = false;
-  for (uint64_t idx = 0; idx < store.size() && !stop; ++idx) {
+  uint64_t next_check = 0;
+  for (uint64_t idx = 0; idx < store.size() && !stop;) {
     if (idx == level_end) {
       ++depth;
       level_end = store.size();
@@ -152,50 +211,63 @@ CheckResult Checker::run() {
       res.incomplete_reason = "depth bound " + std::to_string(limits_.max_depth) + " reached";
       break;
     }
-    const State s = codec.unpack(store.at(idx));
-    uint64_t succ = 0;
-    forEachSuccessor(model_, s, [&](State& next, const StepLog& log, const Transition& tr) {
-      ++succ;
-      ++res.stats.transitions;
-      if (log.overflow) {
-        std::fprintf(stderr, "scxmc: internal error: step log overflow\n");
-        std::abort();
-      }
-      int i = -1;
-      std::string why;
-      monitorStep(cfg, invs_, s, log, next, &i, &why);
-      if (i >= 0) record(i, idx, false, tr, why);
-      if (observer_) observer_(s, log, next);
-      if (limits_.symmetry) model_.normalizeDead(next);
-      if (!canonicalPack(codec, cfg, next, limits_.symmetry, buf.data(), &next, &err)) {
-        record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
-        return;
-      }
-      bool inserted;
-      store.insert(buf.data(), &inserted);
-      if (inserted) {
-        parent.push_back(static_cast<uint32_t>(idx));
-        int j = -1;
-        std::string w;
-        monitorState(cfg, invs_, next, &j, &w);
-        if (j >= 0) record(j, idx, false, tr, w);
-      }
-    });
-    if (succ == 0) {
-      ++res.stats.deadlocks;
-      if (res.invariants[deadlock_idx].status != Status::Violated) {
-        // the deadlocked state itself is the end of the counterexample
-        InvariantResult& r = res.invariants[deadlock_idx];
-        r.status = Status::Violated;
-        r.message = "no actor can move";
-        r.from = idx;
-        r.from_initial = idx == 0;
-        r.tr.n = 0xff;  // marker: no final transition
-        --open;
+    const uint64_t end = std::min(level_end, idx + batch_states);
+    // Expand: worker w takes a contiguous share of [idx, end).
+    const uint64_t share = (end - idx + threads - 1) / threads;
+    auto expand = [&](int w) {
+      ExtCore& m = w == 0 ? model_ : *extra[w - 1];
+      const uint64_t lo = std::min(end, idx + w * share), hi = std::min(end, lo + share);
+      expandRange(m, codec, store, lo, hi, work[w]);
+    };
+    if (threads > 1) {
+      std::vector<std::thread> pool;
+      for (int w = 1; w < threads; ++w) pool.emplace_back(expand, w);
+      expand(0);
+      for (auto& t : pool) t.join();
+    } else {
+      expand(0);
+    }
+    // Merge, in state order.
+    for (int w = 0; w < threads && !stop; ++w) {
+      const Expansion& x = work[w];
+      size_t k = 0;
+      for (uint64_t n = 0; n < x.succs_per_state.size() && !stop; ++n) {
+        const uint64_t from = x.first + n;
+        for (uint32_t j = 0; j < x.succs_per_state[n]; ++j, ++k) {
+          const Succ& sc = x.succs[k];
+          ++res.stats.transitions;
+          if (sc.step_inv >= 0) record(sc.step_inv, from, false, sc.tr, sc.step_why);
+          if (sc.out_of_bounds) {
+            record(bounds_idx, from, false, sc.tr, sc.state_why);
+            continue;
+          }
+          bool inserted;
+          const uint64_t to = store.insert(x.packs.data() + k * codec.bytes(), &inserted);
+          if (indexed_) indexed_(from, sc.tr, x.from_state, x.logs[k], to, inserted);
+          if (inserted) {
+            parent.push_back(static_cast<uint32_t>(from));
+            if (sc.state_inv >= 0) record(sc.state_inv, from, false, sc.tr, sc.state_why);
+          }
+        }
+        if (x.succs_per_state[n] == 0) {
+          ++res.stats.deadlocks;
+          if (res.invariants[deadlock_idx].status != Status::Violated) {
+            // the deadlocked state itself is the end of the counterexample
+            InvariantResult& r = res.invariants[deadlock_idx];
+            r.status = Status::Violated;
+            r.message = "no actor can move";
+            r.from = from;
+            r.from_initial = from == 0;
+            r.tr.n = 0xff;  // marker: no final transition
+            --open;
+          }
+        }
+        if (open == 0 || (limits_.stop_at_first && open < static_cast<int>(invs_.size()) + builtins)) stop = true;
       }
     }
-    if (open == 0 || (limits_.stop_at_first && open < static_cast<int>(invs_.size()) + builtins)) stop = true;
-    if ((idx & 0xfff) == 0) {
+    idx = end;
+    if (idx >= next_check) {
+      next_check = idx + 0x1000;
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       if (limits_.time_limit_s > 0 && secs > limits_.time_limit_s) {
         res.complete = false;

@@ -3,6 +3,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -18,6 +19,7 @@ struct Limits {
   uint64_t max_memory_mib = 0; // 0 = unbounded
   double time_limit_s = 0;     // 0 = unbounded
   bool stop_at_first = false;
+  int threads = 1;             // expanding threads (needs Checker::setWorkerFactory)
   bool symmetry = true;        // store one representative per renaming and per dead-field value
 };
 
@@ -67,13 +69,27 @@ struct CheckResult {
 
 // Receives every explored transition (for scenario tests and coverage).
 using Observer = std::function<void(const State& from, const StepLog& log, const State& to)>;
+// Like Observer, with the store indices of the source state and of the stored
+// successor (`fresh`: first stored by this transition; the initial state is
+// index 0).  With symmetry off the (from, tr) links of fresh states form
+// concrete shortest paths (harness/lock_graph uses them).
+using IndexedObserver = std::function<void(uint64_t from, const Transition& tr, const State& s,
+                                           const StepLog& log, uint64_t to, bool fresh)>;
+
+class StateStore;
+class Codec;
 
 class Checker {
  public:
   Checker(ExtCore& model, InvariantList invariants, Limits limits)
       : model_(model), invs_(std::move(invariants)), limits_(limits) {}
   void setObserver(Observer o) { observer_ = std::move(o); }
+  void setIndexedObserver(IndexedObserver o) { indexed_ = std::move(o); }
   void setProgress(bool on) { progress_ = on; }
+  // Makes one more instance of the model for each extra expanding thread
+  // (Limits::threads).  Without it, or with an observer, the search runs on
+  // one thread.  Results do not depend on the number of threads.
+  void setWorkerFactory(std::function<std::unique_ptr<ExtCore>()> f) { factory_ = std::move(f); }
   CheckResult run();
 
 
@@ -82,7 +98,28 @@ class Checker {
   InvariantList invs_;
   Limits limits_;
   Observer observer_;
+  IndexedObserver indexed_;
   bool progress_ = false;
+  std::function<std::unique_ptr<ExtCore>()> factory_;
+
+  // One explored successor, as the merge needs it.
+  struct Succ {
+    Transition tr;
+    int8_t step_inv = -1;    // first invariant the step violates
+    int8_t state_inv = -1;   // first invariant the successor state violates
+    bool out_of_bounds = false;
+    std::string step_why, state_why;
+  };
+  struct Expansion {
+    uint64_t first = 0;                     // store index of the first state
+    std::vector<uint32_t> succs_per_state;  // successors of each state, in order
+    std::vector<Succ> succs;
+    std::vector<uint8_t> packs;             // one packed successor per Succ
+    std::vector<StepLog> logs;              // only for the indexed observer
+    State from_state{};                     // only for the indexed observer
+  };
+  void expandRange(ExtCore& m, const Codec& codec, const StateStore& store, uint64_t lo, uint64_t hi,
+                   Expansion& x) const;
 };
 
 uint64_t peakRssMiB();

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <iostream>
 #include <map>
+#include <thread>
+#include <algorithm>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -71,7 +73,9 @@ const char* kCheckHelp =
     "                        no dead-field normalization\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
-    "  --progress            print a line per BFS level to stderr\n";
+    "  --progress            print a line per BFS level to stderr\n"
+    "  --threads N           expanding threads (default: the number of CPUs, at most 8); the\n"
+    "                        result, counterexamples included, does not depend on it\n";
 
 const char* kReplayHelp =
     "usage: scxmc replay FILE [--invariant ID]\n"
@@ -119,6 +123,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   Limits lim;
   lim.max_memory_mib = 8192;
   lim.time_limit_s = 600;
+  lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
   bool trace_all = false, progress = false;
   std::string err;
@@ -170,6 +175,9 @@ int cmdCheck(const std::vector<std::string>& args) {
       trace_all = true;
     } else if (a == "--progress") {
       progress = true;
+    } else if (a == "--threads") {
+      if (!val(&v) || !parseInt(a, v, 1, 64, &n, &err)) return usage(err);
+      lim.threads = static_cast<int>(n);
     } else {
       return usage("check: unknown option '" + a + "'");
     }
@@ -190,6 +198,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   }
   Checker checker(*model, std::move(invs), lim);
   checker.setProgress(progress);
+  checker.setWorkerFactory([&] { return makeModel(variant, cfg); });
   const CheckResult r = checker.run();
   printResult(std::cout, *model, r, trace_all);
   if (!json_path.empty()) {

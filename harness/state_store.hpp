@@ -39,6 +39,15 @@ class StateStore {
     *inserted = true;
     return idx;
   }
+  // Whether `s` is stored (read-only: safe while no thread inserts).
+  bool contains(const uint8_t* s) const {
+    uint64_t h = hash(s) & mask_;
+    while (uint32_t slot = table_[h]) {
+      if (std::memcmp(at(slot - 1), s, width_) == 0) return true;
+      h = (h + 1) & mask_;
+    }
+    return false;
+  }
   uint64_t bytes() const {
     return chunks_.size() * kChunk * static_cast<uint64_t>(width_) + table_.size() * sizeof(uint32_t);
   }
