@@ -5,6 +5,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <utility>
 #include <algorithm>
 
 #include "pack.hpp"
@@ -38,25 +39,23 @@ uint64_t peakRssMiB() {
 
 namespace {
 
-// Runs every monitor's transition check; the first violation wins.
+// Every invariant a transition or a state violates, in invariant order.  A
+// monitor's ghost bits are unreliable after its own violation, so each
+// violated invariant is recorded where it happens, not only the first.
+using Violations = std::vector<std::pair<int, std::string>>;
+
 void monitorStep(const Config& cfg, const InvariantList& invs, const State& from, const StepLog& log,
-                 State& to, int* inv, std::string* why) {
+                 State& to, Violations* out) {
   for (size_t i = 0; i < invs.size(); ++i) {
     std::string w;
-    if (!invs[i]->onStep(cfg, from, log, to, &w) && inv && *inv < 0) {
-      *inv = static_cast<int>(i);
-      *why = w;
-    }
+    if (!invs[i]->onStep(cfg, from, log, to, &w)) out->emplace_back(static_cast<int>(i), std::move(w));
   }
 }
 
-void monitorState(const Config& cfg, const InvariantList& invs, const State& s, int* inv, std::string* why) {
+void monitorState(const Config& cfg, const InvariantList& invs, const State& s, Violations* out) {
   for (size_t i = 0; i < invs.size(); ++i) {
     std::string w;
-    if (!invs[i]->onState(cfg, s, &w) && *inv < 0) {
-      *inv = static_cast<int>(i);
-      *why = w;
-    }
+    if (!invs[i]->onState(cfg, s, &w)) out->emplace_back(static_cast<int>(i), std::move(w));
   }
 }
 
@@ -99,9 +98,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
       }
       Succ sc;
       sc.tr = tr;
-      int i = -1;
-      monitorStep(cfg, invs_, s, log, next, &i, &sc.step_why);
-      sc.step_inv = static_cast<int8_t>(i);
+      monitorStep(cfg, invs_, s, log, next, &sc.step_v);
       if (observer_) observer_(s, log, next);
       if (indexed_) x.logs.push_back(log);
       if (limits_.symmetry) m.normalizeDead(next);
@@ -109,11 +106,9 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
       x.packs.resize(at + codec.bytes());
       if (!canonicalPack(codec, cfg, next, limits_.symmetry, x.packs.data() + at, &next, &err)) {
         sc.out_of_bounds = true;
-        sc.state_why = "state outside the model's bounds: " + err;
+        sc.bounds_why = "state outside the model's bounds: " + err;
       } else if (!store.contains(x.packs.data() + at)) {  // only a new state is checked
-        int j = -1;
-        monitorState(cfg, invs_, next, &j, &sc.state_why);
-        sc.state_inv = static_cast<int8_t>(j);
+        monitorState(cfg, invs_, next, &sc.state_v);
       }
       x.succs.push_back(std::move(sc));
     });
@@ -169,10 +164,9 @@ CheckResult Checker::run() {
   std::vector<uint8_t> buf(codec.bytes());
   const State init = model_.initial();
   {
-    int i = -1;
-    std::string why;
-    monitorState(cfg, invs_, init, &i, &why);
-    if (i >= 0) record(i, 0, true, Transition{}, why);
+    Violations v;
+    monitorState(cfg, invs_, init, &v);
+    for (const auto& [k, w] : v) record(k, 0, true, Transition{}, w);
     bool ins;
     State rep = init;
     if (limits_.symmetry) model_.normalizeDead(rep);
@@ -236,9 +230,9 @@ CheckResult Checker::run() {
         for (uint32_t j = 0; j < x.succs_per_state[n]; ++j, ++k) {
           const Succ& sc = x.succs[k];
           ++res.stats.transitions;
-          if (sc.step_inv >= 0) record(sc.step_inv, from, false, sc.tr, sc.step_why);
+          for (const auto& [v, w] : sc.step_v) record(v, from, false, sc.tr, w);
           if (sc.out_of_bounds) {
-            record(bounds_idx, from, false, sc.tr, sc.state_why);
+            record(bounds_idx, from, false, sc.tr, sc.bounds_why);
             continue;
           }
           bool inserted;
@@ -246,7 +240,7 @@ CheckResult Checker::run() {
           if (indexed_) indexed_(from, sc.tr, x.from_state, x.logs[k], to, inserted);
           if (inserted) {
             parent.push_back(static_cast<uint32_t>(from));
-            if (sc.state_inv >= 0) record(sc.state_inv, from, false, sc.tr, sc.state_why);
+            for (const auto& [v, w] : sc.state_v) record(v, from, false, sc.tr, w);
           }
         }
         if (x.succs_per_state[n] == 0) {
@@ -322,9 +316,8 @@ CheckResult Checker::run() {
       bool found = false;
       forEachSuccessor(model_, cur, [&](State& next, const StepLog& log, const Transition& tr) {
         if (found) return;
-        int i = -1;
-        std::string why;
-        monitorStep(cfg, invs_, cur, log, next, &i, &why);
+        Violations ignored;
+        monitorStep(cfg, invs_, cur, log, next, &ignored);
         State rep = next;
         if (limits_.symmetry) model_.normalizeDead(rep);
         if (!canonicalPack(codec, cfg, rep, limits_.symmetry, want.data())) return;

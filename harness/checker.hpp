@@ -105,10 +105,10 @@ class Checker {
   // One explored successor, as the merge needs it.
   struct Succ {
     Transition tr;
-    int8_t step_inv = -1;    // first invariant the step violates
-    int8_t state_inv = -1;   // first invariant the successor state violates
+    std::vector<std::pair<int, std::string>> step_v;   // invariants the step violates
+    std::vector<std::pair<int, std::string>> state_v;  // ... the (new) successor violates
     bool out_of_bounds = false;
-    std::string step_why, state_why;
+    std::string bounds_why;
   };
   struct Expansion {
     uint64_t first = 0;                     // store index of the first state
