@@ -85,6 +85,8 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
   x.succs.clear();
   x.packs.clear();
   x.logs.clear();
+  x.notes.clear();
+  Notes nt;
   std::string err;
   for (uint64_t idx = lo; idx < hi; ++idx) {
     const State s = codec.unpack(store.at(idx));
@@ -98,19 +100,24 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
       }
       Succ sc;
       sc.tr = tr;
-      monitorStep(cfg, invs_, s, log, next, &sc.step_v);
+      monitorStep(cfg, invs_, s, log, next, &nt.step);
       if (observer_) observer_(s, log, next);
       if (indexed_) x.logs.push_back(log);
       if (limits_.symmetry) m.normalizeDead(next);
       const size_t at = x.packs.size();
       x.packs.resize(at + codec.bytes());
       if (!canonicalPack(codec, cfg, next, limits_.symmetry, x.packs.data() + at, &next, &err)) {
-        sc.out_of_bounds = true;
-        sc.bounds_why = "state outside the model's bounds: " + err;
+        nt.out_of_bounds = true;
+        nt.bounds_why = "state outside the model's bounds: " + err;
       } else if (!store.contains(x.packs.data() + at)) {  // only a new state is checked
-        monitorState(cfg, invs_, next, &sc.state_v);
+        monitorState(cfg, invs_, next, &nt.state);
       }
-      x.succs.push_back(std::move(sc));
+      if (!nt.step.empty() || !nt.state.empty() || nt.out_of_bounds) {
+        x.notes.push_back(std::move(nt));
+        nt = Notes{};
+        sc.notes = static_cast<uint32_t>(x.notes.size());
+      }
+      x.succs.push_back(sc);
     });
     x.succs_per_state.push_back(count);
   }
@@ -229,18 +236,22 @@ CheckResult Checker::run() {
         const uint64_t from = x.first + n;
         for (uint32_t j = 0; j < x.succs_per_state[n]; ++j, ++k) {
           const Succ& sc = x.succs[k];
+          const Notes* nt = sc.notes ? &x.notes[sc.notes - 1] : nullptr;
           ++res.stats.transitions;
-          for (const auto& [v, w] : sc.step_v) record(v, from, false, sc.tr, w);
-          if (sc.out_of_bounds) {
-            record(bounds_idx, from, false, sc.tr, sc.bounds_why);
-            continue;
+          if (nt) {
+            for (const auto& [v, w] : nt->step) record(v, from, false, sc.tr, w);
+            if (nt->out_of_bounds) {
+              record(bounds_idx, from, false, sc.tr, nt->bounds_why);
+              continue;
+            }
           }
           bool inserted;
           const uint64_t to = store.insert(x.packs.data() + k * codec.bytes(), &inserted);
           if (indexed_) indexed_(from, sc.tr, x.from_state, x.logs[k], to, inserted);
           if (inserted) {
             parent.push_back(static_cast<uint32_t>(from));
-            for (const auto& [v, w] : sc.state_v) record(v, from, false, sc.tr, w);
+            if (nt)
+              for (const auto& [v, w] : nt->state) record(v, from, false, sc.tr, w);
           }
         }
         if (x.succs_per_state[n] == 0) {

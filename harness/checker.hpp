@@ -105,8 +105,12 @@ class Checker {
   // One explored successor, as the merge needs it.
   struct Succ {
     Transition tr;
-    std::vector<std::pair<int, std::string>> step_v;   // invariants the step violates
-    std::vector<std::pair<int, std::string>> state_v;  // ... the (new) successor violates
+    uint32_t notes = 0;  // 0, or 1 + index of its violations in Expansion::notes
+  };
+  // The violations of one successor (rare, so kept aside).
+  struct Notes {
+    std::vector<std::pair<int, std::string>> step;   // invariants the step violates
+    std::vector<std::pair<int, std::string>> state;  // ... the (new) successor violates
     bool out_of_bounds = false;
     std::string bounds_why;
   };
@@ -114,6 +118,7 @@ class Checker {
     uint64_t first = 0;                     // store index of the first state
     std::vector<uint32_t> succs_per_state;  // successors of each state, in order
     std::vector<Succ> succs;
+    std::vector<Notes> notes;
     std::vector<uint8_t> packs;             // one packed successor per Succ
     std::vector<StepLog> logs;              // only for the indexed observer
     State from_state{};                     // only for the indexed observer

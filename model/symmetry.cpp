@@ -293,8 +293,14 @@ bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool s
     for (int d = 0; d < kMaxUserDsqs; ++d) rho[d] = static_cast<uint8_t>(d);
     do {
       if (nd > 1 && !sorted(dsig, rho, nd)) continue;
-      State cand = permuteCpus(cfg, s, sigma);
-      if (nd > 1) cand = permuteUserDsqs(cfg, cand, rho);
+      bool ident = true;
+      for (int c = 0; c < nc; ++c) ident &= sigma[c] == c;
+      State cand = ident ? s : permuteCpus(cfg, s, sigma);
+      if (nd > 1) {
+        bool rident = true;
+        for (int d = 0; d < nd; ++d) rident &= rho[d] == d;
+        if (!rident) cand = permuteUserDsqs(cfg, cand, rho);
+      }
       canonicalizeTasks(cfg, cand);
       if (!have || std::memcmp(&cand, &best, sizeof(State)) < 0) {
         best = cand;
