@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <utility>
 
 #include "pack.hpp"
 #include "symmetry.hpp"
@@ -36,24 +37,39 @@ uint64_t peakRssMiB() {
 
 namespace {
 
-// Runs every monitor's transition check; the first violation wins.
+// Violations of one transition or state beyond the first (a monitor's ghost
+// bits are unreliable after its own violation, so every violated invariant
+// must be recorded where it happens, not only the first one).
+using MoreViolations = std::vector<std::pair<int, std::string>>;
+
+// Runs every monitor's transition check; the first violation goes to
+// *inv/*why, the others to *more.
 void monitorStep(const Config& cfg, const InvariantList& invs, const State& from, const StepLog& log,
-                 State& to, int* inv, std::string* why) {
+                 State& to, int* inv, std::string* why, MoreViolations* more = nullptr) {
   for (size_t i = 0; i < invs.size(); ++i) {
     std::string w;
-    if (!invs[i]->onStep(cfg, from, log, to, &w) && inv && *inv < 0) {
-      *inv = static_cast<int>(i);
-      *why = w;
+    if (!invs[i]->onStep(cfg, from, log, to, &w) && inv) {
+      if (*inv < 0) {
+        *inv = static_cast<int>(i);
+        *why = w;
+      } else if (more) {
+        more->emplace_back(static_cast<int>(i), w);
+      }
     }
   }
 }
 
-void monitorState(const Config& cfg, const InvariantList& invs, const State& s, int* inv, std::string* why) {
+void monitorState(const Config& cfg, const InvariantList& invs, const State& s, int* inv, std::string* why,
+                  MoreViolations* more = nullptr) {
   for (size_t i = 0; i < invs.size(); ++i) {
     std::string w;
-    if (!invs[i]->onState(cfg, s, &w) && *inv < 0) {
-      *inv = static_cast<int>(i);
-      *why = w;
+    if (!invs[i]->onState(cfg, s, &w)) {
+      if (*inv < 0) {
+        *inv = static_cast<int>(i);
+        *why = w;
+      } else if (more) {
+        more->emplace_back(static_cast<int>(i), w);
+      }
     }
   }
 }
@@ -125,8 +141,10 @@ CheckResult Checker::run() {
   {
     int i = -1;
     std::string why;
-    monitorState(cfg, invs_, init, &i, &why);
+    MoreViolations more;
+    monitorState(cfg, invs_, init, &i, &why, &more);
     if (i >= 0) record(i, 0, true, Transition{}, why);
+    for (const auto& [k, w] : more) record(k, 0, true, Transition{}, w);
     bool ins;
     canonicalPack(codec, cfg, init, limits_.symmetry, buf.data());
     store.insert(buf.data(), &ins);
@@ -161,8 +179,10 @@ CheckResult Checker::run() {
       }
       int i = -1;
       std::string why;
-      monitorStep(cfg, invs_, s, log, next, &i, &why);
+      MoreViolations more;
+      monitorStep(cfg, invs_, s, log, next, &i, &why, &more);
       if (i >= 0) record(i, idx, false, tr, why);
+      for (const auto& [k, w] : more) record(k, idx, false, tr, w);
       if (observer_) observer_(s, log, next);
       if (!canonicalPack(codec, cfg, next, limits_.symmetry, buf.data(), &next, &err)) {
         record(bounds_idx, idx, false, tr, "state outside the model's bounds: " + err);
@@ -174,8 +194,10 @@ CheckResult Checker::run() {
         parent.push_back(static_cast<uint32_t>(idx));
         int j = -1;
         std::string w;
-        monitorState(cfg, invs_, next, &j, &w);
+        MoreViolations more_s;
+        monitorState(cfg, invs_, next, &j, &w, &more_s);
         if (j >= 0) record(j, idx, false, tr, w);
+        for (const auto& [k, m] : more_s) record(k, idx, false, tr, m);
       }
     });
     if (succ == 0) {
