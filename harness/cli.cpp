@@ -19,6 +19,7 @@
 #include "format.hpp"
 #include "replay.hpp"
 #include "report.hpp"
+#include "review.hpp"
 #include "sites.hpp"
 #include "variants.hpp"
 
@@ -37,6 +38,7 @@ const char* kMainHelp =
     "commands:\n"
     "  check       explore every interleaving within bounds and check the invariants\n"
     "  replay      re-execute a saved counterexample and confirm its violation\n"
+    "  review      compare variants with a base: invariant matrix, counterexamples, behaviour diff\n"
     "  invariants  list the invariants with their ids\n"
     "  policies    list the BPF policy presets\n"
     "  variants    list the model variants\n"
@@ -319,6 +321,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "check") return cmdCheck(args);
   if (cmd == "replay") return cmdReplay(args);
+  if (cmd == "review") return reviewMain(args);
   if (cmd == "sources") return cmdSources(args);
   if (cmd == "record") return cmdRecord(args);
   if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
