@@ -132,6 +132,11 @@ TEST(DequeueRfc, MergedBehavesLikeTheBaseline) {
   EXPECT_EQ(d.sequences_a, d.sequences_b);
 }
 
+// The worked example of docs/check-your-patch.md.
+TEST(CheckYourPatchExample, DequeueUnlockedCatchesCallbackUnderGlobalLock) {
+  expectCaught({"global-dequeue-locked", "dequeue-unlocked", 1, 2, 1, "full", "called with GLOBAL->lock held"});
+}
+
 // --- behaviour diff ------------------------------------------------------------
 
 bool contains(const std::vector<BehaviourExample>& xs, const std::string& phrase) {

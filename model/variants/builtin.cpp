@@ -5,6 +5,7 @@
 #include "variants.hpp"
 #include "variants/dequeue_legacy.hpp"
 #include "variants/dequeue_rfc_merged.hpp"
+#include "variants/global_dequeue_locked.hpp"
 
 namespace scxmc {
 
@@ -48,6 +49,10 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "dequeue-rfc-r4 + v9: no custody exit during an SCX-internal migration (sticky_cpu) = commit ebf1ccff79",
         "ext.c:1529 task_leave_custody"},
        factory<DequeueRfcMerged>()},
+      {{"global-dequeue-locked",
+        "docs/check-your-patch.md example: ops.dequeue(0) for a GLOBAL insert before dsq->lock is dropped",
+        "ext.c:1741 scx_dispatch_enqueue"},
+       factory<GlobalDequeueLocked>()},
   };
 }
 
