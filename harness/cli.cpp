@@ -296,7 +296,8 @@ int cmdList(const std::string& what, const std::vector<std::string>& args) {
     std::cout << Policy::presetHelp()
               << "\ncustom: PRESET:key=v1|v2,... with keys select, enqueue, dispatch, stale, user-dsqs\n";
   } else {
-    for (const auto& v : variants()) std::cout << v.name << ": " << v.what << "\n";
+    for (const auto& v : variants())
+      std::cout << v.name << ": " << v.what << (v.touches == "-" ? "" : " [touches " + v.touches + "]") << "\n";
   }
   return kExitOk;
 }
