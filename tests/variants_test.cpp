@@ -78,6 +78,22 @@ TEST(DequeueLegacy, DeqFlagsCatchesMissingSchedChange) {
   expectCaught({"dequeue-legacy", "deq-flags", 1, 1, 1, "full", "expected SCHED_CHANGE"});
 }
 
+// One step of dequeue-legacy violates custody and callback-order at once.
+// Both must be recorded there: a monitor's ghost bits are meaningless after
+// its own violation, so recording only the first would report a later,
+// bogus callback-order violation ("ops.runnable twice") instead.
+TEST(DequeueLegacy, EveryInvariantAStepViolatesIsRecordedThere) {
+  const Config cfg = test::smallConfig(1, 1, 1, "full");
+  auto m = makeModel("dequeue-legacy", cfg);
+  const CheckResult r = test::check(*m, "all");
+  const InvariantResult& co = test::resultOf(r, "callback-order");
+  ASSERT_EQ(co.status, Status::Violated);
+  EXPECT_NE(co.message.find("before the ops.dequeue()"), std::string::npos) << co.message;
+  EXPECT_EQ(co.cex.steps.size(), test::resultOf(r, "custody").cex.steps.size());
+  const ReplayOutcome o = test::replay(*m, r, "callback-order");
+  EXPECT_TRUE(o.confirmed) << o.error;
+}
+
 // --- the dequeue-rfc chain (seed 002) -------------------------------------------
 
 // Tejun's point on finish_dispatch: scx_bpf_dsq_move to SCX_DSQ_GLOBAL leaves
