@@ -329,9 +329,27 @@ int reviewMain(const std::vector<std::string>& args) {
       } else if (vi.status != bi.status) {
         // one of them is incomplete: no verdict
         undetermined_any = true;
-        undetermined.push_back(id);
         out << "\n   " << id << ": no verdict (" << v.name << " " << statusName(vi.status) << ", " << base.name
-            << " " << statusName(bi.status) << ")\n";
+            << " " << statusName(bi.status) << ")";
+        nlohmann::json ju = {{"id", id}};
+        // Still show the violation that was found, and whether its trace
+        // violates the other model too (if not, at least this trace is new).
+        const bool in_variant = vi.status == Status::Violated;
+        if (in_variant || bi.status == Status::Violated) {
+          const InvariantResult& found = in_variant ? vi : bi;
+          ExtCore& other = in_variant ? *base.model : *v.model;
+          const std::string why = reproduce(other, o.invariants, id, found.cex);
+          out << "; " << (in_variant ? v.name : base.name) << "'s counterexample "
+              << (why.empty() ? "violates " + id + " in " + other.name() + " too"
+                              : "does not violate it in " + std::string(other.name()) + " (" + why + ")")
+              << " (" << found.cex.steps.size() << " steps): " << found.message << "\n";
+          printCounterexample(out, in_variant ? *v.model : *base.model, found.cex, o.trace_all);
+          ju["violated_in"] = in_variant ? v.name : base.name;
+          ju["reproduces_in_other"] = why.empty();
+        } else {
+          out << "\n";
+        }
+        undetermined.push_back(ju);
       }
     }
     jv["newly_broken"] = broken;

@@ -30,6 +30,8 @@ expect legacy-diff 1 "only in dequeue-legacy: select_cpu\(insert USER\) runnable
 expect merged-ok 0 "no invariant newly broken" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-length 4
 expect fixes 0 "newly fixes custody" -- "$SCXMC" review --base dequeue-legacy --variant linux-7.3.4 $small
 expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100
+expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not violate it in linux-7.3.4" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --diff-length 0
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
 expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --diff-max-pairs 10
 # seed 002: moving the terminal handling into dispatch_enqueue removes the
