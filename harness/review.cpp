@@ -1,5 +1,6 @@
 #include "review.hpp"
 
+#include <algorithm>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -216,6 +217,14 @@ const InvariantResult* find(const CheckResult& r, const std::string& id) {
   return nullptr;
 }
 
+// Is x a listed sequence with callbacks prepended (e.g. a set_cpumask before
+// the wakeup)?
+bool extendsAnother(const BehaviourExample& x, const std::vector<BehaviourExample>& xs) {
+  for (const BehaviourExample& y : xs)
+    if (y.seq.size() < x.seq.size() && std::equal(y.seq.rbegin(), y.seq.rend(), x.seq.rbegin())) return true;
+  return false;
+}
+
 nlohmann::json traceJson(const ExtCore& m, const Counterexample& c) {
   nlohmann::json a = nlohmann::json::array();
   for (const Step& s : c.steps) a.push_back(stepJson(m, s));
@@ -372,13 +381,23 @@ int reviewMain(const std::vector<std::string>& args) {
             << " (" << d.sequences_a << " and " << d.sequences_b << " sequences)\n";
         auto side = [&](const std::vector<BehaviourExample>& xs, const ExtCore& mdl, const std::string& who) {
           nlohmann::json arr = nlohmann::json::array();
+          int folded = 0;
           for (const BehaviourExample& x : xs) {
-            out << "\n   only in " << who << ": " << seqName(x.seq) << "\n";
-            printCounterexample(out, mdl, x.trace, o.trace_all);
+            // The text shows a sequence once: one that only adds callbacks in
+            // front of another listed difference is counted, not printed.
+            if (extendsAnother(x, xs)) {
+              ++folded;
+            } else {
+              out << "\n   only in " << who << ": " << seqName(x.seq) << "\n";
+              printCounterexample(out, mdl, x.trace, o.trace_all);
+            }
             nlohmann::json seq = nlohmann::json::array();
             for (Callback c : x.seq) seq.push_back(callbackName(c));
             arr.push_back({{"sequence", seq}, {"example", traceJson(mdl, x.trace)}});
           }
+          if (folded)
+            out << "\n   (" << folded << " more only in " << who
+                << " differ from one shown only by callbacks in front; all are in --json)\n";
           return arr;
         };
         jd["only_in_variant"] = side(d.only_a, *v.model, v.name);

@@ -72,7 +72,13 @@ TEST(DequeueLegacy, CustodyCatchesDispatchWithoutDequeue) {
 }
 // The changelog's second case: a select_cpu direct dispatch to a user DSQ.
 TEST(DequeueLegacy, CustodyCatchesSelectCpuInsertToUserDsq) {
-  expectCaught({"dequeue-legacy", "custody", 1, 1, 1, "st-dequeue-2", "left custody without ops.dequeue"});
+  const CheckResult r =
+      expectCaught({"dequeue-legacy", "custody", 1, 1, 1, "st-dequeue-2", "left custody without ops.dequeue"});
+  bool select_user = false;
+  for (const Step& st : test::resultOf(r, "custody").cex.steps)
+    for (const Event& e : st.log)
+      select_user = select_user || (e.kind == Ev::OpsSelectCpu && e.b != kNone && targetKind(e.b) == TargetKind::User);
+  EXPECT_TRUE(select_user) << "the counterexample has no ops.select_cpu insert to a user DSQ";
 }
 TEST(DequeueLegacy, DeqFlagsCatchesMissingSchedChange) {
   expectCaught({"dequeue-legacy", "deq-flags", 1, 1, 1, "full", "expected SCHED_CHANGE"});
