@@ -38,13 +38,15 @@ struct Explorer {
     std::map<Callback, int> kids;
     uint64_t from;    // the pair whose expansion first produced it
     Transition tr;    // ... by this transition (root: unused)
+    int run;          // ... in this exploration (one per representative task)
   };
   ExtCore& m;
   const BehaviourLimits& lim;
   Codec codec;
   std::vector<Node> nodes;
-  std::vector<uint32_t> parent;
-  std::vector<Transition> via;
+  // per exploration: each pair's parent pair and the transition to it
+  std::vector<std::vector<uint32_t>> parents;
+  std::vector<std::vector<Transition>> vias;
   bool complete = true;
   std::string reason;
   uint64_t pairs = 0;
@@ -55,16 +57,21 @@ struct Explorer {
     auto it = nodes[n].kids.find(c);
     if (it != nodes[n].kids.end()) return it->second;
     const int id = static_cast<int>(nodes.size());
-    nodes.push_back(Node{n, c, nodes[n].depth + 1, {}, from, tr});
+    nodes.push_back(Node{n, c, nodes[n].depth + 1, {}, from, tr, static_cast<int>(parents.size()) - 1});
     nodes[n].kids.emplace(c, id);
     return id;
   }
 
-  void run() {
+  // Explores the sequences of task `task`, adding them to the trie.
+  void run(uint8_t task) {
     const int w = codec.bytes();
     StateStore store(w + 4);
     std::vector<uint8_t> key(w + 4);
-    nodes.push_back(Node{-1, 0, 0, {}, 0, Transition{}});
+    if (nodes.empty()) nodes.push_back(Node{-1, 0, 0, {}, 0, Transition{}, 0});
+    parents.emplace_back();
+    vias.emplace_back();
+    std::vector<uint32_t>& parent = parents.back();
+    std::vector<Transition>& via = vias.back();
     auto put = [&](const State& s, int node, uint32_t par, const Transition& tr) {
       if (!codec.pack(s, key.data())) return;  // out of bounds: the checker reports it
       std::memcpy(key.data() + w, &node, 4);
@@ -95,14 +102,14 @@ struct Explorer {
       const State s = codec.unpack(store.at(idx));
       forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
         int n = node;
-        for (Callback c : callbacksOf(log, 0)) {
+        for (Callback c : callbacksOf(log, task)) {
           if (nodes[n].depth >= lim.length) break;
           n = child(n, c, idx, tr);
         }
         put(next, n, static_cast<uint32_t>(idx), tr);
       });
     }
-    pairs = store.size();
+    pairs += store.size();
   }
 
   CallbackSeq seqOf(int n) const {
@@ -115,6 +122,8 @@ struct Explorer {
   // the transition that produced it, re-executed from the initial state.
   Counterexample example(int n) {
     std::vector<Transition> trs{nodes[n].tr};
+    const auto& parent = parents[nodes[n].run];
+    const auto& via = vias[nodes[n].run];
     for (uint64_t p = nodes[n].from; p != 0; p = parent[p]) trs.push_back(via[p]);
     Counterexample c;
     State s = m.initial();
@@ -152,6 +161,22 @@ void onlyIn(Explorer& x, const Explorer& y, std::vector<BehaviourExample>* out) 
 }
 
 }  // namespace
+
+// One task per class of interchangeable tasks.  Initially task t sleeps on
+// CPU t mod C with every CPU allowed; renaming CPUs and tasks maps t to u
+// exactly when their CPUs start with the same number of tasks.
+std::vector<uint8_t> representativeTasks(const Config& cfg) {
+  std::vector<uint8_t> out;
+  std::vector<int> seen;
+  for (int t = 0; t < cfg.tasks; ++t) {
+    int sharing = 0;
+    for (int u = 0; u < cfg.tasks; ++u) sharing += (u % cfg.cpus) == (t % cfg.cpus);
+    if (std::find(seen.begin(), seen.end(), sharing) != seen.end()) continue;
+    seen.push_back(sharing);
+    out.push_back(static_cast<uint8_t>(t));
+  }
+  return out;
+}
 
 CallbackSeq callbacksOf(const StepLog& log, uint8_t t) {
   CallbackSeq out;
@@ -202,8 +227,10 @@ BehaviourDiff behaviourDiff(ExtCore& a, ExtCore& b, const BehaviourLimits& lim) 
   BehaviourDiff d;
   d.length = lim.length;
   Explorer xa(a, lim), xb(b, lim);
-  xa.run();
-  xb.run();
+  for (uint8_t t : representativeTasks(a.config())) {
+    if (xa.complete) xa.run(t);
+    if (xb.complete) xb.run(t);
+  }
   d.pairs_a = xa.pairs;
   d.pairs_b = xb.pairs;
   d.sequences_a = xa.nodes.size() - 1;

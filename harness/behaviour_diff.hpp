@@ -2,11 +2,12 @@
 //
 // A behaviour is the sequence of sched_ext_ops callbacks one task receives
 // (with their flags and, for select_cpu/enqueue, the kind of direct insert),
-// up to a length bound.  Tasks are symmetric in every model (same code, same
-// initial placement up to renaming), so task 0's sequences stand for every
-// task's.  The explorer walks pairs (model state, task 0's sequence so far)
-// breadth first without symmetry reduction, so each sequence comes with a
-// shortest concrete trace that `scxmc replay` semantics can re-execute.
+// up to a length bound.  Tasks run the same code, so one task per class of
+// tasks that renaming CPUs and tasks makes interchangeable (the same number
+// of tasks start on its CPU) stands for its class.  The explorer walks pairs
+// (model state, that task's sequence so far) breadth first without symmetry
+// reduction, so each sequence comes with a shortest concrete trace that
+// `scxmc replay` semantics can re-execute.
 #pragma once
 
 #include <cstdint>
@@ -48,5 +49,7 @@ struct BehaviourDiff {
 };
 
 BehaviourDiff behaviourDiff(ExtCore& a, ExtCore& b, const BehaviourLimits& lim);
+// The tasks whose sequences are explored (one per class, see above).
+std::vector<uint8_t> representativeTasks(const Config& cfg);
 
 }  // namespace scxmc

@@ -188,6 +188,16 @@ TEST(BehaviourDiff, LegacyMissesTheDequeueOfASelectCpuInsertToAUserDsq) {
   }
 }
 
+TEST(BehaviourDiff, OneTaskPerClassOfInterchangeableTasks) {
+  auto reps = [](int t, int c) { return representativeTasks(test::smallConfig(t, c, 0, "simple")); };
+  EXPECT_EQ(reps(1, 2), std::vector<uint8_t>({0}));
+  EXPECT_EQ(reps(2, 2), std::vector<uint8_t>({0}));
+  EXPECT_EQ(reps(4, 2), std::vector<uint8_t>({0}));
+  // 3 tasks on 2 CPUs: task 1 starts alone on CPU1, tasks 0 and 2 share CPU0
+  EXPECT_EQ(reps(3, 2), std::vector<uint8_t>({0, 1}));
+  EXPECT_EQ(reps(3, 3), std::vector<uint8_t>({0}));
+}
+
 TEST(BehaviourDiff, IncompleteClaimsNothing) {
   const Config cfg = test::smallConfig(1, 2, 1, "full");
   auto legacy = makeModel("dequeue-legacy", cfg);
