@@ -189,7 +189,7 @@ TEST(BehaviourDiff, LegacyMissesTheDequeueOfASelectCpuInsertToAUserDsq) {
 }
 
 TEST(BehaviourDiff, OneTaskPerClassOfInterchangeableTasks) {
-  auto reps = [](int t, int c) { return representativeTasks(test::smallConfig(t, c, 0, "simple")); };
+  auto reps = [](int t, int c) { return representativeTasks(test::smallConfig(t, c, 1, "simple")); };
   EXPECT_EQ(reps(1, 2), std::vector<uint8_t>({0}));
   EXPECT_EQ(reps(2, 2), std::vector<uint8_t>({0}));
   EXPECT_EQ(reps(4, 2), std::vector<uint8_t>({0}));
