@@ -21,6 +21,7 @@
 #include "format.hpp"
 #include "replay.hpp"
 #include "report.hpp"
+#include "review.hpp"
 #include "sites.hpp"
 #include "variants.hpp"
 
@@ -39,6 +40,7 @@ const char* kMainHelp =
     "commands:\n"
     "  check       explore every interleaving within bounds and check the invariants\n"
     "  replay      re-execute a saved counterexample and confirm its violation\n"
+    "  review      compare variants with a base: invariant matrix, counterexamples, behaviour diff\n"
     "  invariants  list the invariants with their ids\n"
     "  policies    list the BPF policy presets\n"
     "  variants    list the model variants\n"
@@ -304,7 +306,8 @@ int cmdList(const std::string& what, const std::vector<std::string>& args) {
     std::cout << Policy::presetHelp()
               << "\ncustom: PRESET:key=v1|v2,... with keys select, enqueue, dispatch, stale, user-dsqs\n";
   } else {
-    for (const auto& v : variants()) std::cout << v.name << ": " << v.what << "\n";
+    for (const auto& v : variants())
+      std::cout << v.name << ": " << v.what << (v.touches == "-" ? "" : " [touches " + v.touches + "]") << "\n";
   }
   return kExitOk;
 }
@@ -329,6 +332,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "check") return cmdCheck(args);
   if (cmd == "replay") return cmdReplay(args);
+  if (cmd == "review") return reviewMain(args);
   if (cmd == "sources") return cmdSources(args);
   if (cmd == "record") return cmdRecord(args);
   if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);

@@ -40,9 +40,13 @@ bool ExtCore::opsDequeueClaim(uint8_t t) {
   return true;
 }
 
-void ExtCore::dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) {
+void ExtCore::opsDequeueTail(uint8_t t, uint8_t deq_flags) {
   // ops_dequeue tail: ops.dequeue if still in custody (ext.c:2307-2308)
   if (leaveCustody(t)) emit(Ev::OpsDequeue, t, deq_flags);
+}
+
+void ExtCore::dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) {
+  opsDequeueTail(t, deq_flags);
   // a running task stops before it goes quiescent (ext.c:2342-2347)
   if (cpu(rq).curr == t) emit(Ev::OpsStopping, t, 0);
   if (tk(t).on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsQuiescent, t, deq_flags);

@@ -212,6 +212,7 @@ void ExtCore::finishDispatch(const BufEnt& e) {
   setOpss(t, Opss::Dispatching);  // cmpxchg QUEUED -> DISPATCHING
   if (!queued(t)) warn(Warn::NotQueuedAtFinish, t);
   const uint8_t d = targetDsq(target, home, tk(t).cpu);
+  finishDispatchCustody(t, d);
   if (isLocalDsq(d)) {
     dispatchToLocalDsq(home, d, t);
     return;

@@ -32,17 +32,20 @@ bool ExtCore::dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_s
     rqOwnedPostEnq(rq, t);
     return false;
   }
-  bool call_dequeue = false;
+  const bool call_dequeue = dsqInsertCustody(d, t);
+  unlockDsq(d);
+  return call_dequeue;
+}
+
+bool ExtCore::dsqInsertCustody(uint8_t d, uint8_t t) {
   if (d == kDsqGlobal) {
     // Terminal: custody ends under dsq->lock, ops.dequeue after the unlock.
     site(Site::GlobalLeaveCustody);
-    call_dequeue = leaveCustody(t);
-  } else {
-    site(Site::UserEnterCustody);
-    setCustody(t, true);
+    return leaveCustody(t);
   }
-  unlockDsq(d);
-  return call_dequeue;
+  site(Site::UserEnterCustody);
+  setCustody(t, true);
+  return false;
 }
 
 void ExtCore::dispatchEnqueueTail(uint8_t t, bool call_dequeue, bool clear_opss) {

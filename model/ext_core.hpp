@@ -185,6 +185,9 @@ class ExtCore {
   // scx_dispatch_enqueue ext.c:1608, up to the dsq unlock.  Returns whether
   // ops.dequeue() is owed after the unlock (non-rq-owned DSQs only).
   virtual bool dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool head);
+  // Its custody block under dsq->lock (ext.c:1740-1745): GLOBAL leaves
+  // custody (returns whether ops.dequeue is owed), a user DSQ enters it.
+  virtual bool dsqInsertCustody(uint8_t d, uint8_t t);
   // The tail after the unlock: ops.dequeue(0) if owed, then CLEAR_OPSS.
   virtual void dispatchEnqueueTail(uint8_t t, bool call_dequeue, bool clear_opss);
   void dispatchEnqueue(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool clear_opss, bool head);
@@ -200,6 +203,8 @@ class ExtCore {
   void dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags);
   // ops_dequeue ext.c:2230 state switch; false = must spin (DISPATCHING)
   virtual bool opsDequeueClaim(uint8_t t);
+  // ops_dequeue's tail (ext.c:2307-2308): ops.dequeue if still in custody
+  virtual void opsDequeueTail(uint8_t t, uint8_t deq_flags);
   // the rest of ops_dequeue + dequeue_task_scx after the wait
   virtual void dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags);
   // scx_move_local_task_to_local_dsq ext.c:2423 (after its wait)
@@ -212,6 +217,10 @@ class ExtCore {
   virtual bool taskCanRunOnRemoteRq(uint8_t t, uint8_t rq, bool enforce);
   // finish_dispatch ext.c:2876 for one buffer entry
   virtual void finishDispatch(const BufEnt& e);
+  // finish_dispatch once the target DSQ @d is known: 7.3.4 does nothing
+  // here (custody is handled by the insertion); variants that manage it in
+  // finish_dispatch (seed 002's first posting) override it.
+  virtual void finishDispatchCustody(uint8_t t, uint8_t d) {}
   // finish_dispatch's qseq comparison (ext.c:2901)
   virtual bool claimFresh(const BufEnt& e);
   // dispatch_to_local_dsq ext.c:2775

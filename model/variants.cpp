@@ -13,6 +13,11 @@ std::vector<Entry>& registry() {
       {{"linux-7.3.4", "the baseline: Debian linux-source-7.3 (7.3.4), kernel/sched/ext/", "-"},
        [](const Config& c) { return std::make_unique<ExtCore>(c); }},
   };
+  static const bool builtins = [] {
+    for (auto& [info, make] : builtinVariants()) r.push_back(Entry{info, std::move(make)});
+    return true;
+  }();
+  (void)builtins;
   return r;
 }
 }  // namespace

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "ext_core.hpp"
@@ -23,6 +24,8 @@ using ModelFactory = std::function<std::unique_ptr<ExtCore>(const Config&)>;
 std::vector<VariantInfo> variants();
 // nullptr for an unknown name.
 std::unique_ptr<ExtCore> makeModel(const std::string& variant, const Config& cfg);
+// The variants under model/variants/ (variants/builtin.cpp).
+std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants();
 // Adds a variant at run time (tests register their seeded-bug mutations so
 // that counterexamples replay through the same path as real variants).
 void registerVariant(const VariantInfo& info, ModelFactory make);

@@ -1,0 +1,444 @@
+#include "review.hpp"
+
+#include <algorithm>
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <map>
+#include <memory>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "behaviour_diff.hpp"
+#include "checker.hpp"
+#include "next_state.hpp"
+#include "report.hpp"
+#include "variants.hpp"
+
+namespace scxmc {
+
+namespace {
+
+constexpr int kOk = 0, kViolation = 1, kUsage = 2, kIncomplete = 3;
+
+const char* kHelp =
+    "usage: scxmc review [--base NAME] --variant NAME... [options]\n"
+    "\n"
+    "Checks the base model and each variant with the same bounds and limits and reports:\n"
+    "a matrix invariants x models (holds / violated / incomplete); for every invariant a\n"
+    "variant newly breaks, its shortest counterexample; for every one it newly fixes, the\n"
+    "base's counterexample; for one violated by both, whether the base's counterexample\n"
+    "still reproduces in the variant; and the behaviour diff: the sequences of ops callbacks\n"
+    "a task can receive (up to --diff-length) that one model allows and the other does not,\n"
+    "each with a shortest trace.\n"
+    "\n"
+    "  --base NAME           the model to compare against (default linux-7.3.4)\n"
+    "  --variant NAME...     one or more variants (see 'scxmc variants'); repeatable\n"
+    "  --chain               compare each variant with the one before it (the first with the\n"
+    "                        base): a patch series or the revisions of a reviewed patch\n"
+    "  --tasks N, --cpus N, --user-dsqs N, --policy SPEC, --env LIST, --invariants LIST,\n"
+    "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N,\n"
+    "  --max-memory MIB, --no-symmetry\n"
+    "                        as for 'scxmc check' (see 'scxmc check --help')\n"
+    "  --time-limit SEC      per model checked (default 60; 0 = no limit)\n"
+    "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
+    "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
+    "                        (default 4000000)\n"
+    "  --json FILE           write the report as JSON (each model's check result included,\n"
+    "                        so its counterexamples can be replayed)\n"
+    "  --trace-all           show every event of a trace, not only the salient ones\n"
+    "exit status: 1 a variant newly breaks an invariant, 3 something incomplete prevents a\n"
+    "verdict, 2 bad usage, 0 otherwise\n";
+
+struct Options {
+  std::string base = "linux-7.3.4";
+  std::vector<std::string> variants;
+  Config cfg;
+  Limits lim;
+  std::string invariants = "all";
+  BehaviourLimits blim;
+  std::string json_path;
+  bool trace_all = false;
+  bool chain = false;
+};
+
+int usage(const std::string& msg) {
+  std::cerr << "scxmc: review: " << msg << "\n(see 'scxmc review --help')\n";
+  return kUsage;
+}
+
+bool parseLong(const std::string& opt, const std::string& v, long lo, long hi, long* out, std::string* err) {
+  char* end = nullptr;
+  const long x = std::strtol(v.c_str(), &end, 10);
+  if (v.empty() || *end || x < lo || x > hi) {
+    *err = opt + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'";
+    return false;
+  }
+  *out = x;
+  return true;
+}
+
+bool parseEnvList(const std::string& v, uint32_t* env, std::string* err) {
+  if (v == "all") { *env = kEnvAll; return true; }
+  static const std::map<std::string, uint32_t> names = {
+      {"wake", kEnvWake}, {"sleep", kEnvSleep}, {"nice", kEnvNice}, {"affinity", kEnvAffinity}, {"tick", kEnvTick}};
+  *env = 0;
+  std::stringstream ss(v);
+  std::string w;
+  while (std::getline(ss, w, ',')) {
+    auto it = names.find(w);
+    if (it == names.end()) {
+      *err = "--env: unknown event '" + w + "' (known: wake,sleep,nice,affinity,tick,all)";
+      return false;
+    }
+    *env |= it->second;
+  }
+  return true;
+}
+
+// Returns -1 when parsed, else an exit status (help or usage error).
+int parse(const std::vector<std::string>& args, Options* o) {
+  o->lim.max_memory_mib = 8192;
+  o->lim.time_limit_s = 60;
+  std::string err;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--help" || a == "-h") { std::cout << kHelp; return kOk; }
+    auto val = [&](std::string* v) {
+      if (i + 1 >= args.size() || args[i + 1].rfind("--", 0) == 0) { err = a + " needs a value"; return false; }
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    long n;
+    if (a == "--variant") {
+      const size_t before = o->variants.size();
+      while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) o->variants.push_back(args[++i]);
+      if (o->variants.size() == before) return usage("--variant needs at least one NAME");
+    } else if (a == "--base") {
+      if (!val(&o->base)) return usage(err);
+    } else if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" ||
+               a == "--dispatch-loops") {
+      if (!val(&v) || !parseLong(a, v, 0, 1000, &n, &err)) return usage(err);
+      int* f = a == "--tasks" ? &o->cfg.tasks : a == "--cpus" ? &o->cfg.cpus : a == "--user-dsqs" ? &o->cfg.user_dsqs
+               : a == "--dispatch-actions" ? &o->cfg.dispatch_actions : &o->cfg.dispatch_loops;
+      *f = static_cast<int>(n);
+    } else if (a == "--policy") {
+      if (!val(&v)) return usage(err);
+      if (!Policy::parse(v, &o->cfg.policy, &err)) return usage("--policy: " + err);
+    } else if (a == "--env") {
+      if (!val(&v) || !parseEnvList(v, &o->cfg.env, &err)) return usage(err);
+    } else if (a == "--invariants") {
+      if (!val(&o->invariants)) return usage(err);
+    } else if (a == "--max-depth") {
+      if (!val(&v) || !parseLong(a, v, 1, 1000000, &n, &err)) return usage(err);
+      o->lim.max_depth = static_cast<int>(n);
+    } else if (a == "--max-states") {
+      if (!val(&v) || !parseLong(a, v, 1, 4000000000L, &n, &err)) return usage(err);
+      o->lim.max_states = static_cast<uint64_t>(n);
+    } else if (a == "--max-memory") {
+      if (!val(&v) || !parseLong(a, v, 0, 1L << 24, &n, &err)) return usage(err);
+      o->lim.max_memory_mib = static_cast<uint64_t>(n);
+    } else if (a == "--time-limit") {
+      if (!val(&v) || !parseLong(a, v, 0, 1L << 30, &n, &err)) return usage(err);
+      o->lim.time_limit_s = static_cast<double>(n);
+      o->blim.time_limit_s = static_cast<double>(n);
+    } else if (a == "--no-symmetry") {
+      o->lim.symmetry = false;
+    } else if (a == "--diff-length") {
+      if (!val(&v) || !parseLong(a, v, 0, 64, &n, &err)) return usage(err);
+      o->blim.length = static_cast<int>(n);
+    } else if (a == "--diff-max-pairs") {
+      if (!val(&v) || !parseLong(a, v, 1, 4000000000L, &n, &err)) return usage(err);
+      o->blim.max_pairs = static_cast<uint64_t>(n);
+    } else if (a == "--json") {
+      if (!val(&o->json_path)) return usage(err);
+    } else if (a == "--trace-all") {
+      o->trace_all = true;
+    } else if (a == "--chain") {
+      o->chain = true;
+    } else {
+      return usage("unknown option '" + a + "'");
+    }
+  }
+  if (o->variants.empty()) return usage("--variant NAME is required");
+  const std::string bad = o->cfg.validate();
+  if (!bad.empty()) return usage(bad);
+  InvariantList probe;
+  if (!selectInvariants(o->invariants, &probe, &err)) return usage("--invariants: " + err);
+  for (const std::string& name : o->variants)
+    if (!makeModel(name, o->cfg)) return usage("--variant: unknown variant '" + name + "' (see 'scxmc variants')");
+  if (!makeModel(o->base, o->cfg)) return usage("--base: unknown variant '" + o->base + "' (see 'scxmc variants')");
+  return -1;
+}
+
+struct Checked {
+  std::string name;
+  VariantInfo info;
+  std::unique_ptr<ExtCore> model;
+  CheckResult res;
+};
+
+// How the base's counterexample of invariant `id` fares in model `m`:
+// "" if it reproduces the violation there, else why not.
+std::string reproduce(ExtCore& m, const std::string& invs_spec, const std::string& id, const Counterexample& cex) {
+  InvariantList invs;
+  std::string err;
+  selectInvariants(invs_spec, &invs, &err);
+  int k = -1;
+  for (size_t i = 0; i < invs.size(); ++i)
+    if (invs[i]->id() == id) k = static_cast<int>(i);
+  if (k < 0) return "a built-in check: not replayed";
+  State s = m.initial();
+  std::string seen;
+  int n = 0;
+  for (const Step& st : cex.steps) {
+    ++n;
+    State next;
+    StepLog log;
+    if (!applyTransition(m, s, st.tr, &next, &log))
+      return "step " + std::to_string(n) + " (" + m.actorName(st.tr.actor) + ") is not possible here";
+    seen = stepViolation(m.config(), invs, k, s, log, next);
+    s = next;
+  }
+  if (cex.steps.empty()) {
+    std::string w;
+    if (!invs[k]->onState(m.config(), s, &w)) seen = w;
+  }
+  return seen.empty() ? "the trace runs but its last step violates nothing" : "";
+}
+
+const InvariantResult* find(const CheckResult& r, const std::string& id) {
+  for (const auto& i : r.invariants)
+    if (i.id == id) return &i;
+  return nullptr;
+}
+
+// Is x a listed sequence with callbacks prepended (e.g. a set_cpumask before
+// the wakeup)?
+bool extendsAnother(const BehaviourExample& x, const std::vector<BehaviourExample>& xs) {
+  for (const BehaviourExample& y : xs)
+    if (y.seq.size() < x.seq.size() && std::equal(y.seq.rbegin(), y.seq.rend(), x.seq.rbegin())) return true;
+  return false;
+}
+
+nlohmann::json traceJson(const ExtCore& m, const Counterexample& c) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const Step& s : c.steps) a.push_back(stepJson(m, s));
+  return a;
+}
+
+}  // namespace
+
+int reviewMain(const std::vector<std::string>& args) {
+  Options o;
+  const int pr = parse(args, &o);
+  if (pr >= 0) return pr;
+
+  std::ofstream jf;
+  const std::string tmp = o.json_path + ".tmp";
+  if (!o.json_path.empty()) {
+    jf.open(tmp);
+    if (!jf) return usage("--json: cannot write '" + o.json_path + "'");
+  }
+
+  std::vector<Checked> models;
+  std::vector<std::string> names{o.base};
+  names.insert(names.end(), o.variants.begin(), o.variants.end());
+  for (const std::string& name : names) {
+    Checked c;
+    c.name = name;
+    for (const auto& v : variants())
+      if (v.name == name) c.info = v;
+    c.model = makeModel(name, o.cfg);
+    InvariantList invs;
+    std::string err;
+    selectInvariants(o.invariants, &invs, &err);
+    Checker checker(*c.model, std::move(invs), o.lim);
+    c.res = checker.run();
+    models.push_back(std::move(c));
+  }
+  const Checked& base0 = models[0];
+
+  std::ostream& out = std::cout;
+  out << "scxmc review: base " << base0.name << (o.chain ? " (chain: each variant against the one before)" : "") << ", " << o.cfg.describe() << "\n\n";
+
+  // ---- the matrix -------------------------------------------------------------
+  std::vector<std::string> ids;
+  for (const auto& i : base0.res.invariants) ids.push_back(i.id);
+  size_t w = 18;
+  for (const auto& c : models) w = std::max(w, c.name.size() + 2);
+  out << std::left << std::setw(18) << "invariant";
+  for (const auto& c : models) out << std::setw(static_cast<int>(w)) << c.name;
+  out << "\n";
+  bool newly_broken_any = false, undetermined_any = false;
+  nlohmann::json matrix = nlohmann::json::object();
+  for (const std::string& id : ids) {
+    out << std::setw(18) << id;
+    for (size_t m = 0; m < models.size(); ++m) {
+      const Status bs = find(models[o.chain && m > 0 ? m - 1 : 0].res, id)->status;
+      const Status s = find(models[m].res, id)->status;
+      std::string cell = statusName(s);
+      if (m > 0) {
+        if (s == Status::Violated && bs == Status::Holds) cell = "VIOLATED (new)";
+        else if (s == Status::Holds && bs == Status::Violated) cell = "holds (fixed)";
+        else if (s == Status::Violated) cell = "violated";
+      }
+      out << std::setw(static_cast<int>(w)) << cell;
+      matrix[id][models[m].name] = statusName(s);
+    }
+    out << "\n";
+  }
+  out << std::right;
+  for (const auto& c : models) {
+    const Stats& s = c.res.stats;
+    out << "  " << c.name << ": " << s.states << " states, " << std::fixed << std::setprecision(2) << s.seconds
+        << " s" << std::defaultfloat;
+    if (!c.res.complete) {
+      out << ", INCOMPLETE: " << c.res.incomplete_reason;
+      undetermined_any = true;
+    }
+    out << "\n";
+  }
+
+  nlohmann::json jvariants = nlohmann::json::array();
+  for (size_t m = 1; m < models.size(); ++m) {
+    Checked& v = models[m];
+    Checked& base = models[o.chain ? m - 1 : 0];
+    nlohmann::json jv;
+    jv["name"] = v.name;
+    jv["compared_with"] = base.name;
+    jv["what"] = v.info.what;
+    jv["touches"] = v.info.touches;
+    nlohmann::json broken = nlohmann::json::array(), fixed = nlohmann::json::array(),
+                   undetermined = nlohmann::json::array(), both = nlohmann::json::array();
+    out << "\n== " << v.name << " (against " << base.name << "): " << v.info.what
+        << "\n   touches: " << v.info.touches << "\n";
+    for (const std::string& id : ids) {
+      const InvariantResult& bi = *find(base.res, id);
+      const InvariantResult& vi = *find(v.res, id);
+      if (vi.status == Status::Violated && bi.status == Status::Holds) {
+        newly_broken_any = true;
+        broken.push_back(id);
+        out << "\n   newly breaks " << id << " (" << vi.cex.steps.size() << " steps): " << vi.message << "\n";
+        printCounterexample(out, *v.model, vi.cex, o.trace_all);
+      } else if (vi.status == Status::Holds && bi.status == Status::Violated) {
+        fixed.push_back(id);
+        out << "\n   newly fixes " << id << "; the base's counterexample (" << bi.cex.steps.size()
+            << " steps): " << bi.message << "\n";
+        printCounterexample(out, *base.model, bi.cex, o.trace_all);
+      } else if (vi.status == Status::Violated && bi.status == Status::Violated) {
+        const std::string why = reproduce(*v.model, o.invariants, id, bi.cex);
+        out << "\n   still violates " << id << "; the base's counterexample "
+            << (why.empty() ? "reproduces here" : "does not reproduce here (" + why + ")") << "\n";
+        both.push_back({{"id", id}, {"base_counterexample_reproduces", why.empty()}, {"why_not", why}});
+      } else if (vi.status != bi.status) {
+        // one of them is incomplete: no verdict
+        undetermined_any = true;
+        out << "\n   " << id << ": no verdict (" << v.name << " " << statusName(vi.status) << ", " << base.name
+            << " " << statusName(bi.status) << ")";
+        nlohmann::json ju = {{"id", id}};
+        // Still show the violation that was found, and whether its trace
+        // violates the other model too (if not, at least this trace is new).
+        const bool in_variant = vi.status == Status::Violated;
+        if (in_variant || bi.status == Status::Violated) {
+          const InvariantResult& found = in_variant ? vi : bi;
+          ExtCore& other = in_variant ? *base.model : *v.model;
+          const std::string why = reproduce(other, o.invariants, id, found.cex);
+          out << "; " << (in_variant ? v.name : base.name) << "'s counterexample "
+              << (why.empty() ? "violates " + id + " in " + other.name() + " too"
+                              : "does not violate it in " + std::string(other.name()) + " (" + why + ")")
+              << " (" << found.cex.steps.size() << " steps): " << found.message << "\n";
+          printCounterexample(out, in_variant ? *v.model : *base.model, found.cex, o.trace_all);
+          ju["violated_in"] = in_variant ? v.name : base.name;
+          ju["reproduces_in_other"] = why.empty();
+        } else {
+          out << "\n";
+        }
+        undetermined.push_back(ju);
+      }
+    }
+    jv["newly_broken"] = broken;
+    jv["newly_fixed"] = fixed;
+    jv["undetermined"] = undetermined;
+    jv["violated_by_both"] = both;
+
+    if (o.blim.length > 0) {
+      const BehaviourDiff d = behaviourDiff(*v.model, *base.model, o.blim);
+      nlohmann::json jd;
+      jd["length"] = d.length;
+      jd["complete"] = d.complete;
+      out << "\n   behaviour diff (a task's ops callbacks, sequences up to " << d.length << "): ";
+      if (!d.complete) {
+        undetermined_any = true;
+        jd["incomplete_reason"] = d.incomplete_reason;
+        out << "INCOMPLETE: " << d.incomplete_reason << " (nothing is claimed)\n";
+      } else {
+        out << d.only_a.size() << " only in " << v.name << ", " << d.only_b.size() << " only in " << base.name
+            << " (" << d.sequences_a << " and " << d.sequences_b << " sequences)\n";
+        auto side = [&](const std::vector<BehaviourExample>& xs, const ExtCore& mdl, const std::string& who) {
+          nlohmann::json arr = nlohmann::json::array();
+          int folded = 0;
+          for (const BehaviourExample& x : xs) {
+            // The text shows a sequence once: one that only adds callbacks in
+            // front of another listed difference is counted, not printed.
+            if (extendsAnother(x, xs)) {
+              ++folded;
+            } else {
+              out << "\n   only in " << who << ": " << seqName(x.seq) << "\n";
+              printCounterexample(out, mdl, x.trace, o.trace_all);
+            }
+            nlohmann::json seq = nlohmann::json::array();
+            for (Callback c : x.seq) seq.push_back(callbackName(c));
+            arr.push_back({{"sequence", seq}, {"example", traceJson(mdl, x.trace)}});
+          }
+          if (folded)
+            out << "\n   (" << folded << " more only in " << who
+                << " differ from one shown only by callbacks in front; all are in --json)\n";
+          return arr;
+        };
+        jd["only_in_variant"] = side(d.only_a, *v.model, v.name);
+        jd["only_in_base"] = side(d.only_b, *base.model, base.name);
+      }
+      jd["sequences_variant"] = d.sequences_a;
+      jd["sequences_base"] = d.sequences_b;
+      jv["behaviour_diff"] = jd;
+    }
+    jvariants.push_back(jv);
+  }
+
+  const int code = newly_broken_any ? kViolation : undetermined_any ? kIncomplete : kOk;
+  out << "\nverdict: "
+      << (code == kViolation ? "a variant newly breaks an invariant"
+                             : code == kIncomplete ? "INCOMPLETE (a limit prevents a verdict)" : "no invariant newly broken")
+      << "\n";
+  if (!o.json_path.empty()) {
+    nlohmann::json j;
+    j["tool"] = "scxmc";
+    j["verb"] = "review";
+    j["format"] = 1;
+    j["base"] = base0.name;
+    j["chain"] = o.chain;
+    j["config"] = configJson(o.cfg, base0.name);
+    j["invariants"] = ids;
+    j["matrix"] = matrix;
+    nlohmann::json jm = nlohmann::json::array();
+    for (const auto& c : models) jm.push_back({{"name", c.name}, {"check", resultJson(*c.model, c.res)}});
+    j["models"] = jm;
+    j["variants"] = jvariants;
+    j["exit"] = code;
+    jf << j.dump(2) << "\n";
+    jf.close();
+    if (!jf || std::rename(tmp.c_str(), o.json_path.c_str()) != 0) {
+      std::cerr << "scxmc: writing '" << o.json_path << "' failed\n";
+      std::remove(tmp.c_str());
+      return kUsage;
+    }
+  }
+  return code;
+}
+
+}  // namespace scxmc

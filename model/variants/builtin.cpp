@@ -1,0 +1,59 @@
+// The built-in variants, in `scxmc variants` order.  Each variant is one
+// header in this directory: a subclass of ExtCore (or of the variant it
+// revises) that overrides only the modeled functions its patch changes and
+// names the patch and the 7.3.4 lines it touches.
+#include "variants.hpp"
+#include "variants/dequeue_legacy.hpp"
+#include "variants/dequeue_rfc_merged.hpp"
+#include "variants/global_dequeue_locked.hpp"
+
+namespace scxmc {
+
+namespace {
+template <class M>
+ModelFactory factory() {
+  return [](const Config& c) { return std::make_unique<M>(c); };
+}
+}  // namespace
+
+std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
+  return {
+      {{"dequeue-legacy",
+        "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
+        "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},
+       factory<DequeueLegacy>()},
+      {{"dequeue-rfc",
+        "seed 002: 'sched_ext: Fix ops.dequeue() semantics' as posted 2026-02-04, flag managed in 6 places",
+        "ext.c:1882 mark_direct_dispatch, ext.c:1936 direct_dispatch, ext.c:1741 scx_dispatch_enqueue, "
+        "ext.c:2423 scx_move_local_task_to_local_dsq, ext.c:2876 finish_dispatch, ext.c:2307 ops_dequeue, "
+        "ext.c:1529 task_leave_custody"},
+       factory<DequeueRfc>()},
+      {{"dequeue-rfc-r1", "dequeue-rfc + review: no flag management in mark_direct_dispatch (seed 002)",
+        "ext.c:1882 mark_direct_dispatch"},
+       factory<DequeueRfcR1>()},
+      {{"dequeue-rfc-r2", "dequeue-rfc-r1 + review: no flag management or ops.dequeue in direct_dispatch (seed 002)",
+        "ext.c:1936 direct_dispatch"},
+       factory<DequeueRfcR2>()},
+      {{"dequeue-rfc-r3",
+        "dequeue-rfc-r2 + review: terminal custody exit in dispatch_enqueue, not finish_dispatch, so "
+        "scx_bpf_dsq_move is covered (seed 002)",
+        "ext.c:2876 finish_dispatch, ext.c:1741 scx_dispatch_enqueue, ext.c:1540 rq_owned_post_enq, "
+        "ext.c:2423 scx_move_local_task_to_local_dsq"},
+       factory<DequeueRfcR3>()},
+      {{"dequeue-rfc-r4",
+        "dequeue-rfc-r3 + review: one ops.dequeue helper after the ops_state switch, also after a DISPATCHING "
+        "wait (seed 002)",
+        "ext.c:2307 ops_dequeue"},
+       factory<DequeueRfcR4>()},
+      {{"dequeue-rfc-merged",
+        "dequeue-rfc-r4 + v9: no custody exit during an SCX-internal migration (sticky_cpu) = commit ebf1ccff79",
+        "ext.c:1529 task_leave_custody"},
+       factory<DequeueRfcMerged>()},
+      {{"global-dequeue-locked",
+        "docs/check-your-patch.md example: ops.dequeue(0) for a GLOBAL insert before dsq->lock is dropped",
+        "ext.c:1741 scx_dispatch_enqueue"},
+       factory<GlobalDequeueLocked>()},
+  };
+}
+
+}  // namespace scxmc

@@ -1,0 +1,214 @@
+// The built-in variants (model/variants/): each historical or reviewed
+// kernel change is caught with the invariant its bug breaks, and the saved
+// counterexample replays through the same path users have; the fixed forms
+// hold where the check completes; the behaviour diff shows what a BPF
+// scheduler sees differently.
+#include <gtest/gtest.h>
+
+#include "behaviour_diff.hpp"
+#include "test_support.hpp"
+
+namespace scxmc {
+namespace {
+
+struct Expect {
+  std::string variant, invariant;
+  int tasks, cpus, dsqs;
+  std::string policy;
+  std::string phrase;  // the violation message must contain it
+};
+
+CheckResult expectCaught(const Expect& e) {
+  const Config cfg = test::smallConfig(e.tasks, e.cpus, e.dsqs, e.policy);
+  auto m = makeModel(e.variant, cfg);
+  if (!m) {
+    ADD_FAILURE() << "no variant " << e.variant;
+    return {};
+  }
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*m, e.invariant, lim);
+  const InvariantResult& ir = test::resultOf(r, e.invariant);
+  EXPECT_EQ(ir.status, Status::Violated) << e.variant << " not caught by " << e.invariant;
+  if (ir.status != Status::Violated) return r;
+  EXPECT_NE(ir.message.find(e.phrase), std::string::npos) << e.variant << ": " << ir.message;
+  const ReplayOutcome o = test::replay(*m, r, e.invariant);
+  EXPECT_TRUE(o.input_ok) << o.error;
+  EXPECT_TRUE(o.confirmed) << e.variant << ": replay of " << e.invariant << " not confirmed: " << o.error;
+  EXPECT_EQ(o.message, ir.message);
+  return r;
+}
+
+void expectHolds(const std::string& variant, const std::string& invs, int tasks, int cpus, int dsqs,
+                 const std::string& policy) {
+  const Config cfg = test::smallConfig(tasks, cpus, dsqs, policy);
+  auto m = makeModel(variant, cfg);
+  ASSERT_TRUE(m) << variant;
+  const CheckResult r = test::check(*m, invs);
+  EXPECT_TRUE(r.complete) << variant << ": " << r.incomplete_reason;
+  for (const auto& i : r.invariants)
+    EXPECT_EQ(i.status, Status::Holds) << variant << " " << cfg.describe() << ": " << i.id << ": " << i.message;
+}
+
+TEST(Variants, ListedWithPatchAndKernelLines) {
+  const auto vs = variants();
+  ASSERT_GE(vs.size(), 8u);
+  EXPECT_EQ(vs[0].name, "linux-7.3.4");
+  for (const auto& v : vs) {
+    if (v.name.rfind("mut-", 0) == 0) continue;  // test-only mutations
+    EXPECT_FALSE(v.what.empty()) << v.name;
+    EXPECT_FALSE(v.touches.empty()) << v.name;
+    Config c;
+    auto m = makeModel(v.name, c);
+    ASSERT_TRUE(m) << v.name;
+    EXPECT_EQ(std::string(m->name()), v.name);
+  }
+}
+
+// --- dequeue-legacy -----------------------------------------------------------
+
+TEST(DequeueLegacy, CustodyCatchesDispatchWithoutDequeue) {
+  expectCaught({"dequeue-legacy", "custody", 1, 1, 1, "full", "left custody without ops.dequeue"});
+}
+// The changelog's second case: a select_cpu direct dispatch to a user DSQ.
+TEST(DequeueLegacy, CustodyCatchesSelectCpuInsertToUserDsq) {
+  const CheckResult r =
+      expectCaught({"dequeue-legacy", "custody", 1, 1, 1, "st-dequeue-2", "left custody without ops.dequeue"});
+  bool select_user = false;
+  for (const Step& st : test::resultOf(r, "custody").cex.steps)
+    for (const Event& e : st.log)
+      select_user = select_user || (e.kind == Ev::OpsSelectCpu && e.b != kNone && targetKind(e.b) == TargetKind::User);
+  EXPECT_TRUE(select_user) << "the counterexample has no ops.select_cpu insert to a user DSQ";
+}
+TEST(DequeueLegacy, DeqFlagsCatchesMissingSchedChange) {
+  expectCaught({"dequeue-legacy", "deq-flags", 1, 1, 1, "full", "expected SCHED_CHANGE"});
+}
+
+// One step of dequeue-legacy violates custody and callback-order at once.
+// Both must be recorded there: a monitor's ghost bits are meaningless after
+// its own violation, so recording only the first would report a later,
+// bogus callback-order violation ("ops.runnable twice") instead.
+TEST(DequeueLegacy, EveryInvariantAStepViolatesIsRecordedThere) {
+  const Config cfg = test::smallConfig(1, 1, 1, "full");
+  auto m = makeModel("dequeue-legacy", cfg);
+  const CheckResult r = test::check(*m, "all");
+  const InvariantResult& co = test::resultOf(r, "callback-order");
+  ASSERT_EQ(co.status, Status::Violated);
+  EXPECT_NE(co.message.find("before the ops.dequeue()"), std::string::npos) << co.message;
+  EXPECT_EQ(co.cex.steps.size(), test::resultOf(r, "custody").cex.steps.size());
+  const ReplayOutcome o = test::replay(*m, r, "callback-order");
+  EXPECT_TRUE(o.confirmed) << o.error;
+}
+
+// --- the dequeue-rfc chain (seed 002) -------------------------------------------
+
+// Tejun's point on finish_dispatch: scx_bpf_dsq_move to SCX_DSQ_GLOBAL leaves
+// the flag set on a terminal DSQ.
+TEST(DequeueRfc, OpssCatchesFlagLeftOnGlobalAfterDsqMove) {
+  const CheckResult r =
+      expectCaught({"dequeue-rfc", "opss", 1, 2, 1, "full", "has SCX_TASK_IN_CUSTODY but is neither"});
+  bool moved = false;
+  for (const Step& st : test::resultOf(r, "opss").cex.steps)
+    for (const Event& e : st.log)
+      moved = moved || (e.kind == Ev::KfDsqMove && targetKind(e.b) == TargetKind::Global && e.c == 1);
+  EXPECT_TRUE(moved) << "the shortest counterexample is not the scx_bpf_dsq_move to SCX_DSQ_GLOBAL";
+}
+// A dequeue that waited on DISPATCHING calls no ops.dequeue (fixed by r4).
+TEST(DequeueRfc, CustodyCatchesDequeueAfterDispatchingWait) {
+  for (const char* v : {"dequeue-rfc", "dequeue-rfc-r1", "dequeue-rfc-r2", "dequeue-rfc-r3"})
+    expectCaught({v, "custody", 1, 2, 1, "full", "still in BPF custody"});
+}
+// No sticky_cpu exception: an SCX-internal migration gets SCHED_CHANGE (fixed by v9).
+TEST(DequeueRfc, DeqFlagsCatchesInternalMigration) {
+  for (const char* v : {"dequeue-rfc", "dequeue-rfc-r3", "dequeue-rfc-r4"})
+    expectCaught({v, "deq-flags", 1, 2, 1, "full", "expected no flags (a dispatch)"});
+  // the selftest written for it finds it too
+  expectCaught({"dequeue-rfc-r4", "deq-flags", 2, 2, 1, "st-dequeue-remote", "expected no flags"});
+}
+
+TEST(DequeueRfc, ReviewedFormsHoldWhatTheyFixed) {
+  expectHolds("dequeue-rfc-r4", "custody,opss,callback-order", 1, 2, 1, "full");
+}
+TEST(DequeueRfc, MergedHolds) {
+  expectHolds("dequeue-rfc-merged", "all", 1, 2, 1, "full");
+  expectHolds("dequeue-rfc-merged", "all", 2, 2, 1, "st-dequeue-remote");
+  expectHolds("dequeue-rfc-merged", "all", 2, 2, 1, "st-dequeue-2");
+  expectHolds("dequeue-rfc-merged", "all", 2, 2, 1, "simple");
+}
+
+// The merged form is the baseline: same reachable states and the same
+// callback sequences.
+TEST(DequeueRfc, MergedBehavesLikeTheBaseline) {
+  const Config cfg = test::smallConfig(1, 2, 1, "full");
+  auto merged = makeModel("dequeue-rfc-merged", cfg);
+  auto base = makeModel("linux-7.3.4", cfg);
+  const CheckResult a = test::check(*merged, "all"), b = test::check(*base, "all");
+  EXPECT_EQ(a.stats.states, b.stats.states);
+  EXPECT_EQ(a.stats.transitions, b.stats.transitions);
+  BehaviourLimits lim;
+  lim.length = 6;
+  const BehaviourDiff d = behaviourDiff(*merged, *base, lim);
+  ASSERT_TRUE(d.complete) << d.incomplete_reason;
+  EXPECT_TRUE(d.only_a.empty());
+  EXPECT_TRUE(d.only_b.empty());
+  EXPECT_EQ(d.sequences_a, d.sequences_b);
+}
+
+// The worked example of docs/check-your-patch.md.
+TEST(CheckYourPatchExample, DequeueUnlockedCatchesCallbackUnderGlobalLock) {
+  expectCaught({"global-dequeue-locked", "dequeue-unlocked", 1, 2, 1, "full", "called with GLOBAL->lock held"});
+}
+
+// --- behaviour diff ------------------------------------------------------------
+
+bool contains(const std::vector<BehaviourExample>& xs, const std::string& phrase) {
+  for (const auto& x : xs)
+    if (seqName(x.seq).find(phrase) != std::string::npos) return true;
+  return false;
+}
+
+TEST(BehaviourDiff, LegacyMissesTheDequeueOfASelectCpuInsertToAUserDsq) {
+  const Config cfg = test::smallConfig(1, 1, 1, "full");
+  auto legacy = makeModel("dequeue-legacy", cfg);
+  auto base = makeModel("linux-7.3.4", cfg);
+  BehaviourLimits lim;
+  lim.length = 4;
+  const BehaviourDiff d = behaviourDiff(*legacy, *base, lim);
+  ASSERT_TRUE(d.complete) << d.incomplete_reason;
+  // legacy runs the task with no ops.dequeue; 7.3.4 calls ops.dequeue(0) first
+  EXPECT_TRUE(contains(d.only_a, "select_cpu(insert USER) runnable(WAKEUP) running")) << d.only_a.size();
+  EXPECT_TRUE(contains(d.only_b, "select_cpu(insert USER) runnable(WAKEUP) dequeue(0)"));
+  // each example is a trace of its model that produces the sequence
+  for (const auto& x : d.only_a) {
+    CallbackSeq seen;
+    for (const Step& st : x.trace.steps)
+      for (Callback c : callbacksOf(st.log, 0)) seen.push_back(c);
+    seen.resize(std::min(seen.size(), x.seq.size()));
+    EXPECT_EQ(seen, x.seq) << seqName(x.seq);
+  }
+}
+
+TEST(BehaviourDiff, OneTaskPerClassOfInterchangeableTasks) {
+  auto reps = [](int t, int c) { return representativeTasks(test::smallConfig(t, c, 1, "simple")); };
+  EXPECT_EQ(reps(1, 2), std::vector<uint8_t>({0}));
+  EXPECT_EQ(reps(2, 2), std::vector<uint8_t>({0}));
+  EXPECT_EQ(reps(4, 2), std::vector<uint8_t>({0}));
+  // 3 tasks on 2 CPUs: task 1 starts alone on CPU1, tasks 0 and 2 share CPU0
+  EXPECT_EQ(reps(3, 2), std::vector<uint8_t>({0, 1}));
+  EXPECT_EQ(reps(3, 3), std::vector<uint8_t>({0}));
+}
+
+TEST(BehaviourDiff, IncompleteClaimsNothing) {
+  const Config cfg = test::smallConfig(1, 2, 1, "full");
+  auto legacy = makeModel("dequeue-legacy", cfg);
+  auto base = makeModel("linux-7.3.4", cfg);
+  BehaviourLimits lim;
+  lim.max_pairs = 100;
+  const BehaviourDiff d = behaviourDiff(*legacy, *base, lim);
+  EXPECT_FALSE(d.complete);
+  EXPECT_TRUE(d.only_a.empty());
+  EXPECT_TRUE(d.only_b.empty());
+}
+
+}  // namespace
+}  // namespace scxmc
