@@ -41,7 +41,7 @@ const char* kHelp =
     "                        base): a patch series or the revisions of a reviewed patch\n"
     "  --tasks N, --cpus N, --user-dsqs N, --policy SPEC, --env LIST, --invariants LIST,\n"
     "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N,\n"
-    "  --max-memory MIB, --no-symmetry\n"
+    "  --max-memory MIB, --no-symmetry, --threads N\n"
     "                        as for 'scxmc check' (see 'scxmc check --help')\n"
     "  --time-limit SEC      per model checked (default 60; 0 = no limit)\n"
     "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
@@ -103,6 +103,7 @@ bool parseEnvList(const std::string& v, uint32_t* env, std::string* err) {
 int parse(const std::vector<std::string>& args, Options* o) {
   o->lim.max_memory_mib = 8192;
   o->lim.time_limit_s = 60;
+  o->lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -148,6 +149,9 @@ int parse(const std::vector<std::string>& args, Options* o) {
       o->blim.time_limit_s = static_cast<double>(n);
     } else if (a == "--no-symmetry") {
       o->lim.symmetry = false;
+    } else if (a == "--threads") {
+      if (!val(&v) || !parseLong(a, v, 1, 64, &n, &err)) return usage(err);
+      o->lim.threads = static_cast<int>(n);
     } else if (a == "--diff-length") {
       if (!val(&v) || !parseLong(a, v, 0, 64, &n, &err)) return usage(err);
       o->blim.length = static_cast<int>(n);
@@ -258,6 +262,7 @@ int reviewMain(const std::vector<std::string>& args) {
     std::string err;
     selectInvariants(o.invariants, &invs, &err);
     Checker checker(*c.model, std::move(invs), o.lim);
+    checker.setWorkerFactory([&] { return makeModel(name, o.cfg); });
     c.res = checker.run();
     models.push_back(std::move(c));
   }
