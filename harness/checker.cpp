@@ -8,6 +8,7 @@
 #include <utility>
 #include <algorithm>
 
+#include "format.hpp"
 #include "pack.hpp"
 #include "symmetry.hpp"
 #include "state_store.hpp"
@@ -339,7 +340,11 @@ CheckResult Checker::run() {
         }
       });
       if (!found) {
-        std::fprintf(stderr, "scxmc: internal error: counterexample reconstruction failed\n");
+        std::fprintf(stderr,
+                     "scxmc: internal error: counterexample reconstruction failed at step %zu of %s: no "
+                     "successor of\n%s\nis stored as\n%s\n",
+                     chain.size() - c, r.id.c_str(), describeState(cfg, cur).c_str(),
+                     describeState(cfg, codec.unpack(store.at(to))).c_str());
         std::abort();
       }
     }

@@ -137,7 +137,7 @@ std::string describeTask(const Config& cfg, const State& s, uint8_t t) {
   o << taskName(t) << ": " << opssName(ts.opss);
   if (ts.flags & kTaskQueued) o << " QUEUED";
   if (ts.flags & kTaskInCustody) o << " IN_CUSTODY";
-  o << " on_rq=" << int(ts.on_rq) << " cpu=" << int(ts.cpu) << " mask=0x" << std::hex << int(ts.affinity) << std::dec;
+  o << " on_rq=" << int(ts.on_rq) << " cpu=" << (ts.cpu == kNone ? std::string("-") : std::to_string(ts.cpu)) << " mask=0x" << std::hex << int(ts.affinity) << std::dec;
   if (ts.dsq != kNone) o << " dsq=" << dsqName(ts.dsq);
   if (ts.holding != kNone) o << " holding=" << int(ts.holding);
   if (ts.sticky != kNone) o << " sticky=" << int(ts.sticky);

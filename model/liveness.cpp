@@ -17,7 +17,8 @@
 //   environment: the wakeup re-chooses the mask before anything reads it
 //   (environment.cpp folds sched_setaffinity on a sleeping task into the
 //   wakeup).
-// - task_cpu of a sleeping task when ops.select_cpu picks any allowed CPU
+// - task_cpu of a sleeping task (set to "no CPU", which CPU renamings keep)
+//   when ops.select_cpu picks any allowed CPU
 //   (the policy does not use prev_cpu): the wakeup reads it only as the
 //   prev_cpu argument that such a policy ignores, and sets it anew.
 // "Sleeping" here means nothing refers to the task: off the rq, no CPU's
@@ -60,7 +61,7 @@ void ExtCore::normalizeDead(State& s) const {
         ts.sticky != kNone || ts.ddsp != kNone || referenced(cfg_, s, t))
       continue;
     if (mask_dead) ts.affinity = cfg_.allCpusMask();
-    if (cpu_dead) ts.cpu = 0;
+    if (cpu_dead) ts.cpu = kNone;  // no CPU: a value every CPU renaming keeps
   }
 }
 

@@ -38,7 +38,7 @@ Codec::Codec(const Config& cfg) {
     add(ts.sticky, C, true, "task.sticky");
     add(ts.ddsp, 64, true, "task.ddsp");
     add(ts.deferred, C, true, "task.deferred");
-    add(ts.cpu, C, false, "task.cpu");
+    add(ts.cpu, C, true, "task.cpu");  // none: a sleeping task's dead CPU (liveness.cpp)
     add(ts.affinity, 1 << C, false, "task.affinity");
     add(ts.slice, 2, false, "task.slice");
     add(ts.on_rq, 3, false, "task.on_rq");

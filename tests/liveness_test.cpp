@@ -12,6 +12,7 @@
 
 #include "format.hpp"
 #include "pack.hpp"
+#include "symmetry.hpp"
 #include "test_support.hpp"
 
 namespace scxmc {
@@ -70,6 +71,45 @@ TEST(DeadFields, NormalizedStatesHaveTheSameFuture) {
     const size_t changed = checkBisimilar(m, [&](State& s) { m.normalizeDead(s); }, &diverged);
     EXPECT_FALSE(diverged) << policy;
     EXPECT_GT(changed, 20u) << policy << ": the normalization changed too few states to test it";
+  }
+}
+
+// Variants inherit the normalization: it must stay exact for each of them
+// (a variant that makes a dead field live overrides normalizeDead).
+TEST(DeadFields, ExactForEveryVariant) {
+  for (const auto& v : variants()) {
+    for (const auto& [tasks, dsqs] : std::vector<std::pair<int, int>>{{2, 1}}) {
+      Config c = test::smallConfig(tasks, 2, dsqs, "full");
+      auto m = makeModel(v.name, c);
+      ASSERT_TRUE(m) << v.name;
+      bool diverged;
+      checkBisimilar(*m, [&](State& s) { m->normalizeDead(s); }, &diverged);
+      EXPECT_FALSE(diverged) << v.name << " at " << tasks << " tasks";
+    }
+  }
+}
+
+// Normalized values must be kept by every renaming, or symmetric states
+// would get different representatives (and counterexamples could not be
+// rebuilt): renamed states still share the representative.
+TEST(DeadFields, RenamedStatesShareTheNormalizedRepresentative) {
+  for (const auto& [tasks, dsqs] : std::vector<std::pair<int, int>>{{2, 1}, {3, 2}}) {
+    Config c = test::smallConfig(tasks, 2, dsqs, "full");
+    ExtCore m(c);
+    Codec codec(c);
+    const uint8_t swap[] = {1, 0, 2};
+    size_t differ = 0;
+    const size_t checked = test::forEachReachable(m, 10000, [&](const State& s) {
+      auto rep = [&](State x) {
+        m.normalizeDead(x);
+        std::vector<uint8_t> b(codec.bytes());
+        EXPECT_TRUE(canonicalPack(codec, c, x, true, b.data()));
+        return b;
+      };
+      const auto a = rep(s);
+      if (a != rep(permuteCpus(c, s, swap)) || (dsqs > 1 && a != rep(permuteUserDsqs(c, s, swap)))) ++differ;
+    });
+    EXPECT_EQ(differ, 0u) << tasks << " tasks: of " << checked << " states";
   }
 }
 
