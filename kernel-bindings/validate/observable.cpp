@@ -1,0 +1,174 @@
+#include "observable.hpp"
+
+#include <cstdio>
+
+namespace scxmc::validate {
+
+uint8_t normalizeTarget(uint8_t target) {
+  if (target == kNone) return kNone;
+  if (targetKind(target) == TargetKind::User) return makeTarget(TargetKind::User, 0);
+  return target;
+}
+
+bool matches(const Obs& m, const Obs& r) {
+  if (m.k != r.k) return false;
+  switch (m.k) {
+    case ObsKind::SelectCpu: {
+      if (m.a != r.a) return false;
+      // SCX_DSQ_LOCAL_ON | the selected cpu resolves to the same DSQ as
+      // SCX_DSQ_LOCAL (find_dsq_for_dispatch ext.c:1847); the model offers
+      // only the latter.
+      uint8_t rt = r.b;
+      if (rt != kNone && targetKind(rt) == TargetKind::LocalOn && targetArg(rt) == r.a)
+        rt = makeTarget(TargetKind::Local);
+      return m.b == rt;
+    }
+    case ObsKind::Enqueue: {
+      if (m.a != r.a) return false;
+      uint8_t rt = r.b;
+      if (rt != kNone && targetKind(rt) == TargetKind::LocalOn && targetArg(rt) == m.cpu)
+        rt = makeTarget(TargetKind::Local);
+      return m.b == rt;
+    }
+    case ObsKind::Insert:
+    case ObsKind::Running:
+    case ObsKind::SetWeight:
+      return true;
+    case ObsKind::Dequeue:
+    case ObsKind::Runnable:
+    case ObsKind::Stopping:
+    case ObsKind::Quiescent:
+    case ObsKind::SetCpumask:
+    case ObsKind::Migrate:
+      return m.a == r.a;
+    case ObsKind::DsqMove:
+      return m.a == r.a && m.b == r.b && m.c == r.c;
+    case ObsKind::SwitchIn:
+    case ObsKind::SwitchOut:
+    case ObsKind::Wakeup:
+      return m.cpu == r.cpu;
+    case ObsKind::Count:
+      break;
+  }
+  return false;
+}
+
+void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::vector<Obs>* out) {
+  out->clear();
+  uint8_t tcpu = task_cpu;
+  auto push = [&](Obs o) {
+    if (enabled & bit(o.k)) out->push_back(o);
+  };
+  for (const Event& e : log) {
+    Obs o;
+    switch (e.kind) {
+      case Ev::Site:
+        if (static_cast<Site>(e.a) == Site::TaskWoken) {
+          o.k = ObsKind::Wakeup;
+          o.cpu = tcpu;
+          push(o);
+        }
+        continue;
+      case Ev::SetCpu:
+        if (e.t != 0) continue;
+        tcpu = e.a;
+        o.k = ObsKind::Migrate;
+        o.a = e.a;
+        push(o);
+        continue;
+      case Ev::Switch:
+        if (e.a == 0) { o.k = ObsKind::SwitchOut; o.cpu = e.c; push(o); }
+        if (e.b == 0) { o.k = ObsKind::SwitchIn; o.cpu = e.c; push(o); }
+        continue;
+      default:
+        break;
+    }
+    if (e.t != 0) continue;
+    switch (e.kind) {
+      case Ev::OpsSelectCpu: o.k = ObsKind::SelectCpu; o.a = e.a; o.b = normalizeTarget(e.b); break;
+      case Ev::OpsEnqueue: o.k = ObsKind::Enqueue; o.a = e.a; o.b = normalizeTarget(e.b); o.cpu = tcpu; break;
+      case Ev::KfInsert: o.k = ObsKind::Insert; break;
+      case Ev::OpsDequeue: o.k = ObsKind::Dequeue; o.a = e.a; break;
+      case Ev::OpsRunnable: o.k = ObsKind::Runnable; o.a = e.a; break;
+      case Ev::OpsRunning: o.k = ObsKind::Running; break;
+      case Ev::OpsStopping: o.k = ObsKind::Stopping; o.a = e.a; break;
+      case Ev::OpsQuiescent: o.k = ObsKind::Quiescent; o.a = e.a; break;
+      case Ev::OpsSetWeight: o.k = ObsKind::SetWeight; break;
+      case Ev::OpsSetCpumask: o.k = ObsKind::SetCpumask; o.a = e.a; break;
+      case Ev::KfDsqMove:
+        o.k = ObsKind::DsqMove;
+        o.a = makeTarget(TargetKind::User, 0);
+        o.b = normalizeTarget(e.b);
+        o.c = e.c;
+        break;
+      default: continue;
+    }
+    push(o);
+  }
+}
+
+SiteSet sitesOf(const StepLog& log) {
+  SiteSet s;
+  for (const Event& e : log)
+    if (e.kind == Ev::Site) s.set(e.a);
+  return s;
+}
+
+std::string obsName(ObsKind k) {
+  static const char* const kNames[] = {
+      "ops.select_cpu", "ops.enqueue", "dsq_insert(dispatch)", "ops.dequeue", "ops.runnable",
+      "ops.running", "ops.stopping", "ops.quiescent", "ops.set_weight", "ops.set_cpumask",
+      "dsq_move", "sched_switch(in)", "sched_switch(out)", "sched_migrate", "sched_wakeup"};
+  static_assert(sizeof(kNames) / sizeof(kNames[0]) == static_cast<size_t>(ObsKind::Count));
+  return k < ObsKind::Count ? kNames[static_cast<int>(k)] : "?";
+}
+
+std::string targetName(uint8_t t) {
+  if (t == kNone) return "none";
+  switch (targetKind(t)) {
+    case TargetKind::Local: return "LOCAL";
+    case TargetKind::LocalOn: return "LOCAL_ON|" + std::to_string(targetArg(t));
+    case TargetKind::Global: return "GLOBAL";
+    case TargetKind::User: return "USER";
+  }
+  return "?";
+}
+
+static std::string enqFlags(uint8_t f) {
+  std::string s;
+  if (f & kEnqWakeup) s += "|WAKEUP";
+  if (f & kEnqRestore) s += "|RESTORE";
+  if (f & kEnqReenq) s += "|REENQ";
+  return s.empty() ? "0" : s.substr(1);
+}
+
+static std::string deqFlags(uint8_t f) {
+  std::string s;
+  if (f & kDeqSleep) s += "|SLEEP";
+  if (f & kDeqSave) s += "|SAVE";
+  if (f & kDeqSchedChange) s += "|SCHED_CHANGE";
+  if (f & kDeqCoreSchedExec) s += "|CORE_SCHED_EXEC";
+  return s.empty() ? "0" : s.substr(1);
+}
+
+std::string describe(const Obs& o) {
+  std::string s = obsName(o.k);
+  switch (o.k) {
+    case ObsKind::SelectCpu: return s + "(cpu " + std::to_string(o.a) + ", insert " + targetName(o.b) + ")";
+    case ObsKind::Enqueue: return s + "(" + enqFlags(o.a) + ", insert " + targetName(o.b) + ")";
+    case ObsKind::Runnable: return s + "(" + enqFlags(o.a) + ")";
+    case ObsKind::Dequeue:
+    case ObsKind::Quiescent: return s + "(" + deqFlags(o.a) + ")";
+    case ObsKind::Stopping: return s + (o.a ? "(runnable)" : "(not runnable)");
+    case ObsKind::SetCpumask: return s + "(0x" + std::to_string(o.a) + ")";
+    case ObsKind::DsqMove:
+      return s + "(" + targetName(o.a) + " -> " + targetName(o.b) + (o.c ? ", ok)" : ", failed)");
+    case ObsKind::Migrate: return s + "(-> cpu " + std::to_string(o.a) + ")";
+    case ObsKind::SwitchIn:
+    case ObsKind::SwitchOut:
+    case ObsKind::Wakeup: return s + "(cpu " + std::to_string(o.cpu) + ")";
+    default: return s;
+  }
+}
+
+}  // namespace scxmc::validate
