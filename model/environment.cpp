@@ -83,6 +83,24 @@ void ExtCore::restCpu() {
       putPrevTask(c, prev, prev);  // next: some task that is not kNone
       cs.curr = kNone;
       emit(Ev::Switch, kNone, prev, kNone, c);
+      if (!allowed(prev, c) && queued(prev)) {
+        // the next task is the stopper: migration_cpu_stop ->
+        // move_queued_task (core.c:2556) to an allowed CPU
+        uint8_t cand[kMaxCpus];
+        int k = 0;
+        for (uint8_t x = 0; x < cfg_.cpus; ++x)
+          if (allowed(prev, x)) cand[k++] = x;
+        Frame& g = fr();
+        g.t = prev;
+        g.x = c;
+        g.y = cand[ch_->pick(k)];
+        site(Site::MoveQueuedTask);
+        site(Site::Deactivate);
+        setOnRq(prev, OnRq::Migrating);
+        g.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
+        dequeueTask(c, prev, 0);
+        break;
+      }
       endPath();
       break;
     }
@@ -111,7 +129,8 @@ void ExtCore::restTask() {
       // A running task whose CPU leaves its mask is moved by the stopper
       // (migration_cpu_stop); that path is not modeled, so such masks are
       // not offered while the task runs.
-      if (running && !((m >> ts.cpu) & 1)) continue;
+      // (with kEnvOthers the stopper is the environment's: see CpuEv::Others)
+      if (running && !((m >> ts.cpu) & 1) && !(cfg_.env & kEnvOthers)) continue;
       opts[n++] = {static_cast<uint8_t>(TaskEv::Affinity), m};
     }
   }
@@ -277,7 +296,10 @@ void ExtCore::changeAndEnqueue() {
   enqueueTask(rq, t, kEnqRestore);
   if (running) setNextTask(rq, t);
 
-  if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq)) {
+  // A running task keeps its CPU until the stopper preempts it
+  // (affine_move_task -> migration_cpu_stop, core.c); with kEnvOthers that
+  // is the CPU's Others event, which then migrates it.
+  if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq) && !running) {
     // affine_move_task -> move_queued_task (core.c:2556): the task is
     // queued and not running (running tasks keep their CPU in the model).
     uint8_t cand[kMaxCpus];

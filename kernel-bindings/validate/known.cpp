@@ -73,7 +73,18 @@ bool enqueueBypassed(const Projection&, const Segment& seg, size_t pos) {
 // sched_setaffinity that removes the CPU a task runs on: affine_move_task
 // leaves it running and has the stopper (migration_cpu_stop) push it away,
 // which the model does not offer (model/environment.cpp, restTask).
-bool affinityStopper(const Projection&, const Segment& seg, size_t pos) {
+bool affinityStopper(const Projection& p, const Segment& seg, size_t pos) {
+  // The stopper's signature even when ops.set_cpumask is not implemented
+  // (observer): preempted with slice left, switched out, and migrated by the
+  // same CPU right away (migration_cpu_stop -> move_queued_task).
+  for (size_t j = pos >= 2 ? pos - 2 : 0; j <= pos && j < seg.obs.size(); ++j) {
+    if (j < 2 || seg.obs[j].k != ObsKind::Migrate) continue;
+    const Obs& out = seg.obs[j - 1];
+    const Obs& stop = seg.obs[j - 2];
+    if (out.k == ObsKind::SwitchOut && stop.k == ObsKind::Stopping && stop.a &&
+        p.recs[seg.obs[j].rec].cpu == out.cpu)
+      return true;
+  }
   const size_t lo = pos >= 8 ? pos - 8 : 0;
   for (size_t j = lo; j < seg.obs.size() && j <= pos + 3; ++j) {
     if (seg.obs[j].k != ObsKind::SetCpumask) continue;
