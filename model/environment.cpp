@@ -139,10 +139,12 @@ void ExtCore::restTask() {
   // callback (core.c:9545, syscalls.c:682).
   if ((cfg_.env & kEnvOthers) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))
     opts[n++] = {static_cast<uint8_t>(TaskEv::Change), 0};
-  // set_user_nice / sched_setaffinity on a sleeping task: no dequeue or
-  // enqueue, but reweight_task_scx / set_cpus_allowed_scx still call
-  // ops.set_weight / ops.set_cpumask (ext.c:4385, 3706).
-  if ((cfg_.env & kEnvOthers) && ts.on_rq == static_cast<uint8_t>(OnRq::No) && !running) {
+  // set_user_nice / sched_setaffinity on a sleeping task (also one that
+  // blocked and is still current while its CPU picks): no dequeue or
+  // enqueue, and put_prev/set_next skip a task that is not QUEUED, but
+  // reweight_task_scx / set_cpus_allowed_scx still call ops.set_weight /
+  // ops.set_cpumask (ext.c:4385, 3706).
+  if ((cfg_.env & kEnvOthers) && ts.on_rq == static_cast<uint8_t>(OnRq::No)) {
     opts[n++] = {static_cast<uint8_t>(TaskEv::SleepingAttr), 0};
     for (uint8_t m = 1; m <= cfg_.allCpusMask(); ++m)
       if (m != ts.affinity) opts[n++] = {static_cast<uint8_t>(TaskEv::SleepingAttr), m};

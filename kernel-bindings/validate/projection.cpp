@@ -312,6 +312,14 @@ Projection project(const trace::Trace& t) {
       }
       if (migrated) std::rotate(obs.begin() + j, obs.begin() + i, obs.begin() + i + 1);
     }
+    // scx_bpf_dsq_insert from another CPU's ops.dispatch only records into
+    // that CPU's dispatch buffer (scx_dsq_insert_commit ext.c:8993): it
+    // commutes with the wakeup in progress, whose sched_wakeup it may
+    // precede in seq order.  Put it after the wakeup's tracepoint.
+    for (size_t i = 0; i + 1 < obs.size(); ++i) {
+      if (obs[i].k != ObsKind::Insert || obs[i + 1].k != ObsKind::Wakeup) continue;
+      if (p.recs[obs[i].rec].cpu != p.recs[obs[i + 1].rec].cpu) std::swap(obs[i], obs[i + 1]);
+    }
     // ttwu_runnable: sched_wakeup of a task that never left the runqueue
     // (it was preempted before it blocked) involves no ext step.
     std::vector<Obs> kept;
