@@ -100,9 +100,34 @@ bool affinityStopper(const Projection& p, const Segment& seg, size_t pos) {
   return false;
 }
 
+// At the start of scx_disable the kfuncs that move tasks already refuse
+// (the scheduler is aborting / bypassing) while ops.dispatch is still called
+// a last few times: a failed scx_bpf_dsq_move followed, up to the cycle's
+// last BPF decision, only by failed moves, including a failed
+// scx_bpf_dsq_move_to_local of the same (non-empty) source DSQ.
+bool disableRefused(const Projection& p, const Segment& seg, size_t pos) {
+  const Obs& o = seg.obs[pos];
+  if (o.k != ObsKind::DsqMove || o.c) return false;
+  const trace::Record& r = p.recs[o.rec];
+  const auto* c = p.cycleOf(r.seq);
+  if (!c || !c->last_decision) return false;
+  bool same_src_refused = false;
+  for (uint32_t i = o.rec + 1; i < p.recs.size() && p.recs[i].seq <= c->last_decision; ++i) {
+    const trace::Record& x = p.recs[i];
+    if (x.kind == trace::Kind::KfDsqMove || x.kind == trace::Kind::KfDsqMoveToLocal) {
+      if (x.arg[3]) return false;  // something still moved
+      if (x.kind == trace::Kind::KfDsqMoveToLocal && x.arg[0] == r.arg[1]) same_src_refused = true;
+    }
+    if (x.kind == trace::Kind::CbRunning) return false;
+  }
+  return same_src_refused;
+}
+
 const Rule kRules[] = {
     {"enable-bypass", "scx_enable switches tasks to ext while bypassing the BPF scheduler", enableBypass},
     {"disable-bypass", "scx_disable bypasses the BPF scheduler before it disables the tasks", disableBypass},
+    {"disable-refused", "scx_disable starting: task-moving kfuncs refuse before the last ops.dispatch",
+     disableRefused},
     {"fork", "wake_up_new_task (ENQUEUE_INITIAL / WF_FORK): task lifecycle, not modeled", forkWakeup},
     {"affinity-stopper", "sched_setaffinity moving a running task away: migration_cpu_stop, not modeled",
      affinityStopper},

@@ -312,13 +312,22 @@ Projection project(const trace::Trace& t) {
       }
       if (migrated) std::rotate(obs.begin() + j, obs.begin() + i, obs.begin() + i + 1);
     }
-    // scx_bpf_dsq_insert from another CPU's ops.dispatch only records into
-    // that CPU's dispatch buffer (scx_dsq_insert_commit ext.c:8993): it
-    // commutes with the wakeup in progress, whose sched_wakeup it may
-    // precede in seq order.  Put it after the wakeup's tracepoint.
-    for (size_t i = 0; i + 1 < obs.size(); ++i) {
-      if (obs[i].k != ObsKind::Insert || obs[i + 1].k != ObsKind::Wakeup) continue;
-      if (p.recs[obs[i].rec].cpu != p.recs[obs[i + 1].rec].cpu) std::swap(obs[i], obs[i + 1]);
+    // Another CPU's ops.dispatch may insert the task and flush it to the
+    // global DSQ (scx_dsq_insert_commit ext.c:8993, then scx_dispatch_enqueue
+    // under the DSQ lock only, with its ops.dequeue(0)) while this CPU is
+    // still finishing the path that released it (the sched_wakeup of a
+    // wakeup, the sched_switch of a put_prev): these commute, and the model
+    // names the first path's step as a whole.  Put that trailing tracepoint
+    // before the other CPU's events.
+    for (size_t i = 1; i < obs.size(); ++i) {
+      if (obs[i].k != ObsKind::Wakeup && obs[i].k != ObsKind::SwitchOut) continue;
+      const uint16_t y = p.recs[obs[i].rec].cpu;
+      size_t j = i;
+      while (j > 0 && (obs[j - 1].k == ObsKind::Insert || (obs[j - 1].k == ObsKind::Dequeue && obs[j - 1].a == 0)) &&
+             p.recs[obs[j - 1].rec].cpu != y)
+        --j;
+      if (j < i && j > 0 && p.recs[obs[j - 1].rec].cpu == y)
+        std::rotate(obs.begin() + j, obs.begin() + i, obs.begin() + i + 1);
     }
     // ttwu_runnable: sched_wakeup of a task that never left the runqueue
     // (it was preempted before it blocked) involves no ext step.
