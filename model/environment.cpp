@@ -7,7 +7,7 @@
 namespace scxmc {
 
 namespace {
-enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others };
+enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper };
 enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr };
 // Frame::y of a sched_change that calls no ext callback in its body.
 constexpr uint8_t kChangeOnly = 0xfe;
@@ -21,7 +21,7 @@ struct Choice {
 void ExtCore::restCpu() {
   const uint8_t c = static_cast<uint8_t>(me_);
   CpuState& cs = cpu(c);
-  Choice opts[4];
+  Choice opts[6 + kMaxTasks];
   int n = 0;
   if (cs.curr != kNone) {
     if (cfg_.env & kEnvSleep) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
@@ -34,6 +34,14 @@ void ExtCore::restCpu() {
     opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   }
   if (cs.dfn) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
+  if (cfg_.env & kEnvOthers) {
+    // the stopper (migration_cpu_stop) of a task that ran here when its
+    // mask lost this CPU and has since been switched out, still queued here
+    for (uint8_t t = 0; t < cfg_.tasks; ++t)
+      if (tk(t).cpu == c && queued(t) && !isCurr(t) && !allowed(t, c) &&
+          tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued))
+        opts[n++] = {static_cast<uint8_t>(CpuEv::Stopper), t};
+  }
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
@@ -83,25 +91,26 @@ void ExtCore::restCpu() {
       putPrevTask(c, prev, prev);  // next: some task that is not kNone
       cs.curr = kNone;
       emit(Ev::Switch, kNone, prev, kNone, c);
-      if (!allowed(prev, c) && queued(prev)) {
-        // the next task is the stopper: migration_cpu_stop ->
-        // move_queued_task (core.c:2556) to an allowed CPU
-        uint8_t cand[kMaxCpus];
-        int k = 0;
-        for (uint8_t x = 0; x < cfg_.cpus; ++x)
-          if (allowed(prev, x)) cand[k++] = x;
-        Frame& g = fr();
-        g.t = prev;
-        g.x = c;
-        g.y = cand[ch_->pick(k)];
-        site(Site::MoveQueuedTask);
-        site(Site::Deactivate);
-        setOnRq(prev, OnRq::Migrating);
-        g.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
-        dequeueTask(c, prev, 0);
-        break;
-      }
       endPath();
+      break;
+    }
+    case CpuEv::Stopper: {
+      // migration_cpu_stop -> __migrate_task -> move_queued_task
+      // (core.c:2556) to an allowed CPU
+      const uint8_t t = ch.arg;
+      uint8_t cand[kMaxCpus];
+      int k = 0;
+      for (uint8_t x = 0; x < cfg_.cpus; ++x)
+        if (allowed(t, x)) cand[k++] = x;
+      f.op = static_cast<uint8_t>(Op::Affinity);
+      f.t = t;
+      f.x = c;
+      f.y = cand[ch_->pick(k)];
+      site(Site::MoveQueuedTask);
+      site(Site::Deactivate);
+      setOnRq(t, OnRq::Migrating);
+      f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
+      dequeueTask(c, t, 0);
       break;
     }
   }
