@@ -97,20 +97,10 @@ void ExtCore::restCpu() {
     case CpuEv::Stopper: {
       // migration_cpu_stop -> __migrate_task -> move_queued_task
       // (core.c:2556) to an allowed CPU
-      const uint8_t t = ch.arg;
-      uint8_t cand[kMaxCpus];
-      int k = 0;
-      for (uint8_t x = 0; x < cfg_.cpus; ++x)
-        if (allowed(t, x)) cand[k++] = x;
       f.op = static_cast<uint8_t>(Op::Affinity);
-      f.t = t;
+      f.t = ch.arg;
       f.x = c;
-      f.y = cand[ch_->pick(k)];
-      site(Site::MoveQueuedTask);
-      site(Site::Deactivate);
-      setOnRq(t, OnRq::Migrating);
-      f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
-      dequeueTask(c, t, 0);
+      moveQueuedTask(c, ch.arg);
       break;
     }
   }
@@ -311,21 +301,29 @@ void ExtCore::changeAndEnqueue() {
   // (affine_move_task -> migration_cpu_stop, core.c); with kEnvOthers that
   // is the CPU's Others event, which then migrates it.
   if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq) && !running) {
-    // affine_move_task -> move_queued_task (core.c:2556): the task is
-    // queued and not running (running tasks keep their CPU in the model).
-    uint8_t cand[kMaxCpus];
-    int k = 0;
-    for (uint8_t x = 0; x < cfg_.cpus; ++x)
-      if (allowed(t, x)) cand[k++] = x;
-    f.y = cand[ch_->pick(k)];
-    site(Site::MoveQueuedTask);
-    site(Site::Deactivate);
-    setOnRq(t, OnRq::Migrating);
-    f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
-    dequeueTask(rq, t, 0);
+    // affine_move_task -> move_queued_task: the task is queued and not
+    // running (running tasks keep their CPU in the model).
+    moveQueuedTask(rq, t);
     return;
   }
   endPath();
+}
+
+// move_queued_task (core.c:2556) of t, queued on rq, to a CPU it allows:
+// deactivate (on_rq = MIGRATING, dequeue), then set_task_cpu and the
+// second half under the destination rq (DeqThenMigrate, mqtDst).
+void ExtCore::moveQueuedTask(uint8_t rq, uint8_t t) {
+  Frame& f = fr();
+  uint8_t cand[kMaxCpus];
+  int k = 0;
+  for (uint8_t x = 0; x < cfg_.cpus; ++x)
+    if (allowed(t, x)) cand[k++] = x;
+  f.y = cand[ch_->pick(k)];
+  site(Site::MoveQueuedTask);
+  site(Site::Deactivate);
+  setOnRq(t, OnRq::Migrating);
+  f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
+  dequeueTask(rq, t, 0);
 }
 
 void ExtCore::mqtDst() {

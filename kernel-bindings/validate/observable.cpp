@@ -1,5 +1,7 @@
 #include "observable.hpp"
 
+#include "format.hpp"
+
 #include <cstdio>
 
 namespace scxmc::validate {
@@ -123,46 +125,28 @@ std::string obsName(ObsKind k) {
   return k < ObsKind::Count ? kNames[static_cast<int>(k)] : "?";
 }
 
-std::string targetName(uint8_t t) {
+// A target as the validator compares it (user DSQs up to renaming).
+static std::string insertName(uint8_t t) {
   if (t == kNone) return "none";
-  switch (targetKind(t)) {
-    case TargetKind::Local: return "LOCAL";
-    case TargetKind::LocalOn: return "LOCAL_ON|" + std::to_string(targetArg(t));
-    case TargetKind::Global: return "GLOBAL";
-    case TargetKind::User: return "USER";
-  }
-  return "?";
-}
-
-static std::string enqFlags(uint8_t f) {
-  std::string s;
-  if (f & kEnqWakeup) s += "|WAKEUP";
-  if (f & kEnqRestore) s += "|RESTORE";
-  if (f & kEnqReenq) s += "|REENQ";
-  return s.empty() ? "0" : s.substr(1);
-}
-
-static std::string deqFlags(uint8_t f) {
-  std::string s;
-  if (f & kDeqSleep) s += "|SLEEP";
-  if (f & kDeqSave) s += "|SAVE";
-  if (f & kDeqSchedChange) s += "|SCHED_CHANGE";
-  if (f & kDeqCoreSchedExec) s += "|CORE_SCHED_EXEC";
-  return s.empty() ? "0" : s.substr(1);
+  return targetKind(t) == TargetKind::User ? "USER" : targetName(t);
 }
 
 std::string describe(const Obs& o) {
   std::string s = obsName(o.k);
   switch (o.k) {
-    case ObsKind::SelectCpu: return s + "(cpu " + std::to_string(o.a) + ", insert " + targetName(o.b) + ")";
-    case ObsKind::Enqueue: return s + "(" + enqFlags(o.a) + ", insert " + targetName(o.b) + ")";
-    case ObsKind::Runnable: return s + "(" + enqFlags(o.a) + ")";
+    case ObsKind::SelectCpu: return s + "(cpu " + std::to_string(o.a) + ", insert " + insertName(o.b) + ")";
+    case ObsKind::Enqueue: return s + "(" + enqFlagsName(o.a) + ", insert " + insertName(o.b) + ")";
+    case ObsKind::Runnable: return s + "(" + enqFlagsName(o.a) + ")";
     case ObsKind::Dequeue:
-    case ObsKind::Quiescent: return s + "(" + deqFlags(o.a) + ")";
+    case ObsKind::Quiescent: return s + "(" + deqFlagsName(o.a) + ")";
     case ObsKind::Stopping: return s + (o.a ? "(runnable)" : "(not runnable)");
-    case ObsKind::SetCpumask: return s + "(0x" + std::to_string(o.a) + ")";
+    case ObsKind::SetCpumask: {
+      char b[8];
+      std::snprintf(b, sizeof(b), "0x%x", o.a);
+      return s + "(" + b + ")";
+    }
     case ObsKind::DsqMove:
-      return s + "(" + targetName(o.a) + " -> " + targetName(o.b) + (o.c ? ", ok)" : ", failed)");
+      return s + "(" + insertName(o.a) + " -> " + insertName(o.b) + (o.c ? ", ok)" : ", failed)");
     case ObsKind::Migrate: return s + "(-> cpu " + std::to_string(o.a) + ")";
     case ObsKind::SwitchIn:
     case ObsKind::SwitchOut:

@@ -67,6 +67,5 @@ SiteSet sitesOf(const StepLog& log);
 
 std::string obsName(ObsKind k);
 std::string describe(const Obs& o);
-std::string targetName(uint8_t target);
 
 }  // namespace scxmc::validate
