@@ -26,6 +26,7 @@ inline constexpr uint32_t kEnvAll = kEnvWake | kEnvSleep | kEnvNice | kEnvAffini
 //    while p->on_cpu is still set (core.c:4402), skipping select_task_rq.
 inline constexpr uint32_t kEnvOthers = 1u << 5;
 inline constexpr uint32_t kEnvWakelist = 1u << 6;
+static_assert((kEnvAll & (kEnvOthers | kEnvWakelist)) == 0, "validation events stay out of the checker's default");
 
 struct Config {
   int tasks = 3;

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "next_state.hpp"
 #include "validate_cli.hpp"
 #include "validator.hpp"
 
@@ -186,4 +187,46 @@ TEST(ValidateMutation, DroppedEnqueueIsRejected) {
   EXPECT_LE(d->seq, drop + 10) << d->recorded;
   EXPECT_GE(d->seq + 10, drop) << d->recorded;
   EXPECT_LT(r.accepted, clean.accepted);
+}
+
+// The fidelity fix the recordings showed: select_task_rq calls
+// ops.select_cpu only when more than one CPU is allowed (core.c:3635).  Every
+// wakeup step of a pinned task in the reachable states logs no
+// ops.select_cpu, and some wakeup of an unpinned one does.
+TEST(ModelFidelity, PinnedTaskWakesWithoutSelectCpu) {
+  Config cfg;
+  cfg.tasks = 1;
+  cfg.cpus = 2;
+  cfg.user_dsqs = 1;
+  cfg.dispatch_actions = 1;
+  cfg.dispatch_loops = 1;
+  ExtCore m(cfg);
+  std::vector<State> todo{m.initial()};
+  std::vector<State> seen = todo;
+  size_t pinned_wakes = 0, unpinned_selects = 0;
+  while (!todo.empty() && seen.size() < 20000) {
+    const State s = todo.back();
+    todo.pop_back();
+    forEachSuccessor(m, s, [&](const State& next, const StepLog& log, const Transition& tr) {
+      if (tr.actor == cfg.cpus) {
+        bool woke = false, selected = false;
+        for (const Event& e : log) {
+          woke |= e.kind == Ev::Site && static_cast<Site>(e.a) == Site::TryToWakeUp;
+          selected |= e.kind == Ev::OpsSelectCpu;
+        }
+        const uint8_t mask = next.task[0].affinity;
+        if (woke && !(mask & (mask - 1))) {
+          ++pinned_wakes;
+          EXPECT_FALSE(selected) << "ops.select_cpu for a task pinned to mask " << int(mask);
+        }
+        if (woke && (mask & (mask - 1)) && selected) ++unpinned_selects;
+      }
+      if (std::find(seen.begin(), seen.end(), next) == seen.end()) {
+        seen.push_back(next);
+        todo.push_back(next);
+      }
+    });
+  }
+  EXPECT_GT(pinned_wakes, 0u);
+  EXPECT_GT(unpinned_selects, 0u);
 }
