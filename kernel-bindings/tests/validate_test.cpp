@@ -230,3 +230,29 @@ TEST(ModelFidelity, PinnedTaskWakesWithoutSelectCpu) {
   EXPECT_GT(pinned_wakes, 0u);
   EXPECT_GT(unpinned_selects, 0u);
 }
+
+// The target of an scx_bpf_dsq_insert from ops.dispatch resolves the model's
+// choice when finish_dispatch claims the record.  SCX_DSQ_LOCAL recorded as
+// SCX_DSQ_LOCAL_ON|the other CPU must be caught: the task would have to run
+// there.  (LOCAL, GLOBAL and a user DSQ are often observably the same for one
+// task, because the move_to_local that consumes it names no task.)
+TEST(ValidateMutation, ChangedDispatchInsertTargetIsRejected) {
+  trace::Trace t = golden("rec-seed3.bin");
+  const TraceResult clean = run(t);
+  size_t caught = 0, tried = 0;
+  for (const auto& r0 : trace::sorted_by_seq(t.records)) {
+    if (r0.kind != trace::Kind::KfDsqInsert || r0.arg[4] != static_cast<uint64_t>(trace::Kind::CbDispatch)) continue;
+    if (r0.arg[0] != trace::dsq::kLocal) continue;
+    const auto pp = clean.per_pid.find(r0.pid);
+    if (pp == clean.per_pid.end() || pp->second.first != pp->second.second) continue;
+    trace::Trace m = t;
+    for (auto& r : m.records)
+      if (r.seq == r0.seq) r.arg[0] = trace::dsq::kLocalOn | (1u - r0.cpu);
+    const TraceResult res = run(m);
+    ++tried;
+    const Disagreement* d = firstUnexplained(res, r0.pid);
+    if (d && d->seq >= r0.seq && d->seq <= r0.seq + 20) ++caught;
+  }
+  ASSERT_GT(tried, 0u);
+  EXPECT_EQ(caught, tried) << caught << " of " << tried << " changed insert targets were caught";
+}

@@ -32,7 +32,15 @@ bool matches(const Obs& m, const Obs& r) {
         rt = makeTarget(TargetKind::Local);
       return m.b == rt;
     }
-    case ObsKind::Insert:
+    case ObsKind::Insert: {
+      // The model picks the target when finish_dispatch claims the record;
+      // kNone: claimed in a later step (or never: a stale record).
+      if (m.b == kNone) return true;
+      uint8_t rt = r.b;
+      if (rt != kNone && targetKind(rt) == TargetKind::LocalOn && targetArg(rt) == r.cpu)
+        rt = makeTarget(TargetKind::Local);
+      return m.b == rt;
+    }
     case ObsKind::Running:
     case ObsKind::SetWeight:
       return true;
@@ -58,7 +66,9 @@ bool matches(const Obs& m, const Obs& r) {
 void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::vector<Obs>* out) {
   out->clear();
   uint8_t tcpu = task_cpu;
+  int insert_at = -1;  // this step's scx_bpf_dsq_insert of the task, if any
   auto push = [&](Obs o) {
+    if (o.k == ObsKind::Insert) insert_at = static_cast<int>(out->size());
     if (enabled & bit(o.k)) out->push_back(o);
   };
   for (const Event& e : log) {
@@ -78,6 +88,11 @@ void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::ve
         o.a = e.a;
         push(o);
         continue;
+      case Ev::Claim:
+        // finish_dispatch claimed the record with the target BPF named
+        if (e.t == 0 && insert_at >= 0 && insert_at < static_cast<int>(out->size()))
+          (*out)[insert_at].b = normalizeTarget(e.b);
+        continue;
       case Ev::Switch:
         if (e.a == 0) { o.k = ObsKind::SwitchOut; o.cpu = e.c; push(o); }
         if (e.b == 0) { o.k = ObsKind::SwitchIn; o.cpu = e.c; push(o); }
@@ -89,7 +104,7 @@ void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::ve
     switch (e.kind) {
       case Ev::OpsSelectCpu: o.k = ObsKind::SelectCpu; o.a = e.a; o.b = normalizeTarget(e.b); break;
       case Ev::OpsEnqueue: o.k = ObsKind::Enqueue; o.a = e.a; o.b = normalizeTarget(e.b); o.cpu = tcpu; break;
-      case Ev::KfInsert: o.k = ObsKind::Insert; break;
+      case Ev::KfInsert: o.k = ObsKind::Insert; o.b = kNone; break;
       case Ev::OpsDequeue: o.k = ObsKind::Dequeue; o.a = e.a; break;
       case Ev::OpsRunnable: o.k = ObsKind::Runnable; o.a = e.a; break;
       case Ev::OpsRunning: o.k = ObsKind::Running; break;

@@ -21,7 +21,7 @@ namespace scxmc::validate {
 enum class ObsKind : uint8_t {
   SelectCpu,   // ops.select_cpu: a = returned cpu, b = direct-insert target or kNone
   Enqueue,     // ops.enqueue: a = enq flags (model bits), b = direct-insert target or kNone (kept)
-  Insert,      // scx_bpf_dsq_insert from ops.dispatch (target resolved by the model later)
+  Insert,      // scx_bpf_dsq_insert from ops.dispatch: b = target (model: kNone until the claim)
   Dequeue,     // ops.dequeue: a = deq flags (model bits)
   Runnable,    // ops.runnable: a = enq flags
   Running,     // ops.running

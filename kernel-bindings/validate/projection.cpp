@@ -271,6 +271,7 @@ Projection project(const trace::Trace& t) {
         }
         o.k = ObsKind::Insert;
         o.b = tg;
+        o.cpu = static_cast<uint8_t>(r.cpu);  // the dispatching CPU (SCX_DSQ_LOCAL_ON|it == LOCAL)
         break;
       }
       case Kind::CbDequeue: o.k = ObsKind::Dequeue; o.a = deqFlagsToModel(r.arg[0]); break;
