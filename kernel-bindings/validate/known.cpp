@@ -123,11 +123,33 @@ bool disableRefused(const Projection& p, const Segment& seg, size_t pos) {
   return same_src_refused;
 }
 
+// scx_bpf_dsq_move fails because another CPU is consuming the task
+// (nldsq_cursor_lost_task: holding_cpu, ext.c:603) after the iterator
+// returned it: the other CPU's migration and ops.dequeue(0) follow.  The
+// model reads the DSQ and moves in one step when the task is on the
+// dispatching CPU's rq, so it does not offer this race (a finding,
+// docs/validation.md).
+bool dsqMoveRace(const Projection& p, const Segment& seg, size_t pos) {
+  const Obs& o = seg.obs[pos];
+  if (o.k != ObsKind::DsqMove || o.c) return false;
+  const uint16_t cpu = p.recs[o.rec].cpu;
+  bool migrated = false;
+  for (size_t i = pos + 1; i < seg.obs.size() && i <= pos + 3; ++i) {
+    const Obs& x = seg.obs[i];
+    if (p.recs[x.rec].cpu == cpu) return false;
+    if (x.k == ObsKind::Migrate) migrated = true;
+    if (x.k == ObsKind::Dequeue && x.a == 0) return migrated;
+  }
+  return false;
+}
+
 const Rule kRules[] = {
     {"enable-bypass", "scx_enable switches tasks to ext while bypassing the BPF scheduler", enableBypass},
     {"disable-bypass", "scx_disable bypasses the BPF scheduler before it disables the tasks", disableBypass},
     {"disable-refused", "scx_disable starting: task-moving kfuncs refuse before the last ops.dispatch",
      disableRefused},
+    {"dsq-move-race", "scx_bpf_dsq_move lost to another CPU's consume after the iterator saw the task",
+     dsqMoveRace},
     {"fork", "wake_up_new_task (ENQUEUE_INITIAL / WF_FORK): task lifecycle, not modeled", forkWakeup},
     {"affinity-stopper", "sched_setaffinity moving a running task away: migration_cpu_stop, not modeled",
      affinityStopper},
