@@ -114,6 +114,16 @@ void ExtCore::bpfDispatch() {
       else cs.nr_tasks = 1;  // finish_dispatch will drop it; it still counts
       ++cs.actions;
       emit(Ev::KfInsert, a.t, kNone, fresh);
+      if ((cfg_.env & kEnvOthers) && ch_->pick(2)) {
+        // Validation environment: ops.dispatch goes on with a kfunc on
+        // another task that switches rq locks (scx_dsq_move /
+        // consume_remote_task, switch_rq_lock ext.c:430) before the flush.
+        f.y = static_cast<uint8_t>(Pc::BpfDispatch);
+        site(Site::SwitchRqLock);
+        unlockRq();
+        pause(Pc::RelockHome);
+        return;
+      }
       // An insert only appends to this CPU's dsp_ctx; the next BPF action
       // follows in the same step (see docs/architecture.md, "atomicity").
       goTo(Pc::BpfDispatch);
