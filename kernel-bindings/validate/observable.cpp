@@ -104,7 +104,7 @@ void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::ve
     switch (e.kind) {
       case Ev::OpsSelectCpu: o.k = ObsKind::SelectCpu; o.a = e.a; o.b = normalizeTarget(e.b); break;
       case Ev::OpsEnqueue: o.k = ObsKind::Enqueue; o.a = e.a; o.b = normalizeTarget(e.b); o.cpu = tcpu; break;
-      case Ev::KfInsert: o.k = ObsKind::Insert; o.b = kNone; break;
+      case Ev::KfInsert: o.k = ObsKind::Insert; o.b = normalizeTarget(e.a); break;
       case Ev::OpsDequeue: o.k = ObsKind::Dequeue; o.a = e.a; break;
       case Ev::OpsRunnable: o.k = ObsKind::Runnable; o.a = e.a; break;
       case Ev::OpsRunning: o.k = ObsKind::Running; break;
