@@ -12,35 +12,24 @@ uint8_t normalizeTarget(uint8_t target) {
   return target;
 }
 
+// A recorded insert target `r` names the model's target `m` when the CPU it
+// resolves on is `cpu`: SCX_DSQ_LOCAL_ON | that cpu is the same DSQ as
+// SCX_DSQ_LOCAL (find_dsq_for_dispatch ext.c:1847); the model offers only
+// the latter.
+static bool sameTarget(uint8_t m, uint8_t r, uint8_t cpu) {
+  if (r != kNone && targetKind(r) == TargetKind::LocalOn && targetArg(r) == cpu) r = makeTarget(TargetKind::Local);
+  return m == r;
+}
+
 bool matches(const Obs& m, const Obs& r) {
   if (m.k != r.k) return false;
   switch (m.k) {
-    case ObsKind::SelectCpu: {
-      if (m.a != r.a) return false;
-      // SCX_DSQ_LOCAL_ON | the selected cpu resolves to the same DSQ as
-      // SCX_DSQ_LOCAL (find_dsq_for_dispatch ext.c:1847); the model offers
-      // only the latter.
-      uint8_t rt = r.b;
-      if (rt != kNone && targetKind(rt) == TargetKind::LocalOn && targetArg(rt) == r.a)
-        rt = makeTarget(TargetKind::Local);
-      return m.b == rt;
-    }
-    case ObsKind::Enqueue: {
-      if (m.a != r.a) return false;
-      uint8_t rt = r.b;
-      if (rt != kNone && targetKind(rt) == TargetKind::LocalOn && targetArg(rt) == m.cpu)
-        rt = makeTarget(TargetKind::Local);
-      return m.b == rt;
-    }
-    case ObsKind::Insert: {
-      // The model picks the target when finish_dispatch claims the record;
-      // kNone: claimed in a later step (or never: a stale record).
-      if (m.b == kNone) return true;
-      uint8_t rt = r.b;
-      if (rt != kNone && targetKind(rt) == TargetKind::LocalOn && targetArg(rt) == r.cpu)
-        rt = makeTarget(TargetKind::Local);
-      return m.b == rt;
-    }
+    case ObsKind::SelectCpu: return m.a == r.a && sameTarget(m.b, r.b, r.a);  // on the selected cpu
+    case ObsKind::Enqueue: return m.a == r.a && sameTarget(m.b, r.b, m.cpu);  // on the task's cpu
+    case ObsKind::Insert:
+      // The target as the model's BPF named it (at the claim, or when the
+      // insert paused); kNone: claimed in a later step, or a stale record.
+      return m.b == kNone || sameTarget(m.b, r.b, r.cpu);  // on the dispatching cpu
     case ObsKind::Running:
     case ObsKind::SetWeight:
       return true;
