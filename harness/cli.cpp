@@ -23,6 +23,7 @@
 #include "report.hpp"
 #include "review.hpp"
 #include "sites.hpp"
+#include "validate_cli.hpp"
 #include "variants.hpp"
 
 using namespace scxmc;
@@ -46,6 +47,7 @@ const char* kMainHelp =
     "  variants    list the model variants\n"
     "  sources     print the model-to-source table (kernel function, file:line)\n"
     "  record      record a trace from the real 7.3.4 kernel under qemu (kernel-bindings/record.sh)\n"
+    "  validate    replay recorded kernel traces against the model (docs/validation.md)\n"
     "\n"
     "Run 'scxmc <command> --help' for a command's options.\n"
     "exit status: 0 all hold, 1 violation, 2 bad usage or input, 3 incomplete (limit hit)\n";
@@ -335,6 +337,7 @@ int main(int argc, char** argv) {
   if (cmd == "review") return reviewMain(args);
   if (cmd == "sources") return cmdSources(args);
   if (cmd == "record") return cmdRecord(args);
+  if (cmd == "validate") return scxmc::validate::validateMain(args);
   if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
   return usage("unknown command '" + cmd + "'");
 }

@@ -16,6 +16,17 @@ inline constexpr uint32_t kEnvNice = 1u << 2;      // set_user_nice()
 inline constexpr uint32_t kEnvAffinity = 1u << 3;  // sched_setaffinity()
 inline constexpr uint32_t kEnvTick = 1u << 4;      // slice expiry: task_tick_scx()
 inline constexpr uint32_t kEnvAll = kEnvWake | kEnvSleep | kEnvNice | kEnvAffinity | kEnvTick;
+// Environment events for trace validation (kernel-bindings/validate), which
+// runs a one-task instance where other tasks are the environment; not in
+// kEnvAll, so the checker's default state space does not change.
+//  kEnvOthers: another task takes a CPU from its current ext task
+//    (put_prev_task_scx ext.c:3175 with next != prev): a higher class
+//    preempts it with slice left, or its slice ended and another task runs.
+//  kEnvWakelist: try_to_wake_up queues the wakeup on task_cpu's wake list
+//    while p->on_cpu is still set (core.c:4402), skipping select_task_rq.
+inline constexpr uint32_t kEnvOthers = 1u << 5;
+inline constexpr uint32_t kEnvWakelist = 1u << 6;
+static_assert((kEnvAll & (kEnvOthers | kEnvWakelist)) == 0, "validation events stay out of the checker's default");
 
 struct Config {
   int tasks = 3;

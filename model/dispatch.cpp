@@ -110,10 +110,24 @@ void ExtCore::bpfDispatch() {
       // scx_dsq_insert_commit: record (p, qseq) in dsp_ctx.buf
       site(Site::InsertCommit);
       const uint8_t fresh = opss(a.t) == Opss::Queued ? 1 : 0;
-      if (fresh || !drop_dead_records_) cs.buf[cs.nbuf++] = BufEnt{a.t, kNone, fresh};
+      // Validation environment: ops.dispatch goes on with a kfunc on
+      // another task that switches rq locks (scx_dsq_move /
+      // consume_remote_task, switch_rq_lock ext.c:430) before the flush.
+      // The target is then named now, as BPF does (it cannot change while
+      // the record is live; see bpfDispatchTarget).
+      const bool relock = (cfg_.env & kEnvOthers) && ch_->pick(2);
+      const uint8_t target = relock ? bpfDispatchTarget(a.t, c) : kNone;
+      if (fresh || !drop_dead_records_) cs.buf[cs.nbuf++] = BufEnt{a.t, target, fresh};
       else cs.nr_tasks = 1;  // finish_dispatch will drop it; it still counts
       ++cs.actions;
-      emit(Ev::KfInsert, a.t, kNone, fresh);
+      emit(Ev::KfInsert, a.t, target, fresh);
+      if (relock) {
+        f.y = static_cast<uint8_t>(Pc::BpfDispatch);
+        site(Site::SwitchRqLock);
+        unlockRq();
+        pause(Pc::RelockHome);
+        return;
+      }
       // An insert only appends to this CPU's dsp_ctx; the next BPF action
       // follows in the same step (see docs/architecture.md, "atomicity").
       goTo(Pc::BpfDispatch);

@@ -7,8 +7,10 @@
 namespace scxmc {
 
 namespace {
-enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred };
-enum class TaskEv : uint8_t { Wake, Nice, Affinity };
+enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper };
+enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr };
+// Frame::y of a sched_change that calls no ext callback in its body.
+constexpr uint8_t kChangeOnly = 0xfe;
 
 struct Choice {
   uint8_t kind;
@@ -19,15 +21,27 @@ struct Choice {
 void ExtCore::restCpu() {
   const uint8_t c = static_cast<uint8_t>(me_);
   CpuState& cs = cpu(c);
-  Choice opts[4];
+  Choice opts[6 + kMaxTasks];
   int n = 0;
   if (cs.curr != kNone) {
     if (cfg_.env & kEnvSleep) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
     if ((cfg_.env & kEnvTick) && tk(cs.curr).slice) opts[n++] = {static_cast<uint8_t>(CpuEv::Tick), 0};
+    if ((cfg_.env & kEnvOthers) && queued(cs.curr)) {
+      opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 1};  // preempted with slice left
+      opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 0};  // slice ended, another task runs
+    }
   } else {
     opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   }
   if (cs.dfn) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
+  if (cfg_.env & kEnvOthers) {
+    // the stopper (migration_cpu_stop) of a task that ran here when its
+    // mask lost this CPU and has since been switched out, still queued here
+    for (uint8_t t = 0; t < cfg_.tasks; ++t)
+      if (tk(t).cpu == c && queued(t) && !isCurr(t) && !allowed(t, c) &&
+          tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued))
+        opts[n++] = {static_cast<uint8_t>(CpuEv::Stopper), t};
+  }
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
@@ -63,6 +77,32 @@ void ExtCore::restCpu() {
       f.op = static_cast<uint8_t>(Op::Deferred);
       goTo(Pc::Deferred);
       break;
+    case CpuEv::Others: {
+      // __schedule picks a task the environment holds (a higher sched
+      // class, or after task_tick_scx ended the slice another ext task):
+      // put_prev_task_scx(rq, prev, next) ext.c:3175, then the switch.
+      f.op = static_cast<uint8_t>(Op::Pick);
+      const uint8_t prev = cs.curr;
+      if (!ch.arg) {
+        site(Site::TaskTick);
+        tk(prev).slice = 0;
+      }
+      site(Site::PickTask);
+      putPrevTask(c, prev, prev);  // next: some task that is not kNone
+      cs.curr = kNone;
+      emit(Ev::Switch, kNone, prev, kNone, c);
+      endPath();
+      break;
+    }
+    case CpuEv::Stopper: {
+      // migration_cpu_stop -> __migrate_task -> move_queued_task
+      // (core.c:2556) to an allowed CPU
+      f.op = static_cast<uint8_t>(Op::Affinity);
+      f.t = ch.arg;
+      f.x = c;
+      moveQueuedTask(c, ch.arg);
+      break;
+    }
   }
 }
 
@@ -88,9 +128,25 @@ void ExtCore::restTask() {
       // A running task whose CPU leaves its mask is moved by the stopper
       // (migration_cpu_stop); that path is not modeled, so such masks are
       // not offered while the task runs.
-      if (running && !((m >> ts.cpu) & 1)) continue;
+      // (with kEnvOthers the stopper is the environment's: see CpuEv::Others)
+      if (running && !((m >> ts.cpu) & 1) && !(cfg_.env & kEnvOthers)) continue;
       opts[n++] = {static_cast<uint8_t>(TaskEv::Affinity), m};
     }
+  }
+  // sched_move_task (cgroup / autogroup moves) and __sched_setscheduler:
+  // a sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE) whose body calls no ext
+  // callback (core.c:9545, syscalls.c:682).
+  if ((cfg_.env & kEnvOthers) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Change), 0};
+  // set_user_nice / sched_setaffinity on a sleeping task (also one that
+  // blocked and is still current while its CPU picks): no dequeue or
+  // enqueue, and put_prev/set_next skip a task that is not QUEUED, but
+  // reweight_task_scx / set_cpus_allowed_scx still call ops.set_weight /
+  // ops.set_cpumask (ext.c:4385, 3706).
+  if ((cfg_.env & kEnvOthers) && ts.on_rq == static_cast<uint8_t>(OnRq::No)) {
+    opts[n++] = {static_cast<uint8_t>(TaskEv::SleepingAttr), 0};
+    for (uint8_t m = 1; m <= cfg_.allCpusMask(); ++m)
+      if (m != ts.affinity) opts[n++] = {static_cast<uint8_t>(TaskEv::SleepingAttr), m};
   }
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
@@ -112,7 +168,14 @@ void ExtCore::restTask() {
       }
       f.op = static_cast<uint8_t>(Op::Wakeup);
       site(Site::TryToWakeUp);
-      uint8_t c = selectTaskRq(t, ts.cpu);
+      uint8_t c = ts.cpu;
+      // p->on_cpu still set: ttwu_queue_wakelist(p, task_cpu(p)) runs the
+      // wakeup on task_cpu without select_task_rq (core.c:4402-4404).
+      const bool wakelist = (cfg_.env & kEnvWakelist) && allowed(t, c) && ch_->pick(2);
+      // select_task_rq calls the class only when more than one CPU is
+      // allowed, else cpumask_any(p->cpus_ptr) (core.c:3635-3640).
+      if (!wakelist && (ts.affinity & (ts.affinity - 1))) c = selectTaskRq(t, ts.cpu);
+      else if (!wakelist) c = static_cast<uint8_t>(__builtin_ctz(ts.affinity));
       if (!allowed(t, c)) {
         // select_task_rq -> select_fallback_rq: some allowed CPU
         uint8_t cand[kMaxCpus];
@@ -134,15 +197,28 @@ void ExtCore::restTask() {
       goTo(Pc::Deferred);
       break;
     }
+    case TaskEv::SleepingAttr:
+      f.op = static_cast<uint8_t>(ch.arg ? Op::Affinity : Op::Nice);
+      site(ch.arg ? Site::SetCpusAllowed : Site::SetUserNice);
+      if (ch.arg) {
+        ts.affinity = ch.arg;
+        emit(Ev::OpsSetCpumask, t, ch.arg);
+      } else {
+        emit(Ev::OpsSetWeight, t);
+      }
+      endPath();
+      break;
     case TaskEv::Nice:
+    case TaskEv::Change:
     case TaskEv::Affinity: {
       const bool aff = static_cast<TaskEv>(ch.kind) == TaskEv::Affinity;
+      const bool only = static_cast<TaskEv>(ch.kind) == TaskEv::Change;
       f.op = static_cast<uint8_t>(aff ? Op::Affinity : Op::Nice);
       site(aff ? Site::SetCpusAllowed : Site::SetUserNice);
       const uint8_t rq = ts.cpu;
       if (!lockRq(rq)) return;  // task_rq_lock
       f.x = rq;
-      f.y = aff ? ch.arg : kNone;
+      f.y = aff ? ch.arg : only ? kChangeOnly : kNone;
       // sched_change_begin(DEQUEUE_SAVE): dequeue_task (core.c:11277-11301)
       f.tag = static_cast<uint8_t>(Ret::DeqThenChange);
       dequeueTask(rq, t, kDeqSave);
@@ -209,7 +285,9 @@ void ExtCore::changeAndEnqueue() {
   const uint8_t t = f.t, rq = f.x;
   const bool running = cpu(rq).curr == t;
   if (running) putPrevTask(rq, t, kNone);
-  if (f.y != kNone) {
+  if (f.y == kChangeOnly) {
+    // no callback in the body
+  } else if (f.y != kNone) {
     tk(t).affinity = f.y;
     emit(Ev::OpsSetCpumask, t, f.y);  // set_cpus_allowed_scx
   } else {
@@ -219,22 +297,33 @@ void ExtCore::changeAndEnqueue() {
   enqueueTask(rq, t, kEnqRestore);
   if (running) setNextTask(rq, t);
 
-  if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq)) {
-    // affine_move_task -> move_queued_task (core.c:2556): the task is
-    // queued and not running (running tasks keep their CPU in the model).
-    uint8_t cand[kMaxCpus];
-    int k = 0;
-    for (uint8_t x = 0; x < cfg_.cpus; ++x)
-      if (allowed(t, x)) cand[k++] = x;
-    f.y = cand[ch_->pick(k)];
-    site(Site::MoveQueuedTask);
-    site(Site::Deactivate);
-    setOnRq(t, OnRq::Migrating);
-    f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
-    dequeueTask(rq, t, 0);
+  // A running task keeps its CPU until the stopper preempts it
+  // (affine_move_task -> migration_cpu_stop, core.c); with kEnvOthers that
+  // is the CPU's Others event, which then migrates it.
+  if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq) && !running) {
+    // affine_move_task -> move_queued_task: the task is queued and not
+    // running (running tasks keep their CPU in the model).
+    moveQueuedTask(rq, t);
     return;
   }
   endPath();
+}
+
+// move_queued_task (core.c:2556) of t, queued on rq, to a CPU it allows:
+// deactivate (on_rq = MIGRATING, dequeue), then set_task_cpu and the
+// second half under the destination rq (DeqThenMigrate, mqtDst).
+void ExtCore::moveQueuedTask(uint8_t rq, uint8_t t) {
+  Frame& f = fr();
+  uint8_t cand[kMaxCpus];
+  int k = 0;
+  for (uint8_t x = 0; x < cfg_.cpus; ++x)
+    if (allowed(t, x)) cand[k++] = x;
+  f.y = cand[ch_->pick(k)];
+  site(Site::MoveQueuedTask);
+  site(Site::Deactivate);
+  setOnRq(t, OnRq::Migrating);
+  f.tag = static_cast<uint8_t>(Ret::DeqThenMigrate);
+  dequeueTask(rq, t, 0);
 }
 
 void ExtCore::mqtDst() {

@@ -268,6 +268,7 @@ class ExtCore {
   void setVerdict(Verdict v);
   bool prevKeepable(uint8_t prev);
   void changeAndEnqueue();      // sched_change body + sched_change_end
+  void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
 
   const Config cfg_;
 };

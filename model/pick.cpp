@@ -20,8 +20,20 @@ void ExtCore::pick() {
   if (!lockRq(f.home)) return;
   f.op = static_cast<uint8_t>(Op::Pick);
   site(Site::PickTask);
-  site(Site::DispatchOne);
   CpuState& cs = cpu(f.home);
+  if ((cfg_.env & kEnvOthers) && f.tag == 0 && ch_->pick(2)) {
+    // Validation environment: balancing another task (consume_remote_task
+    // for a task of another CPU) drops this rq lock in switch_rq_lock
+    // (ext.c:430) before this CPU settles its pick.
+    f.tag = 1;
+    f.y = static_cast<uint8_t>(Pc::Pick);
+    site(Site::SwitchRqLock);
+    unlockRq();
+    pause(Pc::RelockHome);
+    return;
+  }
+  f.tag = 0;
+  site(Site::DispatchOne);
   if (prevKeepable(cs.curr)) { setVerdict(Verdict::Prev); return; }
   if (dq(f.home).n) { setVerdict(Verdict::Local); return; }
   site(Site::DispatchSched);
@@ -51,6 +63,9 @@ void ExtCore::pickFinish() {
     // verdict (tasks may have arrived while the lock was dropped)
     next = dq(c).n ? dq(c).q[0] : kNone;
   }
+  // Validation environment: another task heads the local DSQ (or a higher
+  // class has work) and runs instead; the task stays queued.
+  if ((cfg_.env & kEnvOthers) && prev == kNone && next != kNone && ch_->pick(2)) next = kNone;
   if (next != kNone && !tk(next).slice) tk(next).slice = 1;  // refill_task_slice_dfl
   cs.verdict = 0;
   cs.loops = 0;

@@ -36,6 +36,13 @@ expect replay-no-violation 2 "records no violated invariant" -- "$SCXMC" replay 
 echo '{"config": ' >"$tmp/bad.json"
 expect replay-malformed 2 "not valid JSON" -- "$SCXMC" replay "$tmp/bad.json"
 expect replay-missing 2 "cannot read" -- "$SCXMC" replay "$tmp/nope.json"
+golden=$(cd "$(dirname "$0")" && pwd)/golden
+expect validate-help 0 "events accepted" -- "$SCXMC" validate --help
+expect validate-golden 0 "verdict: PASS" -- "$SCXMC" validate "$golden/simple.bin" --json "$tmp/v.json"
+expect validate-json 0 '"pass": true' -- cat "$tmp/v.json"
+head -c 100 "$golden/simple.bin" >"$tmp/trunc.bin"
+expect validate-truncated 2 "byte offset 64 \(field 'record'\)" -- "$SCXMC" validate "$tmp/trunc.bin"
+expect validate-no-trace 2 "at least one TRACE" -- "$SCXMC" validate
 python3 - "$tmp/r.json" "$tmp/forged.json" <<'PY'
 import json, sys
 d = json.load(open(sys.argv[1]))

@@ -1,0 +1,54 @@
+// Per-pid projection of a recorded trace (docs/validation.md).
+//
+// For each task, the records about it while it is a sched_ext task (between
+// its ops.enable and ops.disable inside one attach cycle) form a segment: a
+// sequence of observables in global seq order.  Records that name no task,
+// or that the model has no step for, are counted by reason instead.
+#pragma once
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "observable.hpp"
+#include "trace_format.hpp"
+
+namespace scxmc::validate {
+
+struct Segment {
+  uint32_t pid = 0;
+  uint32_t cycle = 0;
+  std::vector<Obs> obs;
+};
+
+struct Projection {
+  trace::Header header;
+  std::vector<trace::Record> recs;  // sorted by seq
+  std::vector<Segment> segs;
+  KindMask enabled = kAllKinds;     // observable kinds the recording can show
+  uint64_t projected_records = 0;   // records that went into an observable
+  std::map<std::string, uint64_t> skipped;  // reason -> records not projected
+  uint64_t seq_gaps = 0;            // seqs never recorded (drops)
+  // Per attach cycle (records up to and including its META_DETACH): the seq
+  // of the first and the last BPF decision callback (ops.select_cpu,
+  // ops.enqueue, ops.dispatch).  Outside [first, last] the kernel was
+  // bypassing the BPF scheduler (enable and disable), docs/validation.md.
+  struct Cycle {
+    uint64_t end_seq = UINT64_MAX;
+    uint64_t first_decision = UINT64_MAX;
+    uint64_t last_decision = 0;
+  };
+  std::vector<Cycle> cycles;
+  const Cycle* cycleOf(uint64_t seq) const;
+};
+
+// Kernel flag words in the model's bit values (events.hpp).
+uint8_t enqFlagsToModel(uint64_t kernel_flags);
+uint8_t deqFlagsToModel(uint64_t kernel_flags);
+// A kernel DSQ id as a model target (user DSQs as User(0)); kNone if invalid.
+uint8_t dsqToTarget(uint64_t dsq_id);
+
+Projection project(const trace::Trace& t);
+
+}  // namespace scxmc::validate

@@ -1,0 +1,260 @@
+// scxmc validate TRACE... : the command behind the verb (harness/cli.cpp
+// calls validateMain).  Exit 0: at least 99.9% of the events accepted and
+// every disagreement is a documented known one; 1 otherwise; 2 bad usage or
+// input (the trace reader names the byte offset and field).
+#include "validate_cli.hpp"
+
+#include <chrono>
+#include <cstdio>
+#include <fstream>
+#include <iomanip>
+#include <iostream>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "validator.hpp"
+
+namespace scxmc::validate {
+
+namespace {
+
+const char* kHelp =
+    "usage: scxmc validate TRACE... [--json FILE] [--max-disagreements N] [--policy SPEC]\n"
+    "\n"
+    "Replays each recorded trace (kernel-bindings, docs/trace-format.md) against the model:\n"
+    "every task's callbacks, kfunc calls and tracepoints, in seq order, must be produced by a\n"
+    "behaviour of a one-task instance of the model on the trace's CPUs (other tasks are the\n"
+    "environment).  Prints events accepted / total per trace and per pid, the first\n"
+    "disagreements with context and what the model allowed instead, the custody balance per\n"
+    "pid, and which kernel sites the explained steps exercised and which they never did.\n"
+    "See docs/validation.md.\n"
+    "\n"
+    "  --json FILE             also write the results as JSON\n"
+    "  --max-disagreements N   disagreements printed per trace (default 3; all are counted)\n"
+    "  --policy SPEC           restrict the model's BPF scheduler (default full)\n"
+    "  --min-accept PCT        acceptance threshold for exit 0 (default 99.9)\n"
+    "\n"
+    "exit status: 0 accepted >= threshold and every disagreement is a documented known one,\n"
+    "1 otherwise, 2 bad usage or input\n";
+
+int usage(const std::string& m) {
+  std::cerr << "scxmc: " << m << "\nRun 'scxmc validate --help' for usage.\n";
+  return 2;
+}
+
+std::string pct(uint64_t a, uint64_t n) {
+  std::ostringstream o;
+  o << std::fixed << std::setprecision(3) << (n ? 100.0 * static_cast<double>(a) / static_cast<double>(n) : 100.0)
+    << "%";
+  return o.str();
+}
+
+nlohmann::json toJson(const TraceResult& r) {
+  nlohmann::json j;
+  j["file"] = r.file;
+  j["records"] = r.records;
+  j["projected_records"] = r.projected_records;
+  j["events"] = r.events;
+  j["accepted"] = r.accepted;
+  j["segments"] = r.segments;
+  j["segments_clean"] = r.segments_clean;
+  j["seq_gaps"] = r.seq_gaps;
+  j["not_projected"] = r.skipped;
+  j["known_disagreements"] = r.known_counts;
+  nlohmann::json ds = nlohmann::json::array();
+  for (const auto& d : r.disagreements)
+    ds.push_back({{"pid", d.pid}, {"seq", d.seq}, {"position", d.pos}, {"recorded", d.recorded},
+                  {"context", d.context}, {"model_allowed", d.allowed}, {"known", d.known}});
+  j["disagreements"] = ds;
+  nlohmann::json pp = nlohmann::json::object();
+  for (const auto& [pid, v] : r.per_pid) pp[std::to_string(pid)] = {{"accepted", v.first}, {"events", v.second}};
+  j["per_pid"] = pp;
+  if (r.custody_checked)
+    j["custody"] = {{"entries", r.custody.entries}, {"dequeues", r.custody.dequeues},
+                    {"violations", r.custody.violations}, {"first", r.custody.first}};
+  else
+    j["custody"] = nullptr;
+  nlohmann::json cov = {{"exercised", nlohmann::json::array()}, {"never", nlohmann::json::array()}};
+  for (int i = 0; i < siteCount(); ++i) {
+    const SiteInfo& s = siteInfo(static_cast<Site>(i));
+    const std::string name = std::string(s.function) + " " + s.file + ":" + std::to_string(s.line);
+    cov[r.sites.test(i) ? "exercised" : "never"].push_back(name);
+  }
+  j["coverage_sites"] = cov;
+  nlohmann::json kinds = nlohmann::json::object();
+  for (size_t k = 0; k < r.kind_seen.size(); ++k) kinds[obsName(static_cast<ObsKind>(k))] = r.kind_seen[k];
+  j["recorded_observables"] = kinds;
+  return j;
+}
+
+void print(std::ostream& o, const TraceResult& r, size_t max_d) {
+  o << "trace " << r.file << ": " << r.records << " records, " << r.projected_records
+    << " projected into " << r.events << " task events in " << r.segments << " segments";
+  if (r.seq_gaps) o << " (" << r.seq_gaps << " seqs missing)";
+  o << "\n  accepted " << r.accepted << " / " << r.events << " events (" << pct(r.accepted, r.events) << "); "
+    << r.segments_clean << " / " << r.segments << " segments explained without a disagreement\n";
+  o << "  not projected (no task, or no model step):\n";
+  for (const auto& [why, n] : r.skipped) o << "    " << std::setw(8) << n << "  " << why << "\n";
+  o << "  recorded task events by kind:";
+  for (size_t k = 0; k < r.kind_seen.size(); ++k)
+    if (r.kind_seen[k]) o << " " << obsName(static_cast<ObsKind>(k)) << "=" << r.kind_seen[k];
+  o << "\n";
+  // per pid: the worst few and a summary
+  uint64_t full = 0;
+  std::vector<std::pair<double, uint32_t>> worst;
+  for (const auto& [pid, v] : r.per_pid) {
+    if (v.first == v.second) ++full;
+    else worst.push_back({static_cast<double>(v.first) / static_cast<double>(v.second), pid});
+  }
+  std::sort(worst.begin(), worst.end());
+  o << "  per pid: " << full << " / " << r.per_pid.size() << " pids fully accepted";
+  if (!worst.empty()) {
+    o << "; lowest:";
+    for (size_t i = 0; i < worst.size() && i < 5; ++i) {
+      const auto& v = r.per_pid.at(worst[i].second);
+      o << " pid " << worst[i].second << " " << v.first << "/" << v.second;
+    }
+  }
+  o << "\n";
+  if (r.custody_checked)
+    o << "  invariant custody (per pid, recorded events): " << r.custody.entries << " entries into BPF custody, "
+      << r.custody.dequeues << " ended by ops.dequeue, " << r.custody.violations << " violations"
+      << (r.custody.violations ? "" : " - holds") << "\n";
+  else
+    o << "  invariant custody: not checkable (the scheduler implements no ops.dequeue)\n";
+  for (const auto& v : r.custody.first) o << "    " << v << "\n";
+  if (!r.known_counts.empty()) {
+    o << "  disagreements:";
+    for (const auto& [k, n] : r.known_counts) o << " " << k << "=" << n;
+    o << "\n";
+  }
+  size_t shown = 0;  // unexplained first, then known
+  for (int pass = 0; pass < 2; ++pass)
+    for (const auto& d : r.disagreements) {
+      if ((pass == 0) != d.known.empty() || shown >= max_d) continue;
+      ++shown;
+      o << "  disagreement at pid " << d.pid << " seq " << d.seq << " ("
+        << (d.known.empty() ? "unexplained" : "known: " + d.known) << "): " << d.recorded << "\n";
+      o << "    recorded events of pid " << d.pid << " around it:\n";
+      for (const auto& c : d.context) o << "      " << c << "\n";
+      o << "    the model allowed instead:\n";
+      if (d.allowed.empty()) o << "      (no observable step)\n";
+      for (const auto& a : d.allowed) o << "      " << a << "\n";
+    }
+  int ex = 0;
+  std::string never;
+  for (int i = 0; i < siteCount(); ++i) {
+    if (r.sites.test(i)) ++ex;
+    else never += std::string(never.empty() ? "" : ", ") + siteInfo(static_cast<Site>(i)).function + ":" +
+                  std::to_string(siteInfo(static_cast<Site>(i)).line);
+  }
+  o << "  coverage: " << ex << " / " << siteCount() << " model sites on explaining steps; never exercised: "
+    << (never.empty() ? "(none)" : never) << "\n";
+}
+
+}  // namespace
+
+int validateMain(const std::vector<std::string>& args) {
+  std::vector<std::string> files;
+  std::string json_path;
+  size_t max_d = 3;
+  double min_accept = 99.9;
+  Options opt;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto val = [&](std::string* v) {
+      if (i + 1 >= args.size()) return false;
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      std::cout << kHelp;
+      return 0;
+    } else if (a == "--json") {
+      if (!val(&json_path)) return usage("--json needs a FILE");
+    } else if (a == "--max-disagreements") {
+      if (!val(&v)) return usage("--max-disagreements needs a number");
+      char* end = nullptr;
+      const long n = std::strtol(v.c_str(), &end, 10);
+      if (*end || n < 0 || n > 100000) return usage("--max-disagreements: '" + v + "' is not 0..100000");
+      max_d = static_cast<size_t>(n);
+    } else if (a == "--min-accept") {
+      if (!val(&v)) return usage("--min-accept needs a percentage");
+      char* end = nullptr;
+      min_accept = std::strtod(v.c_str(), &end);
+      if (*end || min_accept < 0 || min_accept > 100) return usage("--min-accept: '" + v + "' is not 0..100");
+    } else if (a == "--policy") {
+      std::string err;
+      if (!val(&v)) return usage("--policy needs a SPEC");
+      if (!Policy::parse(v, &opt.policy, &err)) return usage("--policy: " + err);
+    } else if (!a.empty() && a[0] == '-') {
+      return usage("validate: unknown option '" + a + "'");
+    } else {
+      files.push_back(a);
+    }
+  }
+  if (files.empty()) return usage("validate: at least one TRACE is required");
+  opt.max_disagreements = std::max<size_t>(max_d, 20);
+
+  std::vector<trace::Trace> traces;
+  for (const auto& f : files) {
+    try {
+      traces.push_back(trace::read_file(f));
+    } catch (const trace::TraceError& e) {
+      std::cerr << "scxmc: validate: " << f << ": " << e.what() << "\n";
+      return 2;
+    } catch (const std::exception& e) {
+      std::cerr << "scxmc: validate: " << f << ": " << e.what() << "\n";
+      return 2;
+    }
+  }
+  std::ofstream jf;
+  if (!json_path.empty()) {
+    jf.open(json_path);
+    if (!jf) return usage("--json: cannot write '" + json_path + "'");
+  }
+  Validator val(opt);
+  bool ok = true;
+  nlohmann::json all = nlohmann::json::array();
+  uint64_t acc = 0, tot = 0;
+  for (size_t i = 0; i < files.size(); ++i) {
+    const auto t0 = std::chrono::steady_clock::now();
+    TraceResult r;
+    try {
+      r = val.run(project(traces[i]), files[i]);
+    } catch (const std::exception& e) {
+      std::cerr << "scxmc: validate: " << e.what() << "\n";
+      return 2;
+    }
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    print(std::cout, r, max_d);
+    std::cout << "  validated in " << std::fixed << std::setprecision(1) << secs << " s\n";
+    acc += r.accepted;
+    tot += r.events;
+    const bool unexplained = r.known_counts.count("(unexplained)");
+    const bool pass = !unexplained && r.custody.violations == 0 &&
+                      100.0 * static_cast<double>(r.accepted) >= min_accept * static_cast<double>(r.events);
+    std::cout << "  verdict: " << (pass ? "PASS" : "FAIL") << "\n";
+    ok = ok && pass;
+    auto j = toJson(r);
+    j["pass"] = pass;
+    j["seconds"] = secs;
+    all.push_back(j);
+  }
+  if (files.size() > 1)
+    std::cout << "total: accepted " << acc << " / " << tot << " events (" << pct(acc, tot) << "): "
+              << (ok ? "PASS" : "FAIL") << "\n";
+  if (!json_path.empty()) {
+    nlohmann::json known = nlohmann::json::array();
+    for (const auto& [id, s] : knownDisagreements()) known.push_back({{"id", id}, {"summary", s}});
+    jf << nlohmann::json{{"traces", all}, {"pass", ok}, {"min_accept_percent", min_accept},
+                         {"known_disagreements", known}}
+              .dump(2)
+       << "\n";
+  }
+  return ok ? 0 : 1;
+}
+
+}  // namespace scxmc::validate
