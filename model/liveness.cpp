@@ -49,8 +49,12 @@ bool referenced(const Config& cfg, const State& s, uint8_t t) {
 }  // namespace
 
 void ExtCore::normalizeDead(State& s) const {
-  const bool mask_dead = cfg_.env & kEnvAffinity;
-  const bool cpu_dead = cfg_.policy.has_select_cpu && !cfg_.policy.select_prev_cpu;
+  // (the validation environment reads both: a sleeping task's attribute
+  // change offers the masks it does not have, a wake-list wakeup runs on
+  // task_cpu)
+  const bool mask_dead = (cfg_.env & kEnvAffinity) && !(cfg_.env & kEnvOthers);
+  const bool cpu_dead =
+      cfg_.policy.has_select_cpu && !cfg_.policy.select_prev_cpu && !(cfg_.env & kEnvWakelist);
   for (uint8_t t = 0; t < cfg_.tasks; ++t) {
     TaskState& ts = s.task[t];
     bool curr = false;

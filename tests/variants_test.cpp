@@ -71,9 +71,11 @@ TEST(DequeueLegacy, CustodyCatchesDispatchWithoutDequeue) {
   expectCaught({"dequeue-legacy", "custody", 1, 1, 1, "full", "left custody without ops.dequeue"});
 }
 // The changelog's second case: a select_cpu direct dispatch to a user DSQ.
+// (2 CPUs: with one allowed CPU the kernel never calls ops.select_cpu,
+// core.c:3635-3640)
 TEST(DequeueLegacy, CustodyCatchesSelectCpuInsertToUserDsq) {
   const CheckResult r =
-      expectCaught({"dequeue-legacy", "custody", 1, 1, 1, "st-dequeue-2", "left custody without ops.dequeue"});
+      expectCaught({"dequeue-legacy", "custody", 1, 2, 1, "st-dequeue-2", "left custody without ops.dequeue"});
   bool select_user = false;
   for (const Step& st : test::resultOf(r, "custody").cex.steps)
     for (const Event& e : st.log)
@@ -168,7 +170,7 @@ bool contains(const std::vector<BehaviourExample>& xs, const std::string& phrase
 }
 
 TEST(BehaviourDiff, LegacyMissesTheDequeueOfASelectCpuInsertToAUserDsq) {
-  const Config cfg = test::smallConfig(1, 1, 1, "full");
+  const Config cfg = test::smallConfig(1, 2, 1, "full");
   auto legacy = makeModel("dequeue-legacy", cfg);
   auto base = makeModel("linux-7.3.4", cfg);
   BehaviourLimits lim;
