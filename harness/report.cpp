@@ -14,6 +14,9 @@ namespace {
 bool interesting(const Event& e) {
   switch (e.kind) {
     case Ev::Site: return false;
+    case Ev::Lock:
+    case Ev::Unlock:
+    case Ev::Wait: return false;  // shown by 'scxmc locks'
     case Ev::OnRqChange:
     case Ev::SetCpu: return true;
     default: return true;

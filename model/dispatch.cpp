@@ -3,6 +3,7 @@
 // (ext.c:2876), dispatch_to_local_dsq (ext.c:2775) and
 // process_ddsp_deferred_locals (ext.c:4465).
 #include "ext_core.hpp"
+#include "locks.hpp"
 
 namespace scxmc {
 
@@ -231,6 +232,9 @@ void ExtCore::flushLink() {
   // CPUs can already see p on the DSQ in DISPATCHING.
   f.y = kNone;
   f.tag = call ? 1 : 0;
+  // p is on its DSQ now: only the release store is left (locks.hpp)
+  lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::DispatchingClaim), f.t);
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::DispatchingPublished), f.t);
   pause(Pc::FlushRelease);
 }
 

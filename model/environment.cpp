@@ -3,6 +3,7 @@
 // deferred work; a task's actor (a syscall or waker context holding the
 // task's pi_lock) may wake it, renice it or change its affinity.
 #include "ext_core.hpp"
+#include "locks.hpp"
 
 namespace scxmc {
 
@@ -97,6 +98,8 @@ void ExtCore::restTask() {
 
   Frame& f = fr();
   f.t = t;
+  // try_to_wake_up / task_rq_lock: p->pi_lock first (core.c:566-575)
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::PiLock), t);
   switch (static_cast<TaskEv>(ch.kind)) {
     case TaskEv::Wake: {
       if (cfg_.env & kEnvAffinity) {
@@ -158,6 +161,7 @@ void ExtCore::dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags) {
   f.d = dequeueFlags(core_flags);
   if (r == DeqStart::Spin) {
     site(Site::OpsDequeueWait);
+    spinWaitDispatching(t);
     pause(Pc::DeqWait);
     return;
   }

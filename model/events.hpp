@@ -55,6 +55,10 @@ enum class Ev : uint8_t {
   OnRqChange,    // t, a = new OnRq
   SetCpu,        // t, a = new task_cpu
   Error,         // a = ErrorKind
+  // locks (model/locks.hpp): a = LockClass, b = instance
+  Lock,          // acquired
+  Unlock,        // released
+  Wait,          // the actor spins (keeping what it holds) until the pseudo-lock is released
 };
 
 // enq_flags / deq_flags bits the model distinguishes (values are the model's

@@ -1,6 +1,8 @@
 // ExtCore infrastructure: the step loop, locks, primitive state updates.
 #include "ext_core.hpp"
 
+#include "locks.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -52,6 +54,20 @@ void ExtCore::emit(Ev k, uint8_t t, uint8_t a, uint8_t b, uint8_t c) {
   log_->push(e);
 }
 
+void ExtCore::lockEvent(Ev k, uint8_t cls, uint8_t inst) {
+  Event e;
+  e.kind = k;
+  e.op = op();
+  e.actor = static_cast<uint8_t>(me_);
+  e.a = cls;
+  e.b = inst;
+  log_->push(e);
+}
+
+void ExtCore::spinWaitDispatching(uint8_t t) {
+  lockEvent(Ev::Wait, dispatchingClass(cfg_, *s_, t), t);
+}
+
 void ExtCore::scxError(ErrorKind k) {
   emit(Ev::Error, kNone, static_cast<uint8_t>(k));
   s_->scx_error = 1;
@@ -81,10 +97,14 @@ bool ExtCore::lockRq(uint8_t rq) {
   if (f.holds_rq != kNone) warn(Warn::TwoRqLocks);
   if (!rqFree(rq)) return lockBusy();
   f.holds_rq = rq;
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::Rq), rq);
   return true;
 }
 
-void ExtCore::unlockRq() { fr().holds_rq = kNone; }
+void ExtCore::unlockRq() {
+  if (fr().holds_rq != kNone) lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::Rq), fr().holds_rq);
+  fr().holds_rq = kNone;
+}
 
 // A spinlock is held by another actor.  At the entry of a handler reached
 // later in this step, the actor spins there (the step ends, the actor keeps
@@ -104,11 +124,14 @@ bool ExtCore::lockDsq(uint8_t d) {
   if (fr().holds_dsq == d) return true;
   if (!dsqFree(d)) return lockBusy();
   fr().holds_dsq = d;
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::Dsq), d);
   return true;
 }
 
 void ExtCore::unlockDsq(uint8_t d) {
-  if (!isLocalDsq(d)) fr().holds_dsq = kNone;
+  if (isLocalDsq(d)) return;
+  if (fr().holds_dsq != kNone) lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::Dsq), fr().holds_dsq);
+  fr().holds_dsq = kNone;
 }
 
 void ExtCore::switchRqLock(uint8_t to, Pc pc) {
@@ -124,7 +147,11 @@ void ExtCore::setOpss(uint8_t t, Opss to) {
   uint8_t from = tk(t).opss;
   if (from == static_cast<uint8_t>(to)) return;
   emit(Ev::OpssWrite, t, from, static_cast<uint8_t>(to));
+  // finish_dispatch's claim makes it the owner others spin on (locks.hpp)
+  if (from == static_cast<uint8_t>(Opss::Dispatching))
+    lockEvent(Ev::Unlock, dispatchingClass(cfg_, *s_, t), t);
   tk(t).opss = static_cast<uint8_t>(to);
+  if (to == Opss::Dispatching) lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::DispatchingClaim), t);
   // A record made while p was QUEUED can only match this QUEUED instance: once
   // p leaves QUEUED its qseq will differ before it is QUEUED again
   // (ext.c:2081-2083), so such records are dead from now on.
@@ -232,6 +259,11 @@ uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
 }
 
 void ExtCore::endPath() {
+  HeldLock held[kMaxHeld];
+  for (int i = heldLocks(cfg_, *s_, me_, held); i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
+  // a task actor's path that ends in its first step never left Pc::Rest
+  if (!isCpu(me_) && fr().pc == static_cast<uint8_t>(Pc::Rest))
+    lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::PiLock), static_cast<uint8_t>(me_ - cfg_.cpus));
   fr() = Frame{};
   paused_ = true;
 }

@@ -130,6 +130,10 @@ class ExtCore {
   void site(Site s) { emit(Ev::Site, kNone, static_cast<uint8_t>(s)); }
   void goTo(Pc pc) { fr().pc = static_cast<uint8_t>(pc); }
   void pause(Pc pc) { goTo(pc); paused_ = true; }
+  // Lock events (locks.hpp) do not count as acting: a lock found busy right
+  // after them still makes the actor spin at the handler's entry.
+  void lockEvent(Ev k, uint8_t cls, uint8_t inst);
+  void spinWaitDispatching(uint8_t t);  // Ev::Wait on p's DISPATCHING owner
   void scxError(ErrorKind k);
   void warn(Warn w, uint8_t t = kNone);
   void endPath();               // back at rest: registers cleared, locks dropped

@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "ext_core.hpp"
+#include "locks.hpp"
 
 namespace scxmc {
 
@@ -120,6 +121,12 @@ std::string describeEvent(const Event& e, bool* bpf) {
     case Ev::Switch: o << "CPU" << int(e.c) << " switches " << taskName(e.a) << " -> " << taskName(e.b); break;
     case Ev::OnRqChange: o << p << " on_rq = " << (e.a == 0 ? "0" : e.a == 1 ? "QUEUED" : "MIGRATING"); break;
     case Ev::SetCpu: o << "set_task_cpu(" << p << ", " << int(e.a) << ")"; break;
+    case Ev::Lock:
+    case Ev::Unlock:
+    case Ev::Wait:
+      o << (e.kind == Ev::Lock ? "lock(" : e.kind == Ev::Unlock ? "unlock(" : "spin-wait(") << lockClassName(e.a)
+        << "#" << int(e.b) << ")";
+      break;
     case Ev::Error:
       if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";

@@ -1,0 +1,60 @@
+#include "locks.hpp"
+
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+namespace {
+// Ranks: outer locks first (see docs/lock-order.md for each ordering's source).
+const LockClassInfo kInfo[] = {
+    {"&p->pi_lock", LockKind::Spin, 80},
+    {"&rq->__lock", LockKind::Spin, 90},
+    {"ops_state:DISPATCHING", LockKind::Pseudo, 100},
+    {"ops_state:DISPATCHING(published)", LockKind::Pseudo, 115},
+    {"&dsq->lock", LockKind::Spin, 110},
+    {"scx_tasks_lock", LockKind::Spin, 70},
+    {"scx_enable_mutex", LockKind::Mutex, 10},
+    {"scx_fork_rwsem", LockKind::Rwsem, 20},
+    {"scx_bypass_lock", LockKind::Spin, 60},
+    {"scx_sched_lock", LockKind::Spin, 120},
+    {"scx_cgroup_ops_rwsem", LockKind::Rwsem, 40},
+    {"cgroup_mutex", LockKind::Mutex, 30},
+    {"cpu_hotplug_lock", LockKind::Rwsem, 50},
+};
+static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(LockClass::Count));
+}  // namespace
+
+const LockClassInfo& lockClassInfo(LockClass c) { return kInfo[static_cast<int>(c)]; }
+
+const char* lockClassName(uint8_t c) {
+  return c < static_cast<uint8_t>(LockClass::Count) ? kInfo[c].name : "?";
+}
+
+uint8_t dispatchingClass(const Config& cfg, const State& s, uint8_t t) {
+  for (int a = 0; a < cfg.actors(); ++a) {
+    const Frame& f = s.actor[a];
+    if (f.t == t && f.pc == static_cast<uint8_t>(Pc::FlushRelease))
+      return static_cast<uint8_t>(LockClass::DispatchingPublished);
+  }
+  return static_cast<uint8_t>(LockClass::DispatchingClaim);
+}
+
+int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHeld]) {
+  const Frame& f = s.actor[actor];
+  int n = 0;
+  auto add = [&](LockClass c, uint8_t inst) { out[n++] = HeldLock{static_cast<uint8_t>(c), inst}; };
+  // A task actor (try_to_wake_up, set_user_nice, sched_setaffinity) holds
+  // p->pi_lock for its whole path (task_rq_lock / ttwu).
+  if (actor >= cfg.cpus && f.pc != static_cast<uint8_t>(Pc::Rest))
+    add(LockClass::PiLock, static_cast<uint8_t>(actor - cfg.cpus));
+  if (f.holds_rq != kNone) add(LockClass::Rq, f.holds_rq);
+  // finish_dispatch owns p's DISPATCHING from its claim to the release store.
+  if (f.t != kNone && s.task[f.t].opss == static_cast<uint8_t>(Opss::Dispatching)) {
+    if (f.pc == static_cast<uint8_t>(Pc::FlushLink)) add(LockClass::DispatchingClaim, f.t);
+    if (f.pc == static_cast<uint8_t>(Pc::FlushRelease)) add(LockClass::DispatchingPublished, f.t);
+  }
+  if (f.holds_dsq != kNone) add(LockClass::Dsq, f.holds_dsq);
+  return n;
+}
+
+}  // namespace scxmc
