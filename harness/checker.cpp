@@ -169,7 +169,8 @@ CheckResult Checker::run() {
         return;
       }
       bool inserted;
-      store.insert(buf.data(), &inserted);
+      const uint64_t to = store.insert(buf.data(), &inserted);
+      if (indexed_) indexed_(idx, tr, s, log, to, inserted);
       if (inserted) {
         parent.push_back(static_cast<uint32_t>(idx));
         int j = -1;

@@ -67,12 +67,19 @@ struct CheckResult {
 
 // Receives every explored transition (for scenario tests and coverage).
 using Observer = std::function<void(const State& from, const StepLog& log, const State& to)>;
+// Like Observer, with the store indices of the source state and of the stored
+// successor (`fresh`: first stored by this transition; the initial state is
+// index 0).  With symmetry off the (from, tr) links of fresh states form
+// concrete shortest paths (harness/lock_graph uses them).
+using IndexedObserver = std::function<void(uint64_t from, const Transition& tr, const State& s,
+                                           const StepLog& log, uint64_t to, bool fresh)>;
 
 class Checker {
  public:
   Checker(ExtCore& model, InvariantList invariants, Limits limits)
       : model_(model), invs_(std::move(invariants)), limits_(limits) {}
   void setObserver(Observer o) { observer_ = std::move(o); }
+  void setIndexedObserver(IndexedObserver o) { indexed_ = std::move(o); }
   void setProgress(bool on) { progress_ = on; }
   CheckResult run();
 
@@ -82,6 +89,7 @@ class Checker {
   InvariantList invs_;
   Limits limits_;
   Observer observer_;
+  IndexedObserver indexed_;
   bool progress_ = false;
 };
 

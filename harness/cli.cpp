@@ -24,6 +24,10 @@
 
 using namespace scxmc;
 
+namespace scxmc {
+int cmdLocks(const std::vector<std::string>& args);  // locks_cmd.cpp
+}
+
 namespace {
 
 constexpr int kExitOk = 0, kExitViolation = 1, kExitUsage = 2, kExitIncomplete = 3;
@@ -41,6 +45,7 @@ const char* kMainHelp =
     "  policies    list the BPF policy presets\n"
     "  variants    list the model variants\n"
     "  sources     print the model-to-source table (kernel function, file:line)\n"
+    "  locks       the lock-order graph over every execution, with cycle splats\n"
     "  record      record a trace from the real 7.3.4 kernel under qemu (kernel-bindings/record.sh)\n"
     "\n"
     "Run 'scxmc <command> --help' for a command's options.\n"
@@ -319,6 +324,7 @@ int main(int argc, char** argv) {
   }
   if (cmd == "check") return cmdCheck(args);
   if (cmd == "replay") return cmdReplay(args);
+  if (cmd == "locks") return cmdLocks(args);
   if (cmd == "sources") return cmdSources(args);
   if (cmd == "record") return cmdRecord(args);
   if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);

@@ -10,7 +10,6 @@
 
 namespace scxmc {
 
-namespace {
 bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std::string* err) {
   auto intField = [&](const char* k, int* v) {
     if (!c.contains(k) || !c[k].is_number_integer()) {
@@ -46,7 +45,6 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
   }
   return true;
 }
-}  // namespace
 
 ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string& invariant, std::ostream* out) {
   ReplayOutcome r;

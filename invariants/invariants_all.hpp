@@ -13,4 +13,5 @@ std::unique_ptr<Invariant> makeNoLostTask();
 std::unique_ptr<Invariant> makeDequeueUnlocked();
 std::unique_ptr<Invariant> makeKernelWarn();
 std::unique_ptr<Invariant> makeScxError();
+std::unique_ptr<Invariant> makeLockOrder();
 }  // namespace scxmc

@@ -16,6 +16,7 @@ InvariantList allInvariants() {
   v.push_back(makeDequeueUnlocked());
   v.push_back(makeKernelWarn());
   v.push_back(makeScxError());
+  v.push_back(makeLockOrder());
   return v;
 }
 

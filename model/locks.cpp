@@ -30,6 +30,11 @@ const char* lockClassName(uint8_t c) {
   return c < static_cast<uint8_t>(LockClass::Count) ? kInfo[c].name : "?";
 }
 
+bool sameClassAllowed(uint8_t cls, uint8_t from_inst, uint8_t to_inst) {
+  if (static_cast<LockClass>(cls) == LockClass::Rq) return from_inst < to_inst;
+  return false;
+}
+
 uint8_t dispatchingClass(const Config& cfg, const State& s, uint8_t t) {
   for (int a = 0; a < cfg.actors(); ++a) {
     const Frame& f = s.actor[a];

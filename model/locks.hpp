@@ -10,6 +10,7 @@
 #include <cstdint>
 
 #include "config.hpp"
+#include "events.hpp"
 #include "state.hpp"
 
 namespace scxmc {
@@ -60,5 +61,33 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
 
 // Which DISPATCHING pseudo-lock p is in (its owner's phase), for a waiter.
 uint8_t dispatchingClass(const Config& cfg, const State& s, uint8_t t);
+
+// Same-class nesting rule: rq locks only in double_rq_lock's order (the
+// lower CPU first, core.c:573-574; the kernel orders by address); any other
+// class never nests with itself in the modeled paths.
+bool sameClassAllowed(uint8_t cls, uint8_t from_inst, uint8_t to_inst);
+
+// Calls fn(held, acquired, wait, event) for every dependency one step
+// creates: the locks `actor` holds when the step starts (heldLocks) followed
+// through the step's Lock / Unlock / Wait events.
+template <class Log, class F>
+void forEachLockDependency(const Config& cfg, const State& s, int actor, const Log& log, F&& fn) {
+  HeldLock held[kMaxHeld + 8];
+  int n = heldLocks(cfg, s, actor, held);
+  for (const auto& e : log) {
+    if (e.kind == Ev::Lock || e.kind == Ev::Wait) {
+      const HeldLock to{e.a, e.b};
+      for (int i = 0; i < n; ++i) fn(held[i], to, e.kind == Ev::Wait, &e);
+      if (e.kind == Ev::Lock && n < kMaxHeld + 8) held[n++] = to;
+    } else if (e.kind == Ev::Unlock) {
+      for (int i = n; i-- > 0;) {
+        if (held[i].cls != e.a || held[i].inst != e.b) continue;
+        for (int j = i; j + 1 < n; ++j) held[j] = held[j + 1];
+        --n;
+        break;
+      }
+    }
+  }
+}
 
 }  // namespace scxmc
