@@ -73,6 +73,8 @@ const char* kCheckHelp =
     "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
     "  --stop-at-first       stop at the first violation\n"
     "  --no-symmetry         store every state, not one per renaming of tasks and CPUs\n"
+    "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
+    "                        DSQ destruction, concurrent with the tasks (off: unchanged state space)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --progress            print a line per BFS level to stderr\n";
@@ -168,6 +170,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       lim.stop_at_first = true;
     } else if (a == "--no-symmetry") {
       lim.symmetry = false;
+    } else if (a == "--lifecycle") {
+      cfg.lifecycle = true;
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
     } else if (a == "--trace-all") {

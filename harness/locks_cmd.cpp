@@ -30,7 +30,7 @@ const char* kLocksHelp =
     "created each edge, and reports every cycle as a lockdep-style splat.\n"
     "\n"
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
-    "  --dispatch-actions N --dispatch-loops N\n"
+    "  --dispatch-actions N --dispatch-loops N --lifecycle\n"
     "                        bounds, as for 'scxmc check' (defaults here: 2 tasks, 2 CPUs,\n"
     "                        1 user DSQ, policy full, every environment event)\n"
     "  --max-states N --max-memory MIB --time-limit SEC --max-depth N\n"
@@ -161,6 +161,8 @@ int cmdLocks(const std::vector<std::string>& args) {
       if (!val(&svg_path)) return usage(err);
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
+    } else if (a == "--lifecycle") {
+      cfg.lifecycle = true;
     } else if (a == "--progress") {
       progress = true;
     } else {

@@ -25,6 +25,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
   int env = 0;
   if (!intField("env", &env)) return false;
   cfg->env = static_cast<uint32_t>(env);
+  if (c.contains("lifecycle")) {
+    if (!c["lifecycle"].is_boolean()) {
+      *err = "config.lifecycle is not a boolean";
+      return false;
+    }
+    cfg->lifecycle = c["lifecycle"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

@@ -94,6 +94,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   j["dispatch_actions"] = cfg.dispatch_actions;
   j["dispatch_loops"] = cfg.dispatch_loops;
   j["env"] = cfg.env;
+  if (cfg.lifecycle) j["lifecycle"] = true;
   return j;
 }
 

@@ -24,6 +24,7 @@ std::string Config::describe() const {
   std::ostringstream o;
   o << tasks << " tasks, " << cpus << " CPUs, " << user_dsqs << " user DSQs, policy " << policy.name
     << ", dispatch-actions " << dispatch_actions << ", dispatch-loops " << dispatch_loops;
+  if (lifecycle) o << ", lifecycle";
   return o.str();
 }
 

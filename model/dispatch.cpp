@@ -21,6 +21,12 @@ void ExtCore::dispatchSched() {
   // The global DSQ was empty or unusable.  (Bypass dispatch: inl.h:42-48.)
   Frame& f = fr();
   f.d = kNone;
+  if (bypassing(f.home)) {
+    // only the bypass DSQ (the model's GLOBAL, already consumed), no ops.dispatch
+    site(Site::BypassDispatch);
+    goTo(Pc::NoneTail);
+    return;
+  }
   if (cfg_.policy.dispatch == 0) {  // no ops.dispatch
     goTo(Pc::NoneTail);
     return;

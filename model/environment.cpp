@@ -8,8 +8,8 @@
 namespace scxmc {
 
 namespace {
-enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred };
-enum class TaskEv : uint8_t { Wake, Nice, Affinity };
+enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, DestroyDsq };
+enum class TaskEv : uint8_t { Wake, Nice, Affinity, CgroupMove };
 
 struct Choice {
   uint8_t kind;
@@ -20,19 +20,32 @@ struct Choice {
 void ExtCore::restCpu() {
   const uint8_t c = static_cast<uint8_t>(me_);
   CpuState& cs = cpu(c);
-  Choice opts[4];
+  Choice opts[4 + kMaxUserDsqs];
   int n = 0;
   if (cs.curr != kNone) {
     if (cfg_.env & kEnvSleep) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
     if ((cfg_.env & kEnvTick) && tk(cs.curr).slice) opts[n++] = {static_cast<uint8_t>(CpuEv::Tick), 0};
   } else {
-    opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
+    bool any = !cfg_.lifecycle;  // with the lifecycle: only once some task is on ext
+    for (uint8_t t = 0; t < cfg_.tasks && !any; ++t) any = onExt(t);
+    if (any) opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   }
   if (cs.dfn) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
+  // a BPF program (timer, syscall) on this CPU destroys an empty user DSQ
+  if (cfg_.lifecycle && (s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) ||
+                         s_->scx_enable == static_cast<uint8_t>(ScxEnable::Disabling)))
+    for (uint8_t d = 0; d < cfg_.user_dsqs; ++d)
+      if (dq(kDsqUser0 + d).nr == 0) opts[n++] = {static_cast<uint8_t>(CpuEv::DestroyDsq), d};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
   Frame& f = fr();
+  if (static_cast<CpuEv>(ch.kind) == CpuEv::DestroyDsq) {
+    f.op = static_cast<uint8_t>(Op::Lifecycle);
+    destroyDsq(static_cast<uint8_t>(kDsqUser0 + ch.arg));
+    if (!blocked_) endPath();
+    return;
+  }
   f.home = c;
   if (!lockRq(c)) return;
   switch (static_cast<CpuEv>(ch.kind)) {
@@ -64,6 +77,8 @@ void ExtCore::restCpu() {
       f.op = static_cast<uint8_t>(Op::Deferred);
       goTo(Pc::Deferred);
       break;
+    case CpuEv::DestroyDsq:
+      break;  // handled above
   }
 }
 
@@ -71,7 +86,7 @@ void ExtCore::restTask() {
   const uint8_t t = static_cast<uint8_t>(me_ - cfg_.cpus);
   TaskState& ts = tk(t);
   if (ts.on_rq == static_cast<uint8_t>(OnRq::Migrating)) { blocked_ = true; return; }
-  Choice opts[2 + 8];
+  Choice opts[2 + 8 + 2];
   int n = 0;
   const bool running = isCurr(t);
   // try_to_wake_up waits for p->on_cpu to clear (core.c), so a task that
@@ -93,11 +108,23 @@ void ExtCore::restTask() {
       opts[n++] = {static_cast<uint8_t>(TaskEv::Affinity), m};
     }
   }
+  if (!onExt(t)) n = 0;  // on another class: outside the model
+  // a write to cgroup.procs moves p (prep_move may fail: cancel_attach)
+  if (cfg_.lifecycle && onExt(t) && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled)) {
+    opts[n++] = {static_cast<uint8_t>(TaskEv::CgroupMove), 0};
+    opts[n++] = {static_cast<uint8_t>(TaskEv::CgroupMove), 1};
+  }
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
   Frame& f = fr();
   f.t = t;
+  if (static_cast<TaskEv>(ch.kind) == TaskEv::CgroupMove) {
+    f.op = static_cast<uint8_t>(Op::Lifecycle);
+    cgroupAttach(t, ch.arg != 0);
+    if (!blocked_) endPath();
+    return;
+  }
   // try_to_wake_up / task_rq_lock: p->pi_lock first (core.c:566-575)
   lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::PiLock), t);
   switch (static_cast<TaskEv>(ch.kind)) {
@@ -151,6 +178,8 @@ void ExtCore::restTask() {
       dequeueTask(rq, t, kDeqSave);
       break;
     }
+    case TaskEv::CgroupMove:
+      break;  // handled above
   }
 }
 

@@ -26,6 +26,7 @@ enum class Op : uint8_t {
   Tick,          // slice expiry -> schedule()
   Pick,          // schedule() picking the next task: dispatch, consume, switch
   Deferred,      // process_ddsp_deferred_locals
+  Lifecycle,     // scheduler enable/disable, bypass, cgroup attach, DSQ destruction (lifecycle.cpp)
 };
 
 enum class Ev : uint8_t {
@@ -59,7 +60,28 @@ enum class Ev : uint8_t {
   Lock,          // acquired
   Unlock,        // released
   Wait,          // the actor spins (keeping what it holds) until the pseudo-lock is released
+  // scheduler lifecycle (lifecycle.cpp)
+  OpsLife,       // t (or kNone), a = LifeOp: a lifecycle BPF callback or kfunc
+  TaskState,     // t, a = from, b = to ScxTaskState (scx_set_task_state)
+  EnableState,   // a = from, b = to ScxEnable
 };
+
+// Lifecycle BPF operations (struct sched_ext_ops members and kfuncs).
+enum class LifeOp : uint8_t {
+  Init, Exit, CreateDsq, DestroyDsq, CgroupInit, CgroupExit, InitTask, ExitTask, Enable, Disable,
+  CgroupPrepMove, CgroupMove, CgroupCancelMove, Count
+};
+const char* lifeOpName(uint8_t op);
+// May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ
+// kfuncs allocate/free from sleepable context, ext.c:9598)?
+bool lifeOpSleepable(uint8_t op);
+
+// p->scx task state (include/linux/sched/ext.h:108-127; DEAD not modeled).
+enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled };
+const char* scxTaskStateName(uint8_t s);
+// enum scx_enable_state (int.h:1870-1875).
+enum class ScxEnable : uint8_t { Disabled = 0, Enabling, Enabled, Disabling };
+const char* scxEnableName(uint8_t s);
 
 // enq_flags / deq_flags bits the model distinguishes (values are the model's
 // own; printing maps them to the kernel names).

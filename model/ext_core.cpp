@@ -36,6 +36,7 @@ State ExtCore::initial() const {
 
 std::string ExtCore::actorName(int actor) const {
   if (actor < cfg_.cpus) return "CPU" + std::to_string(actor);
+  if (actor == cfg_.actors()) return "scx_enable_helper";
   return "task" + std::to_string(actor - cfg_.cpus);
 }
 
@@ -262,7 +263,8 @@ void ExtCore::endPath() {
   HeldLock held[kMaxHeld];
   for (int i = heldLocks(cfg_, *s_, me_, held); i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
   // a task actor's path that ends in its first step never left Pc::Rest
-  if (!isCpu(me_) && fr().pc == static_cast<uint8_t>(Pc::Rest))
+  // (a cgroup move releases p->pi_lock itself)
+  if (!isCpu(me_) && fr().pc == static_cast<uint8_t>(Pc::Rest) && op() != Op::Lifecycle)
     lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::PiLock), static_cast<uint8_t>(me_ - cfg_.cpus));
   fr() = Frame{};
   paused_ = true;
@@ -278,6 +280,14 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   blocked_ = false;
   paused_ = false;
   if (s.scx_error) return false;  // the scheduler is being ejected
+  if (isHelper(actor)) {
+    scratch_ = Frame{};
+    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
+    first_ = true;
+    at_entry_ = true;
+    helperStep();
+    return !blocked_;
+  }
   run();
   return !blocked_;
 }

@@ -127,6 +127,12 @@ std::string describeEvent(const Event& e, bool* bpf) {
       o << (e.kind == Ev::Lock ? "lock(" : e.kind == Ev::Unlock ? "unlock(" : "spin-wait(") << lockClassName(e.a)
         << "#" << int(e.b) << ")";
       break;
+    case Ev::OpsLife:
+      isBpf = true;
+      o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone ? dsqName(e.b) : std::string()) << ")";
+      break;
+    case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
+    case Ev::EnableState: o << "scx_enable_state " << scxEnableName(e.a) << " -> " << scxEnableName(e.b); break;
     case Ev::Error:
       if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";

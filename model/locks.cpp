@@ -20,6 +20,7 @@ const LockClassInfo kInfo[] = {
     {"scx_cgroup_ops_rwsem", LockKind::Rwsem, 40},
     {"cgroup_mutex", LockKind::Mutex, 30},
     {"cpu_hotplug_lock", LockKind::Rwsem, 50},
+    {"css_set_lock", LockKind::Spin, 75},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(LockClass::Count));
 }  // namespace
@@ -45,9 +46,23 @@ uint8_t dispatchingClass(const Config& cfg, const State& s, uint8_t t) {
 }
 
 int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHeld]) {
-  const Frame& f = s.actor[actor];
   int n = 0;
   auto add = [&](LockClass c, uint8_t inst) { out[n++] = HeldLock{static_cast<uint8_t>(c), inst}; };
+  if (actor >= cfg.actors()) {
+    // the scx_enable_helper's sleeping locks, by stage (LifePc comments)
+    const LifePc pc = static_cast<LifePc>(s.life_pc);
+    const bool mutex = (pc >= LifePc::EnBypass && pc <= LifePc::EnPublish) || pc == LifePc::DisTasks ||
+                       pc == LifePc::DisExit;
+    if (mutex) add(LockClass::EnableMutex, 0);
+    if (pc == LifePc::EnInitTask || pc == LifePc::EnSwitchTask || pc == LifePc::DisTasks)
+      add(LockClass::ForkRwsem, 0);
+    if (pc == LifePc::EnInitTask) {
+      add(LockClass::CgroupMutex, 0);
+      add(LockClass::CgroupOpsRwsem, 0);
+    }
+    return n;
+  }
+  const Frame& f = s.actor[actor];
   // A task actor (try_to_wake_up, set_user_nice, sched_setaffinity) holds
   // p->pi_lock for its whole path (task_rq_lock / ttwu).
   if (actor >= cfg.cpus && f.pc != static_cast<uint8_t>(Pc::Rest))

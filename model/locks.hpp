@@ -33,6 +33,7 @@ enum class LockClass : uint8_t {
   CgroupOpsRwsem,      // scx_cgroup_ops_rwsem ext.c:4852
   CgroupMutex,         // cgroup_mutex (kernel/cgroup, not in the reference tree)
   CpusRead,            // cpus_read_lock (kernel/cpu.c, not in the reference tree)
+  CssSetLock,          // css_set_lock (kernel/cgroup, not in the reference tree; variant cgroup-attach-holds-lock)
   Count
 };
 

@@ -93,7 +93,9 @@ TEST(LockGraph, JsonRoundTripReplays) {
   // a tampered trace is not confirmed
   LockEdge bad = edges[0];
   bad.trace.pop_back();
-  if (!bad.trace.empty()) EXPECT_NE(replayLockEdge(m, bad), "");
+  if (!bad.trace.empty()) {
+    EXPECT_NE(replayLockEdge(m, bad), "");
+  }
 }
 
 TEST(LockOrderInvariant, CatchesSeededInversionAndReplays) {
