@@ -17,6 +17,9 @@ InvariantList allInvariants() {
   v.push_back(makeKernelWarn());
   v.push_back(makeScxError());
   v.push_back(makeLockOrder());
+  v.push_back(makeLifecycle());
+  v.push_back(makeBypass());
+  v.push_back(makeSleepInAtomic());
   return v;
 }
 

@@ -41,7 +41,7 @@ void ExtCore::callDispatch() {
   cs.nr_tasks = 0;
   cs.actions = 0;
   site(Site::OpsDispatchCall);
-  emit(Ev::OpsDispatch, cs.curr, 0, 0, f.home);
+  emit(Ev::OpsDispatch, cs.curr, 0, cs.loops, f.home);
   goTo(Pc::BpfDispatch);
 }
 

@@ -121,7 +121,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   qseqAdvance(t);
   setOpss(t, Opss::Queueing);
   const uint8_t verdict = bpfEnqueueVerdict(t);
-  emit(Ev::OpsEnqueue, t, enq_flags, verdict);
+  emit(Ev::OpsEnqueue, t, enq_flags, verdict, rq);
   if (verdict != kNone) {
     site(Site::MarkDirectDispatch);
     tk(t).ddsp = verdict;

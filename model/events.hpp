@@ -33,9 +33,9 @@ enum class Ev : uint8_t {
   Site,          // a = Site
   // BPF callbacks (struct sched_ext_ops)
   OpsSelectCpu,  // t, a = returned cpu, b = recorded verdict (target) or kNone
-  OpsEnqueue,    // t, a = enq flags (kEnq*), b = verdict target or kNone (kept)
+  OpsEnqueue,    // t, a = enq flags (kEnq*), b = verdict target or kNone (kept), c = rq
   OpsDequeue,    // t, a = deq flags (kDeq*)
-  OpsDispatch,   // c = cpu, t = prev or kNone
+  OpsDispatch,   // c = cpu, t = prev or kNone, b = loop round (0: the first of this dispatch)
   OpsRunnable,   // t
   OpsRunning,    // t
   OpsStopping,   // t, a = runnable
@@ -64,6 +64,7 @@ enum class Ev : uint8_t {
   OpsLife,       // t (or kNone), a = LifeOp: a lifecycle BPF callback or kfunc
   TaskState,     // t, a = from, b = to ScxTaskState (scx_set_task_state)
   EnableState,   // a = from, b = to ScxEnable
+  BypassFlag,    // c = cpu, a = 1 set / 0 clear SCX_SCHED_PCPU_BYPASSING
 };
 
 // Lifecycle BPF operations (struct sched_ext_ops members and kfuncs).

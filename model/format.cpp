@@ -132,6 +132,7 @@ std::string describeEvent(const Event& e, bool* bpf) {
       o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone ? dsqName(e.b) : std::string()) << ")";
       break;
     case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
+    case Ev::BypassFlag: o << "CPU" << int(e.c) << (e.a ? " enters" : " leaves") << " bypass"; break;
     case Ev::EnableState: o << "scx_enable_state " << scxEnableName(e.a) << " -> " << scxEnableName(e.b); break;
     case Ev::Error:
       if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");

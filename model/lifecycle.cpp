@@ -97,6 +97,7 @@ bool ExtCore::scxBypass(bool on) {
     if (!lockRq(c)) return false;
     lock(LockClass::SchedLock);
     cpu(c).bypassing = on ? 1 : 0;
+    emit(Ev::BypassFlag, kNone, on ? 1 : 0, 0, c);
     unlock(LockClass::SchedLock);
     // !scx_enabled(): no task to cycle (ext.c:6357-6361).  Else every
     // runnable ext task of this rq goes through sched_change(SAVE|MOVE)
@@ -270,8 +271,8 @@ void ExtCore::helperStep() {
       // sched_change to ext; p sleeps (the model keeps tasks off other
       // classes asleep), so only switching_to_scx has work
       site(Site::SwitchingTo);
+      lifeOp(LifeOp::Enable, t);  // __scx_enable_task, then ENABLED (ext.c:4081-4085)
       setTaskState(t, ScxTaskState::Enabled);
-      lifeOp(LifeOp::Enable, t);
       unlockRq();
       unlock(LockClass::PiLock, t);
       unlock(LockClass::ScxTasks);
@@ -310,6 +311,10 @@ void ExtCore::helperStep() {
       break;
     }
     case LifePc::DisExit:
+      // __scx_enabled off, then synchronize_rcu (ext.c:6714-6722): every
+      // scheduler path in flight (preemption disabled) has left
+      for (int a = 0; a < cfg_.actors(); ++a)
+        if (s_->actor[a].pc != static_cast<uint8_t>(Pc::Rest)) { blocked_ = true; return; }
       site(Site::OpsExitCall);
       lifeOp(LifeOp::Exit);
       lock(LockClass::SchedLock);  // scx_unlink_sched
