@@ -31,7 +31,7 @@ std::string instName(uint8_t cls, uint8_t inst) {
     case LockClass::PiLock:
     case LockClass::DispatchingClaim:
     case LockClass::DispatchingPublished: return taskName(inst);
-    default: return "";
+    default: return "*";
   }
 }
 
