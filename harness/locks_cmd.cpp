@@ -32,7 +32,8 @@ const char* kLocksHelp =
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
     "  --dispatch-actions N --dispatch-loops N --lifecycle\n"
     "                        bounds, as for 'scxmc check' (defaults here: 2 tasks, 2 CPUs,\n"
-    "                        1 user DSQ, policy full, every environment event)\n"
+    "                        1 user DSQ, policy full, 1 dispatch action, 1 dispatch loop,\n"
+    "                        every environment event; --lifecycle adds enable/disable)\n"
     "  --max-states N --max-memory MIB --time-limit SEC --max-depth N\n"
     "                        limits (defaults: 8192 MiB, 600 s); hitting one is INCOMPLETE\n"
     "  --dot FILE            write the graph in Graphviz DOT (cycle edges in red)\n"
@@ -106,6 +107,8 @@ int cmdLocks(const std::vector<std::string>& args) {
   cfg.tasks = 2;
   cfg.cpus = 2;
   cfg.user_dsqs = 1;
+  cfg.dispatch_actions = 1;  // without symmetry reduction: bounds that complete (~80 s)
+  cfg.dispatch_loops = 1;
   Limits lim;
   lim.max_memory_mib = 8192;
   lim.time_limit_s = 600;
