@@ -75,6 +75,7 @@ const char* kCheckHelp =
     "  --no-symmetry         store every state, not one per renaming of tasks and CPUs\n"
     "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
     "                        DSQ destruction, concurrent with the tasks (off: unchanged state space)\n"
+    "  --fork-tasks N        with --lifecycle: the last N tasks are created by forks\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --progress            print a line per BFS level to stderr\n";
@@ -172,6 +173,9 @@ int cmdCheck(const std::vector<std::string>& args) {
       lim.symmetry = false;
     } else if (a == "--lifecycle") {
       cfg.lifecycle = true;
+    } else if (a == "--fork-tasks") {
+      if (!val(&v) || !parseInt(a, v, 0, 1000, &n, &err)) return usage(err);
+      cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
     } else if (a == "--trace-all") {

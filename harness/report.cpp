@@ -95,6 +95,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   j["dispatch_loops"] = cfg.dispatch_loops;
   j["env"] = cfg.env;
   if (cfg.lifecycle) j["lifecycle"] = true;
+  if (cfg.fork_tasks) j["fork_tasks"] = cfg.fork_tasks;
   return j;
 }
 

@@ -32,7 +32,9 @@ bool isTaskOp(Ev k) {
 bool edgeAllowed(uint8_t from, uint8_t to) {
   using S = ScxTaskState;
   const auto f = static_cast<S>(from), t = static_cast<S>(to);
+  if (f == S::Unborn || t == S::Unborn) return f == S::None || t == S::None;  // created / freed in NONE
   switch (t) {
+    case S::Unborn: return false;
     case S::None: return f != S::None;
     case S::InitBegin: return f == S::None;
     case S::Init: return f == S::InitBegin;
@@ -99,7 +101,7 @@ class Lifecycle final : public Invariant {
     for (uint8_t t = 0; t < cfg.tasks; ++t) {
       bool running = false;
       for (int c = 0; c < cfg.cpus; ++c) running = running || s.cpu[c].curr == t;
-      if (s.task[t].scx_state != 0 || running) {
+      if ((s.task[t].scx_state != 0 && s.task[t].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn)) || running) {
         *why = "after disable " + taskName(t) + " is still on ext (" + scxTaskStateName(s.task[t].scx_state) + ")";
         return false;
       }
@@ -147,7 +149,9 @@ class Bypass final : public Invariant {
       bool init = en == static_cast<uint8_t>(ScxEnable::Enabled) || en == static_cast<uint8_t>(ScxEnable::Disabling);
       if (en == static_cast<uint8_t>(ScxEnable::Enabling)) {
         init = true;
-        for (int t = 0; t < cfg.tasks; ++t) init = init && st[t] == static_cast<uint8_t>(ScxTaskState::Enabled);
+        for (int t = 0; t < cfg.tasks; ++t)
+          init = init && (st[t] == static_cast<uint8_t>(ScxTaskState::Enabled) ||
+                          st[t] == static_cast<uint8_t>(ScxTaskState::Unborn));
       }
       if (!init) {
         *why = describeEvent(e) + " before initialization completed (" + scxEnableName(en) +

@@ -33,6 +33,9 @@ struct Config {
   // and DSQ destruction concurrently with the tasks (model/lifecycle.cpp).
   // Off by default: the default state space is unchanged.
   bool lifecycle = false;
+  // With `lifecycle`: the last fork_tasks tasks do not exist yet; each is
+  // created by a fork (scx_pre_fork .. scx_post_fork / sched_cancel_fork).
+  int fork_tasks = 0;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the

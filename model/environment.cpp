@@ -9,7 +9,7 @@ namespace scxmc {
 
 namespace {
 enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, DestroyDsq };
-enum class TaskEv : uint8_t { Wake, Nice, Affinity, CgroupMove };
+enum class TaskEv : uint8_t { Wake, Nice, Affinity, CgroupMove, Fork };
 
 struct Choice {
   uint8_t kind;
@@ -114,14 +114,16 @@ void ExtCore::restTask() {
     opts[n++] = {static_cast<uint8_t>(TaskEv::CgroupMove), 0};
     opts[n++] = {static_cast<uint8_t>(TaskEv::CgroupMove), 1};
   }
+  if (cfg_.lifecycle && ts.scx_state == static_cast<uint8_t>(ScxTaskState::Unborn))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Fork), 0};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
   Frame& f = fr();
   f.t = t;
-  if (static_cast<TaskEv>(ch.kind) == TaskEv::CgroupMove) {
+  if (static_cast<TaskEv>(ch.kind) == TaskEv::CgroupMove || static_cast<TaskEv>(ch.kind) == TaskEv::Fork) {
     f.op = static_cast<uint8_t>(Op::Lifecycle);
-    cgroupAttach(t, ch.arg != 0);
+    if (static_cast<TaskEv>(ch.kind) == TaskEv::Fork) forkTask(t); else cgroupAttach(t, ch.arg != 0);
     if (!blocked_) endPath();
     return;
   }
@@ -179,6 +181,7 @@ void ExtCore::restTask() {
       break;
     }
     case TaskEv::CgroupMove:
+    case TaskEv::Fork:
       break;  // handled above
   }
 }

@@ -78,7 +78,9 @@ const char* lifeOpName(uint8_t op);
 bool lifeOpSleepable(uint8_t op);
 
 // p->scx task state (include/linux/sched/ext.h:108-127; DEAD not modeled).
-enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled };
+// Unborn: the model's task slot holds no task yet (before its fork, or
+// after a failed one); the kernel has no such state.
+enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled, Unborn };
 const char* scxTaskStateName(uint8_t s);
 // enum scx_enable_state (int.h:1870-1875).
 enum class ScxEnable : uint8_t { Disabled = 0, Enabling, Enabled, Disabling };

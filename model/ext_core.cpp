@@ -28,6 +28,7 @@ State ExtCore::initial() const {
     TaskState& ts = s.task[t];
     ts.cpu = static_cast<uint8_t>(t % cfg_.cpus);
     ts.affinity = cfg_.allCpusMask();
+    if (t >= cfg_.tasks - cfg_.fork_tasks) ts.scx_state = static_cast<uint8_t>(ScxTaskState::Unborn);
   }
   for (auto& c : s.cpu) c = CpuState{};
   for (auto& a : s.actor) a = Frame{};

@@ -304,6 +304,9 @@ class ExtCore {
   virtual void destroyDsq(uint8_t d);
   // A cgroup migration of p: scx_cgroup_can_attach / move_task / cancel_attach.
   virtual void cgroupAttach(uint8_t t, bool fail);
+  // fork of an unborn task: scx_pre_fork, sched_cgroup_fork -> scx_fork
+  // (ops.init_task may fail), then scx_post_fork or sched_cancel_fork.
+  virtual void forkTask(uint8_t t);
 
   const Config cfg_;
 };

@@ -196,6 +196,69 @@ void ExtCore::cgroupAttach(uint8_t t, bool fail) {
   unlock(LockClass::CgroupMutex);
 }
 
+namespace {
+// scx_init_task_enabled: set at ext.c:7915 (with the fork rwsem held for
+// writing), cleared at ext.c:6656.
+bool initTaskEnabled(LifePc pc) {
+  return pc >= LifePc::EnInitTask && pc <= LifePc::DisLock;
+}
+}  // namespace
+
+void ExtCore::forkTask(uint8_t t) {
+  // scx_pre_fork: percpu_down_read(&scx_fork_rwsem) (ext.c:4241); the helper
+  // holds it for writing in its loops
+  HeldLock h[kMaxHeld];
+  const int n = heldLocks(cfg_, *s_, cfg_.actors(), h);
+  for (int i = 0; i < n && cfg_.lifecycle; ++i)
+    if (h[i].cls == static_cast<uint8_t>(LockClass::ForkRwsem)) { blocked_ = true; return; }
+  site(Site::ScxFork);
+  lock(LockClass::ForkRwsem);
+  setTaskState(t, ScxTaskState::None);  // dup_task_struct: a new task, NONE
+  const bool init = initTaskEnabled(static_cast<LifePc>(s_->life_pc));
+  bool ok = true;
+  if (init) {
+    setTaskState(t, ScxTaskState::InitBegin);
+    lifeOp(LifeOp::InitTask, t);  // __scx_init_task(fork=true), no rq lock
+    ok = ch_->pick(2) == 0;       // ops.init_task may fail
+    setTaskState(t, ok ? ScxTaskState::Init : ScxTaskState::None);
+  }
+  // a later step of copy_process may fail too: sched_cancel_fork
+  if (ok && ch_->pick(2) == 1) ok = false;
+  if (!ok) {
+    site(Site::ScxCancelFork);
+    if (init) {
+      if (!taskRqLock(t)) return;
+      if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) {
+        site(Site::DisableAndExit);
+        lifeOp(LifeOp::ExitTask, t);  // cancelled
+        setTaskState(t, ScxTaskState::None);
+      }
+      unlockRq();
+      unlock(LockClass::PiLock, t);
+    }
+    unlock(LockClass::ForkRwsem);
+    setTaskState(t, ScxTaskState::Unborn);  // the task is freed
+    return;
+  }
+  site(Site::ScxPostFork);
+  if (init) {
+    setTaskState(t, ScxTaskState::Ready);
+    // on ext right away if the class is ext (switching_all once __scx_enabled)
+    const LifePc pc = static_cast<LifePc>(s_->life_pc);
+    if (pc >= LifePc::EnSwitchLock && pc <= LifePc::DisLock) {
+      if (!taskRqLock(t)) return;
+      site(Site::SwitchingTo);
+      lifeOp(LifeOp::Enable, t);
+      setTaskState(t, ScxTaskState::Enabled);
+      unlockRq();
+      unlock(LockClass::PiLock, t);
+    }
+  }
+  lock(LockClass::ScxTasks);  // list_add_tail(&p->scx.tasks_node, &scx_tasks)
+  unlock(LockClass::ScxTasks);
+  unlock(LockClass::ForkRwsem);
+}
+
 void ExtCore::helperStep() {
   paused_ = true;
   const LifePc pc = static_cast<LifePc>(s_->life_pc);
@@ -301,7 +364,9 @@ void ExtCore::helperStep() {
       s_->life_pc = static_cast<uint8_t>(LifePc::DisTasks);
       break;
     case LifePc::DisTasks: {
-      const uint8_t t = pickTask([](uint8_t st) { return st != static_cast<uint8_t>(ScxTaskState::None); });
+      const uint8_t t = pickTask([](uint8_t st) {
+        return st != static_cast<uint8_t>(ScxTaskState::None) && st != static_cast<uint8_t>(ScxTaskState::Unborn);
+      });
       if (t != kNone) {
         disableTask(t);
         break;

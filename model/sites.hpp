@@ -84,7 +84,10 @@
   X(CgroupMoveTask, "scx_cgroup_move_task", "ext.c", 5045, "ops.cgroup_move under task_rq_lock")                           \
   X(CgroupCancelAttach, "scx_cgroup_cancel_attach", "ext.c", 5066, "ops.cgroup_cancel_move")                              \
   X(CreateDsq, "scx_bpf_create_dsq", "ext.c", 9601, "from ops.init: allocate and publish a user DSQ")                        \
-  X(DestroyDsq, "scx_bpf_destroy_dsq", "ext.c", 9931, "destroy_dsq (ext.c:5300): RCU + that DSQ's lock only")
+  X(DestroyDsq, "scx_bpf_destroy_dsq", "ext.c", 9931, "destroy_dsq (ext.c:5300): RCU + that DSQ's lock only")           \
+  X(ScxFork, "scx_fork", "ext.c", 4244, "under scx_fork_rwsem (read): NONE, INIT_BEGIN, ops.init_task(fork), INIT or fail")  \
+  X(ScxPostFork, "scx_post_fork", "ext.c", 4271, "READY; ops.enable under task_rq_lock if on ext; scx_tasks_lock list add") \
+  X(ScxCancelFork, "scx_cancel_fork", "ext.c", 4300, "fork failed: task_rq_lock, ops.exit_task (cancelled), NONE")
 
 namespace scxmc {
 

@@ -26,8 +26,21 @@ class ExitBeforeDisable : public ExtCore {
   }
 };
 
-void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase) {
-  auto m = makeModel(variant, lifeConfig());
+// lifecycle: a fork calls ops.enable before ops.init_task.
+class EnableBeforeInitOnFork : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-enable-before-init-on-fork"; }
+  void forkTask(uint8_t t) override {
+    lifeOp(LifeOp::Enable, t);  // BUG
+    ExtCore::forkTask(t);
+  }
+};
+
+void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
+  Config cfg = lifeConfig();
+  cfg.fork_tasks = forks;
+  auto m = makeModel(variant, cfg);
   ASSERT_NE(m, nullptr) << variant;
   Limits lim;
   lim.stop_at_first = true;
@@ -76,6 +89,21 @@ TEST(Lifecycle, LifecycleCatchesExitBeforeDisable) {
   registerVariant({"mut-exit-before-disable", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<ExitBeforeDisable>(c); });
   expectCaught("mut-exit-before-disable", "lifecycle", "ops.exit_task needs ops.disable first");
+}
+
+TEST(Lifecycle, ForkBaselineHolds) {
+  Config cfg = lifeConfig("st-dequeue-remote");
+  cfg.fork_tasks = 1;
+  auto m = makeModel("linux-7.3.4", cfg);
+  const CheckResult r = test::check(*m, "all");
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+}
+
+TEST(Lifecycle, LifecycleCatchesEnableBeforeInitOnFork) {
+  registerVariant({"mut-enable-before-init-on-fork", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<EnableBeforeInitOnFork>(c); });
+  expectCaught("mut-enable-before-init-on-fork", "lifecycle", "ops.enable needs ops.init_task first", 1);
 }
 
 TEST(Variants, BypassClearEarlyCaughtByBypass) {
