@@ -9,7 +9,7 @@ namespace scxmc {
 
 namespace {
 enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, DestroyDsq };
-enum class TaskEv : uint8_t { Wake, Nice, Affinity, CgroupMove, Fork };
+enum class TaskEv : uint8_t { Wake, Nice, Affinity, CgroupMove, Fork, Exit, SetScheduler };
 
 struct Choice {
   uint8_t kind;
@@ -86,7 +86,7 @@ void ExtCore::restTask() {
   const uint8_t t = static_cast<uint8_t>(me_ - cfg_.cpus);
   TaskState& ts = tk(t);
   if (ts.on_rq == static_cast<uint8_t>(OnRq::Migrating)) { blocked_ = true; return; }
-  Choice opts[2 + 8 + 2];
+  Choice opts[2 + 8 + 5];
   int n = 0;
   const bool running = isCurr(t);
   // try_to_wake_up waits for p->on_cpu to clear (core.c), so a task that
@@ -116,14 +116,28 @@ void ExtCore::restTask() {
   }
   if (cfg_.lifecycle && ts.scx_state == static_cast<uint8_t>(ScxTaskState::Unborn))
     opts[n++] = {static_cast<uint8_t>(TaskEv::Fork), 0};
+  // a sleeping task exits (with --fork-tasks: its slot can be forked again)
+  // or changes policy between SCHED_EXT and fair (with the scheduler ENABLED)
+  const bool asleep = ts.on_rq == static_cast<uint8_t>(OnRq::No) && !running;
+  if (cfg_.lifecycle && cfg_.fork_tasks && asleep && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Unborn))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Exit), 0};
+  if (cfg_.lifecycle && asleep && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
+      (ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
+       ts.scx_state == static_cast<uint8_t>(ScxTaskState::Ready)))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
   Frame& f = fr();
   f.t = t;
-  if (static_cast<TaskEv>(ch.kind) == TaskEv::CgroupMove || static_cast<TaskEv>(ch.kind) == TaskEv::Fork) {
+  if (static_cast<TaskEv>(ch.kind) >= TaskEv::CgroupMove) {
     f.op = static_cast<uint8_t>(Op::Lifecycle);
-    if (static_cast<TaskEv>(ch.kind) == TaskEv::Fork) forkTask(t); else cgroupAttach(t, ch.arg != 0);
+    switch (static_cast<TaskEv>(ch.kind)) {
+      case TaskEv::Fork: forkTask(t); break;
+      case TaskEv::Exit: taskExit(t); break;
+      case TaskEv::SetScheduler: setScheduler(t); break;
+      default: cgroupAttach(t, ch.arg != 0); break;
+    }
     if (!blocked_) endPath();
     return;
   }
@@ -182,6 +196,8 @@ void ExtCore::restTask() {
     }
     case TaskEv::CgroupMove:
     case TaskEv::Fork:
+    case TaskEv::Exit:
+    case TaskEv::SetScheduler:
       break;  // handled above
   }
 }

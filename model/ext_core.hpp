@@ -307,6 +307,10 @@ class ExtCore {
   // fork of an unborn task: scx_pre_fork, sched_cgroup_fork -> scx_fork
   // (ops.init_task may fail), then scx_post_fork or sched_cancel_fork.
   virtual void forkTask(uint8_t t);
+  // sched_ext_dead ext.c:4344 for a task that exited (asleep, switched out).
+  virtual void taskExit(uint8_t t);
+  // sched_setscheduler of a sleeping task between SCHED_EXT and a fair policy.
+  virtual void setScheduler(uint8_t t);
 
   const Config cfg_;
 };

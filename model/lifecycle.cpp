@@ -1,7 +1,9 @@
 // The scheduler's lifecycle (Config::lifecycle): the scx_enable_helper
 // kthread running scx_root_enable_workfn (ext.c:7691-8108) and then
 // scx_root_disable (ext.c:6605-6768), scx_bypass (ext.c:6275-6405), cgroup
-// attach (ext.c:4984-5083) and scx_bpf_destroy_dsq (ext.c:9931, 5300-5337),
+// attach (ext.c:4984-5083), scx_bpf_destroy_dsq (ext.c:9931, 5300-5337),
+// fork (ext.c:4236-4313), exit (sched_ext_dead ext.c:4344) and policy
+// changes (switching_to_scx / switched_from_scx ext.c:4415-4449),
 // concurrently with the tasks and CPUs.
 //
 // Abstractions (docs/lock-order.md lists them with their effect):
@@ -20,7 +22,8 @@
 //   arbitrary list order allows;
 // * destroy_dsq is modeled for its locks (it is only offered on an empty DSQ,
 //   where 7.3.4 does not scx_error); what it changes is not modeled;
-// * no fork, exit, sub-schedulers, hotplug, cid or dl_server steps.
+// * fork (--fork-tasks), exit and policy changes act on sleeping tasks in
+//   one step each; no sub-schedulers, hotplug, cid or dl_server steps.
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -257,6 +260,42 @@ void ExtCore::forkTask(uint8_t t) {
   lock(LockClass::ScxTasks);  // list_add_tail(&p->scx.tasks_node, &scx_tasks)
   unlock(LockClass::ScxTasks);
   unlock(LockClass::ForkRwsem);
+}
+
+void ExtCore::taskExit(uint8_t t) {
+  site(Site::SchedExtDead);
+  lock(LockClass::ScxTasks);  // list_del_init(&p->scx.tasks_node)
+  unlock(LockClass::ScxTasks);
+  if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) {
+    if (!taskRqLock(t)) return;
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+      lifeOp(LifeOp::Disable, t);
+      setTaskState(t, ScxTaskState::Ready);
+    }
+    site(Site::DisableAndExit);
+    lifeOp(LifeOp::ExitTask, t);
+    setTaskState(t, ScxTaskState::None);
+    unlockRq();
+    unlock(LockClass::PiLock, t);
+  }
+  setTaskState(t, ScxTaskState::Unborn);  // SCX_TASK_DEAD, and the slot is freed
+}
+
+void ExtCore::setScheduler(uint8_t t) {
+  site(Site::SetScheduler);
+  if (!taskRqLock(t)) return;
+  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+    site(Site::SwitchedFrom);  // to a fair policy
+    lifeOp(LifeOp::Disable, t);
+    setTaskState(t, ScxTaskState::Ready);
+  } else {
+    site(Site::SwitchingTo);  // to SCHED_EXT
+    lifeOp(LifeOp::Enable, t);
+    setTaskState(t, ScxTaskState::Enabled);
+    emit(Ev::OpsSetCpumask, t, tk(t).affinity);  // ext.c:4428-4430
+  }
+  unlockRq();
+  unlock(LockClass::PiLock, t);
 }
 
 void ExtCore::helperStep() {
