@@ -24,16 +24,7 @@ namespace scxmc {
 
 namespace {
 
-std::string instName(uint8_t cls, uint8_t inst) {
-  switch (static_cast<LockClass>(cls)) {
-    case LockClass::Rq: return "rq" + std::to_string(inst);
-    case LockClass::Dsq: return dsqName(inst);
-    case LockClass::PiLock:
-    case LockClass::DispatchingClaim:
-    case LockClass::DispatchingPublished: return taskName(inst);
-    default: return "*";
-  }
-}
+std::string instName(uint8_t cls, uint8_t inst) { return lockInstanceName(cls, inst); }
 
 // The kernel function in which the acquisition happened: the last site the
 // step passed before the event.

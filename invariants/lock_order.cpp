@@ -29,9 +29,9 @@ class LockOrder final : public Invariant {
       const int rt = lockClassInfo(static_cast<LockClass>(to.cls)).rank;
       if (h.cls == to.cls ? sameClassAllowed(h.cls, h.inst, to.inst) : rh < rt) return;
       ok = false;
-      *why = std::string(wait ? "spins on " : "takes ") + lockClassName(to.cls) + " #" + std::to_string(to.inst) +
-             " while holding " + lockClassName(h.cls) + " #" + std::to_string(h.inst) +
-             " (the documented order puts it outside)";
+      *why = std::string(wait ? "spins on " : "takes ") + lockClassName(to.cls) + " [" +
+             lockInstanceName(to.cls, to.inst) + "] while holding " + lockClassName(h.cls) + " [" +
+             lockInstanceName(h.cls, h.inst) + "] (the documented order puts it outside)";
     });
     return ok;
   }

@@ -1,6 +1,7 @@
 #include "locks.hpp"
 
 #include "ext_core.hpp"
+#include "format.hpp"
 
 namespace scxmc {
 
@@ -29,6 +30,17 @@ const LockClassInfo& lockClassInfo(LockClass c) { return kInfo[static_cast<int>(
 
 const char* lockClassName(uint8_t c) {
   return c < static_cast<uint8_t>(LockClass::Count) ? kInfo[c].name : "?";
+}
+
+std::string lockInstanceName(uint8_t cls, uint8_t inst) {
+  switch (static_cast<LockClass>(cls)) {
+    case LockClass::Rq: return "rq" + std::to_string(inst);
+    case LockClass::Dsq: return dsqName(inst);
+    case LockClass::PiLock:
+    case LockClass::DispatchingClaim:
+    case LockClass::DispatchingPublished: return taskName(inst);
+    default: return "*";
+  }
 }
 
 bool sameClassAllowed(uint8_t cls, uint8_t from_inst, uint8_t to_inst) {

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <cstdint>
+#include <string>
 
 #include "config.hpp"
 #include "events.hpp"
@@ -48,6 +49,8 @@ struct LockClassInfo {
 
 const LockClassInfo& lockClassInfo(LockClass c);
 const char* lockClassName(uint8_t c);
+// "rq1", "USER0", "p2"; "*" for a global lock.
+std::string lockInstanceName(uint8_t cls, uint8_t inst);
 
 struct HeldLock {
   uint8_t cls = 0;   // LockClass

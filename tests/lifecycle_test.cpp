@@ -111,7 +111,7 @@ TEST(Variants, BypassClearEarlyCaughtByBypass) {
 }
 
 TEST(Variants, DestroyDsqInversionCaughtByLockOrder) {
-  expectCaught("destroy-dsq-inversion", "lock-order", "takes scx_tasks_lock #0 while holding &dsq->lock");
+  expectCaught("destroy-dsq-inversion", "lock-order", "takes scx_tasks_lock [*] while holding &dsq->lock [USER0]");
 }
 
 TEST(Variants, CgroupAttachHoldsLockCaughtBySleepInAtomic) {
