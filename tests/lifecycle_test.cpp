@@ -37,6 +37,20 @@ class EnableBeforeInitOnFork : public ExtCore {
   }
 };
 
+// sleep-in-atomic: the enable loop calls ops.init_task without dropping the
+// task's rq lock (7.3.4 drops every lock for it, ext.c:7964-7966).
+class InitTaskUnderRqLock : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-init-task-under-rq-lock"; }
+  void enableInitTask(uint8_t t) override {
+    if (!lockRq(tk(t).cpu)) return;
+    lifeOp(LifeOp::InitTask, t);  // BUG: sleepable program with the rq locked
+    unlockRq();
+    ExtCore::enableInitTask(t);
+  }
+};
+
 void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
   Config cfg = lifeConfig();
   cfg.fork_tasks = forks;
@@ -104,6 +118,12 @@ TEST(Lifecycle, LifecycleCatchesEnableBeforeInitOnFork) {
   registerVariant({"mut-enable-before-init-on-fork", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<EnableBeforeInitOnFork>(c); });
   expectCaught("mut-enable-before-init-on-fork", "lifecycle", "ops.enable needs ops.init_task first", 1);
+}
+
+TEST(Lifecycle, SleepInAtomicCatchesInitTaskUnderRqLock) {
+  registerVariant({"mut-init-task-under-rq-lock", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<InitTaskUnderRqLock>(c); });
+  expectCaught("mut-init-task-under-rq-lock", "sleep-in-atomic", "sleepable ops.init_task(p");
 }
 
 TEST(Variants, BypassClearEarlyCaughtByBypass) {
