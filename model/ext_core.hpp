@@ -79,6 +79,7 @@ enum class LifePc : uint8_t {
   Done,          // disabled again (quiescent: the helper idles)
   Count
 };
+const char* lifePcName(uint8_t pc);
 
 // Continuations (Frame::ret / Frame::ret2).
 enum class Ret : uint8_t {

@@ -178,6 +178,12 @@ std::string describeState(const Config& cfg, const State& s) {
     const Frame& f = s.actor[cfg.cpus + t];
     if (f.pc) o << "  task" << t << " actor at " << pcName(f.pc) << "\n";
   }
+  if (cfg.lifecycle) {
+    o << "  scx " << scxEnableName(s.scx_enable) << ", scx_enable_helper at " << lifePcName(s.life_pc)
+      << ", bypass depth " << int(s.bypass_depth) << ", tasks:";
+    for (int t = 0; t < cfg.tasks; ++t) o << " " << taskName(static_cast<uint8_t>(t)) << "=" << scxTaskStateName(s.task[t].scx_state);
+    o << "\n";
+  }
   for (int d = kDsqGlobal; d < kDsqUser0 + cfg.user_dsqs; ++d) {
     if (!s.dsq[d].n) continue;
     o << "  " << dsqName(static_cast<uint8_t>(d)) << "=[";

@@ -28,6 +28,15 @@
 
 namespace scxmc {
 
+const char* lifePcName(uint8_t pc) {
+  static const char* const n[] = {"idle", "enable: bypass", "enable: lock fork+cgroup", "enable: init tasks",
+                                  "enable: lock fork", "enable: switch tasks", "enable: unbypass",
+                                  "enable: publish", "enabled", "disable: lock", "disable: tasks",
+                                  "disable: exit", "disable: unbypass", "done"};
+  static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
+  return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
+}
+
 bool ExtCore::onExt(uint8_t t) const {
   return !cfg_.lifecycle || s_->task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
 }
