@@ -14,13 +14,13 @@ std::vector<Entry>& registry() {
   static std::vector<Entry> r = {
       {{"linux-7.3.4", "the baseline: Debian linux-source-7.3 (7.3.4), kernel/sched/ext/", "-"},
        [](const Config& c) { return std::make_unique<ExtCore>(c); }},
-      {{"bypass-clear-early", "seed 000 patch 40: enable leaves bypass before every task is initialized (needs --lifecycle)",
+      {{"bypass-clear-early", "seed 000 patch 40: enable leaves bypass before every task is initialized (implies --lifecycle)",
         "ext.c:8040 moved before ext.c:8019"},
        makeBypassClearEarly},
-      {{"destroy-dsq-inversion", "seed 000 patch 39: scx_bpf_destroy_dsq takes scx_tasks_lock inside dsq->lock (needs --lifecycle)",
+      {{"destroy-dsq-inversion", "seed 000 patch 39: scx_bpf_destroy_dsq takes scx_tasks_lock inside dsq->lock (implies --lifecycle)",
         "destroy_dsq ext.c:5300-5337"},
        makeDestroyDsqInversion},
-      {{"cgroup-attach-holds-lock", "seed 000 patch 41: scx_cgroup_can_attach calls BPF under a spinning cgroup lock (needs --lifecycle)",
+      {{"cgroup-attach-holds-lock", "seed 000 patch 41: scx_cgroup_can_attach calls BPF under a spinning cgroup lock (implies --lifecycle)",
         "scx_cgroup_can_attach ext.c:4984-5043"},
        makeCgroupAttachHoldsLock},
   };

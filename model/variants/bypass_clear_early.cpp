@@ -30,6 +30,6 @@ class BypassClearEarly : public ExtCore {
 };
 }  // namespace
 
-std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg) { return std::make_unique<BypassClearEarly>(cfg); }
+std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg) { return std::make_unique<BypassClearEarly>(withLifecycle(cfg)); }
 
 }  // namespace scxmc

@@ -32,7 +32,7 @@ class CgroupAttachHoldsLock : public ExtCore {
 }  // namespace
 
 std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg) {
-  return std::make_unique<CgroupAttachHoldsLock>(cfg);
+  return std::make_unique<CgroupAttachHoldsLock>(withLifecycle(cfg));
 }
 
 }  // namespace scxmc

@@ -33,7 +33,7 @@ class DestroyDsqInversion : public ExtCore {
 }  // namespace
 
 std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg) {
-  return std::make_unique<DestroyDsqInversion>(cfg);
+  return std::make_unique<DestroyDsqInversion>(withLifecycle(cfg));
 }
 
 }  // namespace scxmc

@@ -7,6 +7,12 @@
 #include "ext_core.hpp"
 
 namespace scxmc {
+// The functions these variants change run only with the lifecycle: their
+// factories switch it on (Config::lifecycle), whatever the caller asked.
+inline Config withLifecycle(Config c) {
+  c.lifecycle = true;
+  return c;
+}
 std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg);
 std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg);
 std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg);
