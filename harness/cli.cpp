@@ -28,6 +28,10 @@
 
 using namespace scxmc;
 
+namespace scxmc {
+int cmdLocks(const std::vector<std::string>& args);  // locks_cmd.cpp
+}
+
 namespace {
 
 constexpr int kExitOk = 0, kExitViolation = 1, kExitUsage = 2, kExitIncomplete = 3;
@@ -46,6 +50,7 @@ const char* kMainHelp =
     "  policies    list the BPF policy presets\n"
     "  variants    list the model variants\n"
     "  sources     print the model-to-source table (kernel function, file:line)\n"
+    "  locks       the lock-order graph over every execution, with cycle splats\n"
     "  record      record a trace from the real 7.3.4 kernel under qemu (kernel-bindings/record.sh)\n"
     "  validate    replay recorded kernel traces against the model (docs/validation.md)\n"
     "\n"
@@ -75,6 +80,9 @@ const char* kCheckHelp =
     "  --stop-at-first       stop at the first violation\n"
     "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
     "                        no dead-field normalization\n"
+    "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
+    "                        DSQ destruction, concurrent with the tasks (off: unchanged state space)\n"
+    "  --fork-tasks N        with --lifecycle: the last N tasks are created by forks\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --progress            print a line per BFS level to stderr\n"
@@ -173,6 +181,11 @@ int cmdCheck(const std::vector<std::string>& args) {
       lim.stop_at_first = true;
     } else if (a == "--no-symmetry") {
       lim.symmetry = false;
+    } else if (a == "--lifecycle") {
+      cfg.lifecycle = true;
+    } else if (a == "--fork-tasks") {
+      if (!val(&v) || !parseInt(a, v, 0, 1000, &n, &err)) return usage(err);
+      cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
     } else if (a == "--trace-all") {
@@ -335,6 +348,7 @@ int main(int argc, char** argv) {
   if (cmd == "check") return cmdCheck(args);
   if (cmd == "replay") return cmdReplay(args);
   if (cmd == "review") return reviewMain(args);
+  if (cmd == "locks") return cmdLocks(args);
   if (cmd == "sources") return cmdSources(args);
   if (cmd == "record") return cmdRecord(args);
   if (cmd == "validate") return scxmc::validate::validateMain(args);

@@ -10,7 +10,6 @@
 
 namespace scxmc {
 
-namespace {
 bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std::string* err) {
   auto intField = [&](const char* k, int* v) {
     if (!c.contains(k) || !c[k].is_number_integer()) {
@@ -26,6 +25,14 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
   int env = 0;
   if (!intField("env", &env)) return false;
   cfg->env = static_cast<uint32_t>(env);
+  if (c.contains("lifecycle")) {
+    if (!c["lifecycle"].is_boolean()) {
+      *err = "config.lifecycle is not a boolean";
+      return false;
+    }
+    cfg->lifecycle = c["lifecycle"].get<bool>();
+  }
+  if (c.contains("fork_tasks") && !intField("fork_tasks", &cfg->fork_tasks)) return false;
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;
@@ -46,7 +53,6 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
   }
   return true;
 }
-}  // namespace
 
 ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string& invariant, std::ostream* out) {
   ReplayOutcome r;

@@ -18,6 +18,10 @@ struct ReplayOutcome {
   int steps = 0;
 };
 
+struct Config;
+// Reads the "config" object of a result file (configJson's inverse).
+bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std::string* err);
+
 // Replays the counterexample of `invariant` (empty: the first violated one).
 // Writes the trace to `out` when non-null.
 ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string& invariant, std::ostream* out);

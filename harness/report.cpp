@@ -14,6 +14,9 @@ namespace {
 bool interesting(const Event& e) {
   switch (e.kind) {
     case Ev::Site: return false;
+    case Ev::Lock:
+    case Ev::Unlock:
+    case Ev::Wait: return false;  // shown by 'scxmc locks'
     case Ev::OnRqChange:
     case Ev::SetCpu: return true;
     default: return true;
@@ -91,6 +94,8 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   j["dispatch_actions"] = cfg.dispatch_actions;
   j["dispatch_loops"] = cfg.dispatch_loops;
   j["env"] = cfg.env;
+  if (cfg.lifecycle) j["lifecycle"] = true;
+  if (cfg.fork_tasks) j["fork_tasks"] = cfg.fork_tasks;
   return j;
 }
 

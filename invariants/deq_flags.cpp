@@ -23,7 +23,8 @@ class DeqFlags final : public Invariant {
       switch (e.op) {
         case Op::Sleep: ok = sleep && !change; want = "SLEEP without SCHED_CHANGE"; break;
         case Op::Nice:
-        case Op::Affinity: ok = change && !sleep; want = "SCHED_CHANGE"; break;
+        case Op::Affinity:
+        case Op::Lifecycle: ok = change && !sleep; want = "SCHED_CHANGE"; break;
         default: ok = e.a == 0; want = "no flags (a dispatch)"; break;
       }
       if (!ok) {

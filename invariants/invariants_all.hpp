@@ -13,4 +13,8 @@ std::unique_ptr<Invariant> makeNoLostTask();
 std::unique_ptr<Invariant> makeDequeueUnlocked();
 std::unique_ptr<Invariant> makeKernelWarn();
 std::unique_ptr<Invariant> makeScxError();
+std::unique_ptr<Invariant> makeLockOrder();
+std::unique_ptr<Invariant> makeLifecycle();
+std::unique_ptr<Invariant> makeBypass();
+std::unique_ptr<Invariant> makeSleepInAtomic();
 }  // namespace scxmc

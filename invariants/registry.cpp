@@ -16,6 +16,10 @@ InvariantList allInvariants() {
   v.push_back(makeDequeueUnlocked());
   v.push_back(makeKernelWarn());
   v.push_back(makeScxError());
+  v.push_back(makeLockOrder());
+  v.push_back(makeLifecycle());
+  v.push_back(makeBypass());
+  v.push_back(makeSleepInAtomic());
   return v;
 }
 

@@ -17,6 +17,8 @@ std::string Config::validate() const {
   else if (user_dsqs == 0 && (policy.enqueue_verdicts == kVerdictUser || policy.select_verdicts == kVerdictUser ||
                               policy.dispatch == kDspMoveToLocal))
     e << "policy '" << policy.name << "' needs a user DSQ but --user-dsqs is 0";
+  else if (fork_tasks < 0 || fork_tasks > tasks || (fork_tasks && !lifecycle))
+    e << "--fork-tasks must be 0..tasks and needs --lifecycle (got " << fork_tasks << ")";
   return e.str();
 }
 
@@ -24,6 +26,8 @@ std::string Config::describe() const {
   std::ostringstream o;
   o << tasks << " tasks, " << cpus << " CPUs, " << user_dsqs << " user DSQs, policy " << policy.name
     << ", dispatch-actions " << dispatch_actions << ", dispatch-loops " << dispatch_loops;
+  if (lifecycle) o << ", lifecycle";
+  if (fork_tasks) o << ", " << fork_tasks << " forked";
   return o.str();
 }
 

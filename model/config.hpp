@@ -40,8 +40,18 @@ struct Config {
   int dispatch_actions = 2;
   uint32_t env = kEnvAll;
   Policy policy = Policy::full();
+  // Model the scheduler's enable/disable (one cycle), bypass, cgroup attach
+  // and DSQ destruction concurrently with the tasks (model/lifecycle.cpp).
+  // Off by default: the default state space is unchanged.
+  bool lifecycle = false;
+  // With `lifecycle`: the last fork_tasks tasks do not exist yet; each is
+  // created by a fork (scx_pre_fork .. scx_post_fork / sched_cancel_fork).
+  int fork_tasks = 0;
 
   int actors() const { return cpus + tasks; }
+  // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the
+  // scx_enable_helper kthread (actor id actors(), no Frame: LifePc).
+  int steppers() const { return actors() + (lifecycle ? 1 : 0); }
   uint8_t allCpusMask() const { return static_cast<uint8_t>((1u << cpus) - 1); }
 
   // Returns an empty string when valid, else a message naming the field.

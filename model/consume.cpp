@@ -25,6 +25,7 @@ void ExtCore::consumeDispatchQ() {
       f.t = t;
       site(Site::WaitDispatching);
       if (opss(t) == Opss::Dispatching) {
+        spinWaitDispatching(t);
         pause(Pc::ConsumeLocalWait);
         return;
       }
@@ -71,6 +72,7 @@ void ExtCore::consumeSrc() {
     }
     site(Site::WaitDispatching);
     if (opss(t) == Opss::Dispatching) {
+      spinWaitDispatching(t);
       pause(Pc::ConsumeSrcWait);
       return;
     }
@@ -133,6 +135,7 @@ void ExtCore::dsqMoveAtSrc() {
   site(Site::MoveBetweenDsqs);
   site(Site::WaitDispatching);
   if (opss(t) == Opss::Dispatching) {
+    spinWaitDispatching(t);
     pause(Pc::DsqMoveWait);
     return;
   }

@@ -3,6 +3,7 @@
 // (ext.c:2876), dispatch_to_local_dsq (ext.c:2775) and
 // process_ddsp_deferred_locals (ext.c:4465).
 #include "ext_core.hpp"
+#include "locks.hpp"
 
 namespace scxmc {
 
@@ -20,6 +21,12 @@ void ExtCore::dispatchSched() {
   // The global DSQ was empty or unusable.  (Bypass dispatch: inl.h:42-48.)
   Frame& f = fr();
   f.d = kNone;
+  if (bypassing(f.home)) {
+    // only the bypass DSQ (the model's GLOBAL, already consumed), no ops.dispatch
+    site(Site::BypassDispatch);
+    goTo(Pc::NoneTail);
+    return;
+  }
   if (cfg_.policy.dispatch == 0) {  // no ops.dispatch
     goTo(Pc::NoneTail);
     return;
@@ -34,7 +41,7 @@ void ExtCore::callDispatch() {
   cs.nr_tasks = 0;
   cs.actions = 0;
   site(Site::OpsDispatchCall);
-  emit(Ev::OpsDispatch, cs.curr, 0, 0, f.home);
+  emit(Ev::OpsDispatch, cs.curr, 0, cs.loops, f.home);
   goTo(Pc::BpfDispatch);
 }
 
@@ -246,6 +253,9 @@ void ExtCore::flushLink() {
   // CPUs can already see p on the DSQ in DISPATCHING.
   f.y = kNone;
   f.tag = call ? 1 : 0;
+  // p is on its DSQ now: only the release store is left (locks.hpp)
+  lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::DispatchingClaim), f.t);
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::DispatchingPublished), f.t);
   pause(Pc::FlushRelease);
 }
 

@@ -53,7 +53,10 @@ uint8_t ExtCore::bpfEnqueueVerdict(uint8_t t) {
 
 uint8_t ExtCore::selectTaskRq(uint8_t t, uint8_t prev_cpu) {
   site(Site::SelectTaskRq);
-  // (bypass: select_cpu is skipped while bypassing, ext.c:3646)
+  if (bypassing(tk(t).cpu)) {  // ext.c:3646: no ops.select_cpu, prev_cpu
+    site(Site::BypassSelect);
+    return prev_cpu;
+  }
   if (cfg_.policy.has_select_cpu) {
     // ops.select_cpu runs with only p->pi_lock held; scx_bpf_dsq_insert in it
     // only records the verdict (mark_direct_dispatch).
@@ -102,8 +105,14 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
     dispatchEnqueue(rq, rq, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/false);
     return;
   }
-  // (CPU offline for BPF, bypass, exiting and migration-disabled tasks take
-  //  the local/bypass fallbacks at ext.c:2047-2071; not reachable here.)
+  // (CPU offline for BPF, exiting and migration-disabled tasks take the
+  //  local fallbacks at ext.c:2047-2071; not reachable here.)
+  if (bypassing(rq)) {
+    // the bypass DSQ (the model's GLOBAL), no ops.enqueue (ext.c:2050-2053)
+    site(Site::BypassEnqueue);
+    dispatchEnqueue(rq, kDsqGlobal, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
+    return;
+  }
   if (tk(t).ddsp != kNone) {
     directDispatch(rq, t);
     return;
@@ -112,7 +121,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   qseqAdvance(t);
   setOpss(t, Opss::Queueing);
   const uint8_t verdict = bpfEnqueueVerdict(t);
-  emit(Ev::OpsEnqueue, t, enq_flags, verdict);
+  emit(Ev::OpsEnqueue, t, enq_flags, verdict, rq);
   if (verdict != kNone) {
     site(Site::MarkDirectDispatch);
     tk(t).ddsp = verdict;

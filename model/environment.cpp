@@ -3,12 +3,14 @@
 // deferred work; a task's actor (a syscall or waker context holding the
 // task's pi_lock) may wake it, renice it or change its affinity.
 #include "ext_core.hpp"
+#include "locks.hpp"
 
 namespace scxmc {
 
 namespace {
-enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper };
-enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr };
+enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper, DestroyDsq };
+// (lifecycle events last: restTask tests kind >= CgroupMove)
+enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr, CgroupMove, Fork, Exit, SetScheduler };
 // Frame::y of a sched_change that calls no ext callback in its body.
 constexpr uint8_t kChangeOnly = 0xfe;
 
@@ -21,7 +23,7 @@ struct Choice {
 void ExtCore::restCpu() {
   const uint8_t c = static_cast<uint8_t>(me_);
   CpuState& cs = cpu(c);
-  Choice opts[6 + kMaxTasks];
+  Choice opts[6 + kMaxTasks + kMaxUserDsqs];
   int n = 0;
   if (cs.curr != kNone) {
     if (cfg_.env & kEnvSleep) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
@@ -31,7 +33,9 @@ void ExtCore::restCpu() {
       opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 0};  // slice ended, another task runs
     }
   } else {
-    opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
+    bool any = !cfg_.lifecycle;  // with the lifecycle: only once some task is on ext
+    for (uint8_t t = 0; t < cfg_.tasks && !any; ++t) any = onExt(t);
+    if (any) opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   }
   if (cs.dfn) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
   if (cfg_.env & kEnvOthers) {
@@ -42,10 +46,21 @@ void ExtCore::restCpu() {
           tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued))
         opts[n++] = {static_cast<uint8_t>(CpuEv::Stopper), t};
   }
+  // a BPF program (timer, syscall) on this CPU destroys an empty user DSQ
+  if (cfg_.lifecycle && (s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) ||
+                         s_->scx_enable == static_cast<uint8_t>(ScxEnable::Disabling)))
+    for (uint8_t d = 0; d < cfg_.user_dsqs; ++d)
+      if (dq(kDsqUser0 + d).nr == 0) opts[n++] = {static_cast<uint8_t>(CpuEv::DestroyDsq), d};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
   Frame& f = fr();
+  if (static_cast<CpuEv>(ch.kind) == CpuEv::DestroyDsq) {
+    f.op = static_cast<uint8_t>(Op::Lifecycle);
+    destroyDsq(static_cast<uint8_t>(kDsqUser0 + ch.arg));
+    if (!blocked_) endPath();
+    return;
+  }
   f.home = c;
   if (!lockRq(c)) return;
   switch (static_cast<CpuEv>(ch.kind)) {
@@ -103,6 +118,8 @@ void ExtCore::restCpu() {
       moveQueuedTask(c, ch.arg);
       break;
     }
+    case CpuEv::DestroyDsq:
+      break;  // handled above
   }
 }
 
@@ -110,7 +127,7 @@ void ExtCore::restTask() {
   const uint8_t t = static_cast<uint8_t>(me_ - cfg_.cpus);
   TaskState& ts = tk(t);
   if (ts.on_rq == static_cast<uint8_t>(OnRq::Migrating)) { blocked_ = true; return; }
-  Choice opts[2 + 8];
+  Choice opts[32];
   int n = 0;
   const bool running = isCurr(t);
   // try_to_wake_up waits for p->on_cpu to clear (core.c), so a task that
@@ -148,11 +165,41 @@ void ExtCore::restTask() {
     for (uint8_t m = 1; m <= cfg_.allCpusMask(); ++m)
       if (m != ts.affinity) opts[n++] = {static_cast<uint8_t>(TaskEv::SleepingAttr), m};
   }
+  if (!onExt(t)) n = 0;  // on another class: outside the model
+  // a write to cgroup.procs moves p (prep_move may fail: cancel_attach)
+  if (cfg_.lifecycle && onExt(t) && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled)) {
+    opts[n++] = {static_cast<uint8_t>(TaskEv::CgroupMove), 0};
+    opts[n++] = {static_cast<uint8_t>(TaskEv::CgroupMove), 1};
+  }
+  if (cfg_.lifecycle && ts.scx_state == static_cast<uint8_t>(ScxTaskState::Unborn))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Fork), 0};
+  // a sleeping task exits (with --fork-tasks: its slot can be forked again)
+  // or changes policy between SCHED_EXT and fair (with the scheduler ENABLED)
+  const bool asleep = ts.on_rq == static_cast<uint8_t>(OnRq::No) && !running;
+  if (cfg_.lifecycle && cfg_.fork_tasks && asleep && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Unborn))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Exit), 0};
+  if (cfg_.lifecycle && asleep && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
+      (ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
+       ts.scx_state == static_cast<uint8_t>(ScxTaskState::Ready)))
+    opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
   Frame& f = fr();
   f.t = t;
+  if (static_cast<TaskEv>(ch.kind) >= TaskEv::CgroupMove) {
+    f.op = static_cast<uint8_t>(Op::Lifecycle);
+    switch (static_cast<TaskEv>(ch.kind)) {
+      case TaskEv::Fork: forkTask(t); break;
+      case TaskEv::Exit: taskExit(t); break;
+      case TaskEv::SetScheduler: setScheduler(t); break;
+      default: cgroupAttach(t, ch.arg != 0); break;
+    }
+    if (!blocked_) endPath();
+    return;
+  }
+  // try_to_wake_up / task_rq_lock: p->pi_lock first (core.c:566-575)
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::PiLock), t);
   switch (static_cast<TaskEv>(ch.kind)) {
     case TaskEv::Wake: {
       if (cfg_.env & kEnvAffinity) {
@@ -224,6 +271,11 @@ void ExtCore::restTask() {
       dequeueTask(rq, t, kDeqSave);
       break;
     }
+    case TaskEv::CgroupMove:
+    case TaskEv::Fork:
+    case TaskEv::Exit:
+    case TaskEv::SetScheduler:
+      break;  // handled above
   }
 }
 
@@ -234,6 +286,7 @@ void ExtCore::dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags) {
   f.d = dequeueFlags(core_flags);
   if (r == DeqStart::Spin) {
     site(Site::OpsDequeueWait);
+    spinWaitDispatching(t);
     pause(Pc::DeqWait);
     return;
   }

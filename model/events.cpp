@@ -12,8 +12,36 @@ const char* opName(Op o) {
     case Op::Tick: return "tick";
     case Op::Pick: return "schedule";
     case Op::Deferred: return "deferred";
+    case Op::Lifecycle: return "lifecycle";
   }
   return "?";
+}
+
+const char* lifeOpName(uint8_t op) {
+  static const char* const n[] = {"ops.init", "ops.exit", "scx_bpf_create_dsq", "scx_bpf_destroy_dsq",
+                                  "ops.cgroup_init", "ops.cgroup_exit", "ops.init_task", "ops.exit_task",
+                                  "ops.enable", "ops.disable", "ops.cgroup_prep_move", "ops.cgroup_move",
+                                  "ops.cgroup_cancel_move"};
+  static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifeOp::Count));
+  return op < static_cast<uint8_t>(LifeOp::Count) ? n[op] : "?";
+}
+
+bool lifeOpSleepable(uint8_t op) {
+  switch (static_cast<LifeOp>(op)) {
+    case LifeOp::Init: case LifeOp::Exit: case LifeOp::CreateDsq: case LifeOp::CgroupInit:
+    case LifeOp::CgroupExit: case LifeOp::InitTask: case LifeOp::CgroupPrepMove: return true;
+    default: return false;
+  }
+}
+
+const char* scxTaskStateName(uint8_t s) {
+  static const char* const n[] = {"NONE", "INIT_BEGIN", "INIT", "READY", "ENABLED", "(unborn)"};
+  return s < 6 ? n[s] : "?";
+}
+
+const char* scxEnableName(uint8_t s) {
+  static const char* const n[] = {"DISABLED", "ENABLING", "ENABLED", "DISABLING"};
+  return s < 4 ? n[s] : "?";
 }
 
 const char* opssName(uint8_t o) {

@@ -26,15 +26,16 @@ enum class Op : uint8_t {
   Tick,          // slice expiry -> schedule()
   Pick,          // schedule() picking the next task: dispatch, consume, switch
   Deferred,      // process_ddsp_deferred_locals
+  Lifecycle,     // scheduler enable/disable, bypass, cgroup attach, DSQ destruction (lifecycle.cpp)
 };
 
 enum class Ev : uint8_t {
   Site,          // a = Site
   // BPF callbacks (struct sched_ext_ops)
   OpsSelectCpu,  // t, a = returned cpu, b = recorded verdict (target) or kNone
-  OpsEnqueue,    // t, a = enq flags (kEnq*), b = verdict target or kNone (kept)
+  OpsEnqueue,    // t, a = enq flags (kEnq*), b = verdict target or kNone (kept), c = rq
   OpsDequeue,    // t, a = deq flags (kDeq*)
-  OpsDispatch,   // c = cpu, t = prev or kNone
+  OpsDispatch,   // c = cpu, t = prev or kNone, b = loop round (0: the first of this dispatch)
   OpsRunnable,   // t
   OpsRunning,    // t
   OpsStopping,   // t, a = runnable
@@ -55,7 +56,35 @@ enum class Ev : uint8_t {
   OnRqChange,    // t, a = new OnRq
   SetCpu,        // t, a = new task_cpu
   Error,         // a = ErrorKind
+  // locks (model/locks.hpp): a = LockClass, b = instance
+  Lock,          // acquired
+  Unlock,        // released
+  Wait,          // the actor spins (keeping what it holds) until the pseudo-lock is released
+  // scheduler lifecycle (lifecycle.cpp)
+  OpsLife,       // t (or kNone), a = LifeOp: a lifecycle BPF callback or kfunc
+  TaskState,     // t, a = from, b = to ScxTaskState (scx_set_task_state)
+  EnableState,   // a = from, b = to ScxEnable
+  BypassFlag,    // c = cpu, a = 1 set / 0 clear SCX_SCHED_PCPU_BYPASSING
 };
+
+// Lifecycle BPF operations (struct sched_ext_ops members and kfuncs).
+enum class LifeOp : uint8_t {
+  Init, Exit, CreateDsq, DestroyDsq, CgroupInit, CgroupExit, InitTask, ExitTask, Enable, Disable,
+  CgroupPrepMove, CgroupMove, CgroupCancelMove, Count
+};
+const char* lifeOpName(uint8_t op);
+// May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ
+// kfuncs allocate/free from sleepable context, ext.c:9598)?
+bool lifeOpSleepable(uint8_t op);
+
+// p->scx task state (include/linux/sched/ext.h:108-127; DEAD not modeled).
+// Unborn: the model's task slot holds no task yet (before its fork, or
+// after a failed one); the kernel has no such state.
+enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled, Unborn };
+const char* scxTaskStateName(uint8_t s);
+// enum scx_enable_state (int.h:1870-1875).
+enum class ScxEnable : uint8_t { Disabled = 0, Enabling, Enabled, Disabling };
+const char* scxEnableName(uint8_t s);
 
 // enq_flags / deq_flags bits the model distinguishes (values are the model's
 // own; printing maps them to the kernel names).

@@ -1,6 +1,8 @@
 // ExtCore infrastructure: the step loop, locks, primitive state updates.
 #include "ext_core.hpp"
 
+#include "locks.hpp"
+
 #include <cstdio>
 #include <cstdlib>
 
@@ -26,6 +28,7 @@ State ExtCore::initial() const {
     TaskState& ts = s.task[t];
     ts.cpu = static_cast<uint8_t>(t % cfg_.cpus);
     ts.affinity = cfg_.allCpusMask();
+    if (t >= cfg_.tasks - cfg_.fork_tasks) ts.scx_state = static_cast<uint8_t>(ScxTaskState::Unborn);
   }
   for (auto& c : s.cpu) c = CpuState{};
   for (auto& a : s.actor) a = Frame{};
@@ -34,6 +37,7 @@ State ExtCore::initial() const {
 
 std::string ExtCore::actorName(int actor) const {
   if (actor < cfg_.cpus) return "CPU" + std::to_string(actor);
+  if (actor == cfg_.actors()) return "scx_enable_helper";
   return "task" + std::to_string(actor - cfg_.cpus);
 }
 
@@ -50,6 +54,20 @@ void ExtCore::emit(Ev k, uint8_t t, uint8_t a, uint8_t b, uint8_t c) {
   if (k == Ev::OpsDequeue) e.c = fr().holds_dsq;
   if (k != Ev::Site) at_entry_ = false;
   log_->push(e);
+}
+
+void ExtCore::lockEvent(Ev k, uint8_t cls, uint8_t inst) {
+  Event e;
+  e.kind = k;
+  e.op = op();
+  e.actor = static_cast<uint8_t>(me_);
+  e.a = cls;
+  e.b = inst;
+  log_->push(e);
+}
+
+void ExtCore::spinWaitDispatching(uint8_t t) {
+  lockEvent(Ev::Wait, dispatchingClass(cfg_, *s_, t), t);
 }
 
 void ExtCore::scxError(ErrorKind k) {
@@ -81,10 +99,14 @@ bool ExtCore::lockRq(uint8_t rq) {
   if (f.holds_rq != kNone) warn(Warn::TwoRqLocks);
   if (!rqFree(rq)) return lockBusy();
   f.holds_rq = rq;
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::Rq), rq);
   return true;
 }
 
-void ExtCore::unlockRq() { fr().holds_rq = kNone; }
+void ExtCore::unlockRq() {
+  if (fr().holds_rq != kNone) lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::Rq), fr().holds_rq);
+  fr().holds_rq = kNone;
+}
 
 // A spinlock is held by another actor.  At the entry of a handler reached
 // later in this step, the actor spins there (the step ends, the actor keeps
@@ -104,11 +126,14 @@ bool ExtCore::lockDsq(uint8_t d) {
   if (fr().holds_dsq == d) return true;
   if (!dsqFree(d)) return lockBusy();
   fr().holds_dsq = d;
+  lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::Dsq), d);
   return true;
 }
 
 void ExtCore::unlockDsq(uint8_t d) {
-  if (!isLocalDsq(d)) fr().holds_dsq = kNone;
+  if (isLocalDsq(d)) return;
+  if (fr().holds_dsq != kNone) lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::Dsq), fr().holds_dsq);
+  fr().holds_dsq = kNone;
 }
 
 void ExtCore::switchRqLock(uint8_t to, Pc pc) {
@@ -124,7 +149,11 @@ void ExtCore::setOpss(uint8_t t, Opss to) {
   uint8_t from = tk(t).opss;
   if (from == static_cast<uint8_t>(to)) return;
   emit(Ev::OpssWrite, t, from, static_cast<uint8_t>(to));
+  // finish_dispatch's claim makes it the owner others spin on (locks.hpp)
+  if (from == static_cast<uint8_t>(Opss::Dispatching))
+    lockEvent(Ev::Unlock, dispatchingClass(cfg_, *s_, t), t);
   tk(t).opss = static_cast<uint8_t>(to);
+  if (to == Opss::Dispatching) lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::DispatchingClaim), t);
   // A record made while p was QUEUED can only match this QUEUED instance: once
   // p leaves QUEUED its qseq will differ before it is QUEUED again
   // (ext.c:2081-2083), so such records are dead from now on.
@@ -232,6 +261,12 @@ uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
 }
 
 void ExtCore::endPath() {
+  HeldLock held[kMaxHeld];
+  for (int i = heldLocks(cfg_, *s_, me_, held); i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
+  // a task actor's path that ends in its first step never left Pc::Rest
+  // (a cgroup move releases p->pi_lock itself)
+  if (!isCpu(me_) && fr().pc == static_cast<uint8_t>(Pc::Rest) && op() != Op::Lifecycle)
+    lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::PiLock), static_cast<uint8_t>(me_ - cfg_.cpus));
   fr() = Frame{};
   paused_ = true;
 }
@@ -246,6 +281,14 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   blocked_ = false;
   paused_ = false;
   if (s.scx_error) return false;  // the scheduler is being ejected
+  if (isHelper(actor)) {
+    scratch_ = Frame{};
+    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
+    first_ = true;
+    at_entry_ = true;
+    helperStep();
+    return !blocked_;
+  }
   run();
   return !blocked_;
 }

@@ -23,6 +23,7 @@
 #include "choice.hpp"
 #include "config.hpp"
 #include "events.hpp"
+#include "locks.hpp"
 #include "state.hpp"
 
 namespace scxmc {
@@ -57,6 +58,28 @@ enum class Pc : uint8_t {
 };
 
 const char* pcName(uint8_t pc);
+
+// Where the scx_enable_helper kthread is (State::life_pc): the stages of
+// scx_root_enable_workfn (ext.c:7691-8108) and scx_root_disable
+// (ext.c:6605-6768) at the model's lock granularity (lifecycle.cpp).
+enum class LifePc : uint8_t {
+  Idle = 0,      // nothing loaded yet
+  EnBypass,      // scx_bypass(true) ext.c:7899 [enable_mutex]
+  EnInitLock,    // fork rwsem + scx_cgroup_lock + ops.cgroup_init ext.c:7912-7941 [enable_mutex]
+  EnInitTask,    // per-task init loop ext.c:7943-8003 [enable_mutex, fork_rwsem, cgroup_mutex, cgroup_ops_rwsem]
+  EnSwitchLock,  // __scx_enabled on, fork rwsem again ext.c:8012-8019 [enable_mutex]
+  EnSwitchTask,  // per-task switch to ext ext.c:8019-8038 [enable_mutex, fork_rwsem]
+  EnUnbypass,    // scx_bypass(false) ext.c:8040 [enable_mutex]
+  EnPublish,     // ENABLING -> ENABLED, unlock ext.c:8042-8073 [enable_mutex]
+  Enabled,       // running; the next step starts scx_root_disable (bypass, DISABLING)
+  DisLock,       // mutex, cgroup exit, fork rwsem ext.c:6634-6656
+  DisTasks,      // per-task disable + exit_task ext.c:6658-6675 [enable_mutex, fork_rwsem]
+  DisExit,       // ops.exit, unlink, scx_root = NULL, unlock, DISABLED ext.c:6714-6765 [enable_mutex]
+  DisUnbypass,   // scx_bypass(false) ext.c:6767
+  Done,          // disabled again (quiescent: the helper idles)
+  Count
+};
+const char* lifePcName(uint8_t pc);
 
 // Continuations (Frame::ret / Frame::ret2).
 enum class Ret : uint8_t {
@@ -126,7 +149,8 @@ class ExtCore {
   bool first_ = true;       // running the step's first handler
   bool at_entry_ = true;    // the current handler has not acted yet
 
-  Frame& fr() { return s_->actor[me_]; }
+  Frame& fr() { return me_ < cfg_.actors() ? s_->actor[me_] : scratch_; }
+  Frame scratch_{};         // the lifecycle helper's registers within one step (it has no Frame)
   TaskState& tk(uint8_t t) { return s_->task[t]; }
   CpuState& cpu(uint8_t c) { return s_->cpu[c]; }
   DsqState& dq(uint8_t d) { return s_->dsq[d]; }
@@ -136,6 +160,10 @@ class ExtCore {
   void site(Site s) { emit(Ev::Site, kNone, static_cast<uint8_t>(s)); }
   void goTo(Pc pc) { fr().pc = static_cast<uint8_t>(pc); }
   void pause(Pc pc) { goTo(pc); paused_ = true; }
+  // Lock events (locks.hpp) do not count as acting: a lock found busy right
+  // after them still makes the actor spin at the handler's entry.
+  void lockEvent(Ev k, uint8_t cls, uint8_t inst);
+  void spinWaitDispatching(uint8_t t);  // Ev::Wait on p's DISPATCHING owner
   void scxError(ErrorKind k);
   void warn(Warn w, uint8_t t = kNone);
   void endPath();               // back at rest: registers cleared, locks dropped
@@ -269,6 +297,37 @@ class ExtCore {
   bool prevKeepable(uint8_t prev);
   void changeAndEnqueue();      // sched_change body + sched_change_end
   void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
+
+  // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------
+  bool isHelper(int actor) const { return actor == cfg_.actors(); }
+  bool onExt(uint8_t t) const;  // the task is on the ext class (scx state ENABLED)
+  bool bypassing(uint8_t c) const { return cfg_.lifecycle && s_->cpu[c].bypassing; }
+  void lifeOp(LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
+  void setTaskState(uint8_t t, ScxTaskState to);
+  void setEnable(ScxEnable to);
+  void lock(LockClass c, uint8_t inst = 0);     // a lock only the lifecycle paths take
+  void unlock(LockClass c, uint8_t inst = 0);
+  bool taskRqLock(uint8_t t);   // task_rq_lock: p->pi_lock, wait out a migration, rq lock
+  void helperStep();            // one step of scx_enable_helper (root enable, then disable)
+  // scx_bypass(sch, bypass) ext.c:6275: false = the step cannot run now
+  virtual bool scxBypass(bool bypass);
+  // The stage that follows `done` in scx_root_enable_workfn (variants reorder it).
+  virtual uint8_t enableNext(uint8_t done);
+  // One task of the root-enable init loop (ext.c:7943-8003).
+  virtual void enableInitTask(uint8_t t);
+  // One task of the root-disable loop (ext.c:6658-6675): to fair, disable, exit_task.
+  virtual void disableTask(uint8_t t);
+  // scx_bpf_destroy_dsq ext.c:9931 -> destroy_dsq ext.c:5300 (locks only).
+  virtual void destroyDsq(uint8_t d);
+  // A cgroup migration of p: scx_cgroup_can_attach / move_task / cancel_attach.
+  virtual void cgroupAttach(uint8_t t, bool fail);
+  // fork of an unborn task: scx_pre_fork, sched_cgroup_fork -> scx_fork
+  // (ops.init_task may fail), then scx_post_fork or sched_cancel_fork.
+  virtual void forkTask(uint8_t t);
+  // sched_ext_dead ext.c:4344 for a task that exited (asleep, switched out).
+  virtual void taskExit(uint8_t t);
+  // sched_setscheduler of a sleeping task between SCHED_EXT and a fair policy.
+  virtual void setScheduler(uint8_t t);
 
   const Config cfg_;
 };

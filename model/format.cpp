@@ -3,6 +3,7 @@
 #include <sstream>
 
 #include "ext_core.hpp"
+#include "locks.hpp"
 
 namespace scxmc {
 
@@ -120,6 +121,19 @@ std::string describeEvent(const Event& e, bool* bpf) {
     case Ev::Switch: o << "CPU" << int(e.c) << " switches " << taskName(e.a) << " -> " << taskName(e.b); break;
     case Ev::OnRqChange: o << p << " on_rq = " << (e.a == 0 ? "0" : e.a == 1 ? "QUEUED" : "MIGRATING"); break;
     case Ev::SetCpu: o << "set_task_cpu(" << p << ", " << int(e.a) << ")"; break;
+    case Ev::Lock:
+    case Ev::Unlock:
+    case Ev::Wait:
+      o << (e.kind == Ev::Lock ? "lock(" : e.kind == Ev::Unlock ? "unlock(" : "spin-wait(") << lockClassName(e.a)
+        << "#" << int(e.b) << ")";
+      break;
+    case Ev::OpsLife:
+      isBpf = true;
+      o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone ? dsqName(e.b) : std::string()) << ")";
+      break;
+    case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
+    case Ev::BypassFlag: o << "CPU" << int(e.c) << (e.a ? " enters" : " leaves") << " bypass"; break;
+    case Ev::EnableState: o << "scx_enable_state " << scxEnableName(e.a) << " -> " << scxEnableName(e.b); break;
     case Ev::Error:
       if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
@@ -163,6 +177,12 @@ std::string describeState(const Config& cfg, const State& s) {
   for (int t = 0; t < cfg.tasks; ++t) {
     const Frame& f = s.actor[cfg.cpus + t];
     if (f.pc) o << "  task" << t << " actor at " << pcName(f.pc) << "\n";
+  }
+  if (cfg.lifecycle) {
+    o << "  scx " << scxEnableName(s.scx_enable) << ", scx_enable_helper at " << lifePcName(s.life_pc)
+      << ", bypass depth " << int(s.bypass_depth) << ", tasks:";
+    for (int t = 0; t < cfg.tasks; ++t) o << " " << taskName(static_cast<uint8_t>(t)) << "=" << scxTaskStateName(s.task[t].scx_state);
+    o << "\n";
   }
   for (int d = kDsqGlobal; d < kDsqUser0 + cfg.user_dsqs; ++d) {
     if (!s.dsq[d].n) continue;

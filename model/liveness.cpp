@@ -51,10 +51,11 @@ bool referenced(const Config& cfg, const State& s, uint8_t t) {
 void ExtCore::normalizeDead(State& s) const {
   // (the validation environment reads both: a sleeping task's attribute
   // change offers the masks it does not have, a wake-list wakeup runs on
-  // task_cpu)
-  const bool mask_dead = (cfg_.env & kEnvAffinity) && !(cfg_.env & kEnvOthers);
-  const bool cpu_dead =
-      cfg_.policy.has_select_cpu && !cfg_.policy.select_prev_cpu && !(cfg_.env & kEnvWakelist);
+  // task_cpu; so does the lifecycle: enable, disable, policy changes and
+  // cgroup moves take a sleeping task's rq lock)
+  const bool mask_dead = (cfg_.env & kEnvAffinity) && !(cfg_.env & kEnvOthers) && !cfg_.lifecycle;
+  const bool cpu_dead = cfg_.policy.has_select_cpu && !cfg_.policy.select_prev_cpu &&
+                        !(cfg_.env & kEnvWakelist) && !cfg_.lifecycle;
   for (uint8_t t = 0; t < cfg_.tasks; ++t) {
     TaskState& ts = s.task[t];
     bool curr = false;

@@ -17,7 +17,7 @@ bool Transition::parse(const std::string& s, Transition* out) {
   Transition t;
   char* end = nullptr;
   const long a = std::strtol(s.c_str(), &end, 10);
-  if (end != s.c_str() + colon || a < 0 || a >= kMaxActors) return false;
+  if (end != s.c_str() + colon || a < 0 || a > kMaxActors) return false;
   t.actor = static_cast<uint8_t>(a);
   size_t i = colon + 1;
   while (i < s.size()) {
@@ -43,7 +43,7 @@ void chooserOverflow(const ExtCore& m, int actor) {
 }
 
 bool applyTransition(ExtCore& m, const State& s, const Transition& tr, State* out, StepLog* log) {
-  if (tr.actor >= m.config().actors()) return false;
+  if (tr.actor >= m.config().steppers()) return false;
   Chooser ch;
   ch.force(tr.choice.data(), tr.n);
   *out = s;

@@ -32,7 +32,7 @@ void forEachSuccessor(ExtCore& m, const State& s, F&& fn) {
   Chooser ch;
   StepLog log;
   Transition tr;
-  const int actors = m.config().actors();
+  const int actors = m.config().steppers();
   for (int a = 0; a < actors; ++a) {
     ch.start();
     do {

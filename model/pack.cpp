@@ -44,6 +44,7 @@ Codec::Codec(const Config& cfg) {
     add(ts.on_rq, 3, false, "task.on_rq");
     add(ts.ghost, 16, false, "task.ghost");
     add(ts.ghost2, 1, false, "task.ghost2");
+    add(ts.scx_state, cfg.lifecycle ? 6 : 1, false, "task.scx_state");
   }
   for (int c = 0; c < C; ++c) {
     const CpuState& cs = probe.cpu[c];
@@ -60,6 +61,7 @@ Codec::Codec(const Config& cfg) {
       add(cs.buf[i].target, 64, true, "buf.target");
       add(cs.buf[i].fresh, 2, false, "buf.fresh");
     }
+    add(cs.bypassing, cfg.lifecycle ? 2 : 1, false, "cpu.bypassing");
   }
   for (int a = 0; a < A; ++a) {
     const Frame& f = probe.actor[a];
@@ -86,6 +88,9 @@ Codec::Codec(const Config& cfg) {
     for (int i = 0; i < T; ++i) add(q.q[i], T, false, "dsq.q");
   }
   add(probe.scx_error, 2, false, "scx_error");
+  add(probe.scx_enable, cfg.lifecycle ? 4 : 1, false, "scx_enable");
+  add(probe.life_pc, cfg.lifecycle ? 32 : 1, false, "life_pc");
+  add(probe.bypass_depth, cfg.lifecycle ? 3 : 1, false, "bypass_depth");
   for (const Field& f : fields_) bits_ += f.bits;
   bytes_ = (bits_ + 7) / 8;
 }

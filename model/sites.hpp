@@ -64,7 +64,32 @@
   X(SetUserNice, "set_user_nice", "syscalls.c", 65, "sched_change(DEQUEUE_SAVE): dequeue, reweight, enqueue(RESTORE)")         \
   X(SetCpusAllowed, "do_set_cpus_allowed", "core.c", 2803, "sched_change(DEQUEUE_SAVE) around set_cpus_allowed_scx")           \
   X(MoveQueuedTask, "move_queued_task", "core.c", 2556, "deactivate, set_task_cpu, unlock src, lock dst, activate")             \
-  X(ScxError, "scx_error", "internal.h", 2168, "the BPF scheduler is ejected")
+  X(ScxError, "scx_error", "internal.h", 2168, "the BPF scheduler is ejected")                                             \
+  X(RootEnable, "scx_root_enable_workfn", "ext.c", 7691, "enable: scx_enable_mutex, ENABLING, cpus_read_lock, link, ops.init") \
+  X(OpsInitCall, "scx_root_enable_workfn", "ext.c", 7835, "ops.init (sleepable) under scx_enable_mutex + cpus_read_lock")    \
+  X(EnableInitLoop, "scx_root_enable_workfn", "ext.c", 7943, "fork rwsem + scx_cgroup_lock: per task INIT_BEGIN, ops.init_task, READY") \
+  X(InitTask, "__scx_init_task", "ext.c", 3988, "ops.init_task with every lock dropped (fork=false)")                        \
+  X(EnableSwitchLoop, "scx_root_enable_workfn", "ext.c", 8019, "fork rwsem: per task sched_change to ext (switching_to_scx)") \
+  X(SwitchingTo, "switching_to_scx", "ext.c", 4415, "scx_enable_task: READY -> ENABLED, ops.enable")                        \
+  X(EnablePublish, "scx_root_enable_workfn", "ext.c", 8042, "ENABLING -> ENABLED cmpxchg, then scx_enable_mutex unlock")    \
+  X(Bypass, "scx_bypass", "ext.c", 6275, "scx_bypass_lock, depth; per CPU rq lock + scx_sched_lock, flag, cycle tasks")     \
+  X(BypassEnqueue, "scx_do_enqueue_task", "ext.c", 2050, "bypassing: insert into the bypass DSQ, no ops.enqueue")            \
+  X(BypassSelect, "select_task_rq_scx", "ext.c", 3646, "bypassing: prev_cpu, no ops.select_cpu")                            \
+  X(BypassDispatch, "scx_dispatch_sched", "inlines.h", 44, "bypassing: only the bypass DSQ, no ops.dispatch")               \
+  X(RootDisable, "scx_root_disable", "ext.c", 6605, "disable: bypass, DISABLING, mutex, cgroup exit, fork rwsem, per-task exit") \
+  X(SwitchedFrom, "switched_from_scx", "ext.c", 4433, "scx_disable_task: ENABLED -> READY, ops.disable")                    \
+  X(DisableAndExit, "scx_disable_and_exit_task", "ext.c", 4171, "ops.exit_task, task state NONE, back to fair")           \
+  X(OpsExitCall, "scx_root_disable", "ext.c", 6727, "ops.exit under scx_enable_mutex; unlink; DISABLED")                    \
+  X(CgroupCanAttach, "scx_cgroup_can_attach", "ext.c", 4984, "ops.cgroup_prep_move (sleepable) with cgroup_mutex held")    \
+  X(CgroupMoveTask, "scx_cgroup_move_task", "ext.c", 5045, "ops.cgroup_move under task_rq_lock")                           \
+  X(CgroupCancelAttach, "scx_cgroup_cancel_attach", "ext.c", 5066, "ops.cgroup_cancel_move")                              \
+  X(CreateDsq, "scx_bpf_create_dsq", "ext.c", 9601, "from ops.init: allocate and publish a user DSQ")                        \
+  X(DestroyDsq, "scx_bpf_destroy_dsq", "ext.c", 9931, "destroy_dsq (ext.c:5300): RCU + that DSQ's lock only")           \
+  X(ScxFork, "scx_fork", "ext.c", 4244, "under scx_fork_rwsem (read): NONE, INIT_BEGIN, ops.init_task(fork), INIT or fail")  \
+  X(ScxPostFork, "scx_post_fork", "ext.c", 4271, "READY; ops.enable under task_rq_lock if on ext; scx_tasks_lock list add") \
+  X(ScxCancelFork, "scx_cancel_fork", "ext.c", 4300, "fork failed: task_rq_lock, ops.exit_task (cancelled), NONE")    \
+  X(SchedExtDead, "sched_ext_dead", "ext.c", 4344, "exit: scx_tasks_lock list_del; task_rq_lock: disable, exit_task, DEAD") \
+  X(SetScheduler, "__sched_setscheduler", "syscalls.c", 494, "class change of a sleeping task: switched_from / switching_to")
 
 namespace scxmc {
 

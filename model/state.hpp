@@ -109,6 +109,7 @@ struct TaskState {
   uint8_t on_rq = 0;          // OnRq
   uint8_t ghost = 0;          // owned by invariant monitors, opaque to the model
   uint8_t ghost2 = 0;         // owned by invariant monitors, opaque to the model
+  uint8_t scx_state = 0;      // p->scx.flags task state (ScxTaskState; Config::lifecycle only)
 };
 
 struct CpuState {
@@ -121,6 +122,7 @@ struct CpuState {
   uint8_t dfn = 0;            // rq->scx.ddsp_deferred_locals length
   std::array<uint8_t, kMaxTasks> dfq{};  // ... in list order
   std::array<BufEnt, kMaxBuf> buf{};
+  uint8_t bypassing = 0;      // SCX_SCHED_PCPU_BYPASSING of this CPU (Config::lifecycle only)
 };
 
 struct DsqState {
@@ -135,6 +137,10 @@ struct State {
   std::array<Frame, kMaxActors> actor{};
   std::array<DsqState, kNumDsqs> dsq{};
   uint8_t scx_error = 0;      // an scx_error() was raised: the scheduler aborts
+  // Scheduler lifecycle (Config::lifecycle only, model/lifecycle.cpp)
+  uint8_t scx_enable = 0;     // ScxEnable: scx_enable_state
+  uint8_t life_pc = 0;        // LifePc: where the enable/disable helper is
+  uint8_t bypass_depth = 0;   // scx_sched->bypass_depth
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };

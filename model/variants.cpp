@@ -1,5 +1,6 @@
 #include "variants.hpp"
 
+
 namespace scxmc {
 
 namespace {

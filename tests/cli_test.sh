@@ -65,5 +65,22 @@ expect sources-json 0 '"line": 2230' -- "$SCXMC" sources --json
 expect invariants 0 "^custody: " -- "$SCXMC" invariants
 expect policies 0 "st-dequeue-remote" -- "$SCXMC" policies
 expect variants 0 "^linux-7.3.4: " -- "$SCXMC" variants
+# scxmc locks: graph verdicts, splat, DOT, JSON + per-edge replay (issue 4)
+expect locks-help 0 "possible|cycle" -- "$SCXMC" locks --help
+expect locks-acyclic 0 "verdict: acyclic" -- "$SCXMC" locks --policy simple --lifecycle --dot "$tmp/g.dot" --json "$tmp/g.json"
+expect locks-dot 0 "digraph lock_order" -- cat "$tmp/g.dot"
+expect locks-replay 0 "edges confirmed" -- "$SCXMC" locks --replay "$tmp/g.json"
+expect locks-cycle 1 "WARNING: possible circular locking dependency detected" -- "$SCXMC" locks --policy simple --lifecycle --variant destroy-dsq-inversion --json "$tmp/c.json"
+expect locks-cycle-json 0 '"verdict": "cycle"' -- cat "$tmp/c.json"
+expect locks-cycle-replay 0 "edges confirmed" -- "$SCXMC" locks --replay "$tmp/c.json"
+expect locks-incomplete 3 "verdict: INCOMPLETE" -- "$SCXMC" locks --policy simple --max-states 50
+expect locks-bad-opt 2 "unknown option '--frob'" -- "$SCXMC" locks --frob
+expect locks-replay-missing 2 "cannot read" -- "$SCXMC" locks --replay "$tmp/nope.json"
+expect locks-replay-notlocks 2 "no 'edges' array" -- "$SCXMC" locks --replay "$tmp/r.json"
+if ! command -v dot >/dev/null 2>&1; then
+  expect locks-svg-needs-dot 2 "needs graphviz" -- "$SCXMC" locks --policy simple --svg "$tmp/g.svg"
+fi
+expect lifecycle-variant 1 "sleep-in-atomic +violated" -- "$SCXMC" check --policy simple --tasks 2 --cpus 2 --user-dsqs 1 --lifecycle --variant cgroup-attach-holds-lock --invariants sleep-in-atomic --json "$tmp/v.json"
+expect lifecycle-variant-replay 0 "confirmed: sleep-in-atomic" -- "$SCXMC" replay "$tmp/v.json"
 echo "$pass passed, $fail failed"
 [ "$fail" = 0 ]

@@ -68,9 +68,11 @@ TEST(DeadFields, NormalizedStatesHaveTheSameFuture) {
            {1, 2, "full", kEnvAll},
            {2, 1, "simple", kEnvAll},
            {2, 1, "st-dequeue-remote", kEnvAll},
-           {2, 1, "full", kEnvAll | kEnvOthers | kEnvWakelist}}) {  // the validation environment
+           {2, 1, "full", kEnvAll | kEnvOthers | kEnvWakelist},  // the validation environment
+           {2, 1, "full", 0}}) {                                    // (0: the lifecycle)
     Config c = test::smallConfig(tasks, 2, dsqs, policy);
-    c.env = env;
+    c.env = env ? env : kEnvAll;
+    c.lifecycle = env == 0;
     ExtCore m(c);
     bool diverged;
     const size_t changed = checkBisimilar(m, [&](State& s) { m.normalizeDead(s); }, &diverged, 40000);

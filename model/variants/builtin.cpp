@@ -6,6 +6,7 @@
 #include "variants/dequeue_legacy.hpp"
 #include "variants/dequeue_rfc_merged.hpp"
 #include "variants/global_dequeue_locked.hpp"
+#include "variants/lifecycle_variants.hpp"
 
 namespace scxmc {
 
@@ -18,6 +19,18 @@ ModelFactory factory() {
 
 std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
   return {
+      {{"bypass-clear-early",
+        "seed 000 patch 40: enable leaves bypass (ext.c:8040) before the switch loop (ext.c:8019), so before every task is initialized (implies --lifecycle)",
+        "ext.c:8040 scx_bypass, ext.c:8019 percpu_down_write"},
+       makeBypassClearEarly},
+      {{"destroy-dsq-inversion",
+        "seed 000 patch 39: scx_bpf_destroy_dsq takes scx_tasks_lock inside dsq->lock (implies --lifecycle)",
+        "ext.c:5300 destroy_dsq"},
+       makeDestroyDsqInversion},
+      {{"cgroup-attach-holds-lock",
+        "seed 000 patch 41: scx_cgroup_can_attach calls BPF under a spinning cgroup lock (implies --lifecycle)",
+        "ext.c:4984 scx_cgroup_can_attach"},
+       makeCgroupAttachHoldsLock},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

@@ -1,0 +1,220 @@
+// The scheduler lifecycle's invariants (meaningful with Config::lifecycle;
+// they hold vacuously without it):
+//   lifecycle       the scx task state moves only along scx_set_task_state's
+//                   edges (ext.c:649-687); ops.init_task before ops.enable
+//                   before any scheduling callback; ops.disable before
+//                   ops.exit_task; after disable every task is NONE on fair
+//   bypass          no ops.select_cpu / ops.enqueue / ops.dispatch on a
+//                   bypassing CPU (ext.c:3646, 2050, inl.h:44; for
+//                   ops.dispatch the first round of a dispatch) or before
+//                   initialization completed (every task switched to ext)
+//   sleep-in-atomic no sleeping lock and no sleepable BPF program
+//                   (bpf_scx_check_member, ext.c:8303-8318) while holding a
+//                   spinlock or a spin-wait pseudo-lock
+#include "format.hpp"
+#include "invariants_all.hpp"
+#include "ext_core.hpp"
+#include "locks.hpp"
+
+namespace scxmc {
+
+namespace {
+
+bool isTaskOp(Ev k) {
+  switch (k) {
+    case Ev::OpsSelectCpu: case Ev::OpsEnqueue: case Ev::OpsDequeue: case Ev::OpsRunnable:
+    case Ev::OpsRunning: case Ev::OpsStopping: case Ev::OpsQuiescent: case Ev::OpsSetWeight:
+    case Ev::OpsSetCpumask: return true;
+    default: return false;
+  }
+}
+
+bool edgeAllowed(uint8_t from, uint8_t to) {
+  using S = ScxTaskState;
+  const auto f = static_cast<S>(from), t = static_cast<S>(to);
+  if (f == S::Unborn || t == S::Unborn) return f == S::None || t == S::None;  // created / freed in NONE
+  switch (t) {
+    case S::Unborn: return false;
+    case S::None: return f != S::None;
+    case S::InitBegin: return f == S::None;
+    case S::Init: return f == S::InitBegin;
+    case S::Ready: return f == S::Init || f == S::Enabled;
+    case S::Enabled: return f == S::Ready;
+  }
+  return false;
+}
+
+class Lifecycle final : public Invariant {
+ public:
+  const char* id() const override { return "lifecycle"; }
+  const char* statement() const override {
+    return "task states move only along the kernel's edges; init_task before enable before scheduling; "
+           "disable before exit_task; after disable every task is back on fair";
+  }
+  bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
+    if (!cfg.lifecycle) return true;
+    uint8_t st[kMaxTasks];
+    for (int t = 0; t < kMaxTasks; ++t) st[t] = prev.task[t].scx_state;
+    using S = ScxTaskState;
+    auto need = [&](const Event& e, bool ok, const char* what) {
+      if (!ok) *why = describeEvent(e) + " with " + taskName(e.t) + " in scx state " + scxTaskStateName(st[e.t]) + ": " + what;
+      return ok;
+    };
+    for (const Event& e : log) {
+      if (e.kind == Ev::TaskState) {
+        if (e.a != st[e.t] || !edgeAllowed(e.a, e.b)) {
+          *why = taskName(e.t) + " scx state " + scxTaskStateName(st[e.t]) + " -> " + scxTaskStateName(e.b) +
+                 " is not an edge of scx_set_task_state (ext.c:649-687)";
+          return false;
+        }
+        st[e.t] = e.b;
+      } else if (isTaskOp(e.kind) && e.t != kNone) {
+        if (!need(e, st[e.t] == static_cast<uint8_t>(S::Enabled), "scheduling callbacks need ops.enable first"))
+          return false;
+      } else if (e.kind == Ev::OpsLife && e.t != kNone) {
+        const uint8_t s = st[e.t];
+        switch (static_cast<LifeOp>(e.a)) {
+          case LifeOp::InitTask:
+            if (!need(e, s == static_cast<uint8_t>(S::InitBegin), "ops.init_task runs in INIT_BEGIN")) return false;
+            break;
+          case LifeOp::Enable:
+            if (!need(e, s == static_cast<uint8_t>(S::Ready), "ops.enable needs ops.init_task first")) return false;
+            break;
+          case LifeOp::Disable:
+            if (!need(e, s == static_cast<uint8_t>(S::Enabled), "ops.disable only for enabled tasks")) return false;
+            break;
+          case LifeOp::ExitTask:
+            if (!need(e, s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready),
+                      "ops.exit_task needs ops.disable first (and an initialized task)"))
+              return false;
+            break;
+          default:
+            if (!need(e, s == static_cast<uint8_t>(S::Enabled), "cgroup callbacks only for tasks on ext")) return false;
+            break;
+        }
+      }
+    }
+    return true;
+  }
+  bool onState(const Config& cfg, const State& s, std::string* why) const override {
+    if (!cfg.lifecycle || s.life_pc != static_cast<uint8_t>(LifePc::Done)) return true;
+    for (uint8_t t = 0; t < cfg.tasks; ++t) {
+      bool running = false;
+      for (int c = 0; c < cfg.cpus; ++c) running = running || s.cpu[c].curr == t;
+      if ((s.task[t].scx_state != 0 && s.task[t].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn)) || running) {
+        *why = "after disable " + taskName(t) + " is still on ext (" + scxTaskStateName(s.task[t].scx_state) + ")";
+        return false;
+      }
+    }
+    if (s.scx_enable != 0 || s.bypass_depth != 0) {
+      *why = std::string("after disable: ") + scxEnableName(s.scx_enable) + ", bypass depth " +
+             std::to_string(s.bypass_depth);
+      return false;
+    }
+    return true;
+  }
+};
+
+class Bypass final : public Invariant {
+ public:
+  const char* id() const override { return "bypass"; }
+  const char* statement() const override {
+    return "no ops.select_cpu/enqueue/dispatch on a bypassing CPU or before initialization completed";
+  }
+  bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
+    if (!cfg.lifecycle) return true;
+    uint8_t byp[kMaxCpus], st[kMaxTasks];
+    for (int c = 0; c < kMaxCpus; ++c) byp[c] = prev.cpu[c].bypassing;
+    for (int t = 0; t < kMaxTasks; ++t) st[t] = prev.task[t].scx_state;
+    uint8_t en = prev.scx_enable;
+    for (const Event& e : log) {
+      if (e.kind == Ev::BypassFlag) byp[e.c] = e.a;
+      if (e.kind == Ev::TaskState) st[e.t] = e.b;
+      if (e.kind == Ev::EnableState) en = e.b;
+      uint8_t cpu = kNone;
+      if (e.kind == Ev::OpsSelectCpu) cpu = prev.task[e.t].cpu;
+      else if (e.kind == Ev::OpsEnqueue || e.kind == Ev::OpsDispatch) cpu = e.c;
+      else continue;
+      // The bypass gate of scx_dispatch_sched is at its entry (inl.h:42-48);
+      // later rounds of its ops.dispatch loop (inl.h:91-130) do not re-check
+      // it, and one that dropped the rq lock in a kfunc can find its CPU
+      // bypassing by then (docs/lock-order.md, "findings"): only the first
+      // round is held to the gate.
+      const bool gated = !(e.kind == Ev::OpsDispatch && e.b != 0);
+      if (cpu != kNone && byp[cpu] && gated) {
+        *why = describeEvent(e) + " while CPU" + std::to_string(cpu) + " is bypassing";
+        return false;
+      }
+      // initialized: ENABLED or DISABLING, or ENABLING once every task is on ext
+      bool init = en == static_cast<uint8_t>(ScxEnable::Enabled) || en == static_cast<uint8_t>(ScxEnable::Disabling);
+      if (en == static_cast<uint8_t>(ScxEnable::Enabling)) {
+        init = true;
+        for (int t = 0; t < cfg.tasks; ++t)
+          init = init && (st[t] == static_cast<uint8_t>(ScxTaskState::Enabled) ||
+                          st[t] == static_cast<uint8_t>(ScxTaskState::Unborn));
+      }
+      if (!init) {
+        *why = describeEvent(e) + " before initialization completed (" + scxEnableName(en) +
+               ", not every task switched to ext)";
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+class SleepInAtomic final : public Invariant {
+ public:
+  const char* id() const override { return "sleep-in-atomic"; }
+  const char* statement() const override {
+    return "no mutex, rwsem or sleepable BPF program while holding a spinlock or spinning";
+  }
+  bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
+    int actor = -1;
+    for (const Event& e : log)
+      if (e.actor != kNone) { actor = e.actor; break; }
+    if (actor < 0) return true;
+    HeldLock held[kMaxHeld + 8];
+    int n = heldLocks(cfg, prev, actor, held);
+    auto atomic = [&](std::string* which) {
+      for (int i = 0; i < n; ++i) {
+        const LockKind k = lockClassInfo(static_cast<LockClass>(held[i].cls)).kind;
+        if (k == LockKind::Spin || k == LockKind::Pseudo) {
+          *which = lockClassName(held[i].cls);
+          return true;
+        }
+      }
+      return false;
+    };
+    for (const Event& e : log) {
+      std::string which;
+      if (e.kind == Ev::Lock) {
+        const LockKind k = lockClassInfo(static_cast<LockClass>(e.a)).kind;
+        if ((k == LockKind::Mutex || k == LockKind::Rwsem) && atomic(&which)) {
+          *why = std::string("takes ") + lockClassName(e.a) + " (may sleep) while holding " + which;
+          return false;
+        }
+        if (n < kMaxHeld + 8) held[n++] = HeldLock{e.a, e.b};
+      } else if (e.kind == Ev::Unlock) {
+        for (int i = n; i-- > 0;)
+          if (held[i].cls == e.a && held[i].inst == e.b) {
+            for (int j = i; j + 1 < n; ++j) held[j] = held[j + 1];
+            --n;
+            break;
+          }
+      } else if (e.kind == Ev::OpsLife && lifeOpSleepable(e.a) && atomic(&which)) {
+        *why = "sleepable " + describeEvent(e) + " while holding " + which;
+        return false;
+      }
+    }
+    return true;
+  }
+};
+
+}  // namespace
+
+std::unique_ptr<Invariant> makeLifecycle() { return std::make_unique<Lifecycle>(); }
+std::unique_ptr<Invariant> makeBypass() { return std::make_unique<Bypass>(); }
+std::unique_ptr<Invariant> makeSleepInAtomic() { return std::make_unique<SleepInAtomic>(); }
+
+}  // namespace scxmc

@@ -1,0 +1,43 @@
+// lock-order: every lock a step takes, or spins on, while holding others
+// lies strictly inside them in the hierarchy the kernel's comments and code
+// state (LockClassInfo::rank, docs/lock-order.md); a class nests with itself
+// only by its own rule (rq locks: double_rq_lock's order).  A per-step check,
+// so a violation comes with the checker's shortest counterexample; `scxmc
+// locks` complements it with the global graph and its cycles.
+#include "format.hpp"
+#include "invariants_all.hpp"
+#include "locks.hpp"
+
+namespace scxmc {
+
+namespace {
+class LockOrder final : public Invariant {
+ public:
+  const char* id() const override { return "lock-order"; }
+  const char* statement() const override {
+    return "every lock taken or spun on while holding others follows the kernel's documented lock order";
+  }
+  bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
+    int actor = -1;
+    for (const Event& e : log)
+      if (e.actor != kNone) { actor = e.actor; break; }
+    if (actor < 0) return true;
+    bool ok = true;
+    forEachLockDependency(cfg, prev, actor, log, [&](HeldLock h, HeldLock to, bool wait, const Event*) {
+      if (!ok) return;
+      const int rh = lockClassInfo(static_cast<LockClass>(h.cls)).rank;
+      const int rt = lockClassInfo(static_cast<LockClass>(to.cls)).rank;
+      if (h.cls == to.cls ? sameClassAllowed(h.cls, h.inst, to.inst) : rh < rt) return;
+      ok = false;
+      *why = std::string(wait ? "spins on " : "takes ") + lockClassName(to.cls) + " [" +
+             lockInstanceName(to.cls, to.inst) + "] while holding " + lockClassName(h.cls) + " [" +
+             lockInstanceName(h.cls, h.inst) + "] (the documented order puts it outside)";
+    });
+    return ok;
+  }
+};
+}  // namespace
+
+std::unique_ptr<Invariant> makeLockOrder() { return std::make_unique<LockOrder>(); }
+
+}  // namespace scxmc

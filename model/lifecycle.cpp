@@ -1,0 +1,451 @@
+// The scheduler's lifecycle (Config::lifecycle): the scx_enable_helper
+// kthread running scx_root_enable_workfn (ext.c:7691-8108) and then
+// scx_root_disable (ext.c:6605-6768), scx_bypass (ext.c:6275-6405), cgroup
+// attach (ext.c:4984-5083), scx_bpf_destroy_dsq (ext.c:9931, 5300-5337),
+// fork (ext.c:4236-4313), exit (sched_ext_dead ext.c:4344) and policy
+// changes (switching_to_scx / switched_from_scx ext.c:4415-4449),
+// concurrently with the tasks and CPUs.
+//
+// Abstractions (docs/lock-order.md lists them with their effect):
+// * one helper step per stage or per task of a loop; the kernel drops locks
+//   inside some of them (ops.init_task runs with all locks dropped: the step
+//   takes and releases them in the kernel's order, so the lock graph sees
+//   each nesting, but no other actor runs inside the step);
+// * the per-CPU bypass DSQ is the GLOBAL DSQ (both terminal FIFOs under
+//   dsq->lock that the dispatch path consumes first, inl.h:39-48);
+// * scx_bypass's task cycling waits (the step is not enabled) while a task
+//   is DISPATCHING, instead of spinning in ops_dequeue with the rq locked;
+// * a task that is not on the ext class is outside the model: before the
+//   switch it sleeps and takes no ext path; after the disable loop moved it
+//   to fair, its on_rq/curr are no longer tracked;
+// * loop order over scx_tasks is any order (a choice), which is what an
+//   arbitrary list order allows;
+// * destroy_dsq is modeled for its locks (it is only offered on an empty DSQ,
+//   where 7.3.4 does not scx_error); what it changes is not modeled;
+// * fork (--fork-tasks), exit and policy changes act on sleeping tasks in
+//   one step each; no sub-schedulers, hotplug, cid or dl_server steps.
+#include "ext_core.hpp"
+
+namespace scxmc {
+
+const char* lifePcName(uint8_t pc) {
+  static const char* const n[] = {"idle", "enable: bypass", "enable: lock fork+cgroup", "enable: init tasks",
+                                  "enable: lock fork", "enable: switch tasks", "enable: unbypass",
+                                  "enable: publish", "enabled", "disable: lock", "disable: tasks",
+                                  "disable: exit", "disable: unbypass", "done"};
+  static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
+  return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
+}
+
+bool ExtCore::onExt(uint8_t t) const {
+  return !cfg_.lifecycle || s_->task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
+}
+
+void ExtCore::lifeOp(LifeOp op, uint8_t t, uint8_t arg) { emit(Ev::OpsLife, t, static_cast<uint8_t>(op), arg); }
+
+void ExtCore::setTaskState(uint8_t t, ScxTaskState to) {
+  const uint8_t from = tk(t).scx_state;
+  emit(Ev::TaskState, t, from, static_cast<uint8_t>(to));
+  tk(t).scx_state = static_cast<uint8_t>(to);
+}
+
+void ExtCore::setEnable(ScxEnable to) {
+  emit(Ev::EnableState, kNone, s_->scx_enable, static_cast<uint8_t>(to));
+  s_->scx_enable = static_cast<uint8_t>(to);
+}
+
+void ExtCore::lock(LockClass c, uint8_t inst) {
+  // p->pi_lock is held by p's actor whenever it is inside a path
+  if (c == LockClass::PiLock && s_->actor[cfg_.cpus + inst].pc != static_cast<uint8_t>(Pc::Rest)) {
+    blocked_ = true;
+    return;
+  }
+  lockEvent(Ev::Lock, static_cast<uint8_t>(c), inst);
+}
+
+bool ExtCore::taskRqLock(uint8_t t) {
+  lock(LockClass::PiLock, t);
+  // task_rq_lock waits while p is migrating (core.c task_rq_lock loop)
+  if (tk(t).on_rq == static_cast<uint8_t>(OnRq::Migrating)) blocked_ = true;
+  return !blocked_ && lockRq(tk(t).cpu);
+}
+
+void ExtCore::unlock(LockClass c, uint8_t inst) { lockEvent(Ev::Unlock, static_cast<uint8_t>(c), inst); }
+
+uint8_t ExtCore::enableNext(uint8_t done) {
+  switch (static_cast<LifePc>(done)) {
+    case LifePc::Idle: return static_cast<uint8_t>(LifePc::EnBypass);
+    case LifePc::EnBypass: return static_cast<uint8_t>(LifePc::EnInitLock);
+    case LifePc::EnInitLock: return static_cast<uint8_t>(LifePc::EnInitTask);
+    case LifePc::EnInitTask: return static_cast<uint8_t>(LifePc::EnSwitchLock);
+    case LifePc::EnSwitchLock: return static_cast<uint8_t>(LifePc::EnSwitchTask);
+    case LifePc::EnSwitchTask: return static_cast<uint8_t>(LifePc::EnUnbypass);
+    case LifePc::EnUnbypass: return static_cast<uint8_t>(LifePc::EnPublish);
+    default: return static_cast<uint8_t>(LifePc::Enabled);
+  }
+}
+
+namespace {
+// __scx_enabled (the static branch that routes picks to ext): on from
+// ext.c:8012 to ext.c:6714.
+bool staticEnabled(LifePc pc) {
+  return pc == LifePc::EnSwitchLock || pc == LifePc::EnSwitchTask || pc == LifePc::EnUnbypass ||
+         pc == LifePc::EnPublish || pc == LifePc::Enabled || pc == LifePc::DisLock || pc == LifePc::DisTasks;
+}
+}  // namespace
+
+bool ExtCore::scxBypass(bool on) {
+  site(Site::Bypass);
+  // The cycling below may meet a DISPATCHING task: wait until none is.
+  for (uint8_t t = 0; t < cfg_.tasks; ++t)
+    if (opss(t) == Opss::Dispatching) { blocked_ = true; return false; }
+  lock(LockClass::BypassLock);
+  if (on) ++s_->bypass_depth; else --s_->bypass_depth;
+  lock(LockClass::SchedLock);  // propagate to descendants (ext.c:6299-6310)
+  unlock(LockClass::SchedLock);
+  const bool change = on ? s_->bypass_depth == 1 : s_->bypass_depth == 0;
+  const bool cycle = staticEnabled(static_cast<LifePc>(s_->life_pc));
+  for (uint8_t c = 0; change && c < cfg_.cpus; ++c) {
+    if (!lockRq(c)) return false;
+    lock(LockClass::SchedLock);
+    cpu(c).bypassing = on ? 1 : 0;
+    emit(Ev::BypassFlag, kNone, on ? 1 : 0, 0, c);
+    unlock(LockClass::SchedLock);
+    // !scx_enabled(): no task to cycle (ext.c:6357-6361).  Else every
+    // runnable ext task of this rq goes through sched_change(SAVE|MOVE)
+    // (ext.c:6370-6386); the running one is only rescheduled.
+    for (uint8_t t = 0; cycle && t < cfg_.tasks; ++t) {
+      if (tk(t).cpu != c || !onExt(t) || tk(t).on_rq != static_cast<uint8_t>(OnRq::Queued) || cpu(c).curr == t)
+        continue;
+      const DeqStart r = dequeueTaskBegin(c, t, kDeqSave);
+      if (r == DeqStart::Spin) { blocked_ = true; return false; }
+      if (r == DeqStart::Proceed) dequeueTaskFinish(c, t, dequeueFlags(kDeqSave));
+      if (blocked_) return false;
+      enqueueTask(c, t, kEnqRestore);
+      if (blocked_) return false;
+    }
+    unlockRq();
+  }
+  unlock(LockClass::BypassLock);
+  return !blocked_;
+}
+
+void ExtCore::enableInitTask(uint8_t t) {
+  site(Site::EnableInitLoop);
+  // scx_task_iter_next_locked: scx_tasks_lock, then task_rq_lock
+  lock(LockClass::ScxTasks);
+  if (!taskRqLock(t)) return;
+  setTaskState(t, ScxTaskState::InitBegin);
+  unlockRq();
+  unlock(LockClass::PiLock, t);
+  unlock(LockClass::ScxTasks);
+  // everything dropped for ops.init_task(fork=false) (ext.c:7964-7966)
+  site(Site::InitTask);
+  lifeOp(LifeOp::InitTask, t);
+  lock(LockClass::ScxTasks);
+  if (!taskRqLock(t)) return;
+  setTaskState(t, ScxTaskState::Init);
+  setTaskState(t, ScxTaskState::Ready);
+  unlockRq();
+  unlock(LockClass::PiLock, t);
+  unlock(LockClass::ScxTasks);
+}
+
+void ExtCore::disableTask(uint8_t t) {
+  lock(LockClass::ScxTasks);
+  if (!taskRqLock(t)) return;
+  const uint8_t rq = tk(t).cpu;
+  // sched_change(SAVE|MOVE|CLASS) to fair: dequeue, put_prev if running
+  if (onExt(t) && tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued)) {
+    const DeqStart r = dequeueTaskBegin(rq, t, kDeqSave);
+    if (r == DeqStart::Spin) { blocked_ = true; return; }
+    if (r == DeqStart::Proceed) dequeueTaskFinish(rq, t, dequeueFlags(kDeqSave));
+    if (blocked_) return;
+  }
+  if (cpu(rq).curr == t) {
+    putPrevTask(rq, t, kNone);
+    emit(Ev::Switch, kNone, t, kNone, rq);
+    cpu(rq).curr = kNone;
+  }
+  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+    site(Site::SwitchedFrom);
+    lifeOp(LifeOp::Disable, t);
+    setTaskState(t, ScxTaskState::Ready);
+  }
+  site(Site::DisableAndExit);
+  lifeOp(LifeOp::ExitTask, t);
+  setTaskState(t, ScxTaskState::None);
+  tk(t).on_rq = 0;  // on fair now: outside the model
+  unlockRq();
+  unlock(LockClass::PiLock, t);
+  unlock(LockClass::ScxTasks);
+}
+
+void ExtCore::destroyDsq(uint8_t d) {
+  site(Site::DestroyDsq);
+  lifeOp(LifeOp::DestroyDsq, kNone, d);
+  if (!lockDsq(d)) return;  // rcu_read_lock + raw_spin_lock_irqsave(&dsq->lock)
+  unlockDsq(d);
+}
+
+void ExtCore::cgroupAttach(uint8_t t, bool fail) {
+  // cgroup core: cgroup_mutex held across can_attach and attach
+  lock(LockClass::CgroupMutex);
+  site(Site::CgroupCanAttach);
+  lifeOp(LifeOp::CgroupPrepMove, t);
+  if (fail) {
+    site(Site::CgroupCancelAttach);
+    lifeOp(LifeOp::CgroupCancelMove, t);
+  } else {
+    // sched_move_task: task_rq_lock, then scx_cgroup_move_task
+    lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::PiLock), t);
+    if (!lockRq(tk(t).cpu)) return;
+    site(Site::CgroupMoveTask);
+    lifeOp(LifeOp::CgroupMove, t);
+    unlockRq();
+    lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::PiLock), t);
+  }
+  unlock(LockClass::CgroupMutex);
+}
+
+namespace {
+// scx_init_task_enabled: set at ext.c:7915 (with the fork rwsem held for
+// writing), cleared at ext.c:6656.
+bool initTaskEnabled(LifePc pc) {
+  return pc >= LifePc::EnInitTask && pc <= LifePc::DisLock;
+}
+}  // namespace
+
+void ExtCore::forkTask(uint8_t t) {
+  // scx_pre_fork: percpu_down_read(&scx_fork_rwsem) (ext.c:4241); the helper
+  // holds it for writing in its loops
+  HeldLock h[kMaxHeld];
+  const int n = heldLocks(cfg_, *s_, cfg_.actors(), h);
+  for (int i = 0; i < n && cfg_.lifecycle; ++i)
+    if (h[i].cls == static_cast<uint8_t>(LockClass::ForkRwsem)) { blocked_ = true; return; }
+  site(Site::ScxFork);
+  lock(LockClass::ForkRwsem);
+  setTaskState(t, ScxTaskState::None);  // dup_task_struct: a new task, NONE
+  const bool init = initTaskEnabled(static_cast<LifePc>(s_->life_pc));
+  bool ok = true;
+  if (init) {
+    setTaskState(t, ScxTaskState::InitBegin);
+    lifeOp(LifeOp::InitTask, t);  // __scx_init_task(fork=true), no rq lock
+    ok = ch_->pick(2) == 0;       // ops.init_task may fail
+    setTaskState(t, ok ? ScxTaskState::Init : ScxTaskState::None);
+  }
+  // a later step of copy_process may fail too: sched_cancel_fork
+  if (ok && ch_->pick(2) == 1) ok = false;
+  if (!ok) {
+    site(Site::ScxCancelFork);
+    if (init) {
+      if (!taskRqLock(t)) return;
+      if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) {
+        site(Site::DisableAndExit);
+        lifeOp(LifeOp::ExitTask, t);  // cancelled
+        setTaskState(t, ScxTaskState::None);
+      }
+      unlockRq();
+      unlock(LockClass::PiLock, t);
+    }
+    unlock(LockClass::ForkRwsem);
+    setTaskState(t, ScxTaskState::Unborn);  // the task is freed
+    return;
+  }
+  site(Site::ScxPostFork);
+  if (init) {
+    setTaskState(t, ScxTaskState::Ready);
+    // on ext right away if the class is ext (switching_all once __scx_enabled)
+    const LifePc pc = static_cast<LifePc>(s_->life_pc);
+    if (pc >= LifePc::EnSwitchLock && pc <= LifePc::DisLock) {
+      if (!taskRqLock(t)) return;
+      site(Site::SwitchingTo);
+      lifeOp(LifeOp::Enable, t);
+      setTaskState(t, ScxTaskState::Enabled);
+      unlockRq();
+      unlock(LockClass::PiLock, t);
+    }
+  }
+  lock(LockClass::ScxTasks);  // list_add_tail(&p->scx.tasks_node, &scx_tasks)
+  unlock(LockClass::ScxTasks);
+  unlock(LockClass::ForkRwsem);
+}
+
+void ExtCore::taskExit(uint8_t t) {
+  site(Site::SchedExtDead);
+  lock(LockClass::ScxTasks);  // list_del_init(&p->scx.tasks_node)
+  unlock(LockClass::ScxTasks);
+  if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) {
+    if (!taskRqLock(t)) return;
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+      lifeOp(LifeOp::Disable, t);
+      setTaskState(t, ScxTaskState::Ready);
+    }
+    site(Site::DisableAndExit);
+    lifeOp(LifeOp::ExitTask, t);
+    setTaskState(t, ScxTaskState::None);
+    unlockRq();
+    unlock(LockClass::PiLock, t);
+  }
+  setTaskState(t, ScxTaskState::Unborn);  // SCX_TASK_DEAD, and the slot is freed
+}
+
+void ExtCore::setScheduler(uint8_t t) {
+  site(Site::SetScheduler);
+  if (!taskRqLock(t)) return;
+  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+    site(Site::SwitchedFrom);  // to a fair policy
+    lifeOp(LifeOp::Disable, t);
+    setTaskState(t, ScxTaskState::Ready);
+  } else {
+    site(Site::SwitchingTo);  // to SCHED_EXT
+    lifeOp(LifeOp::Enable, t);
+    setTaskState(t, ScxTaskState::Enabled);
+    emit(Ev::OpsSetCpumask, t, tk(t).affinity);  // ext.c:4428-4430
+  }
+  unlockRq();
+  unlock(LockClass::PiLock, t);
+}
+
+void ExtCore::helperStep() {
+  paused_ = true;
+  const LifePc pc = static_cast<LifePc>(s_->life_pc);
+  auto next = [&](LifePc done) { s_->life_pc = enableNext(static_cast<uint8_t>(done)); };
+  // one of the tasks in scx state `st` (any list order), or kNone
+  auto pickTask = [&](bool (*want)(uint8_t)) -> uint8_t {
+    uint8_t c[kMaxTasks];
+    int n = 0;
+    for (uint8_t t = 0; t < cfg_.tasks; ++t)
+      if (want(tk(t).scx_state)) c[n++] = t;
+    return n ? c[ch_->pick(n)] : kNone;
+  };
+  switch (pc) {
+    case LifePc::Idle:
+      site(Site::RootEnable);
+      lock(LockClass::EnableMutex);
+      setEnable(ScxEnable::Enabling);
+      lock(LockClass::CpusRead);
+      lock(LockClass::BypassLock);  // scx_link_sched ext.c:6504-6505
+      lock(LockClass::SchedLock);
+      unlock(LockClass::SchedLock);
+      unlock(LockClass::BypassLock);
+      site(Site::OpsInitCall);
+      lifeOp(LifeOp::Init);
+      for (int d = 0; d < cfg_.user_dsqs; ++d) {
+        site(Site::CreateDsq);
+        lifeOp(LifeOp::CreateDsq, kNone, static_cast<uint8_t>(kDsqUser0 + d));
+      }
+      unlock(LockClass::CpusRead);
+      next(pc);
+      break;
+    case LifePc::EnBypass:
+    case LifePc::EnUnbypass:
+      if (!scxBypass(pc == LifePc::EnBypass)) return;
+      next(pc);
+      break;
+    case LifePc::EnInitLock:
+      site(Site::EnableInitLoop);
+      lock(LockClass::ForkRwsem);
+      lock(LockClass::CgroupMutex);  // scx_cgroup_lock ext.c:5152-5158
+      lock(LockClass::CgroupOpsRwsem);
+      lifeOp(LifeOp::CgroupInit);
+      next(pc);
+      break;
+    case LifePc::EnInitTask: {
+      const uint8_t t = pickTask([](uint8_t st) { return st == static_cast<uint8_t>(ScxTaskState::None); });
+      if (t != kNone) {
+        enableInitTask(t);
+        break;
+      }
+      unlock(LockClass::CgroupOpsRwsem);
+      unlock(LockClass::CgroupMutex);
+      unlock(LockClass::ForkRwsem);
+      next(pc);
+      break;
+    }
+    case LifePc::EnSwitchLock:
+      site(Site::EnableSwitchLoop);
+      lock(LockClass::ForkRwsem);
+      next(pc);
+      break;
+    case LifePc::EnSwitchTask: {
+      const uint8_t t = pickTask([](uint8_t st) { return st == static_cast<uint8_t>(ScxTaskState::Ready); });
+      if (t == kNone) {
+        unlock(LockClass::ForkRwsem);
+        next(pc);
+        break;
+      }
+      site(Site::EnableSwitchLoop);
+      lock(LockClass::ScxTasks);
+      lock(LockClass::PiLock, t);
+      if (blocked_ || !lockRq(tk(t).cpu)) return;
+      // sched_change to ext; p sleeps (the model keeps tasks off other
+      // classes asleep), so only switching_to_scx has work
+      site(Site::SwitchingTo);
+      lifeOp(LifeOp::Enable, t);  // __scx_enable_task, then ENABLED (ext.c:4081-4085)
+      setTaskState(t, ScxTaskState::Enabled);
+      unlockRq();
+      unlock(LockClass::PiLock, t);
+      unlock(LockClass::ScxTasks);
+      break;
+    }
+    case LifePc::EnPublish:
+      site(Site::EnablePublish);
+      setEnable(ScxEnable::Enabled);
+      unlock(LockClass::EnableMutex);
+      s_->life_pc = static_cast<uint8_t>(LifePc::Enabled);
+      break;
+    case LifePc::Enabled:
+      site(Site::RootDisable);
+      if (!scxBypass(true)) return;
+      setEnable(ScxEnable::Disabling);
+      s_->life_pc = static_cast<uint8_t>(LifePc::DisLock);
+      break;
+    case LifePc::DisLock:
+      lock(LockClass::EnableMutex);
+      lock(LockClass::CgroupMutex);
+      lock(LockClass::CgroupOpsRwsem);
+      lifeOp(LifeOp::CgroupExit);
+      unlock(LockClass::CgroupOpsRwsem);
+      unlock(LockClass::CgroupMutex);
+      lock(LockClass::ForkRwsem);
+      s_->life_pc = static_cast<uint8_t>(LifePc::DisTasks);
+      break;
+    case LifePc::DisTasks: {
+      const uint8_t t = pickTask([](uint8_t st) {
+        return st != static_cast<uint8_t>(ScxTaskState::None) && st != static_cast<uint8_t>(ScxTaskState::Unborn);
+      });
+      if (t != kNone) {
+        disableTask(t);
+        break;
+      }
+      unlock(LockClass::ForkRwsem);
+      s_->life_pc = static_cast<uint8_t>(LifePc::DisExit);
+      break;
+    }
+    case LifePc::DisExit:
+      // __scx_enabled off, then synchronize_rcu (ext.c:6714-6722): every
+      // scheduler path in flight (preemption disabled) has left
+      for (int a = 0; a < cfg_.actors(); ++a)
+        if (s_->actor[a].pc != static_cast<uint8_t>(Pc::Rest)) { blocked_ = true; return; }
+      site(Site::OpsExitCall);
+      lifeOp(LifeOp::Exit);
+      lock(LockClass::SchedLock);  // scx_unlink_sched
+      unlock(LockClass::SchedLock);
+      lock(LockClass::CpusRead);   // scx_root = NULL (ext.c:6743)
+      unlock(LockClass::CpusRead);
+      unlock(LockClass::EnableMutex);
+      setEnable(ScxEnable::Disabled);
+      s_->life_pc = static_cast<uint8_t>(LifePc::DisUnbypass);
+      break;
+    case LifePc::DisUnbypass:
+      if (!scxBypass(false)) return;
+      s_->life_pc = static_cast<uint8_t>(LifePc::Done);
+      break;
+    case LifePc::Done:
+    case LifePc::Count:
+      break;  // disabled: the machine runs on fair (a step that changes nothing)
+  }
+}
+
+}  // namespace scxmc

@@ -1,0 +1,19 @@
+// Model variants of seed 000's community-review patches 39-41 (one file
+// each); they need Config::lifecycle to reach the functions they change.
+#pragma once
+
+#include <memory>
+
+#include "ext_core.hpp"
+
+namespace scxmc {
+// The functions these variants change run only with the lifecycle: their
+// factories switch it on (Config::lifecycle), whatever the caller asked.
+inline Config withLifecycle(Config c) {
+  c.lifecycle = true;
+  return c;
+}
+std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg);
+std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg);
+std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg);
+}  // namespace scxmc
