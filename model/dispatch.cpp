@@ -162,8 +162,11 @@ void ExtCore::bpfDispatch() {
         site(Site::SwitchRqLock);
         pause(Pc::DsqMoveSrc);
       } else {
+        // The iterator dropped the DSQ lock after returning p
+        // (bpf_iter_scx_dsq_next), so other CPUs may consume or move p
+        // before scx_dsq_move locks it again: pause, keeping the rq lock.
         f.x = c;
-        goTo(Pc::DsqMoveSrc);
+        pause(Pc::DsqMoveSrc);
       }
       return;
     }

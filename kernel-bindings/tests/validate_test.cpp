@@ -63,13 +63,12 @@ TEST(ValidateGolden, SimpleIsFullyExplained) {
 TEST(ValidateGolden, RecIsExplained) {
   const TraceResult r = run(golden("rec-seed3.bin"));
   EXPECT_GT(r.events, 600u);
-  // docs/validation.md: the failed scx_bpf_dsq_move at seq 1703 as
-  // scx_disable starts is the one (known) disagreement.
-  EXPECT_EQ(r.accepted + 1, r.events);
-  EXPECT_EQ(unexplained(r), 0u);
-  ASSERT_EQ(r.disagreements.size(), 1u);
-  EXPECT_EQ(r.disagreements[0].seq, 1703u);
-  EXPECT_EQ(r.disagreements[0].known, "disable-refused");
+  // The failed scx_bpf_dsq_move calls at seq 1699-1712 (a non-empty DSQ,
+  // listed as `disable-refused` in docs/validation.md) are explained since
+  // the model pauses between the DSQ iterator and scx_dsq_move: another CPU
+  // may take the task in between.
+  EXPECT_EQ(r.accepted, r.events);
+  EXPECT_TRUE(r.disagreements.empty());
   EXPECT_TRUE(r.custody_checked);
   EXPECT_EQ(r.custody.violations, 0u);
   EXPECT_GT(r.custody.entries, 20u);
@@ -77,9 +76,20 @@ TEST(ValidateGolden, RecIsExplained) {
 
 TEST(ValidateGolden, CliExitStatus) {
   EXPECT_EQ(validateMain({kGolden + "/simple.bin"}), 0);
-  // 99.851% accepted: below the default 99.9% threshold, above 99.8%
-  EXPECT_EQ(validateMain({kGolden + "/rec-seed3.bin"}), 1);
-  EXPECT_EQ(validateMain({kGolden + "/rec-seed3.bin", "--min-accept", "99.8", "--max-disagreements", "0"}), 0);
+  EXPECT_EQ(validateMain({kGolden + "/rec-seed3.bin"}), 0);
+  {
+    // an ops.dequeue dropped from the recording: a disagreement, exit 1
+    trace::Trace t = golden("rec-seed3.bin");
+    const auto it = std::find_if(t.records.begin(), t.records.end(), [](const trace::Record& r) {
+      return r.kind == trace::Kind::CbDequeue && r.arg[0] == 0 && r.pid != 113;
+    });
+    ASSERT_NE(it, t.records.end());
+    t.records.erase(it);
+    const std::string mutated = ::testing::TempDir() + "/dropped-dequeue.bin";
+    trace::write_file(mutated, t);
+    EXPECT_EQ(validateMain({mutated}), 1);
+    std::remove(mutated.c_str());
+  }
   EXPECT_EQ(validateMain({kGolden + "/no-such-trace.bin"}), 2);
   EXPECT_EQ(validateMain({}), 2);
   EXPECT_EQ(validateMain({"--bogus"}), 2);
