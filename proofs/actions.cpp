@@ -273,9 +273,10 @@ SymModel::E SymModel::opsDequeueClaim(Builder& b, const E& t) {
 }
 
 // the rest of ops_dequeue + dequeue_task_scx ext.c:2307-2367
-void SymModel::dequeueTaskFinish(Builder& b, const E& rq, const E& t, const E& flags, const E& opv) {
+void SymModel::dequeueTaskFinish(Builder& b, const E& rq, const E& t, const E& flags, const E& opv,
+                                 const E& was_queued) {
   const E lc = leaveCustody(b, t);
-  emitDequeue(b, t, flags, opv, lc);
+  emitDequeue(b, t, flags, opv, opsDequeueCalled(b, t, lc, was_queued));
   b.set(QD, t, b.b(false));
   dispatchDequeue(b, t);
 }
@@ -299,10 +300,11 @@ void SymModel::dequeueTask(Builder& b, const E& a, const E& rq, const E& t, int 
   };
   b.when(b.get(QD, t),
          [&] {
+           const E wasq = b.get(OPSS, t) == kQueued;
            const E proceed = opsDequeueClaim(b, t);
            b.when(proceed,
                   [&] {
-                    dequeueTaskFinish(b, rq, t, b.i(flags), opv);
+                    dequeueTaskFinish(b, rq, t, b.i(flags), opv, wasq);
                     next();
                   },
                   [&] {
@@ -336,8 +338,9 @@ void SymModel::moveRemoteTaskBegin(Builder& b, const E& a, const E& t, const E& 
   b.set(MIG, t, a);
   b.set(ONRQ, t, b.i(kOnRqMigrating));
   b.when(b.get(QD, t), [&] {
+    const E wasq = b.get(OPSS, t) == kQueued;
     const E proceed = opsDequeueClaim(b, t);
-    b.when(proceed, [&] { dequeueTaskFinish(b, src, t, b.i(dequeueFlags(0)), b.i(op(Op::Pick))); });
+    b.when(proceed, [&] { dequeueTaskFinish(b, src, t, b.i(dequeueFlags(0)), b.i(op(Op::Pick)), wasq); });
   });
   b.set(CPU, t, dst);
   b.set(APC, a, b.i(apc::MrtDst()));
@@ -586,9 +589,10 @@ void SymModel::actDeqWait(Builder& b, const E& a, E* task) {
   b.require(b.get(APC, a) == apc::DeqWait());
   const E t = b.get(AT, a), rq = b.get(AX, a), opv = b.get(AOP, a), tag = b.get(ATAG, a), y = b.get(AY, a);
   *task = t;
+  const E wasq = b.get(OPSS, t) == kQueued;
   const E proceed = opsDequeueClaim(b, t);
   b.require(proceed);
-  dequeueTaskFinish(b, rq, t, b.get(AFLAG, a), opv);
+  dequeueTaskFinish(b, rq, t, b.get(AFLAG, a), opv, wasq);
   b.when(tag == ret(Ret::DeqThenPick), [&] { toIdle(b, a); },
          [&] {
            b.when(tag == ret(Ret::DeqThenChange), [&] { changeAndEnqueue(b, a, t, rq, opv); },

@@ -154,6 +154,42 @@ bool projectState(Universe& U, const Config& cfg, const State& s, const SymState
   return ok;
 }
 
+bool concreteState(Universe& U, const Config& cfg, const State& s, SymState* out, std::string* err) {
+  z3::context& c = U.ctx();
+  auto elem = [&](char k, int v) -> z3::expr {
+    switch (k) {
+      case 'T': return U.task(v);
+      case 'C': return U.cpu(v);
+      case 'A': return U.actor(v);
+      case 'D': return U.dsq(static_cast<uint8_t>(v));
+      case 'B': return c.bool_val(v != 0);
+      default: return c.int_val(v);
+    }
+  };
+  SymState x;
+  for (int f = 0; f < NF; ++f) {
+    const FieldInfo& fi = fieldInfo(f);
+    z3::expr dflt = fi.rng == Rng::Int ? c.int_val(0)
+                    : fi.rng == Rng::Bool ? c.bool_val(false)
+                                          : U.elems(fi.rng == Rng::Task   ? Dom::Task
+                                                    : fi.rng == Rng::Cpu  ? Dom::Cpu
+                                                    : fi.rng == Rng::Actor ? Dom::Actor
+                                                                           : Dom::Dsq)
+                                                .at(0);
+    if (fi.dom == Dom::Scalar) x.f.push_back(dflt);
+    else x.f.push_back(z3::const_array(U.sortOf(fi.dom), dflt));
+  }
+  const bool ok = visit(
+      cfg, s,
+      [&](int f, char dk, int idx, char rk, int v) {
+        if (dk == 'S') x.f[f] = elem(rk, v);
+        else x.f[f] = z3::store(x.f[f], elem(dk, idx), elem(rk, v));
+      },
+      err);
+  *out = x;
+  return ok;
+}
+
 std::string projectionKey(const Config& cfg, const State& s) {
   std::string k;
   std::string err;

@@ -19,6 +19,10 @@ namespace scxmc::proofs {
 bool projectState(Universe& U, const Config& cfg, const State& s, const SymState& x, z3::expr* out,
                   std::string* err);
 
+// The projection as a concrete symbolic state (don't-care fields take a
+// default value).
+bool concreteState(Universe& U, const Config& cfg, const State& s, SymState* out, std::string* err);
+
 // A canonical string of the projection (for caching and messages).
 std::string projectionKey(const Config& cfg, const State& s);
 

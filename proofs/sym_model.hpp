@@ -99,7 +99,14 @@ class SymModel {
   virtual void dequeueTask(Builder& b, const E& a, const E& rq, const E& t, int core_flags, const E& op,
                            int cont, const E& mig_dst);
   virtual E opsDequeueClaim(Builder& b, const E& t);           // true: proceed
-  virtual void dequeueTaskFinish(Builder& b, const E& rq, const E& t, const E& deq_flags, const E& op);
+  // was_queued: ops_dequeue's claim found the task QUEUED on the BPF side
+  virtual void dequeueTaskFinish(Builder& b, const E& rq, const E& t, const E& deq_flags, const E& op,
+                                 const E& was_queued);
+  // Whether ops_dequeue calls ops.dequeue() (7.3.4: whenever the task leaves
+  // custody).  dequeue-legacy overrides it.
+  virtual E opsDequeueCalled(Builder& b, const E& t, const E& left_custody, const E& was_queued) {
+    return left_custody;
+  }
   virtual void moveLocalTaskToLocalDsq(Builder& b, const E& t, const E& dst, const E& op);
   virtual void moveRemoteTaskBegin(Builder& b, const E& a, const E& t, const E& src, const E& dst);
   virtual void dispatchToLocalDsq(Builder& b, const E& a, const E& rq, const E& dst, const E& t, const E& op);
