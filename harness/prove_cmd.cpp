@@ -28,7 +28,7 @@ const char* kHelp =
     "  --variant NAME   model variant with a symbolic encoding (default linux-7.3.4)\n"
     "  --theorem ID     custody, deq-flags, opss or dsq (default all)\n"
     "  --json FILE      write the results as JSON\n"
-    "  --timeout-ms N   per solver query (default 60000)\n"
+    "  --timeout-ms N   per unbounded solver query (default 10000; on a timeout\n                   a counterexample is searched in finite universes)\n"
     "exit status: 0 all proved, 1 failed with a reachable counterexample, 2 bad usage,\n"
     "3 unknown or a too-weak invariant\n";
 

@@ -6,6 +6,7 @@
 #include <map>
 #include <mutex>
 
+#include "config.hpp"
 #include "events.hpp"
 #include "ext_core.hpp"
 #include "sym_model.hpp"
@@ -541,7 +542,9 @@ void SymModel::actWake(Builder& b, const E& a, E* task) {
   *task = t;
   b.require(b.get(APC, a) == apc::Idle && b.get(ONRQ, t) == kOnRqNo);
   b.require(!running(b, t));  // ttwu waits for p->on_cpu
-  b.set(PIN, t, b.chooseBool("mask_pins"));  // an affinity change while asleep
+  b.require(b.b((env & kEnvWake) != 0));
+  const E pins = b.chooseBool("mask_pins");
+  b.set(PIN, t, (env & kEnvAffinity) ? pins : b.b(false));  // an affinity change while asleep
   const E c = b.choose("cpu", Dom::Cpu);
   b.require(allowed(b, t, "cpu_allowed"));
   b.require(rqFree(b, c, a));
@@ -565,6 +568,7 @@ void SymModel::actWake(Builder& b, const E& a, E* task) {
 void SymModel::actSleep(Builder& b, const E& a, E* task) {
   const E c = b.U.acpu(a);
   b.require(b.get(APC, a) == apc::Idle && b.get(HC, c) && rqFree(b, c, a));
+  b.require(b.b((env & kEnvSleep) != 0));
   const E t = b.get(CUR, c);
   *task = t;
   b.oblige("custody", "a task goes to sleep only outside BPF custody", !b.get(G, t));
@@ -580,6 +584,8 @@ void SymModel::actChange(Builder& b, const E& a, E* task) {
   const E rq = b.get(CPU, t);
   b.require(rqFree(b, rq, a));
   const E aff = b.chooseBool("affinity");
+  if (!(env & kEnvAffinity)) b.require(!aff);
+  if (!(env & kEnvNice)) b.require(aff);
   const E opv = z3::ite(aff, b.i(op(Op::Affinity)), b.i(op(Op::Nice)));
   dequeueTask(b, a, rq, t, kDeqSave, opv, ret(Ret::DeqThenChange), rq);
 }

@@ -43,6 +43,7 @@ Agreement::Agreement(SymModel& sym, const Config& cfg, bool reverse)
 Agreement::~Agreement() = default;
 
 namespace {
+constexpr int kBudget = 600;   // action instances built per transition
 struct PathStep {
   int kind;
   ActionInstance inst;
@@ -101,6 +102,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
     };
     std::function<bool(const SymState&, int)> dfs = [&](const SymState& x, int depth) -> bool {
       for (int kind = 0; kind < static_cast<int>(SymModel::kinds().size()); ++kind) {
+        if (built > kBudget) return false;  // reported as a divergence below
         z3::expr task = I.c.bool_val(false);
         ActionInstance inst = I.sym.build(I.U, kind, actor, x, tag + ".p" + std::to_string(built++), &task);
         const z3::expr g = inst.guard.simplify(sp);
@@ -131,7 +133,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
     for (int k = 1; k <= Agreement::kMaxChain && !found; ++k)
       if (dfs(x0, k)) found = k;
     if (!found) {
-      st_.failures.push_back("forward: " + model.actorName(sc.actor) + " step from [" + pre + "] to [" + post +
+      st_.failures.push_back(std::string(built > kBudget ? "(search budget exhausted) " : "") + "forward: " + model.actorName(sc.actor) + " step from [" + pre + "] to [" + post +
                              "] is no sequence of at most " + std::to_string(Agreement::kMaxChain) +
                              " symbolic actions");
       ok = false;
@@ -210,6 +212,8 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
 }
 
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, bool reverse) {
+  const uint32_t env = sym.env;
+  sym.env = model.config().env;
   Agreement ag(sym, model.config(), reverse);
   InvariantList l;
   std::string err;
@@ -228,6 +232,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, 
       todo.push_back(n);
     });
   }
+  sym.env = env;
   return ag.stats();
 }
 

@@ -3,6 +3,7 @@
 #include <chrono>
 #include <map>
 #include <sstream>
+#include <tuple>
 
 #include "theorems.hpp"
 
@@ -112,6 +113,68 @@ Cti makeCti(Ctx& k, z3::model& m, const ActionInstance& inst, const z3::expr& ac
   return c;
 }
 
+z3::expr conj(Universe& U, const std::vector<Conjunct>& cs, const SymState& x) {
+  z3::expr r = U.ctx().bool_val(true);
+  for (const Conjunct& c : cs) r = r && c.holds(U, x);
+  return r;
+}
+
+// A CTI in a finite universe (a model of the same query with a few tasks,
+// CPUs and DSQs): used when the unbounded query times out.
+bool finiteCti(SymModel& model, int kind, const Conjunct& c, Cti* out) {
+  for (const auto& [T, C, D] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {1, 2, 1}, {2, 1, 1}, {2, 2, 1}}) {
+    z3::context ctx;
+    Universe U(ctx, T, C, D);
+    SymState x = freshState(U, "s");
+    const z3::expr inv = conj(U, strengthening(), x);
+    for (int ai = 0; ai < T + C; ++ai) {
+      z3::expr task = ctx.bool_val(false);
+      const ActionInstance inst = model.build(U, kind, U.actor(ai), x, "f", &task);
+      z3::solver s(ctx);
+      s.add(U.axioms());
+      s.add(inv);
+      s.add(inst.guard);
+      s.add(!c.holds(U, inst.next));
+      if (s.check() != z3::sat) continue;
+      z3::model m = s.get_model();
+      auto show = [&](const SymState& y) {
+        std::ostringstream o;
+        for (int t = 0; t < T; ++t) {
+          o << "  p" << t << ":";
+          for (int f = 0; f < NF; ++f)
+            if (fieldInfo(f).dom == Dom::Task) o << " " << fieldInfo(f).name << "=" << m.eval(z3::select(y.f[f], U.task(t)), true);
+          o << "\n";
+        }
+        for (int k = 0; k < C; ++k)
+          o << "  cpu" << k << ": HC=" << m.eval(z3::select(y.f[HC], U.cpu(k)), true)
+            << " CUR=" << m.eval(z3::select(y.f[CUR], U.cpu(k)), true) << "\n";
+        for (int a = 0; a < T + C; ++a) {
+          o << "  actor" << a << ":";
+          for (int f = 0; f < NF; ++f)
+            if (fieldInfo(f).dom == Dom::Actor) o << " " << fieldInfo(f).name << "=" << m.eval(z3::select(y.f[f], U.actor(a)), true);
+          o << "\n";
+        }
+        return o.str();
+      };
+      out->tasks = T;
+      out->cpus = C;
+      out->actors = T + C;
+      out->dsqs = C + 1 + D;
+      out->action = inst.name;
+      out->site = inst.site;
+      out->failed = c.id + ": " + c.words;
+      out->pre = show(x);
+      out->post = show(inst.next);
+      std::ostringstream st;
+      st << inst.name << " by actor" << ai << " on " << m.eval(task, true);
+      for (const z3::expr& p : inst.params) st << " " << p.decl().name().str() << "=" << m.eval(p, true);
+      out->step = st.str();
+      return true;
+    }
+  }
+  return false;
+}
+
 struct LemmaCache {
   bool done = false;
   TheoremResult r;
@@ -121,11 +184,6 @@ std::map<std::string, LemmaCache>& lemmaCache() {
   return m;
 }
 
-z3::expr conj(Universe& U, const std::vector<Conjunct>& cs, const SymState& x) {
-  z3::expr r = U.ctx().bool_val(true);
-  for (const Conjunct& c : cs) r = r && c.holds(U, x);
-  return r;
-}
 
 // Initiation and consecution of the strengthening.
 TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
@@ -176,6 +234,12 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
       const auto res = check(s, &r.queries);
       if (res == z3::unsat) continue;
       r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      if (res == z3::unknown && finiteCti(model, kind, c, &r.cti)) {
+        r.verdict = Verdict::Failed;
+        r.message = "the strengthening is not inductive: " + std::string(inst.name) + " breaks '" + c.id +
+                    "' (counterexample found in a finite universe; the unbounded query timed out)";
+        return r;
+      }
       if (res == z3::unknown) {
         r.verdict = Verdict::Unknown;
         r.message = std::string("consecution of '") + c.id + "' over " + inst.name + ": " + s.reason_unknown();

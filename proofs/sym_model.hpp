@@ -60,6 +60,9 @@ class SymModel {
  public:
   virtual ~SymModel() = default;
   virtual const char* name() const { return "linux-7.3.4"; }
+  // Environment events allowed (config.hpp kEnv*); proofs use all of them,
+  // the agreement test the configuration's.
+  uint32_t env = 0x1f;
 
   static const std::vector<ActionKind>& kinds();
   // Builds action `kind` taken by `actor` from `pre`; fresh choices are named

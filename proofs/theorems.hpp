@@ -57,7 +57,7 @@ struct TheoremResult {
 };
 
 struct ProveOptions {
-  unsigned timeout_ms = 60000;  // per solver query
+  unsigned timeout_ms = 10000;  // per solver query (then a finite-universe search)
 };
 
 // Proves one theorem about `model`.
