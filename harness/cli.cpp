@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "checker.hpp"
+#include "prove_cmd.hpp"
 #include "format.hpp"
 #include "replay.hpp"
 #include "report.hpp"
@@ -53,6 +54,7 @@ const char* kMainHelp =
     "  locks       the lock-order graph over every execution, with cycle splats\n"
     "  record      record a trace from the real 7.3.4 kernel under qemu (kernel-bindings/record.sh)\n"
     "  validate    replay recorded kernel traces against the model (docs/validation.md)\n"
+    "  prove       prove custody, deq-flags, opss, dsq for all sizes with Z3 (proofs/)\n"
     "\n"
     "Run 'scxmc <command> --help' for a command's options.\n"
     "exit status: 0 all hold, 1 violation, 2 bad usage or input, 3 incomplete (limit hit)\n";
@@ -352,6 +354,7 @@ int main(int argc, char** argv) {
   if (cmd == "sources") return cmdSources(args);
   if (cmd == "record") return cmdRecord(args);
   if (cmd == "validate") return scxmc::validate::validateMain(args);
+  if (cmd == "prove") return cmdProve(args);
   if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
   return usage("unknown command '" + cmd + "'");
 }

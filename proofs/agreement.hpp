@@ -1,0 +1,52 @@
+// Agreement of the symbolic relation with the executable model (issue 6):
+// for concrete transitions of a small configuration,
+//  forward: the projected pre/post pair is connected by a sequence of
+//    symbolic actions of the same actor (at most kMaxChain; a stutter when the
+//    projections are equal);
+//  reverse: every symbolic successor along the same labelled path (the same
+//    action kinds, actor and tasks, with the abstraction's own free choices
+//    fixed, the BPF and environment decisions left free) is the projection of
+//    an executable successor of the same actor from the same state.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "config.hpp"
+#include "ext_core.hpp"
+#include "sym_model.hpp"
+
+namespace scxmc::proofs {
+
+struct AgreementStats {
+  int transitions = 0;   // executable transitions checked
+  int distinct = 0;      // distinct projected (pre, actor, post) triples
+  int stutters = 0;      // projection unchanged
+  int reverse = 0;       // reverse checks done
+  int max_chain = 0;     // longest decomposition found
+  std::vector<std::string> failures;
+};
+
+class Agreement {
+ public:
+  static constexpr int kMaxChain = 8;
+  Agreement(SymModel& sym, const Config& cfg, bool reverse);
+  ~Agreement();
+  // Checks every successor of `s` (its ghost bits maintained by the custody
+  // monitor).  Returns false on a divergence (described in stats().failures).
+  bool checkState(ExtCore& model, const State& s);
+  const AgreementStats& stats() const { return st_; }
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+  AgreementStats st_;
+};
+
+// Runs the agreement check over the first `max_states` reachable states of
+// `model` (breadth-first).  Ghost bits are maintained by the custody monitor.
+AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, bool reverse);
+
+}  // namespace scxmc::proofs
