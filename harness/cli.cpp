@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "checker.hpp"
+#include "cli_args.hpp"
 #include "prove_cmd.hpp"
 #include "format.hpp"
 #include "replay.hpp"
@@ -103,35 +104,6 @@ int usage(const std::string& msg) {
   return kExitUsage;
 }
 
-bool parseInt(const std::string& opt, const std::string& v, long lo, long hi, long* out, std::string* err) {
-  char* end = nullptr;
-  const long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end || x < lo || x > hi) {
-    *err = opt + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'";
-    return false;
-  }
-  *out = x;
-  return true;
-}
-
-bool parseEnv(const std::string& v, uint32_t* env, std::string* err) {
-  if (v == "all") { *env = kEnvAll; return true; }
-  static const std::map<std::string, uint32_t> names = {
-      {"wake", kEnvWake}, {"sleep", kEnvSleep}, {"nice", kEnvNice}, {"affinity", kEnvAffinity}, {"tick", kEnvTick}};
-  *env = 0;
-  std::stringstream ss(v);
-  std::string w;
-  while (std::getline(ss, w, ',')) {
-    auto it = names.find(w);
-    if (it == names.end()) {
-      *err = "--env: unknown event '" + w + "' (known: wake,sleep,nice,affinity,tick,all)";
-      return false;
-    }
-    *env |= it->second;
-  }
-  return true;
-}
-
 int cmdCheck(const std::vector<std::string>& args) {
   Config cfg;
   Limits lim;
@@ -152,7 +124,7 @@ int cmdCheck(const std::vector<std::string>& args) {
     std::string v;
     long n;
     if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" || a == "--dispatch-loops") {
-      if (!val(&v) || !parseInt(a, v, 0, 1000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       if (a == "--tasks") cfg.tasks = static_cast<int>(n);
       else if (a == "--cpus") cfg.cpus = static_cast<int>(n);
       else if (a == "--user-dsqs") cfg.user_dsqs = static_cast<int>(n);
@@ -166,18 +138,18 @@ int cmdCheck(const std::vector<std::string>& args) {
     } else if (a == "--invariants") {
       if (!val(&inv_spec)) return usage(err);
     } else if (a == "--env") {
-      if (!val(&v) || !parseEnv(v, &cfg.env, &err)) return usage(err);
+      if (!val(&v) || !parseEnvList(v, &cfg.env, &err)) return usage(err);
     } else if (a == "--max-depth") {
-      if (!val(&v) || !parseInt(a, v, 1, 1000000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 1000000, &n, &err)) return usage(err);
       lim.max_depth = static_cast<int>(n);
     } else if (a == "--max-states") {
-      if (!val(&v) || !parseInt(a, v, 1, 4000000000L, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 4000000000L, &n, &err)) return usage(err);
       lim.max_states = static_cast<uint64_t>(n);
     } else if (a == "--max-memory") {
-      if (!val(&v) || !parseInt(a, v, 0, 1L << 24, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1L << 24, &n, &err)) return usage(err);
       lim.max_memory_mib = static_cast<uint64_t>(n);
     } else if (a == "--time-limit") {
-      if (!val(&v) || !parseInt(a, v, 0, 1L << 30, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1L << 30, &n, &err)) return usage(err);
       lim.time_limit_s = static_cast<double>(n);
     } else if (a == "--stop-at-first") {
       lim.stop_at_first = true;
@@ -186,7 +158,7 @@ int cmdCheck(const std::vector<std::string>& args) {
     } else if (a == "--lifecycle") {
       cfg.lifecycle = true;
     } else if (a == "--fork-tasks") {
-      if (!val(&v) || !parseInt(a, v, 0, 1000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
@@ -195,7 +167,7 @@ int cmdCheck(const std::vector<std::string>& args) {
     } else if (a == "--progress") {
       progress = true;
     } else if (a == "--threads") {
-      if (!val(&v) || !parseInt(a, v, 1, 64, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 64, &n, &err)) return usage(err);
       lim.threads = static_cast<int>(n);
     } else {
       return usage("check: unknown option '" + a + "'");

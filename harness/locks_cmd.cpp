@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "lock_graph.hpp"
+#include "cli_args.hpp"
 #include "replay.hpp"
 #include "variants.hpp"
 
@@ -47,17 +48,6 @@ const char* kLocksHelp =
 int usage(const std::string& msg) {
   std::cerr << "scxmc: " << msg << "\n(see 'scxmc locks --help')\n";
   return kUsage;
-}
-
-bool intArg(const std::string& opt, const std::string& v, long lo, long hi, long* out, std::string* err) {
-  char* end = nullptr;
-  const long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end || x < lo || x > hi) {
-    *err = opt + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'";
-    return false;
-  }
-  *out = x;
-  return true;
 }
 
 int replayFile(const std::string& file) {
@@ -129,7 +119,7 @@ int cmdLocks(const std::vector<std::string>& args) {
       return replayFile(v);
     } else if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" ||
                a == "--dispatch-loops") {
-      if (!val(&v) || !intArg(a, v, 0, 1000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       int& f = a == "--tasks" ? cfg.tasks : a == "--cpus" ? cfg.cpus : a == "--user-dsqs" ? cfg.user_dsqs
                : a == "--dispatch-actions" ? cfg.dispatch_actions : cfg.dispatch_loops;
       f = static_cast<int>(n);
@@ -153,7 +143,7 @@ int cmdLocks(const std::vector<std::string>& args) {
         p = q + 1;
       }
     } else if (a == "--max-depth" || a == "--max-states" || a == "--max-memory" || a == "--time-limit") {
-      if (!val(&v) || !intArg(a, v, 0, 4000000000L, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 4000000000L, &n, &err)) return usage(err);
       if (a == "--max-depth") lim.max_depth = static_cast<int>(n);
       else if (a == "--max-states") lim.max_states = static_cast<uint64_t>(n);
       else if (a == "--max-memory") lim.max_memory_mib = static_cast<uint64_t>(n);
@@ -167,7 +157,7 @@ int cmdLocks(const std::vector<std::string>& args) {
     } else if (a == "--lifecycle") {
       cfg.lifecycle = true;
     } else if (a == "--fork-tasks") {
-      if (!val(&v) || !intArg(a, v, 0, 1000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--progress") {
       progress = true;

@@ -15,6 +15,7 @@
 
 #include "behaviour_diff.hpp"
 #include "checker.hpp"
+#include "cli_args.hpp"
 #include "next_state.hpp"
 #include "report.hpp"
 #include "variants.hpp"
@@ -71,35 +72,6 @@ int usage(const std::string& msg) {
   return kUsage;
 }
 
-bool parseLong(const std::string& opt, const std::string& v, long lo, long hi, long* out, std::string* err) {
-  char* end = nullptr;
-  const long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end || x < lo || x > hi) {
-    *err = opt + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'";
-    return false;
-  }
-  *out = x;
-  return true;
-}
-
-bool parseEnvList(const std::string& v, uint32_t* env, std::string* err) {
-  if (v == "all") { *env = kEnvAll; return true; }
-  static const std::map<std::string, uint32_t> names = {
-      {"wake", kEnvWake}, {"sleep", kEnvSleep}, {"nice", kEnvNice}, {"affinity", kEnvAffinity}, {"tick", kEnvTick}};
-  *env = 0;
-  std::stringstream ss(v);
-  std::string w;
-  while (std::getline(ss, w, ',')) {
-    auto it = names.find(w);
-    if (it == names.end()) {
-      *err = "--env: unknown event '" + w + "' (known: wake,sleep,nice,affinity,tick,all)";
-      return false;
-    }
-    *env |= it->second;
-  }
-  return true;
-}
-
 // Returns -1 when parsed, else an exit status (help or usage error).
 int parse(const std::vector<std::string>& args, Options* o) {
   o->lim.max_memory_mib = 8192;
@@ -124,7 +96,7 @@ int parse(const std::vector<std::string>& args, Options* o) {
       if (!val(&o->base)) return usage(err);
     } else if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" ||
                a == "--dispatch-loops") {
-      if (!val(&v) || !parseLong(a, v, 0, 1000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       int* f = a == "--tasks" ? &o->cfg.tasks : a == "--cpus" ? &o->cfg.cpus : a == "--user-dsqs" ? &o->cfg.user_dsqs
                : a == "--dispatch-actions" ? &o->cfg.dispatch_actions : &o->cfg.dispatch_loops;
       *f = static_cast<int>(n);
@@ -136,28 +108,28 @@ int parse(const std::vector<std::string>& args, Options* o) {
     } else if (a == "--invariants") {
       if (!val(&o->invariants)) return usage(err);
     } else if (a == "--max-depth") {
-      if (!val(&v) || !parseLong(a, v, 1, 1000000, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 1000000, &n, &err)) return usage(err);
       o->lim.max_depth = static_cast<int>(n);
     } else if (a == "--max-states") {
-      if (!val(&v) || !parseLong(a, v, 1, 4000000000L, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 4000000000L, &n, &err)) return usage(err);
       o->lim.max_states = static_cast<uint64_t>(n);
     } else if (a == "--max-memory") {
-      if (!val(&v) || !parseLong(a, v, 0, 1L << 24, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1L << 24, &n, &err)) return usage(err);
       o->lim.max_memory_mib = static_cast<uint64_t>(n);
     } else if (a == "--time-limit") {
-      if (!val(&v) || !parseLong(a, v, 0, 1L << 30, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 1L << 30, &n, &err)) return usage(err);
       o->lim.time_limit_s = static_cast<double>(n);
       o->blim.time_limit_s = static_cast<double>(n);
     } else if (a == "--no-symmetry") {
       o->lim.symmetry = false;
     } else if (a == "--threads") {
-      if (!val(&v) || !parseLong(a, v, 1, 64, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 64, &n, &err)) return usage(err);
       o->lim.threads = static_cast<int>(n);
     } else if (a == "--diff-length") {
-      if (!val(&v) || !parseLong(a, v, 0, 64, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 0, 64, &n, &err)) return usage(err);
       o->blim.length = static_cast<int>(n);
     } else if (a == "--diff-max-pairs") {
-      if (!val(&v) || !parseLong(a, v, 1, 4000000000L, &n, &err)) return usage(err);
+      if (!val(&v) || !parseIntArg(a, v, 1, 4000000000L, &n, &err)) return usage(err);
       o->blim.max_pairs = static_cast<uint64_t>(n);
     } else if (a == "--json") {
       if (!val(&o->json_path)) return usage(err);

@@ -7,17 +7,8 @@
 namespace scxmc {
 namespace {
 
-// A seeded bug so that counterexamples are compared too: a local insert
-// ends custody without calling ops.dequeue() (as in mutation_test.cpp).
-class ForgetLocalDequeue : public ExtCore {
- public:
-  using ExtCore::ExtCore;
-  const char* name() const override { return "mut-forget-local-dequeue"; }
-  void rqOwnedPostEnq(uint8_t, uint8_t t) override {
-    site(Site::RqOwnedPostEnq);
-    leaveCustody(t);
-  }
-};
+// A seeded bug so that counterexamples are compared too.
+using test::ForgetLocalDequeue;
 
 template <class Model>
 CheckResult run(const Config& c, int threads, bool stop_at_first = false) {

@@ -13,16 +13,8 @@ namespace {
 
 // --- the mutations -----------------------------------------------------------
 
-// custody: a local insert ends custody without calling ops.dequeue().
-class ForgetLocalDequeue : public ExtCore {
- public:
-  using ExtCore::ExtCore;
-  const char* name() const override { return "mut-forget-local-dequeue"; }
-  void rqOwnedPostEnq(uint8_t, uint8_t t) override {
-    site(Site::RqOwnedPostEnq);
-    leaveCustody(t);  // BUG: no ops.dequeue
-  }
-};
+// custody: test::ForgetLocalDequeue (test_support.hpp).
+using test::ForgetLocalDequeue;
 
 // deq-flags: dequeue_task_scx inverts SCX_DEQ_SCHED_CHANGE.
 class WrongDeqFlags : public ExtCore {

@@ -17,6 +17,18 @@
 
 namespace scxmc::test {
 
+// A seeded custody bug: a local insert ends custody without calling
+// ops.dequeue() (mutation_test.cpp, checker_threads_test.cpp).
+class ForgetLocalDequeue : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-forget-local-dequeue"; }
+  void rqOwnedPostEnq(uint8_t, uint8_t t) override {
+    site(Site::RqOwnedPostEnq);
+    leaveCustody(t);  // BUG: no ops.dequeue
+  }
+};
+
 inline Config smallConfig(int tasks, int cpus, int dsqs, const std::string& policy = "full") {
   Config c;
   c.tasks = tasks;
