@@ -69,6 +69,7 @@ TEST(ValidateGolden, RecIsExplained) {
   // may take the task in between.
   EXPECT_EQ(r.accepted, r.events);
   EXPECT_TRUE(r.disagreements.empty());
+  EXPECT_EQ(unexplained(r), 0u);
   EXPECT_TRUE(r.custody_checked);
   EXPECT_EQ(r.custody.violations, 0u);
   EXPECT_GT(r.custody.entries, 20u);
@@ -89,6 +90,15 @@ TEST(ValidateGolden, CliExitStatus) {
     trace::write_file(mutated, t);
     EXPECT_EQ(validateMain({mutated}), 1);
     std::remove(mutated.c_str());
+  }
+  {
+    // a trace with no task event explains nothing: exit 1, not a vacuous pass
+    trace::Trace t = golden("simple.bin");
+    std::erase_if(t.records, [](const trace::Record& r) { return r.pid != 0; });
+    const std::string empty = ::testing::TempDir() + "/no-task-events.bin";
+    trace::write_file(empty, t);
+    EXPECT_EQ(validateMain({empty}), 1);
+    std::remove(empty.c_str());
   }
   EXPECT_EQ(validateMain({kGolden + "/no-such-trace.bin"}), 2);
   EXPECT_EQ(validateMain({}), 2);

@@ -234,9 +234,11 @@ int validateMain(const std::vector<std::string>& args) {
     acc += r.accepted;
     tot += r.events;
     const bool unexplained = r.known_counts.count("(unexplained)");
-    const bool pass = !unexplained && r.custody.violations == 0 &&
+    // a trace with no task event explains nothing: it cannot pass
+    const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 &&
                       100.0 * static_cast<double>(r.accepted) >= min_accept * static_cast<double>(r.events);
-    std::cout << "  verdict: " << (pass ? "PASS" : "FAIL") << "\n";
+    std::cout << "  verdict: " << (pass ? "PASS" : "FAIL")
+              << (r.events ? "" : " (no task event was projected from this trace)") << "\n";
     ok = ok && pass;
     auto j = toJson(r);
     j["pass"] = pass;
