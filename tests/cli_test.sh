@@ -3,16 +3,7 @@
 # usage: cli_test.sh path/to/scxmc
 set -u
 SCXMC=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0; pass=0
-expect() {  # expect NAME WANT_RC PATTERN -- command...
-  local name=$1 want=$2 pat=$3; shift 4
-  "$@" >"$tmp/out" 2>&1; local rc=$?
-  if [ "$rc" != "$want" ]; then echo "FAIL $name: exit $rc, want $want"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail+1)); return; fi
-  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then echo "FAIL $name: output lacks /$pat/"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail+1)); return; fi
-  echo "ok   $name"; pass=$((pass+1))
-}
+. "$(dirname "$0")/expect_lib.sh"
 expect help 0 "commands:" -- "$SCXMC" --help
 expect check-help 0 "--user-dsqs" -- "$SCXMC" check --help
 expect replay-help 0 "confirms" -- "$SCXMC" replay --help
@@ -82,5 +73,4 @@ if ! command -v dot >/dev/null 2>&1; then
 fi
 expect lifecycle-variant 1 "sleep-in-atomic +violated" -- "$SCXMC" check --policy simple --tasks 2 --cpus 2 --user-dsqs 1 --lifecycle --variant cgroup-attach-holds-lock --invariants sleep-in-atomic --json "$tmp/v.json"
 expect lifecycle-variant-replay 0 "confirmed: sleep-in-atomic" -- "$SCXMC" replay "$tmp/v.json"
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+expect_summary

@@ -5,16 +5,7 @@
 # counterexample.  usage: review_test.sh path/to/scxmc
 set -u
 SCXMC=$1
-tmp=$(mktemp -d)
-trap 'rm -rf "$tmp"' EXIT
-fail=0; pass=0
-expect() {  # expect NAME WANT_RC PATTERN -- command...
-  local name=$1 want=$2 pat=$3; shift 4
-  "$@" >"$tmp/out" 2>&1; local rc=$?
-  if [ "$rc" != "$want" ]; then echo "FAIL $name: exit $rc, want $want"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail+1)); return; fi
-  if [ -n "$pat" ] && ! grep -qE -- "$pat" "$tmp/out"; then echo "FAIL $name: output lacks /$pat/"; sed 's/^/    /' "$tmp/out" | head -20; fail=$((fail+1)); return; fi
-  echo "ok   $name"; pass=$((pass+1))
-}
+. "$(dirname "$0")/expect_lib.sh"
 small="--tasks 1 --cpus 1 --user-dsqs 1"
 two="--tasks 1 --cpus 2 --user-dsqs 1"
 expect help 0 "--variant NAME" -- "$SCXMC" review --help
@@ -66,5 +57,4 @@ PY
 then echo "ok   json-shape"; pass=$((pass+1)); else echo "FAIL json-shape"; fail=$((fail+1)); fi
 expect replay-from-review 0 "confirmed: custody is violated" -- "$SCXMC" replay "$tmp/cex.json" --invariant custody
 
-echo "$pass passed, $fail failed"
-[ "$fail" = 0 ]
+expect_summary
