@@ -127,22 +127,26 @@ bool visit(const Config& cfg, const State& s, Put&& put, std::string* err) {
   put(ERR, 'S', 0, 'B', s.scx_error ? 1 : 0);
   return true;
 }
+
+// The symbolic value of a projected field element of kind `k` (visit()'s
+// domain letters: Task, Cpu, Actor, Dsq, Bool, else Int).
+z3::expr elemOf(Universe& U, char k, int v) {
+  switch (k) {
+    case 'T': return U.task(v);
+    case 'C': return U.cpu(v);
+    case 'A': return U.actor(v);
+    case 'D': return U.dsq(static_cast<uint8_t>(v));
+    case 'B': return U.ctx().bool_val(v != 0);
+    default: return U.ctx().int_val(v);
+  }
+}
 }  // namespace
 
 bool projectState(Universe& U, const Config& cfg, const State& s, const SymState& x, z3::expr* out,
                   std::string* err) {
   z3::context& c = U.ctx();
   z3::expr r = c.bool_val(true);
-  auto elem = [&](char k, int v) -> z3::expr {
-    switch (k) {
-      case 'T': return U.task(v);
-      case 'C': return U.cpu(v);
-      case 'A': return U.actor(v);
-      case 'D': return U.dsq(static_cast<uint8_t>(v));
-      case 'B': return c.bool_val(v != 0);
-      default: return c.int_val(v);
-    }
-  };
+  auto elem = [&](char k, int v) { return elemOf(U, k, v); };
   const bool ok = visit(
       cfg, s,
       [&](int f, char dk, int idx, char rk, int v) {
@@ -156,16 +160,7 @@ bool projectState(Universe& U, const Config& cfg, const State& s, const SymState
 
 bool concreteState(Universe& U, const Config& cfg, const State& s, SymState* out, std::string* err) {
   z3::context& c = U.ctx();
-  auto elem = [&](char k, int v) -> z3::expr {
-    switch (k) {
-      case 'T': return U.task(v);
-      case 'C': return U.cpu(v);
-      case 'A': return U.actor(v);
-      case 'D': return U.dsq(static_cast<uint8_t>(v));
-      case 'B': return c.bool_val(v != 0);
-      default: return c.int_val(v);
-    }
-  };
+  auto elem = [&](char k, int v) { return elemOf(U, k, v); };
   SymState x;
   for (int f = 0; f < NF; ++f) {
     const FieldInfo& fi = fieldInfo(f);
