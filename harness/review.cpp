@@ -18,6 +18,7 @@
 #include "cli_args.hpp"
 #include "next_state.hpp"
 #include "report.hpp"
+#include "review_ladder.hpp"
 #include "variants.hpp"
 
 namespace scxmc {
@@ -45,7 +46,13 @@ const char* kHelp =
     "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N,\n"
     "  --max-memory MIB, --no-symmetry, --threads N\n"
     "                        as for 'scxmc check' (see 'scxmc check --help')\n"
-    "  --time-limit SEC      per model checked (default 60; 0 = no limit)\n"
+    "  --time-limit SEC      per model checked (default 30; 0 = no limit)\n"
+    "  --ladder-time SEC     when a check of the requested configuration is incomplete, decide\n"
+    "                        on smaller configurations (1 task x 1 CPU upwards, each model at\n"
+    "                        most SEC seconds per configuration; default 10): a variant that\n"
+    "                        violates an invariant on a configuration where the base holds it\n"
+    "                        newly breaks it, and the report names that configuration\n"
+    "  --no-ladder           decide only on the requested configuration\n"
     "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
     "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
     "                        (default 4000000)\n"
@@ -65,6 +72,8 @@ struct Options {
   std::string json_path;
   bool trace_all = false;
   bool chain = false;
+  bool ladder = true;
+  double ladder_time_s = 10;
 };
 
 int usage(const std::string& msg) {
@@ -75,7 +84,8 @@ int usage(const std::string& msg) {
 // Returns -1 when parsed, else an exit status (help or usage error).
 int parse(const std::vector<std::string>& args, Options* o) {
   o->lim.max_memory_mib = 8192;
-  o->lim.time_limit_s = 60;
+  o->lim.time_limit_s = 30;
+  o->blim.time_limit_s = 30;
   o->lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -120,6 +130,11 @@ int parse(const std::vector<std::string>& args, Options* o) {
       if (!val(&v) || !parseIntArg(a, v, 0, 1L << 30, &n, &err)) return usage(err);
       o->lim.time_limit_s = static_cast<double>(n);
       o->blim.time_limit_s = static_cast<double>(n);
+    } else if (a == "--ladder-time") {
+      if (!val(&v) || !parseIntArg(a, v, 1, 1L << 20, &n, &err)) return usage(err);
+      o->ladder_time_s = static_cast<double>(n);
+    } else if (a == "--no-ladder") {
+      o->ladder = false;
     } else if (a == "--no-symmetry") {
       o->lim.symmetry = false;
     } else if (a == "--threads") {
@@ -240,15 +255,49 @@ int reviewMain(const std::vector<std::string>& args) {
     models.push_back(std::move(c));
   }
   const Checked& base0 = models[0];
+  Limits rung_lim = o.lim;
+  rung_lim.time_limit_s = o.ladder_time_s;
+  Ladder ladder(o.cfg, o.invariants, rung_lim);
+
+  // The verdict on invariant `id` for model `vm` compared with model `bm`:
+  // on the requested configuration, else on the first ladder rung where one
+  // of them holds it (exhaustively) and the other violates it.
+  struct Verdict {
+    enum Kind { Same, Broken, Fixed, Open } kind = Same;
+    int rung = -1;  // -1: the requested configuration
+  };
+  auto statusOf = [](const CheckResult& r, const std::string& id) { return find(r, id)->status; };
+  auto decide = [&](size_t vm, size_t bm, const std::string& id) -> Verdict {
+    const Status vs = statusOf(models[vm].res, id), bs = statusOf(models[bm].res, id);
+    if (vs == Status::Violated && bs == Status::Holds) return {Verdict::Broken, -1};
+    if (vs == Status::Holds && bs == Status::Violated) return {Verdict::Fixed, -1};
+    if (vs != Status::Incomplete && bs != Status::Incomplete) return {Verdict::Same, -1};
+    if (o.ladder)
+      for (size_t r = 0; r < ladder.size(); ++r) {
+        const CheckResult* rb = ladder.result(r, models[bm].name);
+        const CheckResult* rv = rb ? ladder.result(r, models[vm].name) : nullptr;
+        if (!rv) continue;
+        const Status a = statusOf(*rv, id), b = statusOf(*rb, id);
+        if (a == Status::Violated && b == Status::Holds) return {Verdict::Broken, static_cast<int>(r)};
+        if (a == Status::Holds && b == Status::Violated) return {Verdict::Fixed, static_cast<int>(r)};
+      }
+    return {Verdict::Open, -1};
+  };
+  auto where = [&](int rung) { return rung < 0 ? std::string() : "@" + rungName(ladder.config(rung)); };
 
   std::ostream& out = std::cout;
   out << "scxmc review: base " << base0.name << (o.chain ? " (chain: each variant against the one before)" : "") << ", " << o.cfg.describe() << "\n\n";
 
-  // ---- the matrix -------------------------------------------------------------
+  // ---- the verdicts, then the matrix --------------------------------------------
   std::vector<std::string> ids;
   for (const auto& i : base0.res.invariants) ids.push_back(i.id);
+  std::vector<std::map<std::string, Verdict>> verdicts(models.size());
+  for (size_t m = 1; m < models.size(); ++m)
+    for (const std::string& id : ids) verdicts[m][id] = decide(m, o.chain ? m - 1 : 0, id);
+
   size_t w = 18;
   for (const auto& c : models) w = std::max(w, c.name.size() + 2);
+  w = std::max<size_t>(w, 24);
   out << std::left << std::setw(18) << "invariant";
   for (const auto& c : models) out << std::setw(static_cast<int>(w)) << c.name;
   out << "\n";
@@ -257,12 +306,12 @@ int reviewMain(const std::vector<std::string>& args) {
   for (const std::string& id : ids) {
     out << std::setw(18) << id;
     for (size_t m = 0; m < models.size(); ++m) {
-      const Status bs = find(models[o.chain && m > 0 ? m - 1 : 0].res, id)->status;
       const Status s = find(models[m].res, id)->status;
       std::string cell = statusName(s);
       if (m > 0) {
-        if (s == Status::Violated && bs == Status::Holds) cell = "VIOLATED (new)";
-        else if (s == Status::Holds && bs == Status::Violated) cell = "holds (fixed)";
+        const Verdict& v = verdicts[m][id];
+        if (v.kind == Verdict::Broken) cell = "VIOLATED (new" + where(v.rung) + ")";
+        else if (v.kind == Verdict::Fixed) cell = "holds (fixed" + where(v.rung) + ")";
         else if (s == Status::Violated) cell = "violated";
       }
       out << std::setw(static_cast<int>(w)) << cell;
@@ -281,33 +330,79 @@ int reviewMain(const std::vector<std::string>& args) {
     }
     out << "\n";
   }
+  // What the ladder established, per model (only the rungs it needed).
+  nlohmann::json jladder = nlohmann::json::object();
+  if (o.ladder && ladder.seconds() > 0) {
+    out << "\n  smaller configurations checked (tasks x CPUs x user DSQs; " << std::fixed << std::setprecision(1)
+        << ladder.seconds() << " s" << std::defaultfloat << "):\n";
+    for (const auto& c : models) {
+      std::string line;
+      for (size_t r = 0; r < ladder.size(); ++r) {
+        const CheckResult* res = ladder.peek(r, c.name);
+        if (!res) continue;
+        std::string v = res->any_violated() ? "violated" : res->complete ? "holds" : "incomplete";
+        if (res->any_violated()) {
+          std::string which;
+          for (const auto& i : res->invariants)
+            if (i.status == Status::Violated) which += (which.empty() ? "" : ",") + i.id;
+          v += " " + which;
+        }
+        line += (line.empty() ? "" : ", ") + rungName(ladder.config(r)) + " " + v;
+        jladder[c.name][rungName(ladder.config(r))] = {{"complete", res->complete},
+                                                       {"states", res->stats.states},
+                                                       {"seconds", res->stats.seconds},
+                                                       {"verdict", v}};
+      }
+      if (!line.empty()) out << "    " << c.name << ": " << line << "\n";
+    }
+  }
 
   nlohmann::json jvariants = nlohmann::json::array();
   for (size_t m = 1; m < models.size(); ++m) {
     Checked& v = models[m];
-    Checked& base = models[o.chain ? m - 1 : 0];
+    const size_t bm = o.chain ? m - 1 : 0;
+    Checked& base = models[bm];
     nlohmann::json jv;
     jv["name"] = v.name;
     jv["compared_with"] = base.name;
     jv["what"] = v.info.what;
     jv["touches"] = v.info.touches;
     nlohmann::json broken = nlohmann::json::array(), fixed = nlohmann::json::array(),
-                   undetermined = nlohmann::json::array(), both = nlohmann::json::array();
+                   undetermined = nlohmann::json::array(), both = nlohmann::json::array(),
+                   decided_on = nlohmann::json::object();
     out << "\n== " << v.name << " (against " << base.name << "): " << v.info.what
         << "\n   touches: " << v.info.touches << "\n";
     for (const std::string& id : ids) {
       const InvariantResult& bi = *find(base.res, id);
       const InvariantResult& vi = *find(v.res, id);
-      if (vi.status == Status::Violated && bi.status == Status::Holds) {
+      const Verdict vd = verdicts[m][id];
+      if (vd.rung >= 0) {
+        const std::string rn = rungName(ladder.config(vd.rung));
+        decided_on[id] = rn;
+        const CheckResult& holder = *ladder.peek(vd.rung, vd.kind == Verdict::Broken ? base.name : v.name);
+        out << "\n   (decided on " << rn << ": " << (vd.kind == Verdict::Broken ? base.name : v.name) << " holds "
+            << id << " there exhaustively, " << holder.stats.states << " states; the requested configuration is "
+            << "not exhausted)";
+      }
+      // The counterexample to show: the requested configuration's (shortest
+      // there) when it has one, else the rung's.
+      auto shown = [&](const Checked& who, const InvariantResult& at_top) -> std::pair<ExtCore*, const InvariantResult*> {
+        if (at_top.status == Status::Violated || vd.rung < 0) return {who.model.get(), &at_top};
+        return {&ladder.model(vd.rung, who.name), find(*ladder.peek(vd.rung, who.name), id)};
+      };
+      if (vd.kind == Verdict::Broken) {
         newly_broken_any = true;
         broken.push_back(id);
-        out << "\n   newly breaks " << id << " (" << vi.cex.steps.size() << " steps): " << vi.message << "\n";
-        printCounterexample(out, *v.model, vi.cex, o.trace_all);
-      } else if (vi.status == Status::Holds && bi.status == Status::Violated) {
+        auto [mdl, r] = shown(v, vi);
+        out << "\n   newly breaks " << id << " (" << r->cex.steps.size() << " steps"
+            << (mdl == v.model.get() ? "" : ", on " + rungName(mdl->config())) << "): " << r->message << "\n";
+        printCounterexample(out, *mdl, r->cex, o.trace_all);
+      } else if (vd.kind == Verdict::Fixed) {
         fixed.push_back(id);
-        out << "\n   newly fixes " << id << "; the base's counterexample (" << bi.cex.steps.size()
-            << " steps): " << bi.message << "\n";
-        printCounterexample(out, *base.model, bi.cex, o.trace_all);
+        auto [mdl, r] = shown(base, bi);
+        out << "\n   newly fixes " << id << "; the base's counterexample (" << r->cex.steps.size() << " steps"
+            << (mdl == base.model.get() ? "" : ", on " + rungName(mdl->config())) << "): " << r->message << "\n";
+        printCounterexample(out, *mdl, r->cex, o.trace_all);
       } else if (vi.status == Status::Violated && bi.status == Status::Violated) {
         const std::string why = reproduce(*v.model, o.invariants, id, bi.cex);
         out << "\n   still violates " << id << "; the base's counterexample "
@@ -343,12 +438,31 @@ int reviewMain(const std::vector<std::string>& args) {
     jv["newly_fixed"] = fixed;
     jv["undetermined"] = undetermined;
     jv["violated_by_both"] = both;
+    jv["decided_on"] = decided_on;
 
     if (o.blim.length > 0) {
-      const BehaviourDiff d = behaviourDiff(*v.model, *base.model, o.blim);
+      BehaviourDiff d = behaviourDiff(*v.model, *base.model, o.blim);
+      ExtCore* dv = v.model.get();
+      ExtCore* db = base.model.get();
+      // Too large: the largest rung on which both checks were exhaustive.
+      for (size_t r = ladder.size(); !d.complete && o.ladder && r-- > 0;) {
+        const CheckResult* rv = ladder.peek(r, v.name);
+        const CheckResult* rb = ladder.peek(r, base.name);
+        if (!rv || !rb || !rv->complete || !rb->complete) continue;
+        BehaviourLimits bl = o.blim;
+        bl.time_limit_s = o.ladder_time_s;
+        BehaviourDiff dr = behaviourDiff(ladder.model(r, v.name), ladder.model(r, base.name), bl);
+        if (!dr.complete) continue;
+        out << "\n   (behaviour diff on " << rungName(ladder.config(r)) << ": on the requested configuration "
+            << d.incomplete_reason << ")";
+        d = std::move(dr);
+        dv = &ladder.model(r, v.name);
+        db = &ladder.model(r, base.name);
+      }
       nlohmann::json jd;
       jd["length"] = d.length;
       jd["complete"] = d.complete;
+      jd["configuration"] = rungName(dv->config());
       out << "\n   behaviour diff (a task's ops callbacks, sequences up to " << d.length << "): ";
       if (!d.complete) {
         undetermined_any = true;
@@ -378,8 +492,8 @@ int reviewMain(const std::vector<std::string>& args) {
                 << " differ from one shown only by callbacks in front; all are in --json)\n";
           return arr;
         };
-        jd["only_in_variant"] = side(d.only_a, *v.model, v.name);
-        jd["only_in_base"] = side(d.only_b, *base.model, base.name);
+        jd["only_in_variant"] = side(d.only_a, *dv, v.name);
+        jd["only_in_base"] = side(d.only_b, *db, base.name);
       }
       jd["sequences_variant"] = d.sequences_a;
       jd["sequences_base"] = d.sequences_b;
@@ -403,6 +517,7 @@ int reviewMain(const std::vector<std::string>& args) {
     j["config"] = configJson(o.cfg, base0.name);
     j["invariants"] = ids;
     j["matrix"] = matrix;
+    j["ladder"] = jladder;
     nlohmann::json jm = nlohmann::json::array();
     for (const auto& c : models) jm.push_back({{"name", c.name}, {"check", resultJson(*c.model, c.res)}});
     j["models"] = jm;

@@ -24,7 +24,12 @@ expect merged-ok 0 "no invariant newly broken" -- "$SCXMC" review --variant dequ
 expect fixes 0 "newly fixes custody" -- "$SCXMC" review --base dequeue-legacy --variant linux-7.3.4 $small
 expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100
 expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not violate it in linux-7.3.4" -- \
-  "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --diff-length 0
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --diff-length 0 --no-ladder
+# the same bounds with the ladder: decided on the smallest configuration where
+# the base holds custody exhaustively and the variant violates it; the
+# behaviour diff falls back to the largest configuration both exhausted
+expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x1x0\)" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --json "$tmp/ladder.json"
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
 expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --diff-max-pairs 10
 # seed 002: moving the terminal handling into dispatch_enqueue removes the
@@ -33,8 +38,11 @@ expect chain 1 "still violates opss; the base's counterexample does not reproduc
   "$SCXMC" review --chain --variant dequeue-rfc-r2 dequeue-rfc-r3 $two --diff-length 0 --json "$tmp/chain.json"
 
 # JSON shape, and a counterexample inside it replays
-if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" <<'PY'
+if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" <<'PY'
 import json, sys
+l = json.load(open(sys.argv[4]))
+assert l["exit"] == 1 and l["variants"][0]["decided_on"]["custody"] == "1x1x0", l["variants"][0]["decided_on"]
+assert l["ladder"]["linux-7.3.4"]["1x1x0"]["complete"] and l["variants"][0]["behaviour_diff"]["configuration"] == "1x2x1"
 j = json.load(open(sys.argv[1]))
 assert j["verb"] == "review" and j["base"] == "linux-7.3.4" and j["exit"] == 1, j.keys()
 assert [m["name"] for m in j["models"]] == ["linux-7.3.4", "dequeue-legacy"]

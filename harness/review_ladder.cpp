@@ -1,0 +1,60 @@
+#include "review_ladder.hpp"
+
+#include <algorithm>
+#include <tuple>
+
+#include "variants.hpp"
+
+namespace scxmc {
+
+std::vector<Config> ladderRungs(const Config& top) {
+  std::vector<Config> out;
+  for (int c = 1; c <= top.cpus; ++c)
+    for (int t = 1; t <= top.tasks; ++t)
+      for (int d = 0; d <= top.user_dsqs; ++d) {
+        if (t == top.tasks && c == top.cpus && d == top.user_dsqs) continue;
+        Config k = top;
+        k.tasks = t;
+        k.cpus = c;
+        k.user_dsqs = d;
+        if (k.validate().empty()) out.push_back(k);
+      }
+  return out;
+}
+
+std::string rungName(const Config& c) {
+  return std::to_string(c.tasks) + "x" + std::to_string(c.cpus) + "x" + std::to_string(c.user_dsqs);
+}
+
+namespace {
+bool contains(const Config& big, const Config& small) {
+  return big.tasks >= small.tasks && big.cpus >= small.cpus && big.user_dsqs >= small.user_dsqs;
+}
+}  // namespace
+
+const CheckResult* Ladder::result(size_t r, const std::string& name) {
+  auto it = done_.find({r, name});
+  if (it != done_.end()) return &it->second.res;
+  for (const auto& [key, e] : done_)
+    if (key.second == name && !e.res.complete && contains(rungs_[r], rungs_[key.first])) return nullptr;
+  Entry e;
+  e.model = makeModel(name, rungs_[r]);
+  InvariantList invs;
+  std::string err;
+  selectInvariants(invariants_, &invs, &err);
+  Checker checker(*e.model, std::move(invs), lim_);
+  const Config cfg = rungs_[r];
+  checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
+  e.res = checker.run();
+  seconds_ += e.res.stats.seconds;
+  return &done_.emplace(std::make_pair(r, name), std::move(e)).first->second.res;
+}
+
+const CheckResult* Ladder::peek(size_t r, const std::string& name) const {
+  auto it = done_.find({r, name});
+  return it == done_.end() ? nullptr : &it->second.res;
+}
+
+ExtCore& Ladder::model(size_t r, const std::string& name) { return *done_.at({r, name}).model; }
+
+}  // namespace scxmc

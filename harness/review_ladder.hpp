@@ -1,0 +1,64 @@
+// The configuration ladder of `scxmc review`: smaller configurations than the
+// requested one, cheapest first, where a model's check is exhaustive when
+// the requested configuration is too large to exhaust.
+//
+// Why it is sound.  A run of a smaller configuration (fewer tasks, CPUs or
+// user DSQs) is a run of the larger one in which the extra tasks stay
+// asleep, the extra CPUs idle and the extra DSQs empty: no actor is ever
+// obliged to move.  So a counterexample found on a rung is a counterexample
+// of the requested configuration, and "the base holds an invariant on a rung
+// where the variant violates it" shows the variant breaks an invariant that
+// held before, with the rung named in the report.  A "holds" on a rung
+// claims nothing about the larger configuration; the report says which
+// configuration each verdict is about.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "checker.hpp"
+#include "config.hpp"
+
+namespace scxmc {
+
+// Every configuration (t, c, d) <= (tasks, cpus, user_dsqs) of `top` other
+// than `top` itself that `Config::validate` accepts, ordered by CPUs, then
+// tasks, then DSQs (the state space grows fastest with CPUs).
+std::vector<Config> ladderRungs(const Config& top);
+
+std::string rungName(const Config& c);  // "1x2x1" (tasks x CPUs x user DSQs)
+
+class Ladder {
+ public:
+  Ladder(const Config& top, std::string invariants, Limits per_model)
+      : rungs_(ladderRungs(top)), invariants_(std::move(invariants)), lim_(per_model) {}
+
+  size_t size() const { return rungs_.size(); }
+  const Config& config(size_t r) const { return rungs_[r]; }
+
+  // The check of model `name` on rung r, run on first use; nullptr when the
+  // rung is skipped because the same model's check was incomplete on a
+  // rung it contains (a larger rung would not finish either).
+  const CheckResult* result(size_t r, const std::string& name);
+  // The check if it has run, else nullptr (never runs it).
+  const CheckResult* peek(size_t r, const std::string& name) const;
+  ExtCore& model(size_t r, const std::string& name);  // after result() != nullptr
+
+  double seconds() const { return seconds_; }
+
+ private:
+  struct Entry {
+    std::unique_ptr<ExtCore> model;
+    CheckResult res;
+  };
+  std::vector<Config> rungs_;
+  std::string invariants_;
+  Limits lim_;
+  std::map<std::pair<size_t, std::string>, Entry> done_;
+  double seconds_ = 0;
+};
+
+}  // namespace scxmc
