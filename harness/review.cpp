@@ -48,10 +48,10 @@ const char* kHelp =
     "                        as for 'scxmc check' (see 'scxmc check --help')\n"
     "  --time-limit SEC      per model checked (default 30; 0 = no limit)\n"
     "  --ladder-time SEC     when a check of the requested configuration is incomplete, decide\n"
-    "                        on smaller configurations (1 task x 1 CPU upwards, each model at\n"
-    "                        most SEC seconds per configuration; default 10): a variant that\n"
-    "                        violates an invariant on a configuration where the base holds it\n"
-    "                        newly breaks it, and the report names that configuration\n"
+    "                        on smaller configurations (the same CPUs, fewer tasks and user\n"
+    "                        DSQs; each model at most SEC seconds on each, default 10): a\n"
+    "                        variant that violates an invariant on one where the base holds\n"
+    "                        it newly breaks it, and the report names that configuration\n"
     "  --no-ladder           decide only on the requested configuration\n"
     "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
     "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
@@ -272,7 +272,7 @@ int reviewMain(const std::vector<std::string>& args) {
     if (vs == Status::Violated && bs == Status::Holds) return {Verdict::Broken, -1};
     if (vs == Status::Holds && bs == Status::Violated) return {Verdict::Fixed, -1};
     if (vs != Status::Incomplete && bs != Status::Incomplete) return {Verdict::Same, -1};
-    if (o.ladder)
+    if (o.ladder && id != "deadlock")
       for (size_t r = 0; r < ladder.size(); ++r) {
         const CheckResult* rb = ladder.result(r, models[bm].name);
         const CheckResult* rv = rb ? ladder.result(r, models[vm].name) : nullptr;

@@ -9,16 +9,14 @@ namespace scxmc {
 
 std::vector<Config> ladderRungs(const Config& top) {
   std::vector<Config> out;
-  for (int c = 1; c <= top.cpus; ++c)
-    for (int t = 1; t <= top.tasks; ++t)
-      for (int d = 0; d <= top.user_dsqs; ++d) {
-        if (t == top.tasks && c == top.cpus && d == top.user_dsqs) continue;
-        Config k = top;
-        k.tasks = t;
-        k.cpus = c;
-        k.user_dsqs = d;
-        if (k.validate().empty()) out.push_back(k);
-      }
+  for (int t = top.lifecycle ? top.tasks : 1; t <= top.tasks; ++t)
+    for (int d = 0; d <= top.user_dsqs; ++d) {
+      if (t == top.tasks && d == top.user_dsqs) continue;
+      Config k = top;
+      k.tasks = t;
+      k.user_dsqs = d;
+      if (k.validate().empty()) out.push_back(k);
+    }
   return out;
 }
 
@@ -28,7 +26,7 @@ std::string rungName(const Config& c) {
 
 namespace {
 bool contains(const Config& big, const Config& small) {
-  return big.tasks >= small.tasks && big.cpus >= small.cpus && big.user_dsqs >= small.user_dsqs;
+  return big.tasks >= small.tasks && big.user_dsqs >= small.user_dsqs;
 }
 }  // namespace
 

@@ -2,15 +2,22 @@
 // requested one, cheapest first, where a model's check is exhaustive when
 // the requested configuration is too large to exhaust.
 //
-// Why it is sound.  A run of a smaller configuration (fewer tasks, CPUs or
-// user DSQs) is a run of the larger one in which the extra tasks stay
-// asleep, the extra CPUs idle and the extra DSQs empty: no actor is ever
-// obliged to move.  So a counterexample found on a rung is a counterexample
-// of the requested configuration, and "the base holds an invariant on a rung
-// where the variant violates it" shows the variant breaks an invariant that
-// held before, with the rung named in the report.  A "holds" on a rung
-// claims nothing about the larger configuration; the report says which
-// configuration each verdict is about.
+// Why it is sound.  A run of a rung is a run of the requested configuration
+// in which the extra tasks stay asleep where they started and the extra user
+// DSQs stay empty: no actor is ever obliged to move, and every choice a rung
+// offers (a task to insert, a DSQ to target) is offered by the larger
+// configuration too.  So a counterexample found on a rung is a
+// counterexample of the requested configuration, and "the base holds an
+// invariant on a rung where the variant violates it" shows the variant
+// breaks an invariant that held before, with the rung named in the report.
+// The rungs keep the CPU count: a task's initial mask is every CPU and its
+// initial CPU is (task mod CPUs), so a run with fewer CPUs is not literally
+// one of the larger machine.  With --lifecycle they keep the tasks too (the
+// enable and disable loops visit every task).  The built-in `deadlock` check
+// is never decided on a rung: a state without successors there may have
+// some in the larger configuration.  A "holds" on a rung claims nothing
+// about the larger configuration; the report says which configuration each
+// verdict is about.
 #pragma once
 
 #include <map>
@@ -24,9 +31,9 @@
 
 namespace scxmc {
 
-// Every configuration (t, c, d) <= (tasks, cpus, user_dsqs) of `top` other
-// than `top` itself that `Config::validate` accepts, ordered by CPUs, then
-// tasks, then DSQs (the state space grows fastest with CPUs).
+// Every configuration with the CPUs of `top`, at most its tasks (exactly its
+// tasks with --lifecycle) and at most its user DSQs, other than `top` itself,
+// that `Config::validate` accepts; fewest tasks first, then fewest DSQs.
 std::vector<Config> ladderRungs(const Config& top);
 
 std::string rungName(const Config& c);  // "1x2x1" (tasks x CPUs x user DSQs)

@@ -28,7 +28,7 @@ expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not vio
 # the same bounds with the ladder: decided on the smallest configuration where
 # the base holds custody exhaustively and the variant violates it; the
 # behaviour diff falls back to the largest configuration both exhausted
-expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x1x0\)" -- \
+expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x2x0\)" -- \
   "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --json "$tmp/ladder.json"
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
 expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --diff-max-pairs 10
@@ -41,8 +41,8 @@ expect chain 1 "still violates opss; the base's counterexample does not reproduc
 if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" <<'PY'
 import json, sys
 l = json.load(open(sys.argv[4]))
-assert l["exit"] == 1 and l["variants"][0]["decided_on"]["custody"] == "1x1x0", l["variants"][0]["decided_on"]
-assert l["ladder"]["linux-7.3.4"]["1x1x0"]["complete"] and l["variants"][0]["behaviour_diff"]["configuration"] == "1x2x1"
+assert l["exit"] == 1 and l["variants"][0]["decided_on"]["custody"] == "1x2x0", l["variants"][0]["decided_on"]
+assert l["ladder"]["linux-7.3.4"]["1x2x0"]["complete"] and l["variants"][0]["behaviour_diff"]["configuration"] == "1x2x1"
 j = json.load(open(sys.argv[1]))
 assert j["verb"] == "review" and j["base"] == "linux-7.3.4" and j["exit"] == 1, j.keys()
 assert [m["name"] for m in j["models"]] == ["linux-7.3.4", "dequeue-legacy"]
