@@ -6,6 +6,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
+#include <iomanip>
 #include <iostream>
 #include <map>
 #include <thread>
@@ -24,6 +25,7 @@
 #include "replay.hpp"
 #include "report.hpp"
 #include "review.hpp"
+#include "review_ladder.hpp"
 #include "sites.hpp"
 #include "validate_cli.hpp"
 #include "variants.hpp"
@@ -81,6 +83,11 @@ const char* kCheckHelp =
     "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 8192; 0 = no limit)\n"
     "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
     "  --stop-at-first       stop at the first violation\n"
+    "  --ladder-time SEC     when the search is incomplete and found no violation, also check\n"
+    "                        the smaller configurations (the same CPUs, fewer tasks and user\n"
+    "                        DSQs), each for at most SEC seconds (default 10; 0 = off): what\n"
+    "                        holds there is reported for that configuration only; a violation\n"
+    "                        there is one of the requested configuration too (exit 1)\n"
     "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
     "                        no dead-field normalization\n"
     "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
@@ -112,6 +119,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
   bool trace_all = false, progress = false;
+  double ladder_time_s = 10;
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -153,6 +161,9 @@ int cmdCheck(const std::vector<std::string>& args) {
       lim.time_limit_s = static_cast<double>(n);
     } else if (a == "--stop-at-first") {
       lim.stop_at_first = true;
+    } else if (a == "--ladder-time") {
+      if (!val(&v) || !parseIntArg(a, v, 0, 1L << 20, &n, &err)) return usage(err);
+      ladder_time_s = static_cast<double>(n);
     } else if (a == "--no-symmetry") {
       lim.symmetry = false;
     } else if (a == "--lifecycle") {
@@ -192,8 +203,50 @@ int cmdCheck(const std::vector<std::string>& args) {
   checker.setWorkerFactory([&] { return makeModel(variant, cfg); });
   const CheckResult r = checker.run();
   printResult(std::cout, *model, r, trace_all);
+  // Incomplete without a violation: what the smaller configurations show
+  // (harness/review_ladder.hpp says why a rung's violation is one here too).
+  nlohmann::json jladder;
+  bool rung_violation = false;
+  if (!r.complete && !r.any_violated() && ladder_time_s > 0) {
+    Limits rl = lim;
+    rl.time_limit_s = ladder_time_s;  // only time and memory bound a rung
+    rl.max_depth = 0;
+    rl.max_states = 0;
+    rl.stop_at_first = false;
+    Ladder ladder(cfg, inv_spec, rl);
+    if (ladder.size())
+      std::cout << "\nsmaller configurations (tasks x CPUs x user DSQs, at most " << static_cast<long>(ladder_time_s)
+                << " s each; a verdict is about that configuration only):\n";
+    for (size_t k = 0; k < ladder.size(); ++k) {
+      const CheckResult* rr = ladder.result(k, variant);
+      const std::string rn = rungName(ladder.config(k));
+      if (!rr) {
+        std::cout << "  " << rn << "  skipped (a smaller one was incomplete)\n";
+        continue;
+      }
+      std::string verdict = rr->complete ? "all hold" : "incomplete: " + rr->incomplete_reason, ids;
+      for (const auto& inv : rr->invariants)
+        if (inv.status == Status::Violated && inv.id != "deadlock") ids += (ids.empty() ? "" : ",") + inv.id;
+      if (!ids.empty()) {
+        verdict = "VIOLATED " + ids;
+        rung_violation = true;
+      }
+      std::cout << "  " << rn << "  " << verdict << " (" << rr->stats.states << " states, " << std::fixed
+                << std::setprecision(2) << rr->stats.seconds << " s)\n" << std::defaultfloat;
+      jladder[rn] = {{"complete", rr->complete}, {"states", rr->stats.states}, {"seconds", rr->stats.seconds},
+                     {"verdict", verdict}};
+      if (rung_violation) {
+        std::cout << "  a run of " << rn << " is a run of " << rungName(cfg)
+                  << " with the extra tasks asleep and DSQs empty:\n";
+        printResult(std::cout, ladder.model(k, variant), *rr, trace_all);
+        break;
+      }
+    }
+  }
   if (!json_path.empty()) {
-    jf << resultJson(*model, r).dump(2) << "\n";
+    nlohmann::json j = resultJson(*model, r);
+    if (!jladder.is_null()) j["ladder"] = jladder;
+    jf << j.dump(2) << "\n";
     jf.close();
     if (!jf || std::rename(tmp.c_str(), json_path.c_str()) != 0) {
       std::cerr << "scxmc: writing '" << json_path << "' failed\n";
@@ -201,7 +254,7 @@ int cmdCheck(const std::vector<std::string>& args) {
       return kExitUsage;
     }
   }
-  if (r.any_violated()) return kExitViolation;
+  if (r.any_violated() || rung_violation) return kExitViolation;
   if (!r.complete) return kExitIncomplete;
   return kExitOk;
 }

@@ -449,9 +449,7 @@ int reviewMain(const std::vector<std::string>& args) {
         const CheckResult* rv = ladder.peek(r, v.name);
         const CheckResult* rb = ladder.peek(r, base.name);
         if (!rv || !rb || !rv->complete || !rb->complete) continue;
-        BehaviourLimits bl = o.blim;
-        bl.time_limit_s = o.ladder_time_s;
-        BehaviourDiff dr = behaviourDiff(ladder.model(r, v.name), ladder.model(r, base.name), bl);
+        BehaviourDiff dr = behaviourDiff(ladder.model(r, v.name), ladder.model(r, base.name), o.blim);
         if (!dr.complete) continue;
         out << "\n   (behaviour diff on " << rungName(ladder.config(r)) << ": on the requested configuration "
             << d.incomplete_reason << ")";
