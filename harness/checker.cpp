@@ -76,6 +76,30 @@ std::string stepViolation(const Config& cfg, const InvariantList& invs, int k, c
   return msg;
 }
 
+// Subsumption on the kfunc budget of ops.dispatch.  CpuState::actions counts
+// the kfunc calls made in the current ops.dispatch; the model reads it only
+// to stop offering kfuncs once it reaches --dispatch-actions (bpfDispatch:
+// returning is always offered).  So a state S' equal to S except that one
+// CPU has spent fewer calls simulates S: every step of S is a step of S'
+// with the same events and a successor that again differs only by a smaller
+// counter (deadlocks too: the counter does not change whether a step is
+// enabled, only which kfuncs it offers).  A successor whose dominator is
+// already stored is therefore not stored: every violation reachable from it
+// is reachable from the dominator in as many steps, and the dominator was
+// stored first, so breadth-first counterexamples stay shortest.  The check
+// happens in the merge, in state order, so it does not depend on the number
+// of threads.  Off with the other reductions (Limits::symmetry).
+static void packDominators(const Codec& codec, const Config& cfg, const State& canon, std::vector<uint8_t>* out) {
+  for (int c = 0; c < cfg.cpus; ++c)
+    for (uint8_t k = 0; k < canon.cpu[c].actions; ++k) {
+      State d = canon;
+      d.cpu[c].actions = k;
+      const size_t at = out->size();
+      out->resize(at + codec.bytes());
+      canonicalPack(codec, cfg, d, true, out->data() + at);
+    }
+}
+
 // Expands the stored states [lo, hi): every successor is checked by the
 // monitors, normalized and packed; nothing is inserted (the caller merges).
 void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& store, uint64_t lo, uint64_t hi,
@@ -87,6 +111,8 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
   x.packs.clear();
   x.logs.clear();
   x.notes.clear();
+  x.doms.clear();
+  x.doms_end.clear();
   Notes nt;
   std::string err;
   for (uint64_t idx = lo; idx < hi; ++idx) {
@@ -112,7 +138,9 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
         nt.bounds_why = "state outside the model's bounds: " + err;
       } else if (!store.contains(x.packs.data() + at)) {  // only a new state is checked
         monitorState(cfg, invs_, next, &nt.state);
+        if (limits_.symmetry && !indexed_ && m.dispatchBudgetOnlyLimits()) packDominators(codec, cfg, next, &x.doms);
       }
+      x.doms_end.push_back(static_cast<uint32_t>(x.doms.size() / codec.bytes()));
       if (!nt.step.empty() || !nt.state.empty() || nt.out_of_bounds) {
         x.notes.push_back(std::move(nt));
         nt = Notes{};
@@ -245,6 +273,15 @@ CheckResult Checker::run() {
               record(bounds_idx, from, false, sc.tr, nt->bounds_why);
               continue;
             }
+          }
+          bool dominated = false;
+          for (uint32_t d = k ? x.doms_end[k - 1] : 0; d < x.doms_end[k] && !dominated; ++d)
+            dominated = store.contains(x.doms.data() + static_cast<uint64_t>(d) * codec.bytes());
+          if (dominated) {
+            // (counted only when not stored already: the count is then the
+            // same for any batch size)
+            if (!store.contains(x.packs.data() + k * codec.bytes())) ++res.stats.subsumed;
+            continue;
           }
           bool inserted;
           const uint64_t to = store.insert(x.packs.data() + k * codec.bytes(), &inserted);

@@ -57,6 +57,7 @@ struct Stats {
   uint64_t store_bytes = 0;
   int state_bytes = 0;
   uint64_t deadlocks = 0;
+  uint64_t subsumed = 0;       // successors not stored: a dominating state was (checker.cpp)
 };
 
 struct CheckResult {
@@ -116,6 +117,8 @@ class Checker {
   };
   struct Expansion {
     uint64_t first = 0;                     // store index of the first state
+    std::vector<uint32_t> doms_end;         // per Succ: end of its dominators in `doms`
+    std::vector<uint8_t> doms;              // packed dominators (see subsumption in checker.cpp)
     std::vector<uint32_t> succs_per_state;  // successors of each state, in order
     std::vector<Succ> succs;
     std::vector<Notes> notes;

@@ -75,6 +75,7 @@ void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool v
     << " MiB, " << std::setprecision(0) << rate << " states/s, " << s.state_bytes << " bytes/state\n"
     << std::defaultfloat;
   if (s.deadlocks) o << "  deadlocked states (no actor can move): " << s.deadlocks << "\n";
+  if (s.subsumed) o << "  successors not stored because a state with fewer kfunc calls spent was: " << s.subsumed << "\n";
   if (!r.complete) o << "  INCOMPLETE: " << r.incomplete_reason << " (nothing is claimed to hold)\n";
   for (const auto& inv : r.invariants) {
     if (inv.status != Status::Violated) continue;
@@ -148,7 +149,8 @@ nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
                 {"peak_rss_mib", s.peak_rss_mib},
                 {"states_per_second", s.seconds > 0 ? s.states / s.seconds : 0.0},
                 {"bytes_per_state", s.state_bytes},
-                {"deadlocked_states", s.deadlocks}};
+                {"deadlocked_states", s.deadlocks},
+                {"subsumed_successors", s.subsumed}};
   return j;
 }
 

@@ -130,6 +130,12 @@ class ExtCore {
   // makes one of those fields live again must override it.
   virtual void normalizeDead(State& s) const;
 
+  // Whether CpuState::actions is read only by ops.dispatch's kfunc budget
+  // test, so that a state with fewer kfunc calls spent simulates the same
+  // state with more (the checker's subsumption, harness/checker.cpp).  A
+  // variant that reads the counter otherwise must return false.
+  virtual bool dispatchBudgetOnlyLimits() const { return true; }
+
   // Human-readable actor name ("CPU0", "task1").
   std::string actorName(int actor) const;
   bool isCpu(int actor) const { return actor < cfg_.cpus; }

@@ -214,3 +214,39 @@ TEST(BehaviourDiff, IncompleteClaimsNothing) {
 
 }  // namespace
 }  // namespace scxmc
+
+namespace scxmc {
+namespace {
+
+// The reductions (symmetry, dead fields, and the kfunc-budget subsumption of
+// harness/checker.cpp) change no verdict and keep counterexamples shortest:
+// each buggy variant's first violation has the same length with and without
+// them, and the reduced search stores fewer states.
+TEST(Reductions, ShortestCounterexamplesUnchanged) {
+  struct Case {
+    const char* variant;
+    const char* invariant;
+    int dsqs;
+  };
+  for (const Case& k : std::vector<Case>{{"dequeue-legacy", "custody", 1},
+                                         {"dequeue-rfc", "opss", 1},
+                                         {"dequeue-rfc-r3", "deq-flags", 1},
+                                         {"global-dequeue-locked", "dequeue-unlocked", 1},
+                                         {"dequeue-rfc-r1", "opss", 2}}) {
+    const Config cfg = test::smallConfig(1, 2, k.dsqs, "full");
+    auto m = makeModel(k.variant, cfg);
+    ASSERT_TRUE(m) << k.variant;
+    Limits with, without;
+    with.stop_at_first = without.stop_at_first = true;
+    without.symmetry = false;
+    const CheckResult a = test::check(*m, k.invariant, with), b = test::check(*m, k.invariant, without);
+    const InvariantResult &x = test::resultOf(a, k.invariant), &y = test::resultOf(b, k.invariant);
+    ASSERT_EQ(x.status, Status::Violated) << k.variant;
+    ASSERT_EQ(y.status, Status::Violated) << k.variant;
+    EXPECT_EQ(x.cex.steps.size(), y.cex.steps.size()) << k.variant << " " << k.invariant;
+    EXPECT_LE(a.stats.states, b.stats.states) << k.variant;
+  }
+}
+
+}  // namespace
+}  // namespace scxmc
