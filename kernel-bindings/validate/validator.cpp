@@ -46,6 +46,7 @@ struct Validator::Instance {
   };
   std::vector<Succ> succ;
   std::vector<uint32_t> universe;  // segment starts: reachable states at rest
+  std::vector<uint32_t> asleep;    // ... where the task sleeps (Segment::from_wakeup)
   // memo: a frontier (sorted state ids) -> the observable edges of its
   // tau-closure, as (state, edge index)
   std::map<std::vector<uint32_t>, std::vector<std::pair<uint32_t, uint32_t>>> closures;
@@ -146,6 +147,17 @@ Validator::Instance& Validator::instance(int cpus, KindMask enabled) {
     }
     in->universe = std::move(rest);
   }
+  // A task that sleeps: dequeued (p->on_rq == 0, no SCX_TASK_QUEUED), out
+  // of BPF custody with ops_state NONE, on no DSQ and with no pending direct
+  // dispatch or migration.  It may still be its CPU's current task (it
+  // blocked and schedule() has not switched away yet: ttwu_queue_wakelist).
+  for (uint32_t id : in->universe) {
+    const TaskState& t = in->states[id].task[0];
+    if (t.on_rq == static_cast<uint8_t>(OnRq::No) && t.opss == static_cast<uint8_t>(Opss::None) &&
+        !(t.flags & (kTaskQueued | kTaskInCustody)) && t.dsq == kNone && t.ddsp == kNone && t.deferred == kNone &&
+        t.holding == kNone && t.sticky == kNone)
+      in->asleep.push_back(id);
+  }
   for (uint32_t id : in->universe) {
     const auto& es = in->succ[id].obs;
     for (uint32_t k = 0; k < es.size(); ++k)
@@ -153,7 +165,8 @@ Validator::Instance& Validator::instance(int cpus, KindMask enabled) {
         in->by_kind[static_cast<size_t>(es[k].obs[o].k)].push_back({id, k, o});
   }
   if (std::getenv("SCXMC_VALIDATE_DEBUG"))
-    std::fprintf(stderr, "validate: universe %zu states, %zu interned\n", in->universe.size(), in->states.size());
+    std::fprintf(stderr, "validate: universe %zu states (%zu asleep), %zu interned\n", in->universe.size(),
+                 in->asleep.size(), in->states.size());
   instances_.push_back(std::move(in));
   return *instances_.back();
 }
@@ -188,7 +201,11 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
   bool clean = true;
   while (start < n) {
     std::map<size_t, std::unordered_set<uint32_t>> pend;
-    bool from_universe = true;
+    // A segment opened at a wakeup starts where the task sleeps; any other
+    // start (after ops.enable, or resynchronising after a disagreement) from
+    // every state at rest.
+    bool from_universe = !(start == 0 && seg.from_wakeup);
+    if (!from_universe) pend[start].insert(in.asleep.begin(), in.asleep.end());
     size_t reached = start;
     const std::vector<std::pair<uint32_t, uint32_t>>* cl = nullptr;
     const std::vector<std::pair<uint32_t, uint32_t>>* last_edges = nullptr;  // at `reached`
@@ -352,9 +369,14 @@ void checkCustody(const Projection& p, const Segment& seg, CustodyCheck* out) {
         break;
       case ObsKind::Insert:
       case ObsKind::DsqMove:
-        if (o.k == ObsKind::DsqMove && !o.c) break;
-        if (user) enter();
-        // to a local or the global DSQ: custody ends with ops.dequeue(0)
+        // An insert from ops.dispatch or a move acts only on a task the BPF
+        // scheduler holds (ops_state QUEUED, already in custody): into a
+        // user DSQ it stays there; to a local or the global DSQ custody ends
+        // with ops.dequeue(0).  An insert of a task not in custody is stale
+        // (it slept meanwhile): finish_dispatch drops it on the qseq /
+        // ops_state check (ext.c:2901), so it does not enter custody.
+        // (ci3 pid 114 seq 70506: inserted into 0x100 after its
+        // ops.quiescent(SLEEP); woken later with a fresh ops.enqueue.)
         break;
       case ObsKind::Dequeue:
         if (!in) violation(o, "ops.dequeue without BPF custody");
