@@ -21,8 +21,17 @@ const std::string kGolden = SCXMC_GOLDEN_DIR;
 
 trace::Trace golden(const char* name) { return trace::read_file(kGolden + "/" + name); }
 
+// One validator per test process, so that its model instance is built once.
+// It does not escalate to more ops.dispatch rounds (building that instance
+// takes seconds); `scxmc validate` does, and ValidateEscalation tests it.
+Options oneRound() {
+  Options o;
+  o.escalate_loops = 0;
+  return o;
+}
+
 TraceResult run(const trace::Trace& t) {
-  Validator v(Options{});
+  static Validator v(oneRound());
   return v.run(project(t), "test");
 }
 
@@ -414,4 +423,112 @@ TEST(ValidateNoEnable, DroppedAnchorEnqueueIsRejected) {
   const Disagreement* d = firstUnexplained(r, enq.pid);
   ASSERT_NE(d, nullptr) << "dropping the anchor's ops.enqueue at seq " << enq.seq << " was accepted";
   EXPECT_LE(d->seq, enq.seq + 10) << d->recorded;
+}
+
+// scx_central (no ops.enable, ops.dequeue, ops.runnable or ops.quiescent):
+// every segment opens at a wakeup and is explained, including the central
+// CPU's inserts into the other CPUs' local DSQs (SCX_DSQ_LOCAL_ON|cpu from
+// ops.dispatch).
+TEST(ValidateGolden, CentralIsExplained) {
+  const trace::Trace t = golden("central.bin");
+  const Projection p = project(t);
+  EXPECT_FALSE(p.has_enable);
+  for (const auto& s : p.segs) EXPECT_TRUE(s.from_wakeup);
+  const TraceResult r = run(t);
+  EXPECT_GT(r.events, 300u);
+  EXPECT_EQ(r.accepted, r.events);
+  EXPECT_TRUE(r.disagreements.empty());
+  EXPECT_FALSE(r.custody_checked);
+  EXPECT_EQ(validateMain({kGolden + "/central.bin"}), 0);
+}
+
+// The central CPU's SCX_DSQ_LOCAL_ON|other CPU inserts are checked: named
+// as SCX_DSQ_LOCAL_ON|the dispatching CPU instead, the task would run on the
+// central CPU, not where it was recorded to run.
+TEST(ValidateMutation, CentralRemoteLocalInsertIsChecked) {
+  const trace::Trace t = golden("central.bin");
+  const Projection p = project(t);
+  const TraceResult clean = run(t);
+  size_t caught = 0, tried = 0;
+  for (const auto& s : p.segs) {
+    const auto pp = clean.per_pid.find(s.pid);
+    if (pp == clean.per_pid.end() || pp->second.first != pp->second.second) continue;
+    for (const auto& o : s.obs) {
+      const trace::Record& r0 = p.recs[o.rec];
+      if (o.k != ObsKind::Insert || (r0.arg[0] & trace::dsq::kLocalOn) != trace::dsq::kLocalOn) continue;
+      if ((r0.arg[0] & trace::dsq::kLocalCpuMask) == r0.cpu) continue;
+      trace::Trace m = t;
+      for (auto& r : m.records)
+        if (r.seq == r0.seq) r.arg[0] = trace::dsq::kLocalOn | r0.cpu;
+      const TraceResult res = run(m);
+      ++tried;
+      const Disagreement* d = firstUnexplained(res, r0.pid);
+      if (d && d->seq >= r0.seq && d->seq <= r0.seq + 20) ++caught;
+      if (tried == 8) break;
+    }
+    if (tried == 8) break;
+  }
+  ASSERT_GT(tried, 0u);
+  EXPECT_EQ(caught, tried) << caught << " of " << tried << " changed LOCAL_ON targets were caught";
+}
+
+// Two ops.dispatch rounds of one balance that each insert a task that is no
+// longer the BPF scheduler's (stale: finish_dispatch drops it, but
+// dspc->nr_tasks counts it, so the kernel calls ops.dispatch again,
+// inl.h:92-130).  Shaped on scx_central /tmp/val2/central20.bin seq
+// 20283-20312, pid 114 (docs/validation.md): it blocks on cpu0, and cpu0's
+// ops.dispatch pops two stale entries of it from central_q.  One round per
+// balance cannot explain the second insert; the validator replays the
+// segment with two rounds, which does.
+namespace {
+
+trace::Trace staleInsertRounds() {
+  using K = trace::Kind;
+  TraceBuilder b;
+  b.t.header.flags = trace::header_flags::kObserver;
+  b.t.header.scheduler = trace::Scheduler::Central;
+  const uint64_t disp = static_cast<uint64_t>(K::CbDispatch);
+  const uint64_t local_on0 = trace::dsq::kLocalOn | 0;
+  b.add(K::MetaSessionBegin, 0, 1, {3, 0, 2});
+  b.add(K::MetaAttach, 0, 1, {0});
+  // wakes (central's select_cpu returns the central CPU), kept in central_q
+  b.add(K::CbSelectCpu, 0, 114, {0, 8});
+  b.add(K::CbSelectCpuRet, 0, 114, {0});
+  b.add(K::CbEnqueue, 0, 114, {9});
+  b.add(K::TpSchedWakeup, 0, 114, {0, 0});
+  // cpu0 dispatches it to itself and runs it
+  b.add(K::CbDispatch, 0, 0, {0, 0});
+  b.add(K::KfDsqInsert, 0, 114, {local_on0, ~0ULL, 0, 1, disp});
+  b.add(K::CbRunning, 0, 114);
+  b.add(K::TpSchedSwitch, 0, 114, {0, 0, 0, 0, 0});
+  // it blocks; ops.dispatch (prev still current) inserts stale entries of it
+  b.add(K::CbStopping, 0, 114, {0});
+  b.add(K::CbDispatch, 0, 114, {0, 1});
+  b.add(K::KfDsqInsert, 0, 114, {local_on0, ~0ULL, 0, 1, disp});
+  b.add(K::CbDispatch, 0, 114, {0, 1});
+  b.add(K::KfDsqInsert, 0, 114, {local_on0, ~0ULL, 0, 1, disp});
+  b.add(K::TpSchedSwitch, 0, 0, {114, 1, 0, 0, 0});
+  // it wakes again
+  b.add(K::CbSelectCpu, 0, 114, {0, 8});
+  b.add(K::CbSelectCpuRet, 0, 114, {0});
+  b.add(K::CbEnqueue, 0, 114, {9});
+  b.add(K::TpSchedWakeup, 0, 114, {0, 0});
+  b.add(K::CbDispatch, 1, 0, {1, 0});
+  b.add(K::MetaDetach, 0, 1, {0, 64});
+  return b.t;
+}
+
+}  // namespace
+
+TEST(ValidateEscalation, StaleInsertsInTwoDispatchRoundsNeedTwoRounds) {
+  const trace::Trace t = staleInsertRounds();
+  const TraceResult one = run(t);
+  const Disagreement* d = firstUnexplained(one, 114);
+  ASSERT_NE(d, nullptr) << "one ops.dispatch round explained two rounds' inserts";
+  EXPECT_EQ(d->seq, 14u) << d->recorded;  // the second stale insert
+  Validator v(Options{});  // escalate_loops = 2, as `scxmc validate`
+  const TraceResult two = v.run(project(t), "test");
+  EXPECT_EQ(two.accepted, two.events);
+  EXPECT_EQ(two.escalated_segments, 1u);
+  EXPECT_TRUE(two.disagreements.empty());
 }
