@@ -320,7 +320,7 @@ struct TraceBuilder {
 
 // deq_flags of the cycling: SCX_DEQ_SCHED_CHANGE | DEQUEUE_NOCLOCK |
 // DEQUEUE_MOVE | DEQUEUE_SAVE; ops.runnable gets ENQUEUE_RESTORE|MOVE|NOCLOCK.
-trace::Trace bypassCycling(uint64_t deq_flags, uint64_t enq_flags) {
+trace::Trace bypassCycling(uint64_t deq_flags, uint64_t enq_flags, bool exiting = false) {
   using K = trace::Kind;
   TraceBuilder b;
   b.add(K::MetaSessionBegin, 0, 1, {1, 0, 2});
@@ -334,6 +334,8 @@ trace::Trace bypassCycling(uint64_t deq_flags, uint64_t enq_flags) {
   b.add(K::CbEnqueue, 0, 15, {0x100009});
   b.add(K::KfDsqInsert, 0, 15, {0x102, 5000000, 0x100009, 1, static_cast<uint64_t>(K::CbEnqueue)});
   b.add(K::TpSchedWakeup, 0, 15, {0, 0});
+  // (do_exit's sched_process_exit; the cycling comes from whatever sched_change)
+  if (exiting) b.add(K::TpProcessExit, 0, 15, {1});
   // scx_bypass(true) on cpu0
   const uint64_t first = b.seq;
   b.add(K::CbDequeue, 0, 15, {deq_flags, 0});
@@ -346,7 +348,7 @@ trace::Trace bypassCycling(uint64_t deq_flags, uint64_t enq_flags) {
   // reaches past pid 15's cycling
   b.add(K::CbDispatch, 1, 0, {1, 0});
   b.add(K::MetaDetach, 0, 1, {0, 64});
-  EXPECT_EQ(first, 9u);
+  EXPECT_EQ(first, exiting ? 10u : 9u);
   return b.t;
 }
 
@@ -363,6 +365,19 @@ TEST(ValidateBypass, DisableBypassCyclingEndsTheTaskSegment) {
   EXPECT_TRUE(r.disagreements.empty());
   EXPECT_EQ(p.skipped.at("scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)"), 5u);
   EXPECT_EQ(r.custody.violations, 0u);
+}
+
+// An exiting task (PF_EXITING) cycled the same way never goes back to the
+// BPF scheduler either (scx_do_enqueue_task ext.c:2058): the rest is counted
+// as such, e.g. rec20 pids 421/422 cycled by scx_enable's unbypass.
+TEST(ValidateBypass, ExitingTaskCyclingEndsTheTaskSegment) {
+  const trace::Trace t = bypassCycling(0x20000000eULL, 0xe, /*exiting=*/true);
+  const Projection p = project(t);
+  const TraceResult r = run(t);
+  EXPECT_EQ(r.events, 4u);
+  EXPECT_EQ(r.accepted, r.events);
+  EXPECT_EQ(p.skipped.at("exiting task cycled back without ops.enqueue (PF_EXITING, not modeled)"), 5u);
+  EXPECT_EQ(p.skipped.count("scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)"), 0u);
 }
 
 // The same callbacks from a sched_change that is not scx_bypass's (no
@@ -513,7 +528,7 @@ trace::Trace staleInsertRounds() {
   b.add(K::CbSelectCpuRet, 0, 114, {0});
   b.add(K::CbEnqueue, 0, 114, {9});
   b.add(K::TpSchedWakeup, 0, 114, {0, 0});
-  b.add(K::CbDispatch, 1, 0, {1, 0});
+  b.add(K::CbDispatch, 0, 0, {0, 0});
   b.add(K::MetaDetach, 0, 1, {0, 64});
   return b.t;
 }

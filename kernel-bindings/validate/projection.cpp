@@ -81,16 +81,29 @@ bool isTaskDecision(Kind k) {
 // bypass DSQ without ops.enqueue (scx_bypassing, ext.c:2050).  The other CPU
 // may still call ops.dispatch / ops.enqueue for a while, so the cycle's
 // decision window (Projection::cycles) can outlast this task's bypass.
+// The same cycling of a task that is exiting (its sched_process_exit came
+// first) also ends in the local DSQ without ops.enqueue: without
+// SCX_OPS_ENQ_EXITING, scx_do_enqueue_task never asks the BPF scheduler about
+// an exiting task again (ext.c:2058).  The scx_enable's scx_bypass(false) at
+// the start of a cycle cycles such tasks too.
 // Returns, per (pid, cycle index), the seq where the task's bypass phase
-// starts: the cycling's first callback, for a cycling that no BPF decision
-// about the task follows in the cycle.
-std::map<std::pair<uint32_t, size_t>, uint64_t> taskBypassStarts(const Projection& p) {
+// starts (the cycling's first callback, for a cycling that no BPF decision
+// about the task follows in the cycle) and whether the task was exiting.
+struct TaskBypass {
+  uint64_t seq;
+  bool exiting;
+};
+
+std::map<std::pair<uint32_t, size_t>, TaskBypass> taskBypassStarts(const Projection& p) {
+  std::map<uint32_t, uint64_t> exit_seq;  // pid -> its first sched_process_exit
+  for (const auto& r : p.recs)
+    if (r.kind == Kind::TpProcessExit) exit_seq.emplace(r.pid, r.seq);
   std::map<uint32_t, std::vector<uint32_t>> cbs;  // pid -> indices of its callbacks and task kfuncs
   for (uint32_t i = 0; i < p.recs.size(); ++i) {
     const auto& r = p.recs[i];
     if (r.pid != 0 && (isCallback(r.kind) || isTaskDecision(r.kind))) cbs[r.pid].push_back(i);
   }
-  std::map<std::pair<uint32_t, size_t>, uint64_t> out;
+  std::map<std::pair<uint32_t, size_t>, TaskBypass> out;
   for (const auto& [pid, v] : cbs) {
     for (size_t j = 1; j < v.size(); ++j) {
       const auto& run = p.recs[v[j]];
@@ -113,8 +126,11 @@ std::map<std::pair<uint32_t, size_t>, uint64_t> taskBypassStarts(const Projectio
       size_t a = j - 1;  // back over the ops.dequeue(SAVE|MOVE) of the same cycling
       if (a > 0 && p.recs[v[a - 1]].kind == Kind::CbDequeue && (p.recs[v[a - 1]].arg[0] & 0x7) == 0x6) --a;
       const size_t ci = static_cast<size_t>(c - p.cycles.data());
-      auto [it, fresh] = out.emplace(std::make_pair(pid, ci), p.recs[v[a]].seq);
-      if (!fresh) it->second = std::min(it->second, p.recs[v[a]].seq);
+      const uint64_t at = p.recs[v[a]].seq;
+      const auto ex = exit_seq.find(pid);
+      const TaskBypass tb{at, ex != exit_seq.end() && ex->second < at};
+      auto [it, fresh] = out.emplace(std::make_pair(pid, ci), tb);
+      if (!fresh && at < it->second.seq) it->second = tb;
     }
   }
   return out;
@@ -202,18 +218,22 @@ Projection project(const trace::Trace& t) {
     p.cycles.push_back(c);
   }
   p.has_enable = std::any_of(p.recs.begin(), p.recs.end(), [](const trace::Record& r) { return r.kind == Kind::CbEnable; });
-  const std::map<std::pair<uint32_t, size_t>, uint64_t> bypassed = taskBypassStarts(p);
+  const std::map<std::pair<uint32_t, size_t>, TaskBypass> bypassed = taskBypassStarts(p);
   // The task's records from its scx_bypass cycling on belong to its bypass
-  // phase (see taskBypassStarts).
-  auto taskBypassed = [&](uint32_t pid, uint64_t seq) {
+  // phase (see taskBypassStarts): the reason to count them under, or null.
+  const char* kTaskBypass = "scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)";
+  const char* kTaskExiting = "exiting task cycled back without ops.enqueue (PF_EXITING, not modeled)";
+  auto taskBypassed = [&](uint32_t pid, uint64_t seq) -> const char* {
     const auto* c = p.cycleOf(seq);
-    if (!c) return false;
+    if (!c) return nullptr;
     const auto it = bypassed.find({pid, static_cast<size_t>(c - p.cycles.data())});
-    return it != bypassed.end() && seq >= it->second;
+    if (it == bypassed.end() || seq < it->second.seq) return nullptr;
+    return it->second.exiting ? kTaskExiting : kTaskBypass;
   };
   if (std::getenv("SCXMC_VALIDATE_DEBUG"))
-    for (const auto& [k, v] : bypassed) std::fprintf(stderr, "task bypass: pid %u cycle %zu from seq %llu\n", k.first, k.second, (unsigned long long)v);
-  const char* kTaskBypass = "scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)";
+    for (const auto& [k, v] : bypassed)
+      std::fprintf(stderr, "task bypass: pid %u cycle %zu from seq %llu%s\n", k.first, k.second,
+                   static_cast<unsigned long long>(v.seq), v.exiting ? " (exiting)" : "");
   std::map<uint32_t, PidState> ps;
   bool attached = false;
   (void)attached;
@@ -259,7 +279,8 @@ Projection project(const trace::Trace& t) {
     const bool bypass = cyc && (r.seq < cyc->first_decision || r.seq > cyc->last_decision);
     if (k == Kind::TpSchedSwitch) {
       if (bypass) { skip("bypass phase of scx_enable/scx_disable (not modeled)"); continue; }
-      bool any = false, cut = false;
+      bool any = false;
+      const char* cut = nullptr;
       const uint32_t prev = static_cast<uint32_t>(r.arg[0]);
       for (int side = 0; side < 2; ++side) {
         const uint32_t pid = side == 0 ? prev : r.pid;
@@ -267,7 +288,7 @@ Projection project(const trace::Trace& t) {
         if (isRtPolicy(r.arg[side == 0 ? 3 : 4])) continue;
         auto it = ps.find(pid);
         if (it == ps.end() || it->second.seg < 0) continue;
-        if (taskBypassed(pid, r.seq)) { cut = true; continue; }
+        if (const char* why = taskBypassed(pid, r.seq)) { cut = why; continue; }
         it->second.enable_tail = false;
         Obs o;
         o.k = side == 0 ? ObsKind::SwitchOut : ObsKind::SwitchIn;
@@ -277,7 +298,7 @@ Projection project(const trace::Trace& t) {
         any = true;
       }
       if (any) ++p.projected_records;
-      else if (cut) skip(kTaskBypass);
+      else if (cut) skip(cut);
       else skip(isRtPolicy(r.arg[3]) || isRtPolicy(r.arg[4]) ? "tracepoint of an RT/deadline-policy task"
                                                               : "tracepoint outside sched_ext");
       continue;
@@ -303,7 +324,7 @@ Projection project(const trace::Trace& t) {
       continue;
     }
     if (bypass) { skip("bypass phase of scx_enable/scx_disable (not modeled)"); continue; }
-    if (taskBypassed(r.pid, r.seq)) { skip(kTaskBypass); continue; }
+    if (const char* why = taskBypassed(r.pid, r.seq)) { skip(why); continue; }
     if (s.seg < 0 && !p.has_enable && isWakeupAnchor(r)) {
       // No ops.enable: the task's first wakeup in the cycle opens its
       // segment.  Its first callback comes before the wakeup's sched_wakeup
