@@ -22,6 +22,8 @@ uint64_t seqAt(const Projection& p, const Segment& seg, size_t i) { return p.rec
 bool enableBypass(const Projection& p, const Segment& seg, size_t pos) {
   const auto* c = p.cycleOf(seqAt(p, seg, pos));
   if (c && seqAt(p, seg, pos) < c->first_decision) return true;
+  // a segment opened at a wakeup (no ops.enable) begins after that re-enqueue
+  if (seg.from_wakeup) return false;
   for (size_t i = 0; i < pos; ++i)
     if (seg.obs[i].k == ObsKind::Enqueue || seg.obs[i].k == ObsKind::SelectCpu) return false;
   return true;

@@ -29,6 +29,9 @@ bool matches(const Obs& m, const Obs& r) {
     case ObsKind::Insert:
       // The target as the model's BPF named it (at the claim, or when the
       // insert paused); kNone: claimed in a later step, or a stale record.
+      // The dispatching CPU is the recorded one: SCX_DSQ_LOCAL and
+      // SCX_DSQ_LOCAL_ON|cpu resolve against it (find_dsq_for_dispatch).
+      if (m.cpu != kNone && m.cpu != r.cpu) return false;
       return m.b == kNone || sameTarget(m.b, r.b, r.cpu);  // on the dispatching cpu
     case ObsKind::Running:
     case ObsKind::SetWeight:
@@ -52,7 +55,7 @@ bool matches(const Obs& m, const Obs& r) {
   return false;
 }
 
-void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::vector<Obs>* out) {
+void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::vector<Obs>* out, uint8_t actor_cpu) {
   out->clear();
   uint8_t tcpu = task_cpu;
   int insert_at = -1;  // this step's scx_bpf_dsq_insert of the task, if any
@@ -93,7 +96,7 @@ void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::ve
     switch (e.kind) {
       case Ev::OpsSelectCpu: o.k = ObsKind::SelectCpu; o.a = e.a; o.b = normalizeTarget(e.b); break;
       case Ev::OpsEnqueue: o.k = ObsKind::Enqueue; o.a = e.a; o.b = normalizeTarget(e.b); o.cpu = tcpu; break;
-      case Ev::KfInsert: o.k = ObsKind::Insert; o.b = normalizeTarget(e.a); break;
+      case Ev::KfInsert: o.k = ObsKind::Insert; o.b = normalizeTarget(e.a); o.cpu = actor_cpu; break;
       case Ev::OpsDequeue: o.k = ObsKind::Dequeue; o.a = e.a; break;
       case Ev::OpsRunnable: o.k = ObsKind::Runnable; o.a = e.a; break;
       case Ev::OpsRunning: o.k = ObsKind::Running; break;

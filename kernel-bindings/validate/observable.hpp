@@ -21,7 +21,7 @@ namespace scxmc::validate {
 enum class ObsKind : uint8_t {
   SelectCpu,   // ops.select_cpu: a = returned cpu, b = direct-insert target or kNone
   Enqueue,     // ops.enqueue: a = enq flags (model bits), b = direct-insert target or kNone (kept)
-  Insert,      // scx_bpf_dsq_insert from ops.dispatch: b = target (model: kNone until the claim)
+  Insert,      // scx_bpf_dsq_insert from ops.dispatch: b = target (model: kNone until the claim), cpu = dispatching CPU
   Dequeue,     // ops.dequeue: a = deq flags (model bits)
   Runnable,    // ops.runnable: a = enq flags
   Running,     // ops.running
@@ -57,8 +57,11 @@ uint8_t normalizeTarget(uint8_t target);
 bool matches(const Obs& m, const Obs& r);
 
 // The observables of model task 0 in one step's log, in log order.
-// `task_cpu` is task 0's CPU before the step.
-void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::vector<Obs>* out);
+// `task_cpu` is task 0's CPU before the step; `actor_cpu` the CPU whose
+// actor took the step (kNone for a task actor): an insert from ops.dispatch
+// is that CPU's.
+void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::vector<Obs>* out,
+                 uint8_t actor_cpu = kNone);
 
 // Sites entered in the log, as a bit set over Site.
 using SiteSet = std::bitset<128>;

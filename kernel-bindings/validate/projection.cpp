@@ -1,6 +1,8 @@
 #include "projection.hpp"
 
 #include <algorithm>
+#include <cstdio>
+#include <cstdlib>
 
 namespace scxmc::validate {
 
@@ -50,6 +52,89 @@ struct PidState {
 };
 
 bool isCallback(Kind k) { return (static_cast<uint16_t>(k) >> 8) == 0x01; }
+
+// The first callback of a wakeup of a sleeping task: ops.select_cpu from
+// try_to_wake_up / wake_up_new_task (WF_TTWU / WF_FORK, sched.h:2527-2528;
+// not sched_exec's WF_EXEC, which selects for a running task), else
+// ops.runnable / ops.enqueue with ENQUEUE_WAKEUP (or a fork's
+// ENQUEUE_INITIAL) when select_task_rq skipped the class (one allowed CPU).
+bool isWakeupAnchor(const trace::Record& r) {
+  switch (r.kind) {
+    case Kind::CbSelectCpu: return (r.arg[1] & (0x08 | 0x04)) != 0;
+    case Kind::CbRunnable:
+    case Kind::CbEnqueue: return (enqFlagsToModel(r.arg[0]) & kEnqWakeup) != 0;
+    default: return false;
+  }
+}
+
+bool isTaskDecision(Kind k) {
+  return k == Kind::CbSelectCpu || k == Kind::CbEnqueue || k == Kind::KfDsqInsert || k == Kind::KfDsqMove;
+}
+
+// scx_bypass(sch, true) at the start of scx_disable (ext.c:6275-6405) turns
+// bypass on one CPU at a time and cycles every task on that CPU's runnable
+// list through an empty sched_change(DEQUEUE_SAVE | DEQUEUE_MOVE)
+// (ext.c:6383): ops.dequeue(SAVE|MOVE|SCX_DEQ_SCHED_CHANGE) if the task was in
+// BPF custody (ops_dequeue ext.c:2300), ops.stopping(false) if it was current
+// (ext.c:2342), ops.quiescent, then ops.runnable(RESTORE) from
+// enqueue_task_scx (ext.c:2211), and scx_do_enqueue_task puts it on the
+// bypass DSQ without ops.enqueue (scx_bypassing, ext.c:2050).  The other CPU
+// may still call ops.dispatch / ops.enqueue for a while, so the cycle's
+// decision window (Projection::cycles) can outlast this task's bypass.
+// The same cycling of a task that is exiting (its sched_process_exit came
+// first) also ends in the local DSQ without ops.enqueue: without
+// SCX_OPS_ENQ_EXITING, scx_do_enqueue_task never asks the BPF scheduler about
+// an exiting task again (ext.c:2058).  The scx_enable's scx_bypass(false) at
+// the start of a cycle cycles such tasks too.
+// Returns, per (pid, cycle index), the seq where the task's bypass phase
+// starts (the cycling's first callback, for a cycling that no BPF decision
+// about the task follows in the cycle) and whether the task was exiting.
+struct TaskBypass {
+  uint64_t seq;
+  bool exiting;
+};
+
+std::map<std::pair<uint32_t, size_t>, TaskBypass> taskBypassStarts(const Projection& p) {
+  std::map<uint32_t, uint64_t> exit_seq;  // pid -> its first sched_process_exit
+  for (const auto& r : p.recs)
+    if (r.kind == Kind::TpProcessExit) exit_seq.emplace(r.pid, r.seq);
+  std::map<uint32_t, std::vector<uint32_t>> cbs;  // pid -> indices of its callbacks and task kfuncs
+  for (uint32_t i = 0; i < p.recs.size(); ++i) {
+    const auto& r = p.recs[i];
+    if (r.pid != 0 && (isCallback(r.kind) || isTaskDecision(r.kind))) cbs[r.pid].push_back(i);
+  }
+  std::map<std::pair<uint32_t, size_t>, TaskBypass> out;
+  for (const auto& [pid, v] : cbs) {
+    for (size_t j = 1; j < v.size(); ++j) {
+      const auto& run = p.recs[v[j]];
+      const auto& q = p.recs[v[j - 1]];
+      if (run.kind != Kind::CbRunnable || (run.arg[0] & 0x3) != 0x2) continue;       // RESTORE, not WAKEUP
+      if (q.kind != Kind::CbQuiescent || (q.arg[0] & 0x7) != 0x6) continue;          // SAVE|MOVE, not SLEEP
+      if (j + 1 < v.size() && p.recs[v[j + 1]].kind == Kind::CbEnqueue) continue;   // ops.enqueue: not bypassing
+      const auto* c = p.cycleOf(run.seq);
+      if (!c) continue;
+      bool later = false;
+      for (size_t k = j + 1; k < v.size() && p.recs[v[k]].seq <= c->end_seq && !later; ++k)
+        later = isTaskDecision(p.recs[v[k]].kind);
+      if (later) continue;
+      // A current task: enqueue_task_scx restores it to the local DSQ
+      // without ops.enqueue whether or not the CPU bypasses (ext.c:2199), so
+      // its cycling (with ops.stopping(false), ext.c:2342) shows no bypass;
+      // sched_autogroup_exit_task's sched_move_task cycles every exiting task
+      // that way.
+      if (j >= 2 && p.recs[v[j - 2]].kind == Kind::CbStopping && !p.recs[v[j - 2]].arg[0]) continue;
+      size_t a = j - 1;  // back over the ops.dequeue(SAVE|MOVE) of the same cycling
+      if (a > 0 && p.recs[v[a - 1]].kind == Kind::CbDequeue && (p.recs[v[a - 1]].arg[0] & 0x7) == 0x6) --a;
+      const size_t ci = static_cast<size_t>(c - p.cycles.data());
+      const uint64_t at = p.recs[v[a]].seq;
+      const auto ex = exit_seq.find(pid);
+      const TaskBypass tb{at, ex != exit_seq.end() && ex->second < at};
+      auto [it, fresh] = out.emplace(std::make_pair(pid, ci), tb);
+      if (!fresh && at < it->second.seq) it->second = tb;
+    }
+  }
+  return out;
+}
 
 }  // namespace
 
@@ -132,6 +217,23 @@ Projection project(const trace::Trace& t) {
     c.end_seq = UINT64_MAX;
     p.cycles.push_back(c);
   }
+  p.has_enable = std::any_of(p.recs.begin(), p.recs.end(), [](const trace::Record& r) { return r.kind == Kind::CbEnable; });
+  const std::map<std::pair<uint32_t, size_t>, TaskBypass> bypassed = taskBypassStarts(p);
+  // The task's records from its scx_bypass cycling on belong to its bypass
+  // phase (see taskBypassStarts): the reason to count them under, or null.
+  const char* kTaskBypass = "scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)";
+  const char* kTaskExiting = "exiting task cycled back without ops.enqueue (PF_EXITING, not modeled)";
+  auto taskBypassed = [&](uint32_t pid, uint64_t seq) -> const char* {
+    const auto* c = p.cycleOf(seq);
+    if (!c) return nullptr;
+    const auto it = bypassed.find({pid, static_cast<size_t>(c - p.cycles.data())});
+    if (it == bypassed.end() || seq < it->second.seq) return nullptr;
+    return it->second.exiting ? kTaskExiting : kTaskBypass;
+  };
+  if (std::getenv("SCXMC_VALIDATE_DEBUG"))
+    for (const auto& [k, v] : bypassed)
+      std::fprintf(stderr, "task bypass: pid %u cycle %zu from seq %llu%s\n", k.first, k.second,
+                   static_cast<unsigned long long>(v.seq), v.exiting ? " (exiting)" : "");
   std::map<uint32_t, PidState> ps;
   bool attached = false;
   (void)attached;
@@ -178,6 +280,7 @@ Projection project(const trace::Trace& t) {
     if (k == Kind::TpSchedSwitch) {
       if (bypass) { skip("bypass phase of scx_enable/scx_disable (not modeled)"); continue; }
       bool any = false;
+      const char* cut = nullptr;
       const uint32_t prev = static_cast<uint32_t>(r.arg[0]);
       for (int side = 0; side < 2; ++side) {
         const uint32_t pid = side == 0 ? prev : r.pid;
@@ -185,6 +288,7 @@ Projection project(const trace::Trace& t) {
         if (isRtPolicy(r.arg[side == 0 ? 3 : 4])) continue;
         auto it = ps.find(pid);
         if (it == ps.end() || it->second.seg < 0) continue;
+        if (const char* why = taskBypassed(pid, r.seq)) { cut = why; continue; }
         it->second.enable_tail = false;
         Obs o;
         o.k = side == 0 ? ObsKind::SwitchOut : ObsKind::SwitchIn;
@@ -194,6 +298,7 @@ Projection project(const trace::Trace& t) {
         any = true;
       }
       if (any) ++p.projected_records;
+      else if (cut) skip(cut);
       else skip(isRtPolicy(r.arg[3]) || isRtPolicy(r.arg[4]) ? "tracepoint of an RT/deadline-policy task"
                                                               : "tracepoint outside sched_ext");
       continue;
@@ -219,8 +324,25 @@ Projection project(const trace::Trace& t) {
       continue;
     }
     if (bypass) { skip("bypass phase of scx_enable/scx_disable (not modeled)"); continue; }
+    if (const char* why = taskBypassed(r.pid, r.seq)) { skip(why); continue; }
+    if (s.seg < 0 && !p.has_enable && isWakeupAnchor(r)) {
+      // No ops.enable: the task's first wakeup in the cycle opens its
+      // segment.  Its first callback comes before the wakeup's sched_wakeup
+      // (select_task_rq, then enqueue_task, then ttwu_do_wakeup).
+      Segment seg;
+      seg.pid = r.pid;
+      seg.cycle = cycle;
+      seg.from_wakeup = true;
+      p.segs.push_back(seg);
+      s = PidState{};
+      s.seg = static_cast<int>(p.segs.size()) - 1;
+    }
     if (s.seg < 0) {
-      skip(isCallback(k) ? "callback outside an enable..disable segment" : "tracepoint outside sched_ext");
+      if (!p.has_enable)
+        skip(isCallback(k) ? "callback before the task's first wakeup in the cycle (no ops.enable)"
+                           : "tracepoint before the task's first wakeup in the cycle (no ops.enable)");
+      else
+        skip(isCallback(k) ? "callback outside an enable..disable segment" : "tracepoint outside sched_ext");
       continue;
     }
     if (s.enable_tail && (k == Kind::CbSetWeight || k == Kind::CbSetCpumask)) {

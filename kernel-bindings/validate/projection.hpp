@@ -19,6 +19,10 @@ namespace scxmc::validate {
 struct Segment {
   uint32_t pid = 0;
   uint32_t cycle = 0;
+  // Opened at the task's first wakeup in the cycle (a scheduler without
+  // ops.enable, e.g. scx_central): the task was asleep, so the replay starts
+  // from the model's states where it sleeps (docs/validation.md).
+  bool from_wakeup = false;
   std::vector<Obs> obs;
 };
 
@@ -41,6 +45,9 @@ struct Projection {
   };
   std::vector<Cycle> cycles;
   const Cycle* cycleOf(uint64_t seq) const;
+  // The scheduler implements ops.enable (a CbEnable record exists).  Without
+  // it, a task's segment opens at its first wakeup in each cycle.
+  bool has_enable = true;
 };
 
 // Kernel flag words in the model's bit values (events.hpp).

@@ -59,6 +59,7 @@ nlohmann::json toJson(const TraceResult& r) {
   j["accepted"] = r.accepted;
   j["segments"] = r.segments;
   j["segments_clean"] = r.segments_clean;
+  j["escalated_segments"] = r.escalated_segments;
   j["seq_gaps"] = r.seq_gaps;
   j["not_projected"] = r.skipped;
   j["known_disagreements"] = r.known_counts;
@@ -94,6 +95,9 @@ void print(std::ostream& o, const TraceResult& r, size_t max_d) {
   if (r.seq_gaps) o << " (" << r.seq_gaps << " seqs missing)";
   o << "\n  accepted " << r.accepted << " / " << r.events << " events (" << pct(r.accepted, r.events) << "); "
     << r.segments_clean << " / " << r.segments << " segments explained without a disagreement\n";
+  if (r.escalated_segments)
+    o << "  " << r.escalated_segments
+      << " segment(s) replayed again with more ops.dispatch rounds per balance, which explained more\n";
   o << "  not projected (no task, or no model step):\n";
   for (const auto& [why, n] : r.skipped) o << "    " << std::setw(8) << n << "  " << why << "\n";
   o << "  recorded task events by kind:";

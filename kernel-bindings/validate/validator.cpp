@@ -46,6 +46,7 @@ struct Validator::Instance {
   };
   std::vector<Succ> succ;
   std::vector<uint32_t> universe;  // segment starts: reachable states at rest
+  std::vector<uint32_t> asleep;    // ... where the task sleeps (Segment::from_wakeup)
   // memo: a frontier (sorted state ids) -> the observable edges of its
   // tau-closure, as (state, edge index)
   std::map<std::vector<uint32_t>, std::vector<std::pair<uint32_t, uint32_t>>> closures;
@@ -77,9 +78,9 @@ const std::vector<Validator::Edge>& Validator::edges(Instance& in, uint32_t id) 
   std::vector<uint32_t> tau;
   std::vector<Edge> obs;
   std::vector<Obs> ov;
-  forEachSuccessor(*in.model, s, [&](const State& next, const StepLog& log, const Transition&) {
+  forEachSuccessor(*in.model, s, [&](const State& next, const StepLog& log, const Transition& tr) {
     if (hasError(log)) return;  // the model's own errors are not behaviours to match
-    fromStepLog(log, s.task[0].cpu, in.enabled, &ov);
+    fromStepLog(log, s.task[0].cpu, in.enabled, &ov, tr.actor < in.cfg.cpus ? tr.actor : kNone);
     const uint32_t nid = intern(in, next);
     if (ov.empty()) {
       if (nid != id && std::find(tau.begin(), tau.end(), nid) == tau.end()) tau.push_back(nid);
@@ -100,19 +101,19 @@ const std::vector<Validator::Edge>& Validator::edges(Instance& in, uint32_t id) 
   return in.succ[id].obs;
 }
 
-Validator::Instance& Validator::instance(int cpus, KindMask enabled) {
+Validator::Instance& Validator::instance(int cpus, KindMask enabled, int loops) {
   for (auto& in : instances_)
-    if (in->cfg.cpus == cpus && in->enabled == enabled) return *in;
+    if (in->cfg.cpus == cpus && in->enabled == enabled && in->cfg.dispatch_loops == loops) return *in;
   auto in = std::make_unique<Instance>();
   in->cfg.tasks = 1;
   in->cfg.cpus = cpus;
   in->cfg.user_dsqs = opt_.user_dsqs;
   in->cfg.env = kEnvAll | kEnvOthers | kEnvWakelist;
-  // One kfunc call per ops.dispatch and one dispatch round: the task is the
-  // only one the instance has, and more calls per round only multiply the
-  // states (docs/validation.md, "abstractions").
+  // One kfunc call per ops.dispatch and (unless escalated) one dispatch
+  // round: the task is the only one the instance has, and more calls per
+  // round only multiply the states (docs/validation.md, "abstractions").
   in->cfg.dispatch_actions = opt_.dispatch_actions;
-  in->cfg.dispatch_loops = 1;
+  in->cfg.dispatch_loops = loops;
   in->cfg.policy = opt_.policy;
   const std::string err = in->cfg.validate();
   if (!err.empty()) throw std::runtime_error("validate: model instance: " + err);
@@ -146,6 +147,17 @@ Validator::Instance& Validator::instance(int cpus, KindMask enabled) {
     }
     in->universe = std::move(rest);
   }
+  // A task that sleeps: dequeued (p->on_rq == 0, no SCX_TASK_QUEUED), out
+  // of BPF custody with ops_state NONE, on no DSQ and with no pending direct
+  // dispatch or migration.  It may still be its CPU's current task (it
+  // blocked and schedule() has not switched away yet: ttwu_queue_wakelist).
+  for (uint32_t id : in->universe) {
+    const TaskState& t = in->states[id].task[0];
+    if (t.on_rq == static_cast<uint8_t>(OnRq::No) && t.opss == static_cast<uint8_t>(Opss::None) &&
+        !(t.flags & (kTaskQueued | kTaskInCustody)) && t.dsq == kNone && t.ddsp == kNone && t.deferred == kNone &&
+        t.holding == kNone && t.sticky == kNone)
+      in->asleep.push_back(id);
+  }
   for (uint32_t id : in->universe) {
     const auto& es = in->succ[id].obs;
     for (uint32_t k = 0; k < es.size(); ++k)
@@ -153,7 +165,8 @@ Validator::Instance& Validator::instance(int cpus, KindMask enabled) {
         in->by_kind[static_cast<size_t>(es[k].obs[o].k)].push_back({id, k, o});
   }
   if (std::getenv("SCXMC_VALIDATE_DEBUG"))
-    std::fprintf(stderr, "validate: universe %zu states, %zu interned\n", in->universe.size(), in->states.size());
+    std::fprintf(stderr, "validate: universe %zu states (%zu asleep), %zu interned\n", in->universe.size(),
+                 in->asleep.size(), in->states.size());
   instances_.push_back(std::move(in));
   return *instances_.back();
 }
@@ -188,7 +201,11 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
   bool clean = true;
   while (start < n) {
     std::map<size_t, std::unordered_set<uint32_t>> pend;
-    bool from_universe = true;
+    // A segment opened at a wakeup starts where the task sleeps; any other
+    // start (after ops.enable, or resynchronising after a disagreement) from
+    // every state at rest.
+    bool from_universe = !(start == 0 && seg.from_wakeup);
+    if (!from_universe) pend[start].insert(in.asleep.begin(), in.asleep.end());
     size_t reached = start;
     const std::vector<std::pair<uint32_t, uint32_t>>* cl = nullptr;
     const std::vector<std::pair<uint32_t, uint32_t>>* last_edges = nullptr;  // at `reached`
@@ -289,9 +306,7 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
     d.allowed = allowed;
     d.known = classify(p, seg, reached);
     ++out->known_counts[d.known.empty() ? "(unexplained)" : d.known];
-    if (out->disagreements.size() < opt_.max_disagreements || d.known.empty()) {
-      if (out->disagreements.size() < 1000) out->disagreements.push_back(std::move(d));
-    }
+    if (out->disagreements.size() < 1000) out->disagreements.push_back(std::move(d));  // (limited in mergeSegment)
     start = reached + 1;  // resynchronise: any reachable state again
   }
   out->accepted += accepted;
@@ -301,6 +316,23 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
   pp.second += n;
   ++out->segments;
   if (clean) ++out->segments_clean;
+}
+
+// Adds one segment's replay to the trace's result.
+static void mergeSegment(const TraceResult& one, size_t max_disagreements, TraceResult* r) {
+  r->accepted += one.accepted;
+  r->events += one.events;
+  r->segments += one.segments;
+  r->segments_clean += one.segments_clean;
+  for (const auto& d : one.disagreements)
+    if ((r->disagreements.size() < max_disagreements || d.known.empty()) && r->disagreements.size() < 1000)
+      r->disagreements.push_back(d);
+  for (const auto& [k, n] : one.known_counts) r->known_counts[k] += n;
+  for (const auto& [pid, v] : one.per_pid) {
+    r->per_pid[pid].first += v.first;
+    r->per_pid[pid].second += v.second;
+  }
+  r->sites |= one.sites;
 }
 
 TraceResult Validator::run(const Projection& p, const std::string& name) {
@@ -314,15 +346,27 @@ TraceResult Validator::run(const Projection& p, const std::string& name) {
   if (cpus < 1 || cpus > kMaxCpus)
     throw std::runtime_error(name + ": the trace has " + std::to_string(cpus) +
                              " CPUs; the model hosts 1.." + std::to_string(kMaxCpus));
-  Instance& in = instance(cpus, p.enabled);
+  Instance& in = instance(cpus, p.enabled, opt_.dispatch_loops);
   r.custody_checked = p.enabled & bit(ObsKind::Dequeue);
   for (size_t i = 0; i < p.segs.size(); ++i) {
     for (const Obs& o : p.segs[i].obs) ++r.kind_seen[static_cast<size_t>(o.k)];
-    replaySegment(in, p, i, &r);
+    TraceResult one;
+    replaySegment(in, p, i, &one);
+    if (one.accepted < one.events && opt_.escalate_loops > opt_.dispatch_loops) {
+      // More ops.dispatch rounds per balance (the same model, a larger bound).
+      TraceResult more;
+      replaySegment(instance(cpus, p.enabled, opt_.escalate_loops), p, i, &more);
+      if (more.accepted > one.accepted) {
+        r.escalated_segments += 1;
+        one = std::move(more);
+      }
+    }
+    mergeSegment(one, opt_.max_disagreements, &r);
     if (r.custody_checked) checkCustody(p, p.segs[i], &r.custody);
   }
   return r;
 }
+
 
 void checkCustody(const Projection& p, const Segment& seg, CustodyCheck* out) {
   bool in = false;
@@ -352,9 +396,14 @@ void checkCustody(const Projection& p, const Segment& seg, CustodyCheck* out) {
         break;
       case ObsKind::Insert:
       case ObsKind::DsqMove:
-        if (o.k == ObsKind::DsqMove && !o.c) break;
-        if (user) enter();
-        // to a local or the global DSQ: custody ends with ops.dequeue(0)
+        // An insert from ops.dispatch or a move acts only on a task the BPF
+        // scheduler holds (ops_state QUEUED, already in custody): into a
+        // user DSQ it stays there; to a local or the global DSQ custody ends
+        // with ops.dequeue(0).  An insert of a task not in custody is stale
+        // (it slept meanwhile): finish_dispatch drops it on the qseq /
+        // ops_state check (ext.c:2901), so it does not enter custody.
+        // (ci3 pid 114 seq 70506: inserted into 0x100 after its
+        // ops.quiescent(SLEEP); woken later with a fresh ops.enqueue.)
         break;
       case ObsKind::Dequeue:
         if (!in) violation(o, "ops.dequeue without BPF custody");

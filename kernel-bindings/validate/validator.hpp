@@ -51,6 +51,7 @@ struct TraceResult {
   uint64_t accepted = 0;
   uint64_t segments = 0;
   uint64_t segments_clean = 0;  // explained without any disagreement
+  uint64_t escalated_segments = 0;  // explained better with Options::escalate_loops rounds
   std::map<std::string, uint64_t> skipped;
   uint64_t seq_gaps = 0;
   std::vector<Disagreement> disagreements;
@@ -67,6 +68,13 @@ struct Options {
   size_t max_disagreements = 20;   // kept with full context per trace
   int user_dsqs = 2;
   int dispatch_actions = 1;
+  // ops.dispatch rounds per balance in the instance.  A segment that one
+  // round cannot explain is replayed again with `escalate_loops` rounds (0:
+  // never); the result that accepts more events is kept.  The kernel repeats
+  // ops.dispatch while it dispatched something and nothing reached the local
+  // DSQ, including inserts finish_dispatch drops (inl.h:92-130).
+  int dispatch_loops = 1;
+  int escalate_loops = 2;
   Policy policy = Policy::full();
 };
 
@@ -84,7 +92,7 @@ class Validator {
     SiteSet sites;
   };
   struct Instance;
-  Instance& instance(int cpus, KindMask enabled);
+  Instance& instance(int cpus, KindMask enabled, int loops);
   const std::vector<Edge>& edges(Instance& in, uint32_t id);
   uint32_t intern(Instance& in, const State& s);
   void replaySegment(Instance& in, const Projection& p, size_t si, TraceResult* out);
