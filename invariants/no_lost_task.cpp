@@ -18,6 +18,8 @@ class NoLostTask final : public Invariant {
     for (uint8_t t = 0; t < cfg.tasks; ++t) {
       const TaskState& ts = s.task[t];
       if (ts.on_rq == static_cast<uint8_t>(OnRq::No)) continue;
+      // (with the lifecycle a task not on ext may be runnable on fair)
+      if (cfg.lifecycle && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Enabled)) continue;
       bool placed = ts.opss == static_cast<uint8_t>(Opss::Queued) || ts.deferred != kNone ||
                     inFlight(cfg, s, t);
       for (int c = 0; c < cfg.cpus && !placed; ++c) placed = s.cpu[c].curr == t;

@@ -10,7 +10,8 @@ namespace scxmc {
 namespace {
 enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper, DestroyDsq };
 // (lifecycle events last: restTask tests kind >= CgroupMove)
-enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr, CgroupMove, Fork, Exit, SetScheduler };
+enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr, CgroupMove, Fork, Exit, SetScheduler,
+                              OtherWake, OtherSleep };
 // Frame::y of a sched_change that calls no ext callback in its body.
 constexpr uint8_t kChangeOnly = 0xfe;
 
@@ -178,10 +179,16 @@ void ExtCore::restTask() {
   const bool asleep = ts.on_rq == static_cast<uint8_t>(OnRq::No) && !running;
   if (cfg_.lifecycle && cfg_.fork_tasks && asleep && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Unborn))
     opts[n++] = {static_cast<uint8_t>(TaskEv::Exit), 0};
-  if (cfg_.lifecycle && asleep && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
-      (ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
-       ts.scx_state == static_cast<uint8_t>(ScxTaskState::Ready)))
+  // (to ext also a READY task runnable on fair: class_switch.cpp)
+  const bool ready = ts.scx_state == static_cast<uint8_t>(ScxTaskState::Ready);
+  if (cfg_.lifecycle && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
+      ((asleep && (ready || ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled))) ||
+       (ready && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
     opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
+  // a task on fair wakes up or blocks there (not once the scheduler is gone)
+  if (cfg_.lifecycle && !onExt(t) && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Unborn) && !running &&
+      s_->life_pc != static_cast<uint8_t>(LifePc::Done))
+    opts[n++] = {static_cast<uint8_t>(ts.on_rq == static_cast<uint8_t>(OnRq::No) ? TaskEv::OtherWake : TaskEv::OtherSleep), 0};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
 
@@ -193,6 +200,8 @@ void ExtCore::restTask() {
       case TaskEv::Fork: forkTask(t); break;
       case TaskEv::Exit: taskExit(t); break;
       case TaskEv::SetScheduler: setScheduler(t); break;
+      case TaskEv::OtherWake: otherClassWake(t); break;
+      case TaskEv::OtherSleep: otherClassSleep(t); break;
       default: cgroupAttach(t, ch.arg != 0); break;
     }
     if (!blocked_) endPath();
@@ -275,6 +284,8 @@ void ExtCore::restTask() {
     case TaskEv::Fork:
     case TaskEv::Exit:
     case TaskEv::SetScheduler:
+    case TaskEv::OtherWake:
+    case TaskEv::OtherSleep:
       break;  // handled above
   }
 }

@@ -332,8 +332,23 @@ class ExtCore {
   virtual void forkTask(uint8_t t);
   // sched_ext_dead ext.c:4344 for a task that exited (asleep, switched out).
   virtual void taskExit(uint8_t t);
-  // sched_setscheduler of a sleeping task between SCHED_EXT and a fair policy.
+  // sched_setscheduler between SCHED_EXT and a fair policy: to fair of a
+  // sleeping task, to ext of a sleeping or fair-queued one.
   virtual void setScheduler(uint8_t t);
+
+  // ---- class switches into ext (class_switch.cpp; Config::lifecycle) ------
+  // A task on another class (fair) wakes up or blocks there: p->on_rq moves,
+  // nothing of ext sees it.
+  void otherClassWake(uint8_t t);
+  void otherClassSleep(uint8_t t);
+  // sched_change(SAVE|MOVE|CLASS) of t to ext, its rq locked:
+  // sched_change_begin dequeues it from fair, sched_change_end calls
+  // switching_to_scx, enqueue_task_scx if it was queued, switched_to_scx.
+  void schedChangeToExt(uint8_t t);
+  // switching_to_scx ext.c:4415: scx_enable_task (ops.enable), set_cpumask
+  virtual void switchingToScx(uint8_t t);
+  // switched_to_scx ext.c:4451: empty in 7.3.4
+  virtual void switchedToScx(uint8_t t) { site(Site::SwitchedTo); (void)t; }
 
   const Config cfg_;
 };

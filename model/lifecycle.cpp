@@ -15,15 +15,16 @@
 //   dsq->lock that the dispatch path consumes first, inl.h:39-48);
 // * scx_bypass's task cycling waits (the step is not enabled) while a task
 //   is DISPATCHING, instead of spinning in ops_dequeue with the rq locked;
-// * a task that is not on the ext class is outside the model: before the
-//   switch it sleeps and takes no ext path; after the disable loop moved it
-//   to fair, its on_rq/curr are no longer tracked;
+// * a task that is not on the ext class takes no ext path: before the
+//   switch it sleeps or is runnable on fair (class_switch.cpp); after the
+//   disable loop moved it to fair, its on_rq/curr are no longer tracked;
 // * loop order over scx_tasks is any order (a choice), which is what an
 //   arbitrary list order allows;
 // * destroy_dsq is modeled for its locks (it is only offered on an empty DSQ,
 //   where 7.3.4 does not scx_error); what it changes is not modeled;
-// * fork (--fork-tasks), exit and policy changes act on sleeping tasks in
-//   one step each; no sub-schedulers, hotplug, cid or dl_server steps.
+// * fork (--fork-tasks), exit and policy changes to fair act on sleeping
+//   tasks in one step each (a change to ext also on a task queued on fair);
+//   no sub-schedulers, hotplug, cid or dl_server steps.
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -298,10 +299,8 @@ void ExtCore::setScheduler(uint8_t t) {
     lifeOp(LifeOp::Disable, t);
     setTaskState(t, ScxTaskState::Ready);
   } else {
-    site(Site::SwitchingTo);  // to SCHED_EXT
-    lifeOp(LifeOp::Enable, t);
-    setTaskState(t, ScxTaskState::Enabled);
-    emit(Ev::OpsSetCpumask, t, tk(t).affinity);  // ext.c:4428-4430
+    schedChangeToExt(t);  // to SCHED_EXT (class_switch.cpp)
+    if (blocked_) return;
   }
   unlockRq();
   unlock(LockClass::PiLock, t);
@@ -379,11 +378,10 @@ void ExtCore::helperStep() {
       lock(LockClass::ScxTasks);
       lock(LockClass::PiLock, t);
       if (blocked_ || !lockRq(tk(t).cpu)) return;
-      // sched_change to ext; p sleeps (the model keeps tasks off other
-      // classes asleep), so only switching_to_scx has work
-      site(Site::SwitchingTo);
-      lifeOp(LifeOp::Enable, t);  // __scx_enable_task, then ENABLED (ext.c:4081-4085)
-      setTaskState(t, ScxTaskState::Enabled);
+      // sched_change to ext of a sleeping or fair-queued task (class_switch.cpp)
+      site(Site::EnableSwitchTask);
+      schedChangeToExt(t);
+      if (blocked_) return;
       unlockRq();
       unlock(LockClass::PiLock, t);
       unlock(LockClass::ScxTasks);

@@ -71,6 +71,10 @@
   X(InitTask, "__scx_init_task", "ext.c", 3988, "ops.init_task with every lock dropped (fork=false)")                        \
   X(EnableSwitchLoop, "scx_root_enable_workfn", "ext.c", 8019, "fork rwsem: per task sched_change to ext (switching_to_scx)") \
   X(SwitchingTo, "switching_to_scx", "ext.c", 4415, "scx_enable_task: READY -> ENABLED, ops.enable")                        \
+  X(SwitchedTo, "switched_to_scx", "ext.c", 4451, "empty in 7.3.4: ops.enable already ran in switching_to_scx")                 \
+  X(SchedChangeBegin, "sched_change_begin", "core.c", 11259, "DEQUEUE_CLASS: dequeue from the old class (fair: no ext state)")  \
+  X(SchedChangeEnd, "sched_change_end", "core.c", 11306, "switching_to, enqueue_task(RESTORE) if it was queued, switched_to")  \
+  X(EnableSwitchTask, "scx_root_enable_workfn", "ext.c", 8032, "sched_change(SAVE|MOVE|CLASS) of one READY task to ext")        \
   X(EnablePublish, "scx_root_enable_workfn", "ext.c", 8042, "ENABLING -> ENABLED cmpxchg, then scx_enable_mutex unlock")    \
   X(Bypass, "scx_bypass", "ext.c", 6275, "scx_bypass_lock, depth; per CPU rq lock + scx_sched_lock, flag, cycle tasks")     \
   X(BypassEnqueue, "scx_do_enqueue_task", "ext.c", 2050, "bypassing: insert into the bypass DSQ, no ops.enqueue")            \
@@ -89,7 +93,7 @@
   X(ScxPostFork, "scx_post_fork", "ext.c", 4271, "READY; ops.enable under task_rq_lock if on ext; scx_tasks_lock list add") \
   X(ScxCancelFork, "scx_cancel_fork", "ext.c", 4300, "fork failed: task_rq_lock, ops.exit_task (cancelled), NONE")    \
   X(SchedExtDead, "sched_ext_dead", "ext.c", 4344, "exit: scx_tasks_lock list_del; task_rq_lock: disable, exit_task, DEAD") \
-  X(SetScheduler, "__sched_setscheduler", "syscalls.c", 494, "class change of a sleeping task: switched_from / switching_to")
+  X(SetScheduler, "__sched_setscheduler", "syscalls.c", 494, "class change: to fair (asleep) switched_from; to ext (asleep or queued on fair) sched_change")
 
 namespace scxmc {
 

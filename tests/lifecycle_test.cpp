@@ -3,6 +3,7 @@
 // caught by the expected invariant with a counterexample that replays.
 #include <gtest/gtest.h>
 
+#include "invariants_all.hpp"
 #include "lock_graph.hpp"
 #include "test_support.hpp"
 
@@ -163,6 +164,101 @@ TEST(LockGraphLifecycle, BaselineAcyclicVariantCyclic) {
       two = true;
   }
   EXPECT_TRUE(two) << "no dsq->lock <-> scx_tasks_lock cycle";
+}
+
+// ---- class switches into ext (model/class_switch.cpp), variant no-switching-to
+
+// One task on one CPU, full policy: the enable loop and __sched_setscheduler
+// both meet it asleep and queued on fair.
+Config switchConfig() {
+  Config c = test::smallConfig(1, 1, 0);
+  c.lifecycle = true;
+  return c;
+}
+
+// The steps that switch a runnable task into ext through `via` (the root
+// enable loop's or __sched_setscheduler's sched_change): did ops.enable come
+// before the task's first ops.runnable/ops.enqueue, or after; and what the
+// lifecycle monitor says about such a step.
+struct SwitchesSeen {
+  bool enable_first = false, enqueue_first = false, ops_enqueue = false;
+  std::string violation;
+};
+
+SwitchesSeen switchesOf(const std::string& variant, Site via) {
+  auto m = makeModel(variant, switchConfig());
+  auto mon = makeLifecycle();
+  SwitchesSeen seen;
+  Checker c(*m, InvariantList{}, Limits{});
+  c.setObserver([&](const State& from, const StepLog& log, const State& to) {
+    bool on_path = false;
+    int enable = -1, sched = -1;
+    for (int i = 0; i < log.n; ++i) {
+      const Event& e = log.ev[i];
+      if (e.kind == Ev::Site && e.a == static_cast<uint8_t>(via)) on_path = true;
+      if (e.kind == Ev::OpsLife && e.a == static_cast<uint8_t>(LifeOp::Enable) && enable < 0) enable = i;
+      if ((e.kind == Ev::OpsRunnable || e.kind == Ev::OpsEnqueue) && sched < 0) sched = i;
+      if (on_path && e.kind == Ev::OpsEnqueue) seen.ops_enqueue = true;
+    }
+    if (!on_path || enable < 0 || sched < 0) return;
+    (enable < sched ? seen.enable_first : seen.enqueue_first) = true;
+    State next = to;
+    std::string why;
+    if (!mon->onStep(m->config(), from, log, next, &why) && seen.violation.empty()) seen.violation = why;
+  });
+  EXPECT_TRUE(c.run().complete);
+  return seen;
+}
+
+TEST(ClassSwitch, BaselineEnablesARunnableTaskBeforeItsFirstEnqueue) {
+  for (Site via : {Site::EnableSwitchTask, Site::SetScheduler}) {
+    const SwitchesSeen s = switchesOf("linux-7.3.4", via);
+    EXPECT_TRUE(s.enable_first) << siteInfo(via).id << ": no runnable task switched into ext";
+    EXPECT_FALSE(s.enqueue_first) << siteInfo(via).id;
+    EXPECT_EQ(s.violation, "") << siteInfo(via).id;
+  }
+  // bypassing during the enable loop: no ops.enqueue there, but one after
+  // sched_setscheduler on the ENABLED scheduler
+  EXPECT_FALSE(switchesOf("linux-7.3.4", Site::EnableSwitchTask).ops_enqueue);
+  EXPECT_TRUE(switchesOf("linux-7.3.4", Site::SetScheduler).ops_enqueue);
+}
+
+TEST(ClassSwitch, NoSwitchingToEnqueuesBeforeEnableOnBothPaths) {
+  for (Site via : {Site::EnableSwitchTask, Site::SetScheduler}) {
+    const SwitchesSeen s = switchesOf("no-switching-to", via);
+    EXPECT_TRUE(s.enqueue_first) << siteInfo(via).id;
+    EXPECT_FALSE(s.enable_first) << siteInfo(via).id;
+    EXPECT_NE(s.violation.find("in scx state READY: scheduling callbacks need ops.enable first"), std::string::npos)
+        << siteInfo(via).id << ": " << s.violation;
+  }
+}
+
+TEST(Variants, NoSwitchingToCaughtByLifecycle) {
+  for (const Config& cfg : {switchConfig(), lifeConfig()}) {
+    auto bad = makeModel("no-switching-to", cfg);
+    Limits lim;
+    lim.stop_at_first = true;
+    const CheckResult r = test::check(*bad, "lifecycle", lim);
+    const InvariantResult& ir = test::resultOf(r, "lifecycle");
+    ASSERT_EQ(ir.status, Status::Violated) << cfg.describe();
+    EXPECT_NE(ir.message.find("ops.runnable(p"), std::string::npos) << ir.message;
+    EXPECT_NE(ir.message.find("in scx state READY: scheduling callbacks need ops.enable first"), std::string::npos)
+        << ir.message;
+    const ReplayOutcome o = test::replay(*bad, r, "lifecycle");
+    EXPECT_TRUE(o.confirmed) << o.error;
+    EXPECT_EQ(o.message, ir.message);
+  }
+  // the baseline with the same options (lifeConfig(): BaselineHoldsOverOneEnableDisableCycle)
+  auto base = makeModel("linux-7.3.4", switchConfig());
+  const CheckResult b = test::check(*base, "all");
+  ASSERT_TRUE(b.complete);
+  for (const auto& i : b.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+}
+
+TEST(Variants, NoSwitchingToImpliesTheLifecycle) {
+  Config c = switchConfig();
+  c.lifecycle = false;
+  EXPECT_TRUE(makeModel("no-switching-to", c)->config().lifecycle);
 }
 
 }  // namespace

@@ -31,6 +31,11 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "seed 000 patch 41: scx_cgroup_can_attach calls BPF under a spinning cgroup lock (implies --lifecycle)",
         "ext.c:4984 scx_cgroup_can_attach"},
        makeCgroupAttachHoldsLock},
+      {{"no-switching-to",
+        "seed 001 patch 04 not applied: no switching_to(), ops.enable from switched_to_scx after the task's first "
+        "enqueue_task_scx (implies --lifecycle)",
+        "ext.c:4415 switching_to_scx, ext.c:4451 switched_to_scx"},
+       makeNoSwitchingTo},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

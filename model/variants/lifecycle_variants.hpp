@@ -16,4 +16,5 @@ inline Config withLifecycle(Config c) {
 std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg);
 std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg);
 std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg);
+std::unique_ptr<ExtCore> makeNoSwitchingTo(const Config& cfg);  // no_switching_to.cpp
 }  // namespace scxmc
