@@ -43,7 +43,7 @@ const char* kHelp =
     "  --chain               compare each variant with the one before it (the first with the\n"
     "                        base): a patch series or the revisions of a reviewed patch\n"
     "  --tasks N, --cpus N, --user-dsqs N, --policy SPEC, --env LIST, --invariants LIST,\n"
-    "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N,\n"
+    "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N, --lifecycle,\n"
     "  --max-memory MIB, --no-symmetry, --threads N\n"
     "                        as for 'scxmc check' (see 'scxmc check --help')\n"
     "  --time-limit SEC      per model checked (default 30; 0 = no limit)\n"
@@ -137,6 +137,8 @@ int parse(const std::vector<std::string>& args, Options* o) {
       o->ladder = false;
     } else if (a == "--no-symmetry") {
       o->lim.symmetry = false;
+    } else if (a == "--lifecycle") {
+      o->cfg.lifecycle = true;
     } else if (a == "--threads") {
       if (!val(&v) || !parseIntArg(a, v, 1, 64, &n, &err)) return usage(err);
       o->lim.threads = static_cast<int>(n);
@@ -237,6 +239,14 @@ int reviewMain(const std::vector<std::string>& args) {
     if (!jf) return usage("--json: cannot write '" + o.json_path + "'");
   }
 
+  // A variant that needs the lifecycle (its factory turns it on) gets a
+  // base with the lifecycle too: both are checked on the same configuration.
+  std::string implied;
+  for (const std::string& name : o.variants)
+    if (!o.cfg.lifecycle && makeModel(name, o.cfg)->config().lifecycle) {
+      o.cfg.lifecycle = true;
+      implied = name;
+    }
   std::vector<Checked> models;
   std::vector<std::string> names{o.base};
   names.insert(names.end(), o.variants.begin(), o.variants.end());
@@ -286,7 +296,8 @@ int reviewMain(const std::vector<std::string>& args) {
   auto where = [&](int rung) { return rung < 0 ? std::string() : "@" + rungName(ladder.config(rung)); };
 
   std::ostream& out = std::cout;
-  out << "scxmc review: base " << base0.name << (o.chain ? " (chain: each variant against the one before)" : "") << ", " << o.cfg.describe() << "\n\n";
+  out << "scxmc review: base " << base0.name << (o.chain ? " (chain: each variant against the one before)" : "") << ", " << o.cfg.describe()
+      << (implied.empty() ? "" : " (the lifecycle: implied by " + implied + ")") << "\n\n";
 
   // ---- the verdicts, then the matrix --------------------------------------------
   std::vector<std::string> ids;
