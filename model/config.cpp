@@ -28,6 +28,7 @@ std::string Config::describe() const {
     << ", dispatch-actions " << dispatch_actions << ", dispatch-loops " << dispatch_loops;
   if (lifecycle) o << ", lifecycle";
   if (fork_tasks) o << ", " << fork_tasks << " forked";
+  if (proxy) o << ", proxy-exec";
   return o.str();
 }
 
