@@ -271,9 +271,10 @@ class ExtCore {
   // (ext.c:2621): may the task still be moved?  7.3.4 does not re-check.
   virtual bool consumeRecheck(uint8_t t, uint8_t src) { return true; }
   // __schedule after pick_next_task (core.c:7201-7235): the proxy
-  // execution step between the pick and put_prev/set_next.  Returns the
-  // task to switch to (the donor, or kNone to idle).  7.3.4 has none.
-  virtual uint8_t pickProxy(uint8_t c, uint8_t prev, uint8_t next) { return next; }
+  // execution step.  Returns the task to switch to (the donor, or kNone to
+  // idle); a variant that performs a switch itself updates `prev`.  7.3.4
+  // has none.
+  virtual uint8_t pickProxy(uint8_t c, uint8_t& prev, uint8_t next) { return next; }
   // Environment events a variant adds to a CPU at rest (proxyEnv runs the
   // k-th of proxyEnvCount(c)); 7.3.4 has none.
   virtual int proxyEnvCount(uint8_t c) { return 0; }

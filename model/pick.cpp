@@ -54,7 +54,7 @@ void ExtCore::pickFinish() {
   Frame& f = fr();
   const uint8_t c = f.home;
   CpuState& cs = cpu(c);
-  const uint8_t prev = cs.curr;
+  uint8_t prev = cs.curr;  // (a proxy-exec variant's pickProxy may switch once itself)
   uint8_t next;
   if (static_cast<Verdict>(cs.verdict) == Verdict::Prev) {
     next = prev;

@@ -57,7 +57,7 @@ bool ProxyExecV2::consumeRecheck(uint8_t t, uint8_t src) {
   return false;
 }
 
-uint8_t ProxyExecV2::pickProxy(uint8_t c, uint8_t prev, uint8_t next) {
+uint8_t ProxyExecV2::pickProxy(uint8_t c, uint8_t& prev, uint8_t next) {
   uint8_t& exec = s_->proxy_exec[c];
   const uint8_t was = exec;
   exec = kNone;
@@ -70,7 +70,17 @@ uint8_t ProxyExecV2::pickProxy(uint8_t c, uint8_t prev, uint8_t next) {
       // same donor, other rq->curr: no ext re-entry (patch 02)
       if (next == prev) site(Site::ProxyDonorReentry);
     } else {
+      // pick_next_task has switched to the donor already (put_prev(prev,
+      // donor), set_next(donor)); proxy_resched_idle then puts the donor
+      // for rq->idle (core.c:6797): pickFinish does that second switch.
       site(Site::ProxyReschedIdle);
+      if (next != prev) {
+        if (prev != kNone) putPrevTask(c, prev, next);
+        setNextTask(c, next);
+        cpu(c).curr = next;
+        emit(Ev::Switch, kNone, prev, next, c);
+        prev = next;
+      }
       next = kNone;
     }
   }

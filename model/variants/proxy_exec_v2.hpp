@@ -15,9 +15,10 @@
 //  * when a blocked donor is picked, find_proxy_task (core.c:6921) runs the
 //    mutex owner as rq->curr (State::proxy_exec) if the owner is queued on
 //    this rq; the donor stays rq->donor (CpuState::curr), the scheduling
-//    context sched_ext sees (patch 03).  Otherwise the CPU idles and the
-//    donor stays where it is (proxy_resched_idle, core.c:6795; the core's
-//    proxy_migrate_task is not modeled);
+//    context sched_ext sees (patch 03).  Otherwise the CPU switches to idle
+//    (proxy_resched_idle, core.c:6795): after the pick's switch to the
+//    donor, put_prev_task_scx(donor, idle) hands the donor to ops.enqueue
+//    (the core's proxy_migrate_task / proxy_deactivate are not modeled);
 //  * the owner substitution makes no ext callback (patch 02 skips the
 //    put_prev/set_next re-entry, core.c:7231);
 //  * no ops.running for a blocked donor; ops.stopping only after an
@@ -64,7 +65,7 @@ class ProxyExecV2 : public ExtCore {
   void putPrevTask(uint8_t rq, uint8_t t, uint8_t next) override;
   bool taskCanRunOnRemoteRq(uint8_t t, uint8_t rq, bool enforce) override;
   bool consumeRecheck(uint8_t t, uint8_t src) override;
-  uint8_t pickProxy(uint8_t c, uint8_t prev, uint8_t next) override;
+  uint8_t pickProxy(uint8_t c, uint8_t& prev, uint8_t next) override;
   int proxyEnvCount(uint8_t c) override;
   void proxyEnv(uint8_t c, int k) override;
 };
