@@ -190,6 +190,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   if (!selectInvariants(inv_spec, &invs, &err)) return usage("--invariants: " + err);
   auto model = makeModel(variant, cfg);
   if (!model) return usage("--variant: unknown variant '" + variant + "' (see 'scxmc variants')");
+  if (const std::string b = model->config().validate(); !b.empty()) return usage(b);  // what the variant implies
 
   // Open the JSON output first so that a bad path fails before the search.
   std::ofstream jf;

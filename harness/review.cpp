@@ -163,8 +163,11 @@ int parse(const std::vector<std::string>& args, Options* o) {
   if (!bad.empty()) return usage(bad);
   InvariantList probe;
   if (!selectInvariants(o->invariants, &probe, &err)) return usage("--invariants: " + err);
-  for (const std::string& name : o->variants)
-    if (!makeModel(name, o->cfg)) return usage("--variant: unknown variant '" + name + "' (see 'scxmc variants')");
+  for (const std::string& name : o->variants) {
+    auto m = makeModel(name, o->cfg);
+    if (!m) return usage("--variant: unknown variant '" + name + "' (see 'scxmc variants')");
+    if (const std::string b = m->config().validate(); !b.empty()) return usage(name + ": " + b);
+  }
   if (!makeModel(o->base, o->cfg)) return usage("--base: unknown variant '" + o->base + "' (see 'scxmc variants')");
   return -1;
 }

@@ -17,4 +17,6 @@ std::unique_ptr<Invariant> makeLockOrder();
 std::unique_ptr<Invariant> makeLifecycle();
 std::unique_ptr<Invariant> makeBypass();
 std::unique_ptr<Invariant> makeSleepInAtomic();
+std::unique_ptr<Invariant> makeRunningPairing();
+std::unique_ptr<Invariant> makeDonorMigration();
 }  // namespace scxmc

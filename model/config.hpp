@@ -47,6 +47,10 @@ struct Config {
   // With `lifecycle`: the last fork_tasks tasks do not exist yet; each is
   // created by a fork (scx_pre_fork .. scx_post_fork / sched_cancel_fork).
   int fork_tasks = 0;
+  // Proxy execution with SCX_OPS_ENQ_BLOCKED (seed 003): one mutex, blocked
+  // donors, rq->donor next to rq->curr.  Set only by the proxy-exec-v2*
+  // variants' factories; off by default: the default state space is unchanged.
+  bool proxy = false;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the

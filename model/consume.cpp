@@ -80,6 +80,7 @@ void ExtCore::consumeSrc() {
     blocked_ = true;
     return;
   }
+  if (!consumeRecheck(t, src)) return;  // (a proxy-exec variant put it back)
   moveRemoteTaskBegin(t, src, f.home, Ret::MrtConsume);
 }
 

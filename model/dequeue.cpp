@@ -48,7 +48,7 @@ void ExtCore::opsDequeueTail(uint8_t t, uint8_t deq_flags) {
 void ExtCore::dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) {
   opsDequeueTail(t, deq_flags);
   // a running task stops before it goes quiescent (ext.c:2342-2347)
-  if (cpu(rq).curr == t) emit(Ev::OpsStopping, t, 0);
+  if (cpu(rq).curr == t) opsStopping(t, false);
   if (tk(t).on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsQuiescent, t, deq_flags);
   tk(t).flags &= static_cast<uint8_t>(~kTaskQueued);
   dispatchDequeue(rq, t);

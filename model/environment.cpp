@@ -27,7 +27,8 @@ void ExtCore::restCpu() {
   Choice opts[6 + kMaxTasks + kMaxUserDsqs];
   int n = 0;
   if (cs.curr != kNone) {
-    if (cfg_.env & kEnvSleep) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
+    // (a proxy owner running for a donor does not sleep in the model)
+    if ((cfg_.env & kEnvSleep) && s_->proxy_exec[c] == kNone) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
     if ((cfg_.env & kEnvTick) && tk(cs.curr).slice) opts[n++] = {static_cast<uint8_t>(CpuEv::Tick), 0};
     if ((cfg_.env & kEnvOthers) && queued(cs.curr)) {
       opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 1};  // preempted with slice left
@@ -52,8 +53,14 @@ void ExtCore::restCpu() {
                          s_->scx_enable == static_cast<uint8_t>(ScxEnable::Disabling)))
     for (uint8_t d = 0; d < cfg_.user_dsqs; ++d)
       if (dq(kDsqUser0 + d).nr == 0) opts[n++] = {static_cast<uint8_t>(CpuEv::DestroyDsq), d};
-  if (n == 0) { blocked_ = true; return; }
-  const Choice ch = opts[ch_->pick(n)];
+  const int extra = proxyEnvCount(c);  // 0 unless a proxy-exec variant
+  if (n + extra == 0) { blocked_ = true; return; }
+  const int pick = ch_->pick(n + extra);
+  if (pick >= n) {
+    proxyEnv(c, pick - n);
+    return;
+  }
+  const Choice ch = opts[pick];
 
   Frame& f = fr();
   if (static_cast<CpuEv>(ch.kind) == CpuEv::DestroyDsq) {

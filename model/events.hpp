@@ -65,7 +65,13 @@ enum class Ev : uint8_t {
   TaskState,     // t, a = from, b = to ScxTaskState (scx_set_task_state)
   EnableState,   // a = from, b = to ScxEnable
   BypassFlag,    // c = cpu, a = 1 set / 0 clear SCX_SCHED_PCPU_BYPASSING
+  // proxy execution (Config::proxy only, model/variants/proxy_exec_v2.hpp)
+  Mutex,         // t, a = MutexEv
+  ProxyExec,     // c = cpu, t = rq->donor, a = rq->curr (the owner) or kNone (the donor itself)
 };
+
+// What a task did with the modeled mutex (Ev::Mutex).
+enum class MutexEv : uint8_t { Lock = 0, Block, Unlock };
 
 // Lifecycle BPF operations (struct sched_ext_ops members and kfuncs).
 enum class LifeOp : uint8_t {

@@ -219,7 +219,7 @@ void ExtCore::setOnRq(uint8_t t, OnRq v) {
 
 bool ExtCore::isCurr(uint8_t t) {
   for (int c = 0; c < cfg_.cpus; ++c)
-    if (cpu(c).curr == t) return true;
+    if (cpu(c).curr == t || s_->proxy_exec[c] == t) return true;  // (proxy_exec: Config::proxy only)
   return false;
 }
 

@@ -268,6 +268,23 @@ class ExtCore {
   virtual void consumeDispatchQ();
   // scx_dsq_move ext.c:9208 (under p's rq)
   virtual void dsqMoveAtSrc();
+  // The ops.running / ops.stopping calls of set_next_task_scx,
+  // put_prev_task_scx and dequeue_task_scx (ext.c:3078, 3197, 2342); proxy
+  // execution variants decide whether each is made.
+  virtual void opsRunning(uint8_t t) { emit(Ev::OpsRunning, t); }
+  virtual void opsStopping(uint8_t t, bool runnable) { emit(Ev::OpsStopping, t, runnable ? 1 : 0); }
+  // consume_remote_task under the source rq, once holding_cpu still matches
+  // (ext.c:2621): may the task still be moved?  7.3.4 does not re-check.
+  virtual bool consumeRecheck(uint8_t t, uint8_t src) { return true; }
+  // __schedule after pick_next_task (core.c:7201-7235): the proxy
+  // execution step.  Returns the task to switch to (the donor, or kNone to
+  // idle); a variant that performs a switch itself updates `prev`.  7.3.4
+  // has none.
+  virtual uint8_t pickProxy(uint8_t c, uint8_t& prev, uint8_t next) { return next; }
+  // Environment events a variant adds to a CPU at rest (proxyEnv runs the
+  // k-th of proxyEnvCount(c)); 7.3.4 has none.
+  virtual int proxyEnvCount(uint8_t c) { return 0; }
+  virtual void proxyEnv(uint8_t c, int k) {}
 
   // ---- paths driven by the program counter --------------------------------
   void run();                   // dispatch on fr().pc until pause/block/end
@@ -300,7 +317,7 @@ class ExtCore {
   void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
   void dsqMoveFinish(bool dispatched);
   void setVerdict(Verdict v);
-  bool prevKeepable(uint8_t prev);
+  virtual bool prevKeepable(uint8_t prev);
   void changeAndEnqueue();      // sched_change body + sched_change_end
   void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
 

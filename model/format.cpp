@@ -133,6 +133,14 @@ std::string describeEvent(const Event& e, bool* bpf) {
       break;
     case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
     case Ev::BypassFlag: o << "CPU" << int(e.c) << (e.a ? " enters" : " leaves") << " bypass"; break;
+    case Ev::Mutex:
+      o << p << (e.a == 0 ? " takes the mutex" : e.a == 1 ? " blocks on the mutex (blocked donor, stays on the rq)"
+                                                          : " releases the mutex, waking its waiters");
+      break;
+    case Ev::ProxyExec:
+      if (e.a == kNone) o << "CPU" << int(e.c) << " ends the proxy: rq->curr = rq->donor = " << p;
+      else o << "CPU" << int(e.c) << " runs " << taskName(e.a) << " as rq->curr for donor " << p;
+      break;
     case Ev::EnableState: o << "scx_enable_state " << scxEnableName(e.a) << " -> " << scxEnableName(e.b); break;
     case Ev::Error:
       if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
@@ -166,7 +174,9 @@ std::string describeState(const Config& cfg, const State& s) {
   for (int t = 0; t < cfg.tasks; ++t) o << "  " << describeTask(cfg, s, static_cast<uint8_t>(t)) << "\n";
   for (int c = 0; c < cfg.cpus; ++c) {
     const CpuState& cs = s.cpu[c];
-    o << "  CPU" << c << ": curr=" << taskName(cs.curr) << " local=[";
+    o << "  CPU" << c << ": curr=" << taskName(cs.curr);
+    if (s.proxy_exec[c] != kNone) o << " (rq->donor; rq->curr=" << taskName(s.proxy_exec[c]) << ")";
+    o << " local=[";
     for (int i = 0; i < s.dsq[c].n; ++i) o << (i ? " " : "") << taskName(s.dsq[c].q[i]);
     o << "]";
     const Frame& f = s.actor[c];
@@ -177,6 +187,12 @@ std::string describeState(const Config& cfg, const State& s) {
   for (int t = 0; t < cfg.tasks; ++t) {
     const Frame& f = s.actor[cfg.cpus + t];
     if (f.pc) o << "  task" << t << " actor at " << pcName(f.pc) << "\n";
+  }
+  if (cfg.proxy) {
+    o << "  mutex owner=" << taskName(s.mutex_owner) << ", blocked donors:";
+    for (int t = 0; t < cfg.tasks; ++t)
+      if ((s.mutex_blocked >> t) & 1) o << " " << taskName(static_cast<uint8_t>(t));
+    o << "\n";
   }
   if (cfg.lifecycle) {
     o << "  scx " << scxEnableName(s.scx_enable) << ", scx_enable_helper at " << lifePcName(s.life_pc)

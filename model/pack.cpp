@@ -91,6 +91,10 @@ Codec::Codec(const Config& cfg) {
   add(probe.scx_enable, cfg.lifecycle ? 4 : 1, false, "scx_enable");
   add(probe.life_pc, cfg.lifecycle ? 32 : 1, false, "life_pc");
   add(probe.bypass_depth, cfg.lifecycle ? 3 : 1, false, "bypass_depth");
+  for (int c = 0; c < C; ++c) add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");
+  add(probe.mutex_owner, cfg.proxy ? T : 0, true, "mutex_owner");
+  add(probe.mutex_blocked, cfg.proxy ? 1 << T : 1, false, "mutex_blocked");
+  add(probe.scx_ran, cfg.proxy ? 1 << T : 1, false, "scx_ran");
   for (const Field& f : fields_) bits_ += f.bits;
   bytes_ = (bits_ + 7) / 8;
 }

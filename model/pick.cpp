@@ -54,7 +54,7 @@ void ExtCore::pickFinish() {
   Frame& f = fr();
   const uint8_t c = f.home;
   CpuState& cs = cpu(c);
-  const uint8_t prev = cs.curr;
+  uint8_t prev = cs.curr;  // (a proxy-exec variant's pickProxy may switch once itself)
   uint8_t next;
   if (static_cast<Verdict>(cs.verdict) == Verdict::Prev) {
     next = prev;
@@ -66,6 +66,7 @@ void ExtCore::pickFinish() {
   // Validation environment: another task heads the local DSQ (or a higher
   // class has work) and runs instead; the task stays queued.
   if ((cfg_.env & kEnvOthers) && prev == kNone && next != kNone && ch_->pick(2)) next = kNone;
+  next = pickProxy(c, prev, next);
   if (next != kNone && !tk(next).slice) tk(next).slice = 1;  // refill_task_slice_dfl
   cs.verdict = 0;
   cs.loops = 0;
@@ -84,7 +85,7 @@ void ExtCore::pickFinish() {
 void ExtCore::putPrevTask(uint8_t rq, uint8_t t, uint8_t next) {
   site(Site::PutPrevTask);
   if (!queued(t)) return;  // stopping was already called by dequeue
-  emit(Ev::OpsStopping, t, 1);
+  opsStopping(t, true);
   // set_task_runnable; slice left (preempted): back to the local DSQ head
   if (tk(t).slice) {
     dispatchEnqueue(rq, rq, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/true);
@@ -104,7 +105,7 @@ void ExtCore::setNextTask(uint8_t rq, uint8_t t) {
     else if (leaveCustody(t)) emit(Ev::OpsDequeue, t, kDeqCoreSchedExec);
     dispatchDequeue(rq, t);
   }
-  if (queued(t)) emit(Ev::OpsRunning, t);
+  if (queued(t)) opsRunning(t);
 }
 
 }  // namespace scxmc

@@ -93,7 +93,13 @@
   X(ScxPostFork, "scx_post_fork", "ext.c", 4271, "READY; ops.enable under task_rq_lock if on ext; scx_tasks_lock list add") \
   X(ScxCancelFork, "scx_cancel_fork", "ext.c", 4300, "fork failed: task_rq_lock, ops.exit_task (cancelled), NONE")    \
   X(SchedExtDead, "sched_ext_dead", "ext.c", 4344, "exit: scx_tasks_lock list_del; task_rq_lock: disable, exit_task, DEAD") \
-  X(SetScheduler, "__sched_setscheduler", "syscalls.c", 494, "class change: to fair (asleep) switched_from; to ext (asleep or queued on fair) sched_change")
+  X(SetScheduler, "__sched_setscheduler", "syscalls.c", 494, "class change: to fair (asleep) switched_from; to ext (asleep or queued on fair) sched_change") \
+  X(ProxyBlock, "try_to_block_task", "core.c", 7192, "proxy-exec: a mutex-blocked prev is not deactivated (should_block false)") \
+  X(ProxySetDonor, "rq_set_donor", "core.c", 7204, "proxy-exec: the picked task becomes rq->donor, the scheduling context") \
+  X(FindProxyTask, "find_proxy_task", "core.c", 6921, "proxy-exec: a blocked donor runs its mutex owner if queued on this rq") \
+  X(ProxyReschedIdle, "proxy_resched_idle", "core.c", 6795, "proxy-exec: owner not runnable here, the CPU idles (model: donor left queued)") \
+  X(ProxyDonorReentry, "put_prev_task", "core.c", 7231, "proxy-exec: same donor, other curr: class re-entry, skipped for ext donors") \
+  X(TtwuRunnable, "ttwu_runnable", "core.c", 3888, "proxy-exec: mutex_unlock wakes a donor still on its rq: resched")
 
 namespace scxmc {
 

@@ -141,10 +141,16 @@ struct State {
   uint8_t scx_enable = 0;     // ScxEnable: scx_enable_state
   uint8_t life_pc = 0;        // LifePc: where the enable/disable helper is
   uint8_t bypass_depth = 0;   // scx_sched->bypass_depth
+  // Proxy execution (Config::proxy only, model/variants/proxy_exec_v2.hpp)
+  std::array<uint8_t, kMaxCpus> proxy_exec{kNone, kNone, kNone};  // rq->curr when != rq->donor (cpu.curr)
+  uint8_t mutex_owner = kNone;  // __mutex_owner() of the one modeled mutex
+  uint8_t mutex_blocked = 0;    // bit per task: p->blocked_on is that mutex (a blocked donor)
+  uint8_t scx_ran = 0;          // bit per task: ops.running emitted, ops.stopping not yet (seed 003 patch 06)
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };
 
+static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
 static_assert(sizeof(State) < 256, "State is meant to stay small");
 static_assert(std::has_unique_object_representations_v<State>,
               "State is compared and ordered with memcmp: no padding bytes");

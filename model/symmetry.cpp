@@ -270,7 +270,9 @@ bool sorted(const Sig* sig, const uint8_t* perm, int n) {
 
 bool canonicalPack(const Codec& codec, const Config& cfg, const State& s, bool symmetric, uint8_t* out,
                    State* canon, std::string* err) {
-  if (!symmetric) {  // no renaming at all: the state itself
+  // (proxy execution gives tasks roles through the mutex fields, which the
+  // renamings do not map: no reduction there, exact)
+  if (!symmetric || cfg.proxy) {  // no renaming at all: the state itself
     if (canon) *canon = s;
     return codec.pack(s, out, err);
   }

@@ -212,6 +212,59 @@ TEST(BehaviourDiff, IncompleteClaimsNothing) {
   EXPECT_TRUE(d.only_b.empty());
 }
 
+// --- proxy execution with sched_ext (seed 003) ------------------------------------
+
+// Without patch 06 a donor picked while blocked (no ops.running) is later
+// stopped: ops.stopping without ops.running.
+TEST(ProxyExec, RunningPairingCatchesStoppingWithoutRunning) {
+  expectCaught({"proxy-exec-v2-no-pairing-fix", "running-pairing", 2, 2, 1, "simple",
+                "without a preceding ops.running"});
+  // 1 CPU is enough: the owner and the donor share it
+  expectCaught({"proxy-exec-v2-no-pairing-fix", "running-pairing", 2, 1, 1, "simple",
+                "without a preceding ops.running"});
+}
+// Without patch 05 the owner, unlinked by a remote consume before the
+// donor's CPU ran it for the donor, is migrated while it runs there.
+TEST(ProxyExec, DonorMigrationCatchesConsumeToctou) {
+  expectCaught({"proxy-exec-v2-consume-toctou", "donor-migration", 2, 2, 1, "simple", "as the mutex owner for donor"});
+}
+TEST(ProxyExec, SeriesHolds) {
+  expectHolds("proxy-exec-v2", "all", 2, 2, 1, "simple");
+  expectHolds("proxy-exec-v2", "all", 2, 1, 1, "simple");
+}
+// The model reaches what the variants are about: a blocked donor passed
+// through ops.enqueue, the owner run as rq->curr for a donor, and (fixed
+// form) consume_remote_task putting back a task it may no longer move.
+TEST(ProxyExec, HandoffAndRecheckAreReachable) {
+  const Config cfg = test::smallConfig(2, 2, 1, "simple");
+  auto m = makeModel("proxy-exec-v2", cfg);
+  ASSERT_TRUE(m);
+  ASSERT_TRUE(m->config().proxy);
+  bool handoff = false, donor_enqueued = false, put_back = false;
+  test::forEachReachable(*m, 1'000'000, [&](const State& s) {
+    for (int c = 0; c < cfg.cpus; ++c) handoff = handoff || s.proxy_exec[c] != kNone;
+    forEachSuccessor(*m, s, [&](State&, const StepLog& l, const Transition&) {
+      for (const Event& e : l) {
+        if (e.kind == Ev::OpsEnqueue && e.t != kNone && ((s.mutex_blocked >> e.t) & 1)) donor_enqueued = true;
+        // a consume that re-links the task on the DSQ it was taken from
+        if (e.kind == Ev::DsqLink && isUserDsq(e.a) && s.task[e.t].holding != kNone) put_back = true;
+      }
+    });
+  });
+  EXPECT_TRUE(handoff);
+  EXPECT_TRUE(donor_enqueued);
+  EXPECT_TRUE(put_back);
+}
+// The proxy fields cost no bits unless a proxy-exec variant is active.
+TEST(ProxyExec, BaselineStateUnchanged) {
+  Config cfg = test::smallConfig(2, 2, 1, "simple");
+  const int base = Codec(cfg).bytes();
+  cfg.proxy = true;
+  EXPECT_GT(Codec(cfg).bytes(), base);
+  auto m = makeModel("linux-7.3.4", test::smallConfig(2, 2, 1, "simple"));
+  EXPECT_FALSE(m->config().proxy);
+}
+
 }  // namespace
 }  // namespace scxmc
 

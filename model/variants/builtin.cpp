@@ -7,6 +7,8 @@
 #include "variants/dequeue_rfc_merged.hpp"
 #include "variants/global_dequeue_locked.hpp"
 #include "variants/lifecycle_variants.hpp"
+#include "variants/proxy_exec_v2_consume_toctou.hpp"
+#include "variants/proxy_exec_v2_no_pairing_fix.hpp"
 
 namespace scxmc {
 
@@ -71,6 +73,21 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "docs/check-your-patch.md example: ops.dequeue(0) for a GLOBAL insert before dsq->lock is dropped",
         "ext.c:1741 scx_dispatch_enqueue"},
        factory<GlobalDequeueLocked>()},
+      {{"proxy-exec-v2",
+        "seed 003: proxy execution with sched_ext, PATCHSET v2 (SCX_OPS_ENQ_BLOCKED donors through ops.enqueue, "
+        "rq->donor as the ext scheduling context; implies the mutex model)",
+        "ext.c:3063 set_next_task_scx, ext.c:3175 put_prev_task_scx, ext.c:2311 dequeue_task_scx, "
+        "ext.c:2508 task_can_run_on_remote_rq, ext.c:2621 consume_remote_task, "
+        "core.c:7192 try_to_block_task, core.c:6921 find_proxy_task"},
+       factory<ProxyExecV2>()},
+      {{"proxy-exec-v2-no-pairing-fix",
+        "proxy-exec-v2 without its patch 06: ops.stopping also for a donor that got no ops.running (seed 003)",
+        "ext.c:3175 put_prev_task_scx, ext.c:2311 dequeue_task_scx"},
+       factory<ProxyExecV2NoPairingFix>()},
+      {{"proxy-exec-v2-consume-toctou",
+        "proxy-exec-v2 without its patch 05: consume_remote_task does not re-check after its lock switch (seed 003)",
+        "ext.c:2621 consume_remote_task"},
+       factory<ProxyExecV2ConsumeToctou>()},
   };
 }
 
