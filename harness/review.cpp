@@ -174,6 +174,10 @@ int parse(const std::vector<std::string>& args, Options* o) {
 
 struct Checked {
   std::string name;
+  std::string label;        // its column: the name, "+lifecycle" for a second base
+  Config cfg;               // what it is made with (a variant's factory may add to it)
+  bool base = false;
+  size_t cmp = 0;           // the model a variant is compared with
   VariantInfo info;
   std::unique_ptr<ExtCore> model;
   CheckResult res;
@@ -242,35 +246,54 @@ int reviewMain(const std::vector<std::string>& args) {
     if (!jf) return usage("--json: cannot write '" + o.json_path + "'");
   }
 
-  // A variant that needs the lifecycle (its factory turns it on) gets a
-  // base with the lifecycle too: both are checked on the same configuration.
-  std::string implied;
-  for (const std::string& name : o.variants)
-    if (!o.cfg.lifecycle && makeModel(name, o.cfg)->config().lifecycle) {
-      o.cfg.lifecycle = true;
-      implied = name;
-    }
+  // A variant that needs the lifecycle (its factory turns it on) is compared
+  // with a base that has it too: a second base column.  (Other flags a
+  // variant implies, like proxy execution, have no 7.3.4 counterpart: its
+  // base is the plain one.)
   std::vector<Checked> models;
-  std::vector<std::string> names{o.base};
-  names.insert(names.end(), o.variants.begin(), o.variants.end());
-  for (const std::string& name : names) {
+  auto add = [&](const std::string& name, const Config& cfg, bool base) {
     Checked c;
     c.name = name;
+    c.label = name + (base && cfg.lifecycle && !o.cfg.lifecycle ? "+lifecycle" : "");
+    c.cfg = cfg;
+    c.base = base;
     for (const auto& v : variants())
       if (v.name == name) c.info = v;
-    c.model = makeModel(name, o.cfg);
+    c.model = makeModel(name, cfg);
+    models.push_back(std::move(c));
+  };
+  add(o.base, o.cfg, true);
+  Config with_lifecycle = o.cfg;
+  with_lifecycle.lifecycle = true;
+  for (const std::string& name : o.variants)
+    if (!o.cfg.lifecycle && makeModel(name, o.cfg)->config().lifecycle) {
+      add(o.base, with_lifecycle, true);
+      break;
+    }
+  auto life = [&](size_t m) { return models[m].model->config().lifecycle; };
+  for (const std::string& name : o.variants) {
+    add(name, o.cfg, false);
+    const size_t m = models.size() - 1;
+    size_t cmp = life(m) == life(0) ? 0 : 1;
+    if (o.chain && !models[m - 1].base && life(m - 1) == life(m)) cmp = m - 1;
+    models[m].cmp = cmp;
+  }
+  for (Checked& c : models) {
     InvariantList invs;
     std::string err;
     selectInvariants(o.invariants, &invs, &err);
     Checker checker(*c.model, std::move(invs), o.lim);
-    checker.setWorkerFactory([&] { return makeModel(name, o.cfg); });
+    const std::string name = c.name;
+    const Config cfg = c.cfg;
+    checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
     c.res = checker.run();
-    models.push_back(std::move(c));
   }
   const Checked& base0 = models[0];
   Limits rung_lim = o.lim;
   rung_lim.time_limit_s = o.ladder_time_s;
-  Ladder ladder(o.cfg, o.invariants, rung_lim);
+  // one ladder per base configuration (with and without the lifecycle)
+  Ladder ladder_plain(o.cfg, o.invariants, rung_lim), ladder_life(with_lifecycle, o.invariants, rung_lim);
+  auto ladderOf = [&](size_t m) -> Ladder& { return life(m) ? ladder_life : ladder_plain; };
 
   // The verdict on invariant `id` for model `vm` compared with model `bm`:
   // on the requested configuration, else on the first ladder rung where one
@@ -285,6 +308,7 @@ int reviewMain(const std::vector<std::string>& args) {
     if (vs == Status::Violated && bs == Status::Holds) return {Verdict::Broken, -1};
     if (vs == Status::Holds && bs == Status::Violated) return {Verdict::Fixed, -1};
     if (vs != Status::Incomplete && bs != Status::Incomplete) return {Verdict::Same, -1};
+    Ladder& ladder = ladderOf(vm);
     if (o.ladder && id != "deadlock")
       for (size_t r = 0; r < ladder.size(); ++r) {
         const CheckResult* rb = ladder.result(r, models[bm].name);
@@ -296,24 +320,28 @@ int reviewMain(const std::vector<std::string>& args) {
       }
     return {Verdict::Open, -1};
   };
-  auto where = [&](int rung) { return rung < 0 ? std::string() : "@" + rungName(ladder.config(rung)); };
+  auto where = [&](size_t m, int rung) {
+    return rung < 0 ? std::string() : "@" + rungName(ladderOf(m).config(rung));
+  };
 
   std::ostream& out = std::cout;
   out << "scxmc review: base " << base0.name << (o.chain ? " (chain: each variant against the one before)" : "") << ", " << o.cfg.describe()
-      << (implied.empty() ? "" : " (the lifecycle: implied by " + implied + ")") << "\n\n";
+      << (models.size() > 1 && models[1].base ? " (and " + models[1].label + " for the variants that imply it)" : "")
+      << "\n\n";
 
   // ---- the verdicts, then the matrix --------------------------------------------
   std::vector<std::string> ids;
   for (const auto& i : base0.res.invariants) ids.push_back(i.id);
   std::vector<std::map<std::string, Verdict>> verdicts(models.size());
   for (size_t m = 1; m < models.size(); ++m)
-    for (const std::string& id : ids) verdicts[m][id] = decide(m, o.chain ? m - 1 : 0, id);
+    if (!models[m].base)
+      for (const std::string& id : ids) verdicts[m][id] = decide(m, models[m].cmp, id);
 
   size_t w = 18;
-  for (const auto& c : models) w = std::max(w, c.name.size() + 2);
+  for (const auto& c : models) w = std::max(w, c.label.size() + 2);
   w = std::max<size_t>(w, 24);
   out << std::left << std::setw(18) << "invariant";
-  for (const auto& c : models) out << std::setw(static_cast<int>(w)) << c.name;
+  for (const auto& c : models) out << std::setw(static_cast<int>(w)) << c.label;
   out << "\n";
   bool newly_broken_any = false, undetermined_any = false;
   nlohmann::json matrix = nlohmann::json::object();
@@ -322,21 +350,21 @@ int reviewMain(const std::vector<std::string>& args) {
     for (size_t m = 0; m < models.size(); ++m) {
       const Status s = find(models[m].res, id)->status;
       std::string cell = statusName(s);
-      if (m > 0) {
+      if (!models[m].base) {
         const Verdict& v = verdicts[m][id];
-        if (v.kind == Verdict::Broken) cell = "VIOLATED (new" + where(v.rung) + ")";
-        else if (v.kind == Verdict::Fixed) cell = "holds (fixed" + where(v.rung) + ")";
+        if (v.kind == Verdict::Broken) cell = "VIOLATED (new" + where(m, v.rung) + ")";
+        else if (v.kind == Verdict::Fixed) cell = "holds (fixed" + where(m, v.rung) + ")";
         else if (s == Status::Violated) cell = "violated";
       }
       out << std::setw(static_cast<int>(w)) << cell;
-      matrix[id][models[m].name] = statusName(s);
+      matrix[id][models[m].label] = statusName(s);
     }
     out << "\n";
   }
   out << std::right;
   for (const auto& c : models) {
     const Stats& s = c.res.stats;
-    out << "  " << c.name << ": " << s.states << " states, " << std::fixed << std::setprecision(2) << s.seconds
+    out << "  " << c.label << ": " << s.states << " states, " << std::fixed << std::setprecision(2) << s.seconds
         << " s" << std::defaultfloat;
     if (!c.res.complete) {
       out << ", INCOMPLETE: " << c.res.incomplete_reason;
@@ -346,10 +374,12 @@ int reviewMain(const std::vector<std::string>& args) {
   }
   // What the ladder established, per model (only the rungs it needed).
   nlohmann::json jladder = nlohmann::json::object();
-  if (o.ladder && ladder.seconds() > 0) {
+  if (o.ladder && ladder_plain.seconds() + ladder_life.seconds() > 0) {
     out << "\n  smaller configurations checked (tasks x CPUs x user DSQs; " << std::fixed << std::setprecision(1)
-        << ladder.seconds() << " s" << std::defaultfloat << "):\n";
-    for (const auto& c : models) {
+        << ladder_plain.seconds() + ladder_life.seconds() << " s" << std::defaultfloat << "):\n";
+    for (size_t m = 0; m < models.size(); ++m) {
+      const Checked& c = models[m];
+      Ladder& ladder = ladderOf(m);
       std::string line;
       for (size_t r = 0; r < ladder.size(); ++r) {
         const CheckResult* res = ladder.peek(r, c.name);
@@ -362,29 +392,31 @@ int reviewMain(const std::vector<std::string>& args) {
           v += " " + which;
         }
         line += (line.empty() ? "" : ", ") + rungName(ladder.config(r)) + " " + v;
-        jladder[c.name][rungName(ladder.config(r))] = {{"complete", res->complete},
+        jladder[c.label][rungName(ladder.config(r))] = {{"complete", res->complete},
                                                        {"states", res->stats.states},
                                                        {"seconds", res->stats.seconds},
                                                        {"verdict", v}};
       }
-      if (!line.empty()) out << "    " << c.name << ": " << line << "\n";
+      if (!line.empty()) out << "    " << c.label << ": " << line << "\n";
     }
   }
 
   nlohmann::json jvariants = nlohmann::json::array();
   for (size_t m = 1; m < models.size(); ++m) {
+    if (models[m].base) continue;
     Checked& v = models[m];
-    const size_t bm = o.chain ? m - 1 : 0;
+    const size_t bm = v.cmp;
     Checked& base = models[bm];
+    Ladder& ladder = ladderOf(m);
     nlohmann::json jv;
     jv["name"] = v.name;
-    jv["compared_with"] = base.name;
+    jv["compared_with"] = base.label;
     jv["what"] = v.info.what;
     jv["touches"] = v.info.touches;
     nlohmann::json broken = nlohmann::json::array(), fixed = nlohmann::json::array(),
                    undetermined = nlohmann::json::array(), both = nlohmann::json::array(),
                    decided_on = nlohmann::json::object();
-    out << "\n== " << v.name << " (against " << base.name << "): " << v.info.what
+    out << "\n== " << v.name << " (against " << base.label << "): " << v.info.what
         << "\n   touches: " << v.info.touches << "\n";
     for (const std::string& id : ids) {
       const InvariantResult& bi = *find(base.res, id);
@@ -394,7 +426,7 @@ int reviewMain(const std::vector<std::string>& args) {
         const std::string rn = rungName(ladder.config(vd.rung));
         decided_on[id] = rn;
         const CheckResult& holder = *ladder.peek(vd.rung, vd.kind == Verdict::Broken ? base.name : v.name);
-        out << "\n   (decided on " << rn << ": " << (vd.kind == Verdict::Broken ? base.name : v.name) << " holds "
+        out << "\n   (decided on " << rn << ": " << (vd.kind == Verdict::Broken ? base.label : v.name) << " holds "
             << id << " there exhaustively, " << holder.stats.states << " states; the requested configuration is "
             << "not exhausted)";
       }
@@ -531,7 +563,8 @@ int reviewMain(const std::vector<std::string>& args) {
     j["matrix"] = matrix;
     j["ladder"] = jladder;
     nlohmann::json jm = nlohmann::json::array();
-    for (const auto& c : models) jm.push_back({{"name", c.name}, {"check", resultJson(*c.model, c.res)}});
+    for (const auto& c : models)
+      jm.push_back({{"name", c.name}, {"label", c.label}, {"check", resultJson(*c.model, c.res)}});
     j["models"] = jm;
     j["variants"] = jvariants;
     j["exit"] = code;
