@@ -22,7 +22,7 @@ expect legacy-diff 1 "only in dequeue-legacy: select_cpu\(insert USER\) runnable
   "$SCXMC" review --variant dequeue-legacy $two
 expect merged-ok 0 "no invariant newly broken" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-length 4
 # a variant that implies the lifecycle is compared with a base that has it
-expect implied-lifecycle 1 "lifecycle +holds +VIOLATED \(new\)" -- \
+expect implied-lifecycle 1 "lifecycle +holds +holds +VIOLATED \(new\)" -- \
   "$SCXMC" review --variant no-switching-to --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
 expect fixes 0 "newly fixes custody" -- "$SCXMC" review --base dequeue-legacy --variant linux-7.3.4 $small
 expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100
