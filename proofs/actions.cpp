@@ -49,6 +49,19 @@ Builder::Builder(Universe& u, const SymState& pre, const std::string& prefix)
 void Builder::set(int f, const z3::expr& i, const z3::expr& v) { x.f[f] = z3::store(x.f[f], i, v); }
 
 void Builder::when(const z3::expr& c, const std::function<void()>& then, const std::function<void()>& otherwise) {
+  if (U.finite()) {
+    // a concrete state (the agreement test, CTI matching): a decided
+    // condition runs one branch only, which keeps the terms small
+    const z3::expr cs = c.simplify();
+    if (cs.is_true()) {
+      then();
+      return;
+    }
+    if (cs.is_false()) {
+      if (otherwise) otherwise();
+      return;
+    }
+  }
   const SymState before = x;
   const z3::expr saved = path;
   path = saved && c;
@@ -500,6 +513,23 @@ const std::vector<ActionKind>& kindTable() {
 
 const std::vector<ActionKind>& SymModel::kinds() { return kindTable(); }
 
+int SymModel::requiredPc(int kind) {
+  switch (kind) {
+    case 3: return apc::DeqWait();
+    case 4: return apc::MqtDst();
+    case 6: return apc::ConsumeLocalWait();
+    case 8: return apc::ConsumeSrc();
+    case 9: return apc::ConsumeSrcWait();
+    case 10: return apc::MrtDst();
+    case 13: return apc::FlushLink();
+    case 14: return apc::FlushRelease();
+    case 15: return apc::DtlSrc();
+    case 19: return apc::DsqMoveSrc();
+    case 20: return apc::DsqMoveWait();
+    default: return apc::Idle;
+  }
+}
+
 ActionInstance SymModel::build(Universe& U, int kind, const z3::expr& a, const SymState& pre,
                                const std::string& prefix, z3::expr* task) {
   Builder b(U, pre, prefix);
@@ -507,6 +537,7 @@ ActionInstance SymModel::build(Universe& U, int kind, const z3::expr& a, const S
   const ActionKind& k = kinds().at(kind);
   if (k.cpu_only) b.require(U.isCpuA(a));
   if (k.task_only) b.require(!U.isCpuA(a));
+  b.require(b.get(APC, a) == requiredPc(kind));
   E t = U.ctx().bool_val(false);
   switch (kind) {
     case 0: actWake(b, a, &t); break;

@@ -65,6 +65,9 @@ class SymModel {
   uint32_t env = 0x1f;
 
   static const std::vector<ActionKind>& kinds();
+  // The abstract pc an actor must be at to take action `kind` (build()
+  // requires it, so a search may skip the kinds of other pcs).
+  static int requiredPc(int kind);
   // Builds action `kind` taken by `actor` from `pre`; fresh choices are named
   // with `prefix`.  `task` receives the task the action is about (for labels).
   ActionInstance build(Universe& U, int kind, const z3::expr& actor, const SymState& pre,

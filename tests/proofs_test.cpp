@@ -4,6 +4,8 @@
 // checker confirms reachable.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "agreement.hpp"
 #include "test_support.hpp"
 #include "theorems.hpp"
@@ -38,6 +40,41 @@ void expectAgree(const Config& cfg, size_t states, bool reverse) {
 TEST(ProofsAgreement, OneTaskTwoCpusBothDirections) {
   expectAgree(cfgOf(1, 2, 1, "full", kEnvAll & ~kEnvAffinity), 20, true);
 }
+
+// 2 tasks x 2 CPUs x 1 DSQ: the first states by BFS and a seeded random
+// sample of deeper ones, both directions.
+void expectAgreeSampled(const Config& cfg, size_t first, size_t sampled, bool reverse) {
+  ExtCore m(cfg);
+  auto sym = makeSymModel("linux-7.3.4");
+  proofs::AgreementOptions o;
+  o.first = first;
+  o.sampled = sampled;
+  o.explore = 5000;
+  o.seed = 6;
+  o.reverse = reverse;
+  const AgreementStats st = checkAgreement(*sym, m, o);
+  EXPECT_TRUE(st.failures.empty()) << cfg.describe() << ": " << st.failures.size() << " divergences, first: "
+                                   << (st.failures.empty() ? "" : st.failures[0]);
+  for (size_t i = 1; i < st.failures.size() && i < 4; ++i) ADD_FAILURE() << "also: " << st.failures[i];
+  EXPECT_EQ(st.states, first + sampled) << "the sample pool is too small";
+  EXPECT_GT(st.distinct - st.stutters, 40) << "too few non-stutter transitions checked";
+  if (reverse) {
+    EXPECT_GT(st.reverse, 40);
+  }
+  std::printf("agreement %s: %zu states (%zu explored), %d transitions, %d distinct, %d stutters, %d reverse, "
+              "longest chain %d\n",
+              cfg.describe().c_str(), st.states, st.explored, st.transitions, st.distinct, st.stutters, st.reverse,
+              st.max_chain);
+}
+TEST(ProofsAgreement, TwoTasksTwoCpusBothDirections) {
+  expectAgreeSampled(cfgOf(2, 2, 1, "full", kEnvAll & ~kEnvAffinity), 8, 8, true);
+}
+// With affinity changes forward only: the encoding's cpumask is one bit (PIN),
+// so a reverse successor may pair an "allowed?" answer with a CPU the real
+// mask decides the other way (proofs/README.md).
+TEST(ProofsAgreement, TwoTasksTwoCpusForwardWithAffinity) {
+  expectAgreeSampled(cfgOf(2, 2, 1, "full", kEnvAll), 8, 8, false);
+}
 // Forward: every executable step is a sequence of symbolic actions, with
 // affinity changes and under restricted policies.
 TEST(ProofsAgreement, ForwardWithAffinity) { expectAgree(cfgOf(1, 2, 1, "full", kEnvAll), 40, false); }
@@ -60,7 +97,10 @@ class ForgetCustodyFlag : public proofs::SymModel {
 TEST(ProofsAgreement, WrongEncodingIsDetected) {
   ExtCore m(cfgOf(1, 2, 1, "full", kEnvAll & ~kEnvAffinity));
   ForgetCustodyFlag wrong;
-  const AgreementStats st = checkAgreement(wrong, m, 8, false);
+  proofs::AgreementOptions o;
+  o.first = 8;
+  o.max_failures = 1;
+  const AgreementStats st = checkAgreement(wrong, m, o);
   EXPECT_FALSE(st.failures.empty()) << "a wrong encoding agreed with the model";
 }
 
