@@ -7,6 +7,7 @@
 #include <cstdio>
 
 #include "agreement.hpp"
+#include "cti_reach.hpp"
 #include "test_support.hpp"
 #include "theorems.hpp"
 
@@ -158,17 +159,54 @@ TEST(Proofs, DequeueLegacyFailsCustodyWithReachableCounterexample) {
   const auto r = proofs::prove(*sym, *custody);
   ASSERT_EQ(r.verdict, proofs::Verdict::Failed) << r.message;
   EXPECT_FALSE(r.cti.step.empty());
-  // the explicit checker confirms: the same invariant is violated, and the
-  // counterexample replays
+  // the CTI itself is reachable: a reachable state's projection is its
+  // pre-state, and the path plus the executable step replays as a custody
+  // violation
+  CtiSearchOptions so;
+  so.bounds = {{1, 1, 1}, {1, 2, 1}};
+  const CtiReach cr = searchCti("test-dequeue-legacy", *sym, "custody", r.cti, proofs::strengthening(), so);
+  ASSERT_TRUE(cr.found) << cr.why << " searched " << cr.bounds;
+  EXPECT_TRUE(cr.path_replayed);
+  EXPECT_TRUE(cr.violation) << cr.path;
+  EXPECT_TRUE(cr.violation_replayed) << cr.path;
+  EXPECT_EQ(failedTheoremExit(cr, false), 1);
+  // and the explicit checker's own search confirms: the same invariant is
+  // violated, and the counterexample replays
   Config cfg = test::smallConfig(1, 1, 1);
   auto m = makeModel("test-dequeue-legacy", cfg);
   Limits lim;
   lim.stop_at_first = true;
-  const CheckResult cr = test::check(*m, "custody", lim);
-  const InvariantResult& ir = test::resultOf(cr, "custody");
+  const CheckResult chk = test::check(*m, "custody", lim);
+  const InvariantResult& ir = test::resultOf(chk, "custody");
   ASSERT_EQ(ir.status, Status::Violated);
-  const ReplayOutcome o = test::replay(*m, cr, "custody");
+  const ReplayOutcome o = test::replay(*m, chk, "custody");
   EXPECT_TRUE(o.confirmed) << o.error;
+}
+
+// A deliberately weakened strengthening (the theorems' own state predicates
+// without the protocol invariant) is not inductive; its CTI is not reachable
+// (the full strengthening holds in every reachable state), so the failure is
+// a too-weak invariant: exit 3.
+TEST(Proofs, WeakenedStrengtheningCtiIsNotReachable) {
+  std::vector<proofs::Conjunct> weak;
+  for (const auto& th : proofs::theorems())
+    for (const auto& c : th.targets)
+      if (!c.derived) weak.push_back(c);
+  ASSERT_LT(weak.size(), proofs::strengthening().size());
+  auto sym = makeSymModel("linux-7.3.4");
+  proofs::ProveOptions po;
+  po.strengthening = &weak;
+  po.timeout_ms = 4000;
+  const auto r = proofs::prove(*sym, proofs::theorems().at(0), po);
+  ASSERT_EQ(r.verdict, proofs::Verdict::Failed) << r.message;
+  CtiSearchOptions so;
+  so.bounds = {{1, 1, 1}, {1, 2, 1}};
+  const CtiReach cr = searchCti("linux-7.3.4", *sym, "custody", r.cti, weak, so);
+  EXPECT_TRUE(cr.searched) << cr.why;
+  EXPECT_TRUE(cr.complete) << cr.bounds;
+  EXPECT_FALSE(cr.found) << "reachable CTI of a weakened strengthening: " << cr.where << " " << cr.step << "\n"
+                         << cr.path;
+  EXPECT_EQ(failedTheoremExit(cr, false), 3);
 }
 
 }  // namespace
