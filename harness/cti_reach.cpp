@@ -109,8 +109,13 @@ CtiReach searchCti(const std::string& variant, proofs::SymModel& sym, const std:
     r.found = true;
     r.step = how;
     r.where = b + ", pre-state after " + std::to_string(path.size()) + " steps";
+    // the theorem's monitor, and the custody monitor for the ghost bit the
+    // projection read
     InvariantList invs;
-    if (!selectInvariants(theorem, &invs, &err)) return r;
+    if (!selectInvariants(theorem == "custody" ? theorem : theorem + ",custody", &invs, &err)) return r;
+    int k = 0;
+    for (size_t i = 0; i < invs.size(); ++i)
+      if (theorem == invs[i]->id()) k = static_cast<int>(i);
     Counterexample cex;
     State end{};
     r.path_replayed = rerun(*m, invs, path, &cex.steps, &end) &&
@@ -125,7 +130,7 @@ CtiReach searchCti(const std::string& variant, proofs::SymModel& sym, const std:
     forEachSuccessor(*m, end, [&](State& next, const StepLog& log, const Transition& tr) {
       if (r.violation || (actor >= 0 && tr.actor != actor)) return;
       State n = next;
-      const std::string msg = stepViolation(cfg, invs, 0, end, log, n);
+      const std::string msg = stepViolation(cfg, invs, k, end, log, n);
       if (msg.empty()) return;
       r.violation = true;
       r.violation_message = msg;

@@ -108,8 +108,10 @@ void SymModel::setOpss(Builder& b, const E& t, int to) {
   b.set(OPSS, t, b.i(to));
 }
 
+SymModel::E SymModel::custodyEnds(Builder& b, const E& t) { return b.get(CUST, t) && !b.get(STICKY, t); }
+
 SymModel::E SymModel::leaveCustody(Builder& b, const E& t) {
-  const E c = b.get(CUST, t) && !b.get(STICKY, t);
+  const E c = custodyEnds(b, t);
   b.when(c, [&] { b.set(CUST, t, b.b(false)); });
   return c;
 }
@@ -244,7 +246,7 @@ SymModel::E SymModel::dispatchEnqueueLink(Builder& b, const E& rq, const E& d, c
   listAdd(b, d, t);
   b.set(HP, t, b.b(true));
   b.set(PD, t, d);
-  const E lc = b.get(CUST, t) && !b.get(STICKY, t);
+  const E lc = custodyEnds(b, t);
   b.when(U.isLocal(d),
          [&] {
            // rq_owned_post_enq ext.c:1536
@@ -903,6 +905,9 @@ std::map<std::string, SymFactory>& symRegistry() {
   static std::map<std::string, SymFactory> r = {
       {"linux-7.3.4", [] { return std::make_unique<SymModel>(); }},
       {"dequeue-legacy", [] { return std::make_unique<SymDequeueLegacy>(); }},
+      {"dequeue-rfc-r3", [] { return std::make_unique<SymDequeueRfcR3>(); }},
+      {"dequeue-rfc-r4", [] { return std::make_unique<SymDequeueRfcR4>(); }},
+      {"dequeue-rfc-merged", [] { return std::make_unique<SymDequeueRfcMerged>(); }},
   };
   return r;
 }

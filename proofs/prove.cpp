@@ -1,6 +1,7 @@
 // The prover: initiation, consecution of the strengthening, and each
 // theorem's targets and transition obligations, one solver query per action.
 #include <chrono>
+#include <functional>
 #include <cstdint>
 #include <map>
 #include <sstream>
@@ -122,8 +123,22 @@ z3::expr conj(Universe& U, const std::vector<Conjunct>& cs, const SymState& x) {
 
 // A CTI in a finite universe (a model of the same query with a few tasks,
 // CPUs and DSQs): used when the unbounded query times out.
+// The failure searched: a conjunct after the action, or an obligation of it.
+using FailFn = std::function<z3::expr(Universe&, const ActionInstance&)>;
+bool finiteCti(SymModel& model, int kind, const FailFn& fail, const std::string& failed,
+               const std::vector<Conjunct>& strengthening, Cti* out);
+
 bool finiteCti(SymModel& model, int kind, const Conjunct& c, const std::vector<Conjunct>& strengthening,
                Cti* out) {
+  if (!finiteCti(model, kind, [&](Universe& U, const ActionInstance& inst) { return !c.holds(U, inst.next); },
+                 c.id + ": " + c.words, strengthening, out))
+    return false;
+  out->conjunct = c.id;
+  return true;
+}
+
+bool finiteCti(SymModel& model, int kind, const FailFn& fail, const std::string& failed,
+               const std::vector<Conjunct>& strengthening, Cti* out) {
   for (const auto& [T, C, D] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {1, 2, 1}, {2, 1, 1}, {2, 2, 1}}) {
     z3::context ctx;
     Universe U(ctx, T, C, D);
@@ -136,7 +151,7 @@ bool finiteCti(SymModel& model, int kind, const Conjunct& c, const std::vector<C
       s.add(U.axioms());
       s.add(inv);
       s.add(inst.guard);
-      s.add(!c.holds(U, inst.next));
+      s.add(fail(U, inst));
       if (s.check() != z3::sat) continue;
       z3::model m = s.get_model();
       auto show = [&](const SymState& y) {
@@ -164,9 +179,8 @@ bool finiteCti(SymModel& model, int kind, const Conjunct& c, const std::vector<C
       out->dsqs = C + 1 + D;
       out->action = inst.name;
       out->site = inst.site;
-      out->failed = c.id + ": " + c.words;
+      out->failed = failed;
       out->kind = kind;
-      out->conjunct = c.id;
       out->pre = show(x);
       out->post = show(inst.next);
       std::ostringstream st;
@@ -322,6 +336,23 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
       const auto res = check(s, &r.queries);
       if (res == z3::unsat) continue;
       if (res == z3::unknown) {
+        // the unbounded query timed out: the same obligation in finite universes
+        const std::string what = o.what, inv = th.id;
+        auto fail = [&](Universe&, const ActionInstance& fi) {
+          z3::expr f = fi.guard.ctx().bool_val(false);
+          for (const Obligation& fo : fi.obl)
+            if (fo.inv == inv && fo.what == what) f = f || !fo.holds;
+          return fi.guard && f;
+        };
+        if (finiteCti(model, kind, fail, what, opt.strengthening ? *opt.strengthening : strengthening(), &r.cti)) {
+          r.cti.obligation = what;
+          r.verdict = Verdict::Failed;
+          r.message = std::string(inst.name) + " violates '" + what +
+                      "' from a state satisfying the invariant (counterexample found in a finite universe; the "
+                      "unbounded query timed out)";
+          r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;
+          return r;
+        }
         r.verdict = Verdict::Unknown;
         r.message = std::string(inst.name) + ": " + s.reason_unknown();
         r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;

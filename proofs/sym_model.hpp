@@ -80,6 +80,9 @@ class SymModel {
   // ---- primitive updates (ext_core.cpp) ----
   void setOpss(Builder& b, const E& t, int to);
   E leaveCustody(Builder& b, const E& t);                      // task_leave_custody
+  // whether task_leave_custody ends custody (7.3.4: IN_CUSTODY and not an
+  // SCX-internal migration, ext.c:1529)
+  virtual E custodyEnds(Builder& b, const E& t);
   void emitDequeue(Builder& b, const E& t, const E& flags, const E& op, const E& when);
   void emitEnqueue(Builder& b, const E& t);                    // ops.enqueue (not REENQ)
   void emitRunning(Builder& b, const E& t);

@@ -209,5 +209,72 @@ TEST(Proofs, WeakenedStrengtheningCtiIsNotReachable) {
   EXPECT_EQ(failedTheoremExit(cr, false), 3);
 }
 
+// ---- symbolic counterparts of the variants issue's buggy variants -------------
+
+// Proves `theorem` for `variant`: it fails, its CTI is reachable at 1 task x
+// 2 CPUs, and a violation of the same invariant replays (the CTI's step, or
+// the explicit checker's).
+void expectRealBug(const std::string& variant, const std::string& theorem) {
+  auto sym = makeSymModel(variant);
+  ASSERT_TRUE(sym) << "no symbolic encoding of " << variant;
+  const proofs::Theorem* th = nullptr;
+  for (const auto& t : proofs::theorems())
+    if (t.id == theorem) th = &t;
+  ASSERT_NE(th, nullptr);
+  proofs::ProveOptions po;
+  po.timeout_ms = 4000;  // then the finite-universe search
+  const auto r = proofs::prove(*sym, *th, po);
+  ASSERT_EQ(r.verdict, proofs::Verdict::Failed) << variant << " " << theorem << ": " << r.message;
+  CtiSearchOptions so;
+  so.bounds = {{1, 2, 1}};
+  const CtiReach cr = searchCti(variant, *sym, theorem, r.cti, proofs::strengthening(), so);
+  ASSERT_TRUE(cr.found) << variant << ": CTI not reachable at " << cr.bounds << " " << cr.why;
+  EXPECT_TRUE(cr.path_replayed);
+  if (cr.violation) {
+    EXPECT_TRUE(cr.violation_replayed) << cr.path;
+    EXPECT_EQ(failedTheoremExit(cr, false), 1);
+    return;
+  }
+  // the CTI's own step breaks only the strengthening: the violation comes
+  // later, and the explicit checker's search (the second evidence) finds it
+  auto m = makeModel(variant, test::smallConfig(1, 2, 1));
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult chk = test::check(*m, theorem, lim);
+  ASSERT_EQ(test::resultOf(chk, theorem).status, Status::Violated) << variant;
+  const ReplayOutcome o = test::replay(*m, chk, theorem);
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(failedTheoremExit(cr, o.confirmed), 1);
+}
+
+// r4: no sticky_cpu exception, so an SCX-internal migration's source-side
+// dequeue calls ops.dequeue(SCHED_CHANGE) (variants_test: deq-flags).
+TEST(ProofsVariants, DequeueRfcR4FailsDeqFlagsWithReachableCti) { expectRealBug("dequeue-rfc-r4", "deq-flags"); }
+// r3: a dequeue that waited on DISPATCHING calls no ops.dequeue (custody).
+TEST(ProofsVariants, DequeueRfcR3FailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc-r3", "custody"); }
+
+// The merged form's encoding is the baseline's, action by action (so
+// BaselineTheoremsProve covers it); r4's is not.
+bool sameEncoding(const std::string& a, const std::string& b) {
+  // two universes of one context: the same names give the same terms
+  z3::context c;
+  proofs::Universe Ua(c), Ub(c);
+  const proofs::SymState x = proofs::freshState(Ua, "s");
+  auto ma = makeSymModel(a), mb = makeSymModel(b);
+  const z3::expr actor = c.constant("a", Ua.sortOf(proofs::Dom::Actor));
+  bool same = true;
+  for (int k = 0; k < static_cast<int>(proofs::SymModel::kinds().size()); ++k) {
+    const auto ia = ma->build(Ua, k, actor, x, "p"), ib = mb->build(Ub, k, actor, x, "p");
+    same = same && z3::eq(ia.guard, ib.guard) && ia.obl.size() == ib.obl.size();
+    for (int f = 0; f < proofs::NF; ++f) same = same && z3::eq(ia.next.f[f], ib.next.f[f]);
+    for (size_t i = 0; same && i < ia.obl.size(); ++i) same = z3::eq(ia.obl[i].holds, ib.obl[i].holds);
+  }
+  return same;
+}
+TEST(ProofsVariants, DequeueRfcMergedIsTheBaselineEncoding) {
+  EXPECT_TRUE(sameEncoding("dequeue-rfc-merged", "linux-7.3.4"));
+  EXPECT_FALSE(sameEncoding("dequeue-rfc-r4", "linux-7.3.4"));
+}
+
 }  // namespace
 }  // namespace scxmc
