@@ -174,7 +174,10 @@ int cmdProve(const std::vector<std::string>& args) {
         std::cout << "  the explicit checker finds no violation of " << th.id << " at 1-2 tasks x 1-2 CPUs\n";
       }
       const int code = failedTheoremExit(cr, re.found && re.replayed);
-      std::cout << (code == 1 ? "  -> a real bug\n" : "  -> the proof is incomplete (a too-weak invariant)\n");
+      std::cout << (code == 1  ? "  -> a real bug\n"
+                    : cr.found ? "  -> the proof is incomplete (the strengthening does not hold for this variant, "
+                                 "but no violation of " + th.id + " was found)\n"
+                               : "  -> the proof is incomplete (a too-weak invariant)\n");
       if (code == 1 && (exit_code == 0 || exit_code == 3)) exit_code = 1;
       if (code == 3 && exit_code == 0) exit_code = 3;
       j["cti"] = {{"action", r.cti.action}, {"site", r.cti.site}, {"fails", r.cti.failed}, {"step", r.cti.step},
