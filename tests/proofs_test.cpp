@@ -70,12 +70,6 @@ void expectAgreeSampled(const Config& cfg, size_t first, size_t sampled, bool re
 TEST(ProofsAgreement, TwoTasksTwoCpusBothDirections) {
   expectAgreeSampled(cfgOf(2, 2, 1, "full", kEnvAll & ~kEnvAffinity), 8, 8, true);
 }
-// With affinity changes forward only: the encoding's cpumask is one bit (PIN),
-// so a reverse successor may pair an "allowed?" answer with a CPU the real
-// mask decides the other way (proofs/README.md).
-TEST(ProofsAgreement, TwoTasksTwoCpusForwardWithAffinity) {
-  expectAgreeSampled(cfgOf(2, 2, 1, "full", kEnvAll), 8, 8, false);
-}
 // Forward: every executable step is a sequence of symbolic actions, with
 // affinity changes and under restricted policies.
 TEST(ProofsAgreement, ForwardWithAffinity) { expectAgree(cfgOf(1, 2, 1, "full", kEnvAll), 40, false); }
