@@ -8,6 +8,9 @@
 #include <nlohmann/json.hpp>
 
 #include "checker.hpp"
+#include "cti_reach.hpp"
+#include "replay.hpp"
+#include "report.hpp"
 #include "theorems.hpp"
 #include "variants.hpp"
 
@@ -22,8 +25,10 @@ const char* kHelp =
     "Proves custody, deq-flags, opss and dsq for any number of tasks, CPUs and DSQs with Z3\n"
     "(proofs/README.md).  Per theorem: proved / failed / unknown with its time.  A failure shows\n"
     "the counterexample to induction (a state satisfying the strengthening and a step from it),\n"
-    "then searches for a violation of the same invariant with the explicit checker at small\n"
-    "bounds: found = a real bug (exit 1), not found = a too-weak invariant (exit 3).\n"
+    "then searches the explicit checker's reachable states at 1-2 tasks x 1-2 CPUs x 1 DSQ for\n"
+    "the CTI's pre-state (CTI reachable: the path and the violating step, replayed) and, as\n"
+    "second evidence, for a violation of the same invariant.  A replayed violation = a real bug\n"
+    "(exit 1); none = a too-weak invariant (exit 3).\n"
     "\n"
     "  --variant NAME   model variant with a symbolic encoding (default linux-7.3.4)\n"
     "  --theorem ID     custody, deq-flags, opss or dsq (default all)\n"
@@ -37,6 +42,7 @@ struct Reach {
   bool found = false;
   std::string where;
   std::string message;
+  bool replayed = false;
 };
 
 // A violation of `inv` reachable in the executable model at small bounds.
@@ -65,6 +71,7 @@ Reach searchViolation(const std::string& variant, const std::string& inv) {
         r.where = std::to_string(t) + " task(s) x " + std::to_string(c) + " CPU(s) x " + std::to_string(d) +
                   " user DSQ(s), " + std::to_string(ir.cex.steps.size()) + " steps";
         r.message = ir.message;
+        r.replayed = replayCounterexample(nlohmann::json::parse(resultJson(*m, res).dump()), inv, nullptr).confirmed;
         return r;
       }
   }
@@ -137,20 +144,50 @@ int cmdProve(const std::vector<std::string>& args) {
       std::cout << "  counterexample to induction (" << r.cti.tasks << " tasks, " << r.cti.cpus << " CPUs, "
                 << r.cti.dsqs << " DSQs):\n  fails: " << r.cti.failed << "\n  step:  " << r.cti.step
                 << " [" << r.cti.site << "]\n  state before:\n" << r.cti.pre << "  state after:\n" << r.cti.post;
+      // first evidence: is the CTI itself reachable?
+      const std::vector<Conjunct>& inv = strengthening();
+      const CtiReach cr = searchCti(variant, *sym, th.id, r.cti, inv);
+      if (cr.found) {
+        std::cout << "  CTI reachable (" << cr.where << "): " << cr.step << "\n";
+        if (cr.violation) {
+          std::cout << "  CTI reachable (real bug): its step violates " << th.id << ": " << cr.violation_message
+                    << "\n  counterexample (" << (cr.violation_replayed ? "replays" : "DOES NOT REPLAY") << "):\n"
+                    << cr.path;
+        } else {
+          std::cout << "  path to the pre-state (" << (cr.path_replayed ? "replays" : "DOES NOT REPLAY")
+                    << "):\n" << cr.path
+                    << "  its step violates no " << th.id << " there: the strengthening is not an invariant of "
+                    << variant << "\n";
+        }
+      } else if (cr.searched) {
+        std::cout << "  CTI not reachable at these bounds (" << cr.bounds
+                  << "): the strengthening is too weak (or the CTI needs more tasks/CPUs)\n";
+      } else {
+        std::cout << "  CTI not searched: " << cr.why << "\n";
+      }
+      // second evidence: a violation of the same invariant anywhere
       const Reach re = searchViolation(variant, th.id);
       if (re.found) {
-        std::cout << "  REACHABLE: the explicit checker finds a violation of " << th.id << " at " << re.where
-                  << ":\n    " << re.message << "\n  -> a real bug\n";
-        if (exit_code == 0 || exit_code == 3) exit_code = 1;
+        std::cout << "  the explicit checker finds a violation of " << th.id << " at " << re.where << " ("
+                  << (re.replayed ? "replays" : "DOES NOT REPLAY") << "):\n    " << re.message << "\n";
       } else {
-        std::cout << "  not reached by the explicit checker at 1-2 tasks x 1-2 CPUs: the invariant may be too "
-                     "weak (or the bug needs more tasks/CPUs)\n";
-        if (exit_code == 0) exit_code = 3;
+        std::cout << "  the explicit checker finds no violation of " << th.id << " at 1-2 tasks x 1-2 CPUs\n";
       }
+      const int code = failedTheoremExit(cr, re.found && re.replayed);
+      std::cout << (code == 1  ? "  -> a real bug\n"
+                    : cr.found ? "  -> the proof is incomplete (the strengthening does not hold for this variant, "
+                                 "but no violation of " + th.id + " was found)\n"
+                               : "  -> the proof is incomplete (a too-weak invariant)\n");
+      if (code == 1 && (exit_code == 0 || exit_code == 3)) exit_code = 1;
+      if (code == 3 && exit_code == 0) exit_code = 3;
       j["cti"] = {{"action", r.cti.action}, {"site", r.cti.site}, {"fails", r.cti.failed}, {"step", r.cti.step},
                   {"pre", r.cti.pre}, {"post", r.cti.post}};
-      j["reachable"] = re.found;
-      j["explicit"] = {{"where", re.where}, {"message", re.message}};
+      j["cti_reachable"] = cr.found;
+      j["cti_search"] = {{"bounds", cr.bounds}, {"complete", cr.complete}, {"where", cr.where},
+                         {"step", cr.step}, {"path_replayed", cr.path_replayed}, {"violation", cr.violation},
+                         {"violation_replayed", cr.violation_replayed}, {"message", cr.violation_message}};
+      j["reachable"] = code == 1;
+      j["explicit"] = {{"where", re.where}, {"message", re.message}, {"replayed", re.replayed}};
     } else if (r.verdict == proofs::Verdict::Unknown && exit_code == 0) {
       exit_code = 3;
     }

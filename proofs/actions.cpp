@@ -49,6 +49,19 @@ Builder::Builder(Universe& u, const SymState& pre, const std::string& prefix)
 void Builder::set(int f, const z3::expr& i, const z3::expr& v) { x.f[f] = z3::store(x.f[f], i, v); }
 
 void Builder::when(const z3::expr& c, const std::function<void()>& then, const std::function<void()>& otherwise) {
+  if (U.finite()) {
+    // a concrete state (the agreement test, CTI matching): a decided
+    // condition runs one branch only, which keeps the terms small
+    const z3::expr cs = c.simplify();
+    if (cs.is_true()) {
+      then();
+      return;
+    }
+    if (cs.is_false()) {
+      if (otherwise) otherwise();
+      return;
+    }
+  }
   const SymState before = x;
   const z3::expr saved = path;
   path = saved && c;
@@ -95,8 +108,10 @@ void SymModel::setOpss(Builder& b, const E& t, int to) {
   b.set(OPSS, t, b.i(to));
 }
 
+SymModel::E SymModel::custodyEnds(Builder& b, const E& t) { return b.get(CUST, t) && !b.get(STICKY, t); }
+
 SymModel::E SymModel::leaveCustody(Builder& b, const E& t) {
-  const E c = b.get(CUST, t) && !b.get(STICKY, t);
+  const E c = custodyEnds(b, t);
   b.when(c, [&] { b.set(CUST, t, b.b(false)); });
   return c;
 }
@@ -231,7 +246,7 @@ SymModel::E SymModel::dispatchEnqueueLink(Builder& b, const E& rq, const E& d, c
   listAdd(b, d, t);
   b.set(HP, t, b.b(true));
   b.set(PD, t, d);
-  const E lc = b.get(CUST, t) && !b.get(STICKY, t);
+  const E lc = custodyEnds(b, t);
   b.when(U.isLocal(d),
          [&] {
            // rq_owned_post_enq ext.c:1536
@@ -500,6 +515,23 @@ const std::vector<ActionKind>& kindTable() {
 
 const std::vector<ActionKind>& SymModel::kinds() { return kindTable(); }
 
+int SymModel::requiredPc(int kind) {
+  switch (kind) {
+    case 3: return apc::DeqWait();
+    case 4: return apc::MqtDst();
+    case 6: return apc::ConsumeLocalWait();
+    case 8: return apc::ConsumeSrc();
+    case 9: return apc::ConsumeSrcWait();
+    case 10: return apc::MrtDst();
+    case 13: return apc::FlushLink();
+    case 14: return apc::FlushRelease();
+    case 15: return apc::DtlSrc();
+    case 19: return apc::DsqMoveSrc();
+    case 20: return apc::DsqMoveWait();
+    default: return apc::Idle;
+  }
+}
+
 ActionInstance SymModel::build(Universe& U, int kind, const z3::expr& a, const SymState& pre,
                                const std::string& prefix, z3::expr* task) {
   Builder b(U, pre, prefix);
@@ -507,6 +539,7 @@ ActionInstance SymModel::build(Universe& U, int kind, const z3::expr& a, const S
   const ActionKind& k = kinds().at(kind);
   if (k.cpu_only) b.require(U.isCpuA(a));
   if (k.task_only) b.require(!U.isCpuA(a));
+  b.require(b.get(APC, a) == requiredPc(kind));
   E t = U.ctx().bool_val(false);
   switch (kind) {
     case 0: actWake(b, a, &t); break;
@@ -872,6 +905,9 @@ std::map<std::string, SymFactory>& symRegistry() {
   static std::map<std::string, SymFactory> r = {
       {"linux-7.3.4", [] { return std::make_unique<SymModel>(); }},
       {"dequeue-legacy", [] { return std::make_unique<SymDequeueLegacy>(); }},
+      {"dequeue-rfc-r3", [] { return std::make_unique<SymDequeueRfcR3>(); }},
+      {"dequeue-rfc-r4", [] { return std::make_unique<SymDequeueRfcR4>(); }},
+      {"dequeue-rfc-merged", [] { return std::make_unique<SymDequeueRfcMerged>(); }},
   };
   return r;
 }

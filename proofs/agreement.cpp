@@ -2,6 +2,8 @@
 
 #include <deque>
 #include <functional>
+#include <algorithm>
+#include <random>
 #include <set>
 
 #include "invariant.hpp"
@@ -91,49 +93,79 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
     z3::solver sv(I.c);
     sv.add(I.U.axioms());
     std::vector<PathStep> path;
-    int built = 0;
-    // iterative deepening DFS over action kinds; guards are simplified on the
-    // concrete pre-state, so only the choices stay symbolic
-    std::function<z3::expr(const SymState&)> goalOf = [&](const SymState& nx) {
+    z3::model wm(I.c);  // the witness's model
+    bool exhausted = false;
+    // breadth-first over chains of action kinds (shortest first); each chain
+    // is built once and extended, guards are simplified on the concrete
+    // pre-state so only the choices stay symbolic, and only the kinds whose
+    // pc matches the actor's (concrete) pc are built
+    auto search = [&](const SymState& root, int max_depth, const std::function<z3::expr(const SymState&)>& goalOf) {
+      struct Node {
+        int parent;
+        PathStep step;
+        z3::expr guard;
+        SymState x;
+      };
+      std::vector<Node> nodes;
+      std::vector<int> level{-1};
+      int built = 0;
+      for (int depth = 1; depth <= max_depth; ++depth) {
+        std::vector<int> next;
+        for (const int p : level) {
+          const SymState x = p < 0 ? root : nodes[p].x;  // (nodes grows below)
+          const z3::expr pc = z3::select(x.f[APC], actor).simplify(sp);
+          for (int kind = 0; kind < static_cast<int>(SymModel::kinds().size()); ++kind) {
+            const ActionKind& ak = SymModel::kinds()[kind];
+            if ((ak.cpu_only && sc.actor >= cfg.cpus) || (ak.task_only && sc.actor < cfg.cpus)) continue;
+            if (pc.is_numeral() && pc.get_numeral_int() != SymModel::requiredPc(kind)) continue;
+            if (++built > kBudget) {
+              exhausted = true;
+              return 0;
+            }
+            z3::expr task = I.c.bool_val(false);
+            ActionInstance inst =
+                I.sym.build(I.U, kind, actor, x, tag + ".p" + std::to_string(I.serial++), &task);
+            const z3::expr g = inst.guard.simplify(sp);
+            if (g.is_false()) continue;
+            sv.push();
+            for (int q = p; q >= 0; q = nodes[q].parent) sv.add(nodes[q].guard);
+            sv.add(g);
+            if (sv.check() != z3::sat) {
+              sv.pop();
+              continue;
+            }
+            SymState nx = inst.next;
+            for (auto& f : nx.f) f = f.simplify(sp);
+            sv.push();
+            sv.add(goalOf(nx).simplify(sp));
+            if (sv.check() == z3::sat) {
+              wm = sv.get_model();
+              path.clear();
+              path.push_back({kind, inst, task});
+              for (int q = p; q >= 0; q = nodes[q].parent) path.insert(path.begin(), nodes[q].step);
+              sv.pop();
+              sv.pop();
+              return depth;
+            }
+            sv.pop();
+            sv.pop();
+            nodes.push_back({p, {kind, inst, task}, g, nx});
+            next.push_back(static_cast<int>(nodes.size()) - 1);
+          }
+        }
+        level = std::move(next);
+      }
+      return 0;
+    };
+    auto fwdGoal = [&](const SymState& nx) {
       z3::expr goal(I.c);
       std::string e2;
       projectState(I.U, cfg, sc.next, nx, &goal, &e2);
       return goal;
     };
-    std::function<bool(const SymState&, int)> dfs = [&](const SymState& x, int depth) -> bool {
-      for (int kind = 0; kind < static_cast<int>(SymModel::kinds().size()); ++kind) {
-        if (built > kBudget) return false;  // reported as a divergence below
-        z3::expr task = I.c.bool_val(false);
-        ActionInstance inst = I.sym.build(I.U, kind, actor, x, tag + ".p" + std::to_string(built++), &task);
-        const z3::expr g = inst.guard.simplify(sp);
-        if (g.is_false()) continue;
-        sv.push();
-        sv.add(g);
-        if (sv.check() != z3::sat) {
-          sv.pop();
-          continue;
-        }
-        SymState nx = inst.next;
-        for (auto& f : nx.f) f = f.simplify(sp);
-        path.push_back({kind, inst, task});
-        if (depth == 1) {
-          sv.push();
-          sv.add(goalOf(nx).simplify(sp));
-          if (sv.check() == z3::sat) return true;
-          sv.pop();
-        } else if (dfs(nx, depth - 1)) {
-          return true;
-        }
-        path.pop_back();
-        sv.pop();
-      }
-      return false;
-    };
-    int found = 0;
-    for (int k = 1; k <= Agreement::kMaxChain && !found; ++k)
-      if (dfs(x0, k)) found = k;
+    const int found = search(x0, Agreement::kMaxChain, fwdGoal);
     if (!found) {
-      st_.failures.push_back(std::string(built > kBudget ? "(search budget exhausted) " : "") + "forward: " + model.actorName(sc.actor) + " step from [" + pre + "] to [" + post +
+      st_.failures.push_back(std::string(exhausted ? "(search budget exhausted) " : "") + "forward: " + model.actorName(sc.actor) + " step from [" + pre + "] to [" + post +
                              "] is no sequence of at most " + std::to_string(Agreement::kMaxChain) +
                              " symbolic actions");
       ok = false;
@@ -143,16 +175,27 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
     if (!I.reverse) continue;
     // reverse: the same kinds, actor and tasks; the abstraction's own choices
     // fixed to the witness; BPF and environment decisions free
-    z3::model m = sv.get_model();
+    const z3::model m = wm;
     z3::solver rv(I.c);
     rv.add(I.U.axioms());
     SymState x = x0;
     std::string names;
+    // the rq a task actor's process_ddsp_deferred_locals runs on is its
+    // frame's home, which the projection leaves out: the rq it woke on when
+    // the wakeup is in the same step (task_woken_scx), else the witness's
+    std::unique_ptr<z3::expr> woke_on;
     for (const PathStep& ps : path) {
       rv.add(ps.inst.guard);
       if (!ps.task.get_sort().is_bool()) rv.add(ps.task == m.eval(ps.task, true));
-      for (const z3::expr& p : ps.inst.params)
-        if (abstractionChoice(p.decl().name().str())) rv.add(p == m.eval(p, true));
+      for (const z3::expr& p : ps.inst.params) {
+        const std::string pn = p.decl().name().str();
+        if (abstractionChoice(pn)) rv.add(p == m.eval(p, true));
+        if (ps.inst.name == "try_to_wake_up" && pn.find(".cpu!") != std::string::npos)
+          woke_on = std::make_unique<z3::expr>(p);
+        if (ps.inst.name == "process_ddsp_deferred_locals" && pn.find(".rq!") != std::string::npos &&
+            sc.actor >= cfg.cpus)
+          rv.add(p == (woke_on ? *woke_on : m.eval(p, true)));
+      }
       names += std::string(names.empty() ? "" : ", ") + ps.inst.name;
     }
     const std::vector<PathStep> fwd = path;
@@ -185,20 +228,17 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
       z3::model rm = rv.get_model();
       SymState xc = last;
       for (auto& f : xc.f) f = rm.eval(f, true);
-      z3::expr same = I.c.bool_val(true);
       std::string choices;
       for (const PathStep& ps : fwd)
-        for (const z3::expr& p : ps.inst.params) {
-          same = same && p == rm.eval(p, true);
+        for (const z3::expr& p : ps.inst.params)
           choices += " " + p.decl().name().str() + "=" + rm.eval(p, true).to_string();
-        }
-      rv.add(!same);
-      sv.reset();
-      sv.add(I.U.axioms());
-      goalOf = execGoal;
-      path.clear();
-      bool cont = false;
-      for (int k = 1; k <= Agreement::kMaxChain - found && !cont; ++k) cont = dfs(xc, k);
+      // the next symbolic successor differs in some field (the witnesses,
+      // which the projection leaves free, aside)
+      z3::expr samePost = I.c.bool_val(true);
+      for (int f = 0; f < NF; ++f)
+        if (f != DSPA && f != MIG && f != RQH) samePost = samePost && last.f[f] == xc.f[f];
+      rv.add(!samePost);
+      const bool cont = search(xc, Agreement::kMaxChain - found, execGoal) > 0;
       if (!cont) {
         st_.failures.push_back("reverse: from [" + pre + "] " + model.actorName(sc.actor) + " via " + names +
                                " with" + choices +
@@ -212,19 +252,35 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
 }
 
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, bool reverse) {
+  AgreementOptions o;
+  o.first = max_states;
+  o.reverse = reverse;
+  return checkAgreement(sym, model, o);
+}
+
+AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt) {
   const uint32_t env = sym.env;
   sym.env = model.config().env;
-  Agreement ag(sym, model.config(), reverse);
+  Agreement ag(sym, model.config(), opt.reverse);
   InvariantList l;
   std::string err;
   selectInvariants("custody", &l, &err);
+  // breadth-first: the first `first` states are checked, the next states up
+  // to `explore` are the pool the seeded sample is drawn from
   std::set<std::string> seen;
   std::deque<State> todo{model.initial()};
-  while (!todo.empty() && seen.size() < max_states) {
+  std::vector<State> pool;
+  const size_t limit = std::max(opt.first, opt.explore);
+  while (!todo.empty() && seen.size() < limit) {
     const State s = todo.front();
     todo.pop_front();
     if (!seen.insert(std::string(reinterpret_cast<const char*>(&s), sizeof(State))).second) continue;
-    ag.checkState(model, s);
+    if (seen.size() <= opt.first) {
+      ag.checkState(model, s);
+      if (opt.max_failures && ag.stats().failures.size() >= opt.max_failures) break;
+    } else {
+      pool.push_back(s);
+    }
     forEachSuccessor(model, s, [&](State& next, const StepLog& log, const Transition&) {
       State n = next;
       std::string why;
@@ -232,8 +288,17 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, 
       todo.push_back(n);
     });
   }
+  std::mt19937 rng(opt.seed);
+  std::shuffle(pool.begin(), pool.end(), rng);
+  for (size_t i = 0; i < pool.size() && i < opt.sampled; ++i) {
+    if (opt.max_failures && ag.stats().failures.size() >= opt.max_failures) break;
+    ag.checkState(model, pool[i]);
+  }
+  AgreementStats st = ag.stats();
+  st.states = std::min(seen.size(), opt.first) + std::min(pool.size(), opt.sampled);
+  st.explored = seen.size();
   sym.env = env;
-  return ag.stats();
+  return st;
 }
 
 }  // namespace scxmc::proofs

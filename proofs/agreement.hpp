@@ -26,6 +26,8 @@ struct AgreementStats {
   int stutters = 0;      // projection unchanged
   int reverse = 0;       // reverse checks done
   int max_chain = 0;     // longest decomposition found
+  size_t states = 0;     // states whose successors were checked
+  size_t explored = 0;   // reachable states explored (the sample's pool)
   std::vector<std::string> failures;
 };
 
@@ -48,5 +50,15 @@ class Agreement {
 // Runs the agreement check over the first `max_states` reachable states of
 // `model` (breadth-first).  Ghost bits are maintained by the custody monitor.
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, bool reverse);
+
+struct AgreementOptions {
+  size_t first = 20;        // the first states in breadth-first order
+  size_t sampled = 0;       // plus a seeded random sample of the states after them ...
+  size_t explore = 0;       // ... among the first `explore` reachable states
+  uint32_t seed = 1;
+  bool reverse = false;
+  size_t max_failures = 0;  // stop after this many divergences (0: never)
+};
+AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt);
 
 }  // namespace scxmc::proofs

@@ -1,6 +1,8 @@
 // The prover: initiation, consecution of the strengthening, and each
 // theorem's targets and transition obligations, one solver query per action.
 #include <chrono>
+#include <functional>
+#include <cstdint>
 #include <map>
 #include <sstream>
 #include <tuple>
@@ -121,12 +123,27 @@ z3::expr conj(Universe& U, const std::vector<Conjunct>& cs, const SymState& x) {
 
 // A CTI in a finite universe (a model of the same query with a few tasks,
 // CPUs and DSQs): used when the unbounded query times out.
-bool finiteCti(SymModel& model, int kind, const Conjunct& c, Cti* out) {
+// The failure searched: a conjunct after the action, or an obligation of it.
+using FailFn = std::function<z3::expr(Universe&, const ActionInstance&)>;
+bool finiteCti(SymModel& model, int kind, const FailFn& fail, const std::string& failed,
+               const std::vector<Conjunct>& strengthening, Cti* out);
+
+bool finiteCti(SymModel& model, int kind, const Conjunct& c, const std::vector<Conjunct>& strengthening,
+               Cti* out) {
+  if (!finiteCti(model, kind, [&](Universe& U, const ActionInstance& inst) { return !c.holds(U, inst.next); },
+                 c.id + ": " + c.words, strengthening, out))
+    return false;
+  out->conjunct = c.id;
+  return true;
+}
+
+bool finiteCti(SymModel& model, int kind, const FailFn& fail, const std::string& failed,
+               const std::vector<Conjunct>& strengthening, Cti* out) {
   for (const auto& [T, C, D] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {1, 2, 1}, {2, 1, 1}, {2, 2, 1}}) {
     z3::context ctx;
     Universe U(ctx, T, C, D);
     SymState x = freshState(U, "s");
-    const z3::expr inv = conj(U, strengthening(), x);
+    const z3::expr inv = conj(U, strengthening, x);
     for (int ai = 0; ai < T + C; ++ai) {
       z3::expr task = ctx.bool_val(false);
       const ActionInstance inst = model.build(U, kind, U.actor(ai), x, "f", &task);
@@ -134,7 +151,7 @@ bool finiteCti(SymModel& model, int kind, const Conjunct& c, Cti* out) {
       s.add(U.axioms());
       s.add(inv);
       s.add(inst.guard);
-      s.add(!c.holds(U, inst.next));
+      s.add(fail(U, inst));
       if (s.check() != z3::sat) continue;
       z3::model m = s.get_model();
       auto show = [&](const SymState& y) {
@@ -162,7 +179,8 @@ bool finiteCti(SymModel& model, int kind, const Conjunct& c, Cti* out) {
       out->dsqs = C + 1 + D;
       out->action = inst.name;
       out->site = inst.site;
-      out->failed = c.id + ": " + c.words;
+      out->failed = failed;
+      out->kind = kind;
       out->pre = show(x);
       out->post = show(inst.next);
       std::ostringstream st;
@@ -193,7 +211,7 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
   Ctx k;
   z3::params p(k.c);
   p.set("timeout", opt.timeout_ms);
-  const auto& inv = strengthening();
+  const auto& inv = opt.strengthening ? *opt.strengthening : strengthening();
   {
     z3::solver s(k.c);
     s.set(p);
@@ -234,7 +252,7 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
       const auto res = check(s, &r.queries);
       if (res == z3::unsat) continue;
       r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
-      if (res == z3::unknown && finiteCti(model, kind, c, &r.cti)) {
+      if (res == z3::unknown && finiteCti(model, kind, c, inv, &r.cti)) {
         r.verdict = Verdict::Failed;
         r.message = "the strengthening is not inductive: " + std::string(inst.name) + " breaks '" + c.id +
                     "' (counterexample found in a finite universe; the unbounded query timed out)";
@@ -250,6 +268,8 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
       z3::model m = s.get_model();
       r.verdict = Verdict::Failed;
       r.cti = makeCti(k, m, inst, a, task, c.id + ": " + c.words);
+      r.cti.kind = kind;
+      r.cti.conjunct = c.id;
       r.message = "the strengthening is not inductive: " + std::string(inst.name) + " breaks '" + c.id + "'";
       return r;
     }
@@ -264,7 +284,9 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
 TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt) {
   TheoremResult r;
   r.id = th.id;
-  LemmaCache& lc = lemmaCache()[model.name()];
+  // (a strengthening other than strengthening() is its own lemma)
+  LemmaCache& lc = lemmaCache()[std::string(model.name()) + "#" +
+                                std::to_string(reinterpret_cast<uintptr_t>(opt.strengthening))];
   if (!lc.done) {
     lc.r = proveStrengthening(model, opt);
     lc.done = true;
@@ -279,7 +301,7 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
   Ctx k;
   z3::params p(k.c);
   p.set("timeout", opt.timeout_ms);
-  const z3::expr invx = conj(k.U, strengthening(), k.x);
+  const z3::expr invx = conj(k.U, opt.strengthening ? *opt.strengthening : strengthening(), k.x);
   // targets: conjuncts of the strengthening, or implied by it
   for (const Conjunct& c : th.targets) {
     if (!c.derived) continue;
@@ -294,6 +316,7 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
     r.message = "'" + c.id + "' does not follow from the strengthening" +
                 (res == z3::unknown ? ": " + s.reason_unknown() : std::string());
     r.cti.failed = c.id + ": " + c.words;
+    r.cti.conjunct = c.id;
     r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;
     return r;
   }
@@ -313,6 +336,23 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
       const auto res = check(s, &r.queries);
       if (res == z3::unsat) continue;
       if (res == z3::unknown) {
+        // the unbounded query timed out: the same obligation in finite universes
+        const std::string what = o.what, inv = th.id;
+        auto fail = [&](Universe&, const ActionInstance& fi) {
+          z3::expr f = fi.guard.ctx().bool_val(false);
+          for (const Obligation& fo : fi.obl)
+            if (fo.inv == inv && fo.what == what) f = f || !fo.holds;
+          return fi.guard && f;
+        };
+        if (finiteCti(model, kind, fail, what, opt.strengthening ? *opt.strengthening : strengthening(), &r.cti)) {
+          r.cti.obligation = what;
+          r.verdict = Verdict::Failed;
+          r.message = std::string(inst.name) + " violates '" + what +
+                      "' from a state satisfying the invariant (counterexample found in a finite universe; the "
+                      "unbounded query timed out)";
+          r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;
+          return r;
+        }
         r.verdict = Verdict::Unknown;
         r.message = std::string(inst.name) + ": " + s.reason_unknown();
         r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;
@@ -321,6 +361,8 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
       z3::model m = s.get_model();
       r.verdict = Verdict::Failed;
       r.cti = makeCti(k, m, inst, a, task, o.what);
+      r.cti.kind = kind;
+      r.cti.obligation = o.what;
       r.message = std::string(inst.name) + " violates '" + o.what + "' from a state satisfying the invariant";
       r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;
       return r;

@@ -118,16 +118,18 @@ class Universe {
   z3::expr any(Dom d, const std::function<z3::expr(z3::expr)>& body);
 
   // Static structure: local DSQs, the global DSQ, CPU and task actors.
-  z3::expr isLocal(const z3::expr& d) { return isLocal_(d); }
-  z3::expr owner(const z3::expr& d) { return owner_(d); }
-  z3::expr local(const z3::expr& c) { return local_(c); }
+  // (Unbounded: uninterpreted functions constrained by axioms().  Finite:
+  // interpreted tables, so a concrete argument simplifies to its value.)
+  z3::expr isLocal(const z3::expr& d) { return apply(isLocal_, kIsLocal, d); }
+  z3::expr owner(const z3::expr& d) { return apply(owner_, kOwner, d); }
+  z3::expr local(const z3::expr& c) { return apply(local_, kLocal, c); }
   z3::expr gdsq() { return gdsq_; }
-  z3::expr isUser(const z3::expr& d) { return !isLocal_(d) && d != gdsq_; }
-  z3::expr isCpuA(const z3::expr& a) { return isCpuA_(a); }
-  z3::expr acpu(const z3::expr& a) { return acpu_(a); }
-  z3::expr cpuActor(const z3::expr& c) { return cpuActor_(c); }
-  z3::expr taskActor(const z3::expr& t) { return taskActor_(t); }
-  z3::expr atask(const z3::expr& a) { return atask_(a); }
+  z3::expr isUser(const z3::expr& d) { return !isLocal(d) && d != gdsq_; }
+  z3::expr isCpuA(const z3::expr& a) { return apply(isCpuA_, kIsCpuA, a); }
+  z3::expr acpu(const z3::expr& a) { return apply(acpu_, kAcpu, a); }
+  z3::expr cpuActor(const z3::expr& c) { return apply(cpuActor_, kCpuActor, c); }
+  z3::expr taskActor(const z3::expr& t) { return apply(taskActor_, kTaskActor, t); }
+  z3::expr atask(const z3::expr& a) { return apply(atask_, kAtask, a); }
   z3::expr axioms() { return axioms_; }
 
   // Finite universe elements (empty when unbounded).
@@ -145,6 +147,10 @@ class Universe {
 
  private:
   void declareStatics();
+  enum StaticFn { kIsLocal, kOwner, kLocal, kIsCpuA, kAcpu, kCpuActor, kTaskActor, kAtask, kStaticFns };
+  z3::expr apply(const z3::func_decl& f, StaticFn which, const z3::expr& x);
+  // finite universes: (argument, value) per element, per static function
+  std::vector<std::pair<z3::expr, z3::expr>> table_[kStaticFns];
   z3::context& c_;
   Kind kind_;
   z3::sort task_, cpu_, actor_, dsq_;

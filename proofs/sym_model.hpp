@@ -65,6 +65,9 @@ class SymModel {
   uint32_t env = 0x1f;
 
   static const std::vector<ActionKind>& kinds();
+  // The abstract pc an actor must be at to take action `kind` (build()
+  // requires it, so a search may skip the kinds of other pcs).
+  static int requiredPc(int kind);
   // Builds action `kind` taken by `actor` from `pre`; fresh choices are named
   // with `prefix`.  `task` receives the task the action is about (for labels).
   ActionInstance build(Universe& U, int kind, const z3::expr& actor, const SymState& pre,
@@ -77,6 +80,9 @@ class SymModel {
   // ---- primitive updates (ext_core.cpp) ----
   void setOpss(Builder& b, const E& t, int to);
   E leaveCustody(Builder& b, const E& t);                      // task_leave_custody
+  // whether task_leave_custody ends custody (7.3.4: IN_CUSTODY and not an
+  // SCX-internal migration, ext.c:1529)
+  virtual E custodyEnds(Builder& b, const E& t);
   void emitDequeue(Builder& b, const E& t, const E& flags, const E& op, const E& when);
   void emitEnqueue(Builder& b, const E& t);                    // ops.enqueue (not REENQ)
   void emitRunning(Builder& b, const E& t);

@@ -45,6 +45,10 @@ struct Cti {
   std::string step;         // the action's parameters
   int tasks = 0, cpus = 0, actors = 0, dsqs = 0;  // size of the CTI's universe
   bool initial = false;     // the failure is in the initial state
+  // the query, to rebuild it on concrete states (cti_match.hpp)
+  int kind = -1;            // SymModel::kinds() index; -1: a state predicate
+  std::string conjunct;     // the failing conjunct's id (strengthening or target)
+  std::string obligation;   // or the failing obligation's words
 };
 
 struct TheoremResult {
@@ -58,6 +62,8 @@ struct TheoremResult {
 
 struct ProveOptions {
   unsigned timeout_ms = 10000;  // per solver query (then a finite-universe search)
+  // the strengthening to use instead of strengthening() (tests: a weakened one)
+  const std::vector<Conjunct>* strengthening = nullptr;
 };
 
 // Proves one theorem about `model`.

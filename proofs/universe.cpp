@@ -116,24 +116,35 @@ void Universe::declareStatics() {
               all(Dom::Actor, [&](z3::expr a) { return z3::implies(!isCpuA_(a), taskActor_(atask_(a)) == a); });
     return;
   }
+  // finite: the static functions are tables (Universe::apply), no axioms
   const int C = static_cast<int>(cpus_.size());
-  z3::expr ax = c.bool_val(true);
   for (size_t j = 0; j < dsqs_.size(); ++j) {
     const bool loc = static_cast<int>(j) < C;
-    ax = ax && (isLocal_(dsqs_[j]) == c.bool_val(loc));
-    ax = ax && owner_(dsqs_[j]) == cpus_[loc ? j : 0];
+    table_[kIsLocal].push_back({dsqs_[j], c.bool_val(loc)});
+    table_[kOwner].push_back({dsqs_[j], cpus_[loc ? j : 0]});
   }
   for (int i = 0; i < C; ++i) {
-    ax = ax && local_(cpus_[i]) == dsqs_[i] && cpuActor_(cpus_[i]) == actors_[i];
+    table_[kLocal].push_back({cpus_[i], dsqs_[i]});
+    table_[kCpuActor].push_back({cpus_[i], actors_[i]});
   }
   for (size_t i = 0; i < actors_.size(); ++i) {
     const bool isc = static_cast<int>(i) < C;
-    ax = ax && isCpuA_(actors_[i]) == c.bool_val(isc);
-    ax = ax && acpu_(actors_[i]) == cpus_[isc ? i : 0];
-    ax = ax && atask_(actors_[i]) == tasks_[isc ? 0 : i - C];
+    table_[kIsCpuA].push_back({actors_[i], c.bool_val(isc)});
+    table_[kAcpu].push_back({actors_[i], cpus_[isc ? i : 0]});
+    table_[kAtask].push_back({actors_[i], tasks_[isc ? 0 : i - C]});
   }
-  for (size_t t = 0; t < tasks_.size(); ++t) ax = ax && taskActor_(tasks_[t]) == actors_[C + t];
-  axioms_ = ax;
+  for (size_t t = 0; t < tasks_.size(); ++t) table_[kTaskActor].push_back({tasks_[t], actors_[C + t]});
+  axioms_ = c.bool_val(true);
+}
+
+z3::expr Universe::apply(const z3::func_decl& f, StaticFn which, const z3::expr& x) {
+  if (kind_ == Kind::Unbounded) return f(x);
+  const auto& tbl = table_[which];
+  for (const auto& [k, v] : tbl)
+    if (z3::eq(k, x)) return v;  // a concrete element: its value
+  z3::expr r = tbl.back().second;
+  for (size_t i = tbl.size() - 1; i-- > 0;) r = z3::ite(x == tbl[i].first, tbl[i].second, r);
+  return r;
 }
 
 z3::sort Universe::sortOf(Dom d) {

@@ -4,7 +4,10 @@
 // checker confirms reachable.
 #include <gtest/gtest.h>
 
+#include <cstdio>
+
 #include "agreement.hpp"
+#include "cti_reach.hpp"
 #include "test_support.hpp"
 #include "theorems.hpp"
 
@@ -38,6 +41,35 @@ void expectAgree(const Config& cfg, size_t states, bool reverse) {
 TEST(ProofsAgreement, OneTaskTwoCpusBothDirections) {
   expectAgree(cfgOf(1, 2, 1, "full", kEnvAll & ~kEnvAffinity), 20, true);
 }
+
+// 2 tasks x 2 CPUs x 1 DSQ: the first states by BFS and a seeded random
+// sample of deeper ones, both directions.
+void expectAgreeSampled(const Config& cfg, size_t first, size_t sampled, bool reverse) {
+  ExtCore m(cfg);
+  auto sym = makeSymModel("linux-7.3.4");
+  proofs::AgreementOptions o;
+  o.first = first;
+  o.sampled = sampled;
+  o.explore = 5000;
+  o.seed = 6;
+  o.reverse = reverse;
+  const AgreementStats st = checkAgreement(*sym, m, o);
+  EXPECT_TRUE(st.failures.empty()) << cfg.describe() << ": " << st.failures.size() << " divergences, first: "
+                                   << (st.failures.empty() ? "" : st.failures[0]);
+  for (size_t i = 1; i < st.failures.size() && i < 4; ++i) ADD_FAILURE() << "also: " << st.failures[i];
+  EXPECT_EQ(st.states, first + sampled) << "the sample pool is too small";
+  EXPECT_GT(st.distinct - st.stutters, 40) << "too few non-stutter transitions checked";
+  if (reverse) {
+    EXPECT_GT(st.reverse, 40);
+  }
+  std::printf("agreement %s: %zu states (%zu explored), %d transitions, %d distinct, %d stutters, %d reverse, "
+              "longest chain %d\n",
+              cfg.describe().c_str(), st.states, st.explored, st.transitions, st.distinct, st.stutters, st.reverse,
+              st.max_chain);
+}
+TEST(ProofsAgreement, TwoTasksTwoCpusBothDirections) {
+  expectAgreeSampled(cfgOf(2, 2, 1, "full", kEnvAll & ~kEnvAffinity), 8, 8, true);
+}
 // Forward: every executable step is a sequence of symbolic actions, with
 // affinity changes and under restricted policies.
 TEST(ProofsAgreement, ForwardWithAffinity) { expectAgree(cfgOf(1, 2, 1, "full", kEnvAll), 40, false); }
@@ -60,7 +92,10 @@ class ForgetCustodyFlag : public proofs::SymModel {
 TEST(ProofsAgreement, WrongEncodingIsDetected) {
   ExtCore m(cfgOf(1, 2, 1, "full", kEnvAll & ~kEnvAffinity));
   ForgetCustodyFlag wrong;
-  const AgreementStats st = checkAgreement(wrong, m, 8, false);
+  proofs::AgreementOptions o;
+  o.first = 8;
+  o.max_failures = 1;
+  const AgreementStats st = checkAgreement(wrong, m, o);
   EXPECT_FALSE(st.failures.empty()) << "a wrong encoding agreed with the model";
 }
 
@@ -118,17 +153,121 @@ TEST(Proofs, DequeueLegacyFailsCustodyWithReachableCounterexample) {
   const auto r = proofs::prove(*sym, *custody);
   ASSERT_EQ(r.verdict, proofs::Verdict::Failed) << r.message;
   EXPECT_FALSE(r.cti.step.empty());
-  // the explicit checker confirms: the same invariant is violated, and the
-  // counterexample replays
+  // the CTI itself is reachable: a reachable state's projection is its
+  // pre-state, and the path plus the executable step replays as a custody
+  // violation
+  CtiSearchOptions so;
+  so.bounds = {{1, 1, 1}, {1, 2, 1}};
+  const CtiReach cr = searchCti("test-dequeue-legacy", *sym, "custody", r.cti, proofs::strengthening(), so);
+  ASSERT_TRUE(cr.found) << cr.why << " searched " << cr.bounds;
+  EXPECT_TRUE(cr.path_replayed);
+  EXPECT_TRUE(cr.violation) << cr.path;
+  EXPECT_TRUE(cr.violation_replayed) << cr.path;
+  EXPECT_EQ(failedTheoremExit(cr, false), 1);
+  // and the explicit checker's own search confirms: the same invariant is
+  // violated, and the counterexample replays
   Config cfg = test::smallConfig(1, 1, 1);
   auto m = makeModel("test-dequeue-legacy", cfg);
   Limits lim;
   lim.stop_at_first = true;
-  const CheckResult cr = test::check(*m, "custody", lim);
-  const InvariantResult& ir = test::resultOf(cr, "custody");
+  const CheckResult chk = test::check(*m, "custody", lim);
+  const InvariantResult& ir = test::resultOf(chk, "custody");
   ASSERT_EQ(ir.status, Status::Violated);
-  const ReplayOutcome o = test::replay(*m, cr, "custody");
+  const ReplayOutcome o = test::replay(*m, chk, "custody");
   EXPECT_TRUE(o.confirmed) << o.error;
+}
+
+// A deliberately weakened strengthening (the theorems' own state predicates
+// without the protocol invariant) is not inductive; its CTI is not reachable
+// (the full strengthening holds in every reachable state), so the failure is
+// a too-weak invariant: exit 3.
+TEST(Proofs, WeakenedStrengtheningCtiIsNotReachable) {
+  std::vector<proofs::Conjunct> weak;
+  for (const auto& th : proofs::theorems())
+    for (const auto& c : th.targets)
+      if (!c.derived) weak.push_back(c);
+  ASSERT_LT(weak.size(), proofs::strengthening().size());
+  auto sym = makeSymModel("linux-7.3.4");
+  proofs::ProveOptions po;
+  po.strengthening = &weak;
+  po.timeout_ms = 4000;
+  const auto r = proofs::prove(*sym, proofs::theorems().at(0), po);
+  ASSERT_EQ(r.verdict, proofs::Verdict::Failed) << r.message;
+  CtiSearchOptions so;
+  so.bounds = {{1, 1, 1}, {1, 2, 1}};
+  const CtiReach cr = searchCti("linux-7.3.4", *sym, "custody", r.cti, weak, so);
+  EXPECT_TRUE(cr.searched) << cr.why;
+  EXPECT_TRUE(cr.complete) << cr.bounds;
+  EXPECT_FALSE(cr.found) << "reachable CTI of a weakened strengthening: " << cr.where << " " << cr.step << "\n"
+                         << cr.path;
+  EXPECT_EQ(failedTheoremExit(cr, false), 3);
+}
+
+// ---- symbolic counterparts of the variants issue's buggy variants -------------
+
+// Proves `theorem` for `variant`: it fails, its CTI is reachable at 1 task x
+// 2 CPUs, and a violation of the same invariant replays (the CTI's step, or
+// the explicit checker's).
+void expectRealBug(const std::string& variant, const std::string& theorem) {
+  auto sym = makeSymModel(variant);
+  ASSERT_TRUE(sym) << "no symbolic encoding of " << variant;
+  const proofs::Theorem* th = nullptr;
+  for (const auto& t : proofs::theorems())
+    if (t.id == theorem) th = &t;
+  ASSERT_NE(th, nullptr);
+  proofs::ProveOptions po;
+  po.timeout_ms = 4000;  // then the finite-universe search
+  const auto r = proofs::prove(*sym, *th, po);
+  ASSERT_EQ(r.verdict, proofs::Verdict::Failed) << variant << " " << theorem << ": " << r.message;
+  CtiSearchOptions so;
+  so.bounds = {{1, 2, 1}};
+  const CtiReach cr = searchCti(variant, *sym, theorem, r.cti, proofs::strengthening(), so);
+  ASSERT_TRUE(cr.found) << variant << ": CTI not reachable at " << cr.bounds << " " << cr.why;
+  EXPECT_TRUE(cr.path_replayed);
+  if (cr.violation) {
+    EXPECT_TRUE(cr.violation_replayed) << cr.path;
+    EXPECT_EQ(failedTheoremExit(cr, false), 1);
+    return;
+  }
+  // the CTI's own step breaks only the strengthening: the violation comes
+  // later, and the explicit checker's search (the second evidence) finds it
+  auto m = makeModel(variant, test::smallConfig(1, 2, 1));
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult chk = test::check(*m, theorem, lim);
+  ASSERT_EQ(test::resultOf(chk, theorem).status, Status::Violated) << variant;
+  const ReplayOutcome o = test::replay(*m, chk, theorem);
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(failedTheoremExit(cr, o.confirmed), 1);
+}
+
+// r4: no sticky_cpu exception, so an SCX-internal migration's source-side
+// dequeue calls ops.dequeue(SCHED_CHANGE) (variants_test: deq-flags).
+TEST(ProofsVariants, DequeueRfcR4FailsDeqFlagsWithReachableCti) { expectRealBug("dequeue-rfc-r4", "deq-flags"); }
+// r3: a dequeue that waited on DISPATCHING calls no ops.dequeue (custody).
+TEST(ProofsVariants, DequeueRfcR3FailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc-r3", "custody"); }
+
+// The merged form's encoding is the baseline's, action by action (so
+// BaselineTheoremsProve covers it); r4's is not.
+bool sameEncoding(const std::string& a, const std::string& b) {
+  // two universes of one context: the same names give the same terms
+  z3::context c;
+  proofs::Universe Ua(c), Ub(c);
+  const proofs::SymState x = proofs::freshState(Ua, "s");
+  auto ma = makeSymModel(a), mb = makeSymModel(b);
+  const z3::expr actor = c.constant("a", Ua.sortOf(proofs::Dom::Actor));
+  bool same = true;
+  for (int k = 0; k < static_cast<int>(proofs::SymModel::kinds().size()); ++k) {
+    const auto ia = ma->build(Ua, k, actor, x, "p"), ib = mb->build(Ub, k, actor, x, "p");
+    same = same && z3::eq(ia.guard, ib.guard) && ia.obl.size() == ib.obl.size();
+    for (int f = 0; f < proofs::NF; ++f) same = same && z3::eq(ia.next.f[f], ib.next.f[f]);
+    for (size_t i = 0; same && i < ia.obl.size(); ++i) same = z3::eq(ia.obl[i].holds, ib.obl[i].holds);
+  }
+  return same;
+}
+TEST(ProofsVariants, DequeueRfcMergedIsTheBaselineEncoding) {
+  EXPECT_TRUE(sameEncoding("dequeue-rfc-merged", "linux-7.3.4"));
+  EXPECT_FALSE(sameEncoding("dequeue-rfc-r4", "linux-7.3.4"));
 }
 
 }  // namespace
