@@ -314,7 +314,16 @@ int reviewMain(const std::vector<std::string>& args) {
         const CheckResult* rb = ladder.result(r, models[bm].name);
         const CheckResult* rv = rb ? ladder.result(r, models[vm].name) : nullptr;
         if (!rv) continue;
-        const Status a = statusOf(*rv, id), b = statusOf(*rb, id);
+        Status a = statusOf(*rv, id), b = statusOf(*rb, id);
+        // one side differs and the other stopped at its time limit: give
+        // it the requested configuration's time on this rung
+        if (a != Status::Incomplete && b == Status::Incomplete) {
+          rb = ladder.retry(r, models[bm].name, o.lim.time_limit_s);
+          b = statusOf(*rb, id);
+        } else if (b != Status::Incomplete && a == Status::Incomplete) {
+          rv = ladder.retry(r, models[vm].name, o.lim.time_limit_s);
+          a = statusOf(*rv, id);
+        }
         if (a == Status::Violated && b == Status::Holds) return {Verdict::Broken, static_cast<int>(r)};
         if (a == Status::Holds && b == Status::Violated) return {Verdict::Fixed, static_cast<int>(r)};
       }

@@ -48,6 +48,27 @@ const CheckResult* Ladder::result(size_t r, const std::string& name) {
   return &done_.emplace(std::make_pair(r, name), std::move(e)).first->second.res;
 }
 
+const CheckResult* Ladder::retry(size_t r, const std::string& name, double time_limit_s) {
+  auto it = done_.find({r, name});
+  if (it == done_.end()) return result(r, name);
+  Entry& e = it->second;
+  if (e.retried || e.res.complete || e.res.incomplete_reason.rfind("time limit", 0) != 0 ||
+      (lim_.time_limit_s > 0 && time_limit_s > 0 && time_limit_s <= lim_.time_limit_s))
+    return &e.res;
+  e.retried = true;
+  Limits lim = lim_;
+  lim.time_limit_s = time_limit_s;
+  InvariantList invs;
+  std::string err;
+  selectInvariants(invariants_, &invs, &err);
+  Checker checker(*e.model, std::move(invs), lim);
+  const Config cfg = rungs_[r];
+  checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
+  e.res = checker.run();
+  seconds_ += e.res.stats.seconds;
+  return &e.res;
+}
+
 const CheckResult* Ladder::peek(size_t r, const std::string& name) const {
   auto it = done_.find({r, name});
   return it == done_.end() ? nullptr : &it->second.res;

@@ -50,6 +50,10 @@ class Ladder {
   // rung is skipped because the same model's check was incomplete on a
   // rung it contains (a larger rung would not finish either).
   const CheckResult* result(size_t r, const std::string& name);
+  // The check again with a longer time limit, if it stopped at its time
+  // limit (a rung where the other model already shows a difference deserves
+  // it; at most once per rung and model); else the same result.
+  const CheckResult* retry(size_t r, const std::string& name, double time_limit_s);
   // The check if it has run, else nullptr (never runs it).
   const CheckResult* peek(size_t r, const std::string& name) const;
   ExtCore& model(size_t r, const std::string& name);  // after result() != nullptr
@@ -60,6 +64,7 @@ class Ladder {
   struct Entry {
     std::unique_ptr<ExtCore> model;
     CheckResult res;
+    bool retried = false;
   };
   std::vector<Config> rungs_;
   std::string invariants_;
