@@ -37,15 +37,19 @@ const CheckResult* Ladder::result(size_t r, const std::string& name) {
     if (key.second == name && !e.res.complete && contains(rungs_[r], rungs_[key.first])) return nullptr;
   Entry e;
   e.model = makeModel(name, rungs_[r]);
+  check(r, name, lim_, e);
+  return &done_.emplace(std::make_pair(r, name), std::move(e)).first->second.res;
+}
+
+void Ladder::check(size_t r, const std::string& name, const Limits& lim, Entry& e) {
   InvariantList invs;
   std::string err;
   selectInvariants(invariants_, &invs, &err);
-  Checker checker(*e.model, std::move(invs), lim_);
+  Checker checker(*e.model, std::move(invs), lim);
   const Config cfg = rungs_[r];
   checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
   e.res = checker.run();
   seconds_ += e.res.stats.seconds;
-  return &done_.emplace(std::make_pair(r, name), std::move(e)).first->second.res;
 }
 
 const CheckResult* Ladder::retry(size_t r, const std::string& name, double time_limit_s) {
@@ -58,14 +62,7 @@ const CheckResult* Ladder::retry(size_t r, const std::string& name, double time_
   e.retried = true;
   Limits lim = lim_;
   lim.time_limit_s = time_limit_s;
-  InvariantList invs;
-  std::string err;
-  selectInvariants(invariants_, &invs, &err);
-  Checker checker(*e.model, std::move(invs), lim);
-  const Config cfg = rungs_[r];
-  checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
-  e.res = checker.run();
-  seconds_ += e.res.stats.seconds;
+  check(r, name, lim, e);
   return &e.res;
 }
 

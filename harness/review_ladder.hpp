@@ -66,6 +66,8 @@ class Ladder {
     CheckResult res;
     bool retried = false;
   };
+  void check(size_t r, const std::string& name, const Limits& lim, Entry& e);  // runs into e.res
+
   std::vector<Config> rungs_;
   std::string invariants_;
   Limits lim_;
