@@ -279,8 +279,13 @@ CheckResult Checker::run() {
             dominated = store.contains(x.doms.data() + static_cast<uint64_t>(d) * codec.bytes());
           if (dominated) {
             // (counted only when not stored already: the count is then the
-            // same for any batch size)
-            if (!store.contains(x.packs.data() + k * codec.bytes())) ++res.stats.subsumed;
+            // same for any batch size; a violation of the state itself is
+            // still recorded, its step from `from` names it)
+            if (!store.contains(x.packs.data() + k * codec.bytes())) {
+              ++res.stats.subsumed;
+              if (nt)
+                for (const auto& [v, w] : nt->state) record(v, from, false, sc.tr, w);
+            }
             continue;
           }
           bool inserted;
