@@ -26,6 +26,7 @@
 #include "report.hpp"
 #include "review.hpp"
 #include "review_ladder.hpp"
+#include "rung_lift.hpp"
 #include "sites.hpp"
 #include "validate_cli.hpp"
 #include "variants.hpp"
@@ -205,7 +206,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   const CheckResult r = checker.run();
   printResult(std::cout, *model, r, trace_all);
   // Incomplete without a violation: what the smaller configurations show
-  // (harness/review_ladder.hpp says why a rung's violation is one here too).
+  // (a rung's violation is shown replayed on the requested configuration).
   nlohmann::json jladder;
   bool rung_violation = false;
   if (!r.complete && !r.any_violated() && ladder_time_s > 0) {
@@ -226,20 +227,40 @@ int cmdCheck(const std::vector<std::string>& args) {
         continue;
       }
       std::string verdict = rr->complete ? "all hold" : "incomplete: " + rr->incomplete_reason, ids;
-      for (const auto& inv : rr->invariants)
-        if (inv.status == Status::Violated && inv.id != "deadlock") ids += (ids.empty() ? "" : ",") + inv.id;
+      // A rung's violation counts once its counterexample replays on the
+      // requested configuration (harness/rung_lift.hpp).
+      std::vector<std::pair<const InvariantResult*, LiftedCounterexample>> lifted;
+      std::string unlifted;
+      for (const auto& inv : rr->invariants) {
+        if (inv.status != Status::Violated || inv.id == "deadlock") continue;
+        LiftedCounterexample l = liftCounterexample(ladder.model(k, variant), inv.cex, *model, inv_spec, inv.id);
+        if (!l.ok) {
+          unlifted += "; " + inv.id + ": " + l.error;
+          continue;
+        }
+        ids += (ids.empty() ? "" : ",") + inv.id;
+        lifted.emplace_back(&inv, std::move(l));
+      }
       if (!ids.empty()) {
         verdict = "VIOLATED " + ids;
         rung_violation = true;
+      } else if (!unlifted.empty()) {
+        verdict += " (violations that did not replay on " + rungName(cfg) + unlifted + ")";
       }
       std::cout << "  " << rn << "  " << verdict << " (" << rr->stats.states << " states, " << std::fixed
                 << std::setprecision(2) << rr->stats.seconds << " s)\n" << std::defaultfloat;
       jladder[rn] = {{"complete", rr->complete}, {"states", rr->stats.states}, {"seconds", rr->stats.seconds},
                      {"verdict", verdict}};
       if (rung_violation) {
-        std::cout << "  a run of " << rn << " is a run of " << rungName(cfg)
-                  << " with the extra tasks asleep and DSQs empty:\n";
-        printResult(std::cout, ladder.model(k, variant), *rr, trace_all);
+        for (const auto& [inv, l] : lifted) {
+          std::cout << "\n" << inv->id << " VIOLATED on " << rn << ": " << l.message << "\n  its " << rn
+                    << " counterexample of " << inv->cex.steps.size() << " steps, replayed on " << rungName(cfg)
+                    << " (" << l.cex.steps.size() << " steps):\n";
+          printCounterexample(std::cout, *model, l.cex, trace_all);
+          nlohmann::json tr = nlohmann::json::array();
+          for (const Step& st : l.cex.steps) tr.push_back(stepJson(*model, st));
+          jladder[rn]["lifted"][inv->id] = {{"message", l.message}, {"trace", tr}};
+        }
         break;
       }
     }

@@ -19,6 +19,7 @@
 #include "next_state.hpp"
 #include "report.hpp"
 #include "review_ladder.hpp"
+#include "rung_lift.hpp"
 #include "variants.hpp"
 
 namespace scxmc {
@@ -46,12 +47,16 @@ const char* kHelp =
     "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N, --lifecycle,\n"
     "  --max-memory MIB, --no-symmetry, --threads N\n"
     "                        as for 'scxmc check' (see 'scxmc check --help')\n"
-    "  --time-limit SEC      per model checked (default 30; 0 = no limit)\n"
+    "  --time-limit SEC      per model checked (default 15; 0 = no limit)\n"
     "  --ladder-time SEC     when a check of the requested configuration is incomplete, decide\n"
     "                        on smaller configurations (the same CPUs, fewer tasks and user\n"
-    "                        DSQs; each model at most SEC seconds on each, default 10): a\n"
+    "                        DSQs; each model at most SEC seconds on each, default 5): a\n"
     "                        variant that violates an invariant on one where the base holds\n"
-    "                        it newly breaks it, and the report names that configuration\n"
+    "                        it newly breaks it (its counterexample replayed on the requested\n"
+    "                        configuration), and the report names that configuration\n"
+    "  --retry-time SEC      a smaller configuration where one model violates an invariant and\n"
+    "                        the other stopped at --ladder-time is checked again for up to SEC\n"
+    "                        (default 60)\n"
     "  --no-ladder           decide only on the requested configuration\n"
     "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
     "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
@@ -73,7 +78,8 @@ struct Options {
   bool trace_all = false;
   bool chain = false;
   bool ladder = true;
-  double ladder_time_s = 10;
+  double ladder_time_s = 5;
+  double retry_time_s = 60;
 };
 
 int usage(const std::string& msg) {
@@ -84,8 +90,8 @@ int usage(const std::string& msg) {
 // Returns -1 when parsed, else an exit status (help or usage error).
 int parse(const std::vector<std::string>& args, Options* o) {
   o->lim.max_memory_mib = 8192;
-  o->lim.time_limit_s = 30;
-  o->blim.time_limit_s = 30;
+  o->lim.time_limit_s = 15;
+  o->blim.time_limit_s = 15;
   o->lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -133,6 +139,9 @@ int parse(const std::vector<std::string>& args, Options* o) {
     } else if (a == "--ladder-time") {
       if (!val(&v) || !parseIntArg(a, v, 1, 1L << 20, &n, &err)) return usage(err);
       o->ladder_time_s = static_cast<double>(n);
+    } else if (a == "--retry-time") {
+      if (!val(&v) || !parseIntArg(a, v, 1, 1L << 20, &n, &err)) return usage(err);
+      o->retry_time_s = static_cast<double>(n);
     } else if (a == "--no-ladder") {
       o->ladder = false;
     } else if (a == "--no-symmetry") {
@@ -301,33 +310,48 @@ int reviewMain(const std::vector<std::string>& args) {
   struct Verdict {
     enum Kind { Same, Broken, Fixed, Open } kind = Same;
     int rung = -1;  // -1: the requested configuration
+    LiftedCounterexample lifted;  // a rung's counterexample, replayed on the requested configuration
+    std::string unlifted;         // rungs whose counterexample did not lift, and why
   };
   auto statusOf = [](const CheckResult& r, const std::string& id) { return find(r, id)->status; };
   auto decide = [&](size_t vm, size_t bm, const std::string& id) -> Verdict {
     const Status vs = statusOf(models[vm].res, id), bs = statusOf(models[bm].res, id);
-    if (vs == Status::Violated && bs == Status::Holds) return {Verdict::Broken, -1};
-    if (vs == Status::Holds && bs == Status::Violated) return {Verdict::Fixed, -1};
-    if (vs != Status::Incomplete && bs != Status::Incomplete) return {Verdict::Same, -1};
+    if (vs == Status::Violated && bs == Status::Holds) return {Verdict::Broken, -1, {}, {}};
+    if (vs == Status::Holds && bs == Status::Violated) return {Verdict::Fixed, -1, {}, {}};
+    if (vs != Status::Incomplete && bs != Status::Incomplete) return {Verdict::Same, -1, {}, {}};
     Ladder& ladder = ladderOf(vm);
+    Verdict out{Verdict::Open, -1, {}, {}};
+    // A rung decides only with its counterexample replayed on the requested
+    // configuration (rung_lift.hpp).
+    auto lifts = [&](size_t r, size_t who, const CheckResult& res, Verdict::Kind kind) {
+      LiftedCounterexample l =
+          liftCounterexample(ladder.model(r, models[who].name), find(res, id)->cex, *models[who].model, o.invariants, id);
+      if (!l.ok) {
+        out.unlifted += (out.unlifted.empty() ? "" : "; ") + rungName(ladder.config(r)) + ": " + l.error;
+        return false;
+      }
+      out = {kind, static_cast<int>(r), std::move(l), out.unlifted};
+      return true;
+    };
     if (o.ladder && id != "deadlock")
       for (size_t r = 0; r < ladder.size(); ++r) {
         const CheckResult* rb = ladder.result(r, models[bm].name);
         const CheckResult* rv = rb ? ladder.result(r, models[vm].name) : nullptr;
         if (!rv) continue;
         Status a = statusOf(*rv, id), b = statusOf(*rb, id);
-        // one side differs and the other stopped at its time limit: give
-        // it the requested configuration's time on this rung
-        if (a != Status::Incomplete && b == Status::Incomplete) {
-          rb = ladder.retry(r, models[bm].name, o.lim.time_limit_s);
+        // one side violates it and the other stopped at its time limit:
+        // give that one --retry-time on this rung (it may hold)
+        if (a == Status::Violated && b == Status::Incomplete) {
+          rb = ladder.retry(r, models[bm].name, o.retry_time_s);
           b = statusOf(*rb, id);
-        } else if (b != Status::Incomplete && a == Status::Incomplete) {
-          rv = ladder.retry(r, models[vm].name, o.lim.time_limit_s);
+        } else if (b == Status::Violated && a == Status::Incomplete) {
+          rv = ladder.retry(r, models[vm].name, o.retry_time_s);
           a = statusOf(*rv, id);
         }
-        if (a == Status::Violated && b == Status::Holds) return {Verdict::Broken, static_cast<int>(r)};
-        if (a == Status::Holds && b == Status::Violated) return {Verdict::Fixed, static_cast<int>(r)};
+        if (a == Status::Violated && b == Status::Holds && lifts(r, vm, *rv, Verdict::Broken)) return out;
+        if (a == Status::Holds && b == Status::Violated && lifts(r, bm, *rb, Verdict::Fixed)) return out;
       }
-    return {Verdict::Open, -1};
+    return out;
   };
   auto where = [&](size_t m, int rung) {
     return rung < 0 ? std::string() : "@" + rungName(ladderOf(m).config(rung));
@@ -424,13 +448,13 @@ int reviewMain(const std::vector<std::string>& args) {
     jv["touches"] = v.info.touches;
     nlohmann::json broken = nlohmann::json::array(), fixed = nlohmann::json::array(),
                    undetermined = nlohmann::json::array(), both = nlohmann::json::array(),
-                   decided_on = nlohmann::json::object();
+                   decided_on = nlohmann::json::object(), lifted = nlohmann::json::object();
     out << "\n== " << v.name << " (against " << base.label << "): " << v.info.what
         << "\n   touches: " << v.info.touches << "\n";
     for (const std::string& id : ids) {
       const InvariantResult& bi = *find(base.res, id);
       const InvariantResult& vi = *find(v.res, id);
-      const Verdict vd = verdicts[m][id];
+      const Verdict& vd = verdicts[m][id];
       if (vd.rung >= 0) {
         const std::string rn = rungName(ladder.config(vd.rung));
         decided_on[id] = rn;
@@ -440,24 +464,35 @@ int reviewMain(const std::vector<std::string>& args) {
             << "not exhausted)";
       }
       // The counterexample to show: the requested configuration's (shortest
-      // there) when it has one, else the rung's.
-      auto shown = [&](const Checked& who, const InvariantResult& at_top) -> std::pair<ExtCore*, const InvariantResult*> {
-        if (at_top.status == Status::Violated || vd.rung < 0) return {who.model.get(), &at_top};
-        return {&ladder.model(vd.rung, who.name), find(*ladder.peek(vd.rung, who.name), id)};
+      // there) when it has one, else the rung's, replayed on the requested
+      // configuration.
+      auto show = [&](const Checked& who, const InvariantResult& at_top, const std::string& what) {
+        if (at_top.status == Status::Violated || vd.rung < 0) {
+          out << what << " (" << at_top.cex.steps.size() << " steps): " << at_top.message << "\n";
+          printCounterexample(out, *who.model, at_top.cex, o.trace_all);
+          return;
+        }
+        const std::string rn = rungName(ladder.config(vd.rung));
+        const size_t rung_steps = find(*ladder.peek(vd.rung, who.name), id)->cex.steps.size();
+        out << what << " (" << vd.lifted.cex.steps.size() << " steps: the " << rn << " counterexample of "
+            << rung_steps << " steps replayed on " << rungName(who.model->config())
+            << (vd.lifted.inserted ? " with " + std::to_string(vd.lifted.inserted) + " helper visits of the extra tasks"
+                                   : std::string())
+            << "): " << vd.lifted.message << "\n";
+        printCounterexample(out, *who.model, vd.lifted.cex, o.trace_all);
+        lifted[id] = {{"rung", rn},
+                      {"rung_steps", rung_steps},
+                      {"inserted_helper_steps", vd.lifted.inserted},
+                      {"message", vd.lifted.message},
+                      {"trace", traceJson(*who.model, vd.lifted.cex)}};
       };
       if (vd.kind == Verdict::Broken) {
         newly_broken_any = true;
         broken.push_back(id);
-        auto [mdl, r] = shown(v, vi);
-        out << "\n   newly breaks " << id << " (" << r->cex.steps.size() << " steps"
-            << (mdl == v.model.get() ? "" : ", on " + rungName(mdl->config())) << "): " << r->message << "\n";
-        printCounterexample(out, *mdl, r->cex, o.trace_all);
+        show(v, vi, "\n   newly breaks " + id);
       } else if (vd.kind == Verdict::Fixed) {
         fixed.push_back(id);
-        auto [mdl, r] = shown(base, bi);
-        out << "\n   newly fixes " << id << "; the base's counterexample (" << r->cex.steps.size() << " steps"
-            << (mdl == base.model.get() ? "" : ", on " + rungName(mdl->config())) << "): " << r->message << "\n";
-        printCounterexample(out, *mdl, r->cex, o.trace_all);
+        show(base, bi, "\n   newly fixes " + id + "; the base's counterexample");
       } else if (vi.status == Status::Violated && bi.status == Status::Violated) {
         const std::string why = reproduce(*v.model, o.invariants, id, bi.cex);
         out << "\n   still violates " << id << "; the base's counterexample "
@@ -469,6 +504,10 @@ int reviewMain(const std::vector<std::string>& args) {
         out << "\n   " << id << ": no verdict (" << v.name << " " << statusName(vi.status) << ", " << base.name
             << " " << statusName(bi.status) << ")";
         nlohmann::json ju = {{"id", id}};
+        if (!vd.unlifted.empty()) {
+          out << " (a rung's counterexample did not replay on the requested configuration: " << vd.unlifted << ")";
+          ju["not_lifted"] = vd.unlifted;
+        }
         // Still show the violation that was found, and whether its trace
         // violates the other model too (if not, at least this trace is new).
         const bool in_variant = vi.status == Status::Violated;
@@ -494,12 +533,19 @@ int reviewMain(const std::vector<std::string>& args) {
     jv["undetermined"] = undetermined;
     jv["violated_by_both"] = both;
     jv["decided_on"] = decided_on;
+    jv["lifted_counterexamples"] = lifted;
 
     if (o.blim.length > 0) {
-      BehaviourDiff d = behaviourDiff(*v.model, *base.model, o.blim);
+      // On the requested configuration first; when the checks did not
+      // exhaust it (its diff rarely completes then), only for --ladder-time,
+      // and then on the largest rung where both checks were exhaustive.
+      BehaviourLimits top_lim = o.blim;
+      if (o.ladder && !(v.res.complete && base.res.complete) &&
+          (top_lim.time_limit_s <= 0 || top_lim.time_limit_s > o.ladder_time_s))
+        top_lim.time_limit_s = o.ladder_time_s;
+      BehaviourDiff d = behaviourDiff(*v.model, *base.model, top_lim);
       ExtCore* dv = v.model.get();
       ExtCore* db = base.model.get();
-      // Too large: the largest rung on which both checks were exhaustive.
       for (size_t r = ladder.size(); !d.complete && o.ladder && r-- > 0;) {
         const CheckResult* rv = ladder.peek(r, v.name);
         const CheckResult* rb = ladder.peek(r, base.name);

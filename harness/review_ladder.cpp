@@ -9,7 +9,7 @@ namespace scxmc {
 
 std::vector<Config> ladderRungs(const Config& top) {
   std::vector<Config> out;
-  for (int t = top.lifecycle ? top.tasks : 1; t <= top.tasks; ++t)
+  for (int t = top.fork_tasks ? top.tasks : 1; t <= top.tasks; ++t)
     for (int d = 0; d <= top.user_dsqs; ++d) {
       if (t == top.tasks && d == top.user_dsqs) continue;
       Config k = top;

@@ -6,14 +6,17 @@
 // in which the extra tasks stay asleep where they started and the extra user
 // DSQs stay empty: no actor is ever obliged to move, and every choice a rung
 // offers (a task to insert, a DSQ to target) is offered by the larger
-// configuration too.  So a counterexample found on a rung is a
-// counterexample of the requested configuration, and "the base holds an
-// invariant on a rung where the variant violates it" shows the variant
-// breaks an invariant that held before, with the rung named in the report.
+// configuration too.  With --lifecycle the enable/disable helper's loops
+// also visit the extra tasks, which touches nothing the rung sees.  `scxmc
+// review` does not rest on this argument: a rung decides only once its
+// counterexample has been replayed on the requested configuration
+// (rung_lift.hpp), and the report shows that replayed trace.  So "the base
+// holds an invariant on a rung where the variant violates it" shows the
+// variant breaks an invariant that held before, with the rung named.
 // The rungs keep the CPU count: a task's initial mask is every CPU and its
 // initial CPU is (task mod CPUs), so a run with fewer CPUs is not literally
-// one of the larger machine.  With --lifecycle they keep the tasks too (the
-// enable and disable loops visit every task).  The built-in `deadlock` check
+// one of the larger machine.  With forked tasks (--fork-tasks) they keep the
+// tasks too (the forked ones are the last).  The built-in `deadlock` check
 // is never decided on a rung: a state without successors there may have
 // some in the larger configuration.  A "holds" on a rung claims nothing
 // about the larger configuration; the report says which configuration each
@@ -32,7 +35,7 @@
 namespace scxmc {
 
 // Every configuration with the CPUs of `top`, at most its tasks (exactly its
-// tasks with --lifecycle) and at most its user DSQs, other than `top` itself,
+// tasks with --fork-tasks) and at most its user DSQs, other than `top` itself,
 // that `Config::validate` accepts; fewest tasks first, then fewest DSQs.
 std::vector<Config> ladderRungs(const Config& top);
 

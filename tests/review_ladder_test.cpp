@@ -10,6 +10,7 @@
 #include "checker.hpp"
 #include "next_state.hpp"
 #include "review_ladder.hpp"
+#include "rung_lift.hpp"
 #include "variants.hpp"
 
 namespace scxmc {
@@ -25,7 +26,10 @@ TEST(ReviewLadder, RungsKeepTheCpusAndShrinkTasksAndDsqs) {
   Config top;  // the default: 3 tasks, 2 CPUs, 2 user DSQs
   EXPECT_EQ(names(ladderRungs(top)),
             (std::vector<std::string>{"1x2x0", "1x2x1", "1x2x2", "2x2x0", "2x2x1", "2x2x2", "3x2x0", "3x2x1"}));
-  top.lifecycle = true;  // the enable/disable loops visit every task: keep them
+  top.lifecycle = true;  // the enable/disable loops visit the extra tasks too
+  EXPECT_EQ(names(ladderRungs(top)),
+            (std::vector<std::string>{"1x2x0", "1x2x1", "1x2x2", "2x2x0", "2x2x1", "2x2x2", "3x2x0", "3x2x1"}));
+  top.fork_tasks = 1;  // the forked task is the last one: keep them all
   EXPECT_EQ(names(ladderRungs(top)), (std::vector<std::string>{"3x2x0", "3x2x1"}));
   Config one;
   one.tasks = 1;
@@ -33,62 +37,51 @@ TEST(ReviewLadder, RungsKeepTheCpusAndShrinkTasksAndDsqs) {
   EXPECT_TRUE(ladderRungs(one).empty());
 }
 
-// The small configuration's state, seen in the large one: the extra tasks as
-// the large configuration's initial state has them.
-State embed(const State& small, const Config& sc, const State& big_initial, const Config& bc) {
-  State s = small;
-  for (int t = sc.tasks; t < bc.tasks; ++t) s.task[t] = big_initial.task[t];
-  return s;
-}
-
-// Replays a rung's counterexample step by step in the requested
-// configuration: each step must have a transition of the same actor there
-// that reaches the embedded successor, and the last one must violate the
-// same invariant.
-void expectLifts(const std::string& variant, const Config& small, const Config& big, const std::string& id) {
+// A rung's shortest counterexample of `id`, lifted to `big` (rung_lift.hpp);
+// returns the lift.
+LiftedCounterexample lift(const std::string& variant, const Config& small, const Config& big, const std::string& id) {
   auto sm = makeModel(variant, small);
   auto bm = makeModel(variant, big);
   InvariantList invs;
   std::string err;
-  ASSERT_TRUE(selectInvariants(id, &invs, &err)) << err;
+  EXPECT_TRUE(selectInvariants("all", &invs, &err)) << err;
   Limits lim;
   lim.threads = 1;
   lim.stop_at_first = true;
   Checker checker(*sm, std::move(invs), lim);
   const CheckResult r = checker.run();
-  ASSERT_EQ(r.invariants[0].status, Status::Violated);
-  const Counterexample& cex = r.invariants[0].cex;
-  ASSERT_FALSE(cex.steps.empty());
+  const InvariantResult* res = nullptr;
+  for (const auto& i : r.invariants)
+    if (i.id == id) res = &i;
+  EXPECT_TRUE(res && res->status == Status::Violated) << variant << " " << id << " on " << rungName(small);
+  if (!res || res->status != Status::Violated) return {};
+  return liftCounterexample(*sm, res->cex, *bm, "all", id);
+}
 
-  InvariantList binvs;
-  ASSERT_TRUE(selectInvariants(id, &binvs, &err));
-  const State big0 = bm->initial();
-  State s = sm->initial();
-  State b = embed(s, small, big0, big);
-  ASSERT_EQ(b, big0) << "the initial states embed";
+// The lift is real: its trace replays on the larger configuration and its
+// last step violates the invariant there (checked independently here).
+void expectLifts(const std::string& variant, const Config& small, const Config& big, const std::string& id,
+                 bool inserts = false) {
+  const LiftedCounterexample l = lift(variant, small, big, id);
+  ASSERT_TRUE(l.ok) << variant << ": " << l.error;
+  EXPECT_EQ(l.inserted > 0, inserts) << variant;
+  auto bm = makeModel(variant, big);
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("all", &invs, &err));
+  int k = 0;
+  while (invs[k]->id() != id) ++k;
+  State b = bm->initial();
   std::string last;
-  for (size_t i = 0; i < cex.steps.size(); ++i) {
-    State sn;
-    StepLog slog;
-    ASSERT_TRUE(applyTransition(*sm, s, cex.steps[i].tr, &sn, &slog));
-    stepViolation(small, binvs, -1, s, slog, sn);  // the monitors' ghosts
-    const State want = embed(sn, small, big0, big);
-    bool found = false;
-    forEachSuccessor(*bm, b, [&](const State& next, const StepLog& log, const Transition& tr) {
-      if (found || tr.actor != cex.steps[i].tr.actor) return;
-      State n = next;
-      const std::string v = stepViolation(big, binvs, 0, b, log, n);
-      if (n == want) {
-        found = true;
-        last = v;
-      }
-    });
-    ASSERT_TRUE(found) << "step " << i + 1 << " of the " << rungName(small) << " counterexample has no match on "
-                       << rungName(big);
-    s = sn;
-    b = want;
+  for (const Step& st : l.cex.steps) {
+    State n;
+    StepLog log;
+    ASSERT_TRUE(applyTransition(*bm, b, st.tr, &n, &log));
+    last = stepViolation(big, invs, k, b, log, n);
+    b = n;
   }
   EXPECT_FALSE(last.empty()) << "the lifted trace's last step violates " << id << " on " << rungName(big);
+  EXPECT_EQ(last, l.message);
 }
 
 TEST(ReviewLadder, ARungCounterexampleIsOneOfTheRequestedConfiguration) {
@@ -104,6 +97,47 @@ TEST(ReviewLadder, ARungCounterexampleIsOneOfTheRequestedConfiguration) {
   mid.tasks = 2;
   mid.user_dsqs = 1;
   expectLifts("global-dequeue-locked", mid, big, "dequeue-unlocked");
+}
+
+// With the lifecycle the helper's loops must also visit the extra tasks:
+// the lift inserts those visits (seed 001's bug, found with one task).
+TEST(ReviewLadder, ALifecycleRungCounterexampleLiftsWithTheHelpersVisits) {
+  Config small;
+  small.tasks = 1;
+  small.user_dsqs = 0;
+  small.lifecycle = true;
+  Config big;
+  big.lifecycle = true;
+  expectLifts("no-switching-to", small, big, "lifecycle", true);
+}
+
+// A lift that must fail: a rung counterexample whose last step violates
+// nothing in the larger model (the base has no such bug).
+TEST(ReviewLadder, ALiftIntoAModelWithoutTheBugFails) {
+  Config small;
+  small.tasks = 1;
+  small.user_dsqs = 0;
+  Config big;
+  auto sm = makeModel("dequeue-legacy", small);
+  auto bm = makeModel("linux-7.3.4", big);
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("custody", &invs, &err));
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = Checker(*sm, std::move(invs), lim).run();
+  ASSERT_EQ(r.invariants[0].status, Status::Violated);
+  const LiftedCounterexample l = liftCounterexample(*sm, r.invariants[0].cex, *bm, "custody", "custody");
+  EXPECT_FALSE(l.ok);
+  EXPECT_FALSE(l.error.empty());
+}
+
+// The small configuration's state, seen in the large one: the extra tasks as
+// the large configuration's initial state has them.
+State embed(const State& small, const Config& sc, const State& big_initial, const Config& bc) {
+  State s = small;
+  for (int t = sc.tasks; t < bc.tasks; ++t) s.task[t] = big_initial.task[t];
+  return s;
 }
 
 TEST(ReviewLadder, FewerCpusDoNotEmbed) {

@@ -33,6 +33,14 @@ expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not vio
 # behaviour diff falls back to the largest configuration both exhausted
 expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x2x0\)" -- \
   "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --json "$tmp/ladder.json"
+# a rung's counterexample is shown replayed on the requested configuration
+expect ladder-lifts 1 "newly breaks callback-order \(7 steps: the 1x2x0 counterexample of 7 steps replayed on 1x2x1\)" -- \
+  "$SCXMC" review --variant dequeue-rfc $two --max-states 2500 --diff-length 0 --invariants custody,callback-order \
+  --json "$tmp/lifted.json"
+# with the lifecycle the rungs drop tasks too (the lift adds the helper's visits)
+expect lifecycle-rung 1 "lifecycle +incomplete +incomplete +VIOLATED \(new@1x2x0\)" -- \
+  "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-states 9000 --diff-length 0 \
+  --invariants lifecycle
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
 expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --diff-max-pairs 10
 # seed 002: moving the terminal handling into dispatch_enqueue removes the
@@ -41,8 +49,10 @@ expect chain 1 "still violates opss; the base's counterexample does not reproduc
   "$SCXMC" review --chain --variant dequeue-rfc-r2 dequeue-rfc-r3 $two --diff-length 0 --json "$tmp/chain.json"
 
 # JSON shape, and a counterexample inside it replays
-if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" <<'PY'
+if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" <<'PY'
 import json, sys
+lifted = json.load(open(sys.argv[5]))["variants"][0]["lifted_counterexamples"]["callback-order"]
+assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 7 and len(lifted["trace"]) == 7, lifted.keys()
 l = json.load(open(sys.argv[4]))
 assert l["exit"] == 1 and l["variants"][0]["decided_on"]["custody"] == "1x2x0", l["variants"][0]["decided_on"]
 assert l["ladder"]["linux-7.3.4"]["1x2x0"]["complete"] and l["variants"][0]["behaviour_diff"]["configuration"] == "1x2x1"
