@@ -88,7 +88,7 @@ const char* kCheckHelp =
     "                        the smaller configurations (the same CPUs, fewer tasks and user\n"
     "                        DSQs), each for at most SEC seconds (default 10; 0 = off): what\n"
     "                        holds there is reported for that configuration only; a violation\n"
-    "                        there is one of the requested configuration too (exit 1)\n"
+    "                        there is replayed on the requested configuration (exit 1)\n"
     "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
     "                        no dead-field normalization\n"
     "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
