@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "ghost.hpp"
 #include "invariant.hpp"
 #include "next_state.hpp"
 #include "projection.hpp"
@@ -21,6 +22,17 @@ bool abstractionChoice(const std::string& name) {
          name.find("mask_pins") != std::string::npos || name.find("rq_not_allowed") != std::string::npos;
 }
 }  // namespace
+
+void ghostPastViolation(const State& s, const StepLog& log, State& next) {
+  for (int t = 0; t < kMaxTasks; ++t)
+    next.task[t].ghost = static_cast<uint8_t>((next.task[t].ghost & ~kGhostCustody) | (s.task[t].ghost & kGhostCustody));
+  for (const Event& e : log) {
+    if (e.t == kNone) continue;
+    uint8_t& g = next.task[e.t].ghost;
+    if (e.kind == Ev::OpsDequeue) g &= static_cast<uint8_t>(~kGhostCustody);
+    if (entersCustody(e)) g |= kGhostCustody;
+  }
+}
 
 struct Agreement::Impl {
   SymModel& sym;
@@ -64,7 +76,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
   forEachSuccessor(model, s, [&](State& next, const StepLog& log, const Transition& tr) {
     State n = next;
     std::string why;
-    I.custody->onStep(cfg, s, log, n, &why);
+    if (!I.custody->onStep(cfg, s, log, n, &why)) ghostPastViolation(s, log, n);
     succ.push_back({n, tr.actor});
   });
   const std::string pre = projectionKey(cfg, s);
@@ -284,7 +296,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOpti
     forEachSuccessor(model, s, [&](State& next, const StepLog& log, const Transition&) {
       State n = next;
       std::string why;
-      l.at(0)->onStep(model.config(), s, log, n, &why);
+      if (!l.at(0)->onStep(model.config(), s, log, n, &why)) ghostPastViolation(s, log, n);
       todo.push_back(n);
     });
   }

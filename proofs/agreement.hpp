@@ -61,4 +61,12 @@ struct AgreementOptions {
 };
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt);
 
+// The custody monitor stops reading a step's events at its first violation,
+// so after one its ghost bit is undefined.  The symbolic ghost (G) follows
+// the monitor's update rule through every event (ops.dequeue() clears it, an
+// entry into custody sets it; a violation is only an obligation), and so
+// does this: `next`'s ghost recomputed from `s`'s over the whole step (used
+// when the monitor reports a violation, i.e. only for buggy variants).
+void ghostPastViolation(const State& s, const StepLog& log, State& next);
+
 }  // namespace scxmc::proofs
