@@ -283,11 +283,18 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOpti
   std::deque<State> todo{model.initial()};
   std::vector<State> pool;
   const size_t limit = std::max(opt.first, opt.explore);
+  size_t selected = 0;
   while (!todo.empty() && seen.size() < limit) {
+    // only selected states wanted after the first ones: stop once they are found
+    if (opt.select && !opt.sampled && seen.size() >= opt.first && selected >= opt.selected) break;
     const State s = todo.front();
     todo.pop_front();
     if (!seen.insert(std::string(reinterpret_cast<const char*>(&s), sizeof(State))).second) continue;
     if (seen.size() <= opt.first) {
+      ag.checkState(model, s);
+      if (opt.max_failures && ag.stats().failures.size() >= opt.max_failures) break;
+    } else if (opt.select && selected < opt.selected && opt.select(s)) {
+      ++selected;
       ag.checkState(model, s);
       if (opt.max_failures && ag.stats().failures.size() >= opt.max_failures) break;
     } else {
@@ -307,7 +314,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOpti
     ag.checkState(model, pool[i]);
   }
   AgreementStats st = ag.stats();
-  st.states = std::min(seen.size(), opt.first) + std::min(pool.size(), opt.sampled);
+  st.states = std::min(seen.size(), opt.first) + selected + std::min(pool.size(), opt.sampled);
   st.explored = seen.size();
   sym.env = env;
   return st;

@@ -9,6 +9,7 @@
 //    an executable successor of the same actor from the same state.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -55,6 +56,10 @@ struct AgreementOptions {
   size_t first = 20;        // the first states in breadth-first order
   size_t sampled = 0;       // plus a seeded random sample of the states after them ...
   size_t explore = 0;       // ... among the first `explore` reachable states
+  // plus the first `selected` states after the first ones (among the first
+  // `explore`) that satisfy `select`
+  std::function<bool(const State&)> select;
+  size_t selected = 0;
   uint32_t seed = 1;
   bool reverse = false;
   size_t max_failures = 0;  // stop after this many divergences (0: never)

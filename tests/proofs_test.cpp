@@ -5,12 +5,9 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
-#include <deque>
-#include <set>
 
 #include "agreement.hpp"
 #include "cti_reach.hpp"
-#include "next_state.hpp"
 #include "test_support.hpp"
 #include "theorems.hpp"
 
@@ -301,32 +298,12 @@ TEST(ProofsVariants, DequeueRfcChainEncodingsDiffer) {
 // which a task's sched_change waits in ops_dequeue (Pc::DeqWait) and the wait
 // can end (its continuation enqueues afresh), breadth-first at 1 task
 // x 2 CPUs x 1 user DSQ, plus the first BFS states; both directions.
-std::vector<State> deqWaitStates(ExtCore& m, size_t first, size_t waits, size_t explore) {
-  InvariantList l;
-  std::string err;
-  selectInvariants("custody", &l, &err);
-  std::set<std::string> seen;
-  std::deque<State> todo{m.initial()};
-  std::vector<State> out;
-  size_t nwait = 0;
-  while (!todo.empty() && seen.size() < explore && nwait < waits) {
-    const State s = todo.front();
-    todo.pop_front();
-    if (!seen.insert(std::string(reinterpret_cast<const char*>(&s), sizeof(State))).second) continue;
-    bool wait = false;
-    for (int a = m.config().cpus; a < m.config().actors(); ++a)
-      wait = wait || (s.actor[a].pc == static_cast<uint8_t>(Pc::DeqWait) &&
-                      s.task[s.actor[a].t].opss != static_cast<uint8_t>(Opss::Dispatching));
-    if (wait) ++nwait;
-    if (wait || seen.size() <= first) out.push_back(s);
-    forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition&) {
-      State n = next;
-      std::string why;
-      if (!l.at(0)->onStep(m.config(), s, log, n, &why)) proofs::ghostPastViolation(s, log, n);
-      todo.push_back(n);
-    });
-  }
-  return out;
+bool waitingChangeCanResume(const Config& cfg, const State& s) {
+  for (int a = cfg.cpus; a < cfg.actors(); ++a)
+    if (s.actor[a].pc == static_cast<uint8_t>(Pc::DeqWait) &&
+        s.task[s.actor[a].t].opss != static_cast<uint8_t>(Opss::Dispatching))
+      return true;
+  return false;
 }
 
 AgreementStats agreeAtDeqWaits(const std::string& sym_variant, const std::string& exec_variant, size_t max_failures) {
@@ -335,16 +312,14 @@ AgreementStats agreeAtDeqWaits(const std::string& sym_variant, const std::string
   auto sym = makeSymModel(sym_variant);
   EXPECT_TRUE(m && sym) << sym_variant << " / " << exec_variant;
   if (!m || !sym) return {};
-  const std::vector<State> states = deqWaitStates(*m, 12, 12, 20000);
-  sym->env = cfg.env;
-  proofs::Agreement ag(*sym, cfg, /*reverse=*/true);
-  for (const State& s : states) {
-    ag.checkState(*m, s);
-    if (max_failures && ag.stats().failures.size() >= max_failures) break;
-  }
-  AgreementStats st = ag.stats();
-  st.states = states.size();
-  return st;
+  proofs::AgreementOptions o;
+  o.first = 12;
+  o.select = [&](const State& s) { return waitingChangeCanResume(cfg, s); };
+  o.selected = 12;
+  o.explore = 20000;
+  o.reverse = true;
+  o.max_failures = max_failures;
+  return checkAgreement(*sym, *m, o);
 }
 
 void expectVariantAgrees(const std::string& variant) {
