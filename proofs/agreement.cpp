@@ -38,13 +38,14 @@ struct Agreement::Impl {
   SymModel& sym;
   Config cfg;
   bool reverse;
+  int max_chain;
   z3::context c;
   Universe U;
   std::unique_ptr<Invariant> custody;
   std::set<std::string> done;
   int serial = 0;
-  Impl(SymModel& s, const Config& k, bool rev)
-      : sym(s), cfg(k), reverse(rev), U(c, k.tasks, k.cpus, k.user_dsqs) {
+  Impl(SymModel& s, const Config& k, bool rev, int chain)
+      : sym(s), cfg(k), reverse(rev), max_chain(chain), U(c, k.tasks, k.cpus, k.user_dsqs) {
     InvariantList l;
     std::string err;
     selectInvariants("custody", &l, &err);
@@ -52,8 +53,8 @@ struct Agreement::Impl {
   }
 };
 
-Agreement::Agreement(SymModel& sym, const Config& cfg, bool reverse)
-    : impl_(std::make_unique<Impl>(sym, cfg, reverse)) {}
+Agreement::Agreement(SymModel& sym, const Config& cfg, bool reverse, int max_chain)
+    : impl_(std::make_unique<Impl>(sym, cfg, reverse, max_chain)) {}
 Agreement::~Agreement() = default;
 
 namespace {
@@ -175,10 +176,10 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
       projectState(I.U, cfg, sc.next, nx, &goal, &e2);
       return goal;
     };
-    const int found = search(x0, Agreement::kMaxChain, fwdGoal);
+    const int found = search(x0, I.max_chain, fwdGoal);
     if (!found) {
       st_.failures.push_back(std::string(exhausted ? "(search budget exhausted) " : "") + "forward: " + model.actorName(sc.actor) + " step from [" + pre + "] to [" + post +
-                             "] is no sequence of at most " + std::to_string(Agreement::kMaxChain) +
+                             "] is no sequence of at most " + std::to_string(I.max_chain) +
                              " symbolic actions");
       ok = false;
       continue;
@@ -250,7 +251,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
       for (int f = 0; f < NF; ++f)
         if (f != DSPA && f != MIG && f != RQH) samePost = samePost && last.f[f] == xc.f[f];
       rv.add(!samePost);
-      const bool cont = search(xc, Agreement::kMaxChain - found, execGoal) > 0;
+      const bool cont = search(xc, I.max_chain - found, execGoal) > 0;
       if (!cont) {
         st_.failures.push_back("reverse: from [" + pre + "] " + model.actorName(sc.actor) + " via " + names +
                                " with" + choices +
@@ -273,7 +274,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, 
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt) {
   const uint32_t env = sym.env;
   sym.env = model.config().env;
-  Agreement ag(sym, model.config(), opt.reverse);
+  Agreement ag(sym, model.config(), opt.reverse, opt.max_chain);
   InvariantList l;
   std::string err;
   selectInvariants("custody", &l, &err);

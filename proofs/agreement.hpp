@@ -35,7 +35,7 @@ struct AgreementStats {
 class Agreement {
  public:
   static constexpr int kMaxChain = 8;
-  Agreement(SymModel& sym, const Config& cfg, bool reverse);
+  Agreement(SymModel& sym, const Config& cfg, bool reverse, int max_chain = kMaxChain);
   ~Agreement();
   // Checks every successor of `s` (its ghost bits maintained by the custody
   // monitor).  Returns false on a divergence (described in stats().failures).
@@ -63,6 +63,7 @@ struct AgreementOptions {
   uint32_t seed = 1;
   bool reverse = false;
   size_t max_failures = 0;  // stop after this many divergences (0: never)
+  int max_chain = Agreement::kMaxChain;  // longest decomposition searched
 };
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt);
 
