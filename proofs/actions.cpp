@@ -242,10 +242,14 @@ void SymModel::directDispatch(Builder& b, const E& rq, const E& t, const E& dsq,
 
 // scx_dispatch_enqueue ext.c:1608 up to the dsq unlock; returns "ops.dequeue owed"
 SymModel::E SymModel::dispatchEnqueueLink(Builder& b, const E& rq, const E& d, const E& t, const E& opv) {
-  Universe& U = b.U;
   listAdd(b, d, t);
   b.set(HP, t, b.b(true));
   b.set(PD, t, d);
+  return dsqInsertCustody(b, d, t, opv);
+}
+
+SymModel::E SymModel::dsqInsertCustody(Builder& b, const E& d, const E& t, const E& opv) {
+  Universe& U = b.U;
   const E lc = custodyEnds(b, t);
   b.when(U.isLocal(d),
          [&] {
@@ -346,6 +350,11 @@ void SymModel::moveLocalTaskToLocalDsq(Builder& b, const E& t, const E& dst, con
   listAdd(b, d, t);
   b.set(HP, t, b.b(true));
   b.set(PD, t, d);
+  rqOwnedPostEnq(b, t, opv);
+}
+
+// rq_owned_post_enq ext.c:1536
+void SymModel::rqOwnedPostEnq(Builder& b, const E& t, const E& opv) {
   const E lc = leaveCustody(b, t);
   emitDequeue(b, t, b.i(0), opv, lc);
 }
@@ -589,6 +598,7 @@ void SymModel::actWake(Builder& b, const E& a, E* task) {
   const E d = b.choose("select_dsq", Dom::Dsq);
   b.require(k != 1 || x == c || allowed(b, t, "target_allowed"));
   b.require(k != 3 || U.isUser(d));
+  b.when(k != 0, [&] { markDirectDispatch(b, t, z3::ite(k == 1, U.local(x), z3::ite(k == 2, U.gdsq(), d))); });
   const E opv = b.i(op(Op::Wakeup));
   b.set(STICKY, t, b.b(false));
   b.when(!b.get(QD, t), [&] {
@@ -766,6 +776,7 @@ void SymModel::actClaim(Builder& b, const E& a, E* task) {
   const E d = b.choose("dispatch_dsq", Dom::Dsq);
   b.require(k != 1 || allowed(b, t, "dispatch_allowed"));
   b.require(k != 3 || U.isUser(d));
+  finishDispatchCustody(b, t, z3::ite(k == 1, U.local(x), z3::ite(k == 2, U.gdsq(), d)), b.i(op(Op::Pick)));
   b.when(k == 1, [&] { dispatchToLocalDsq(b, a, c, x, t, b.i(op(Op::Pick))); },
          [&] {
            b.set(APC, a, b.i(apc::FlushLink()));
@@ -905,6 +916,9 @@ std::map<std::string, SymFactory>& symRegistry() {
   static std::map<std::string, SymFactory> r = {
       {"linux-7.3.4", [] { return std::make_unique<SymModel>(); }},
       {"dequeue-legacy", [] { return std::make_unique<SymDequeueLegacy>(); }},
+      {"dequeue-rfc", [] { return std::make_unique<SymDequeueRfc>(); }},
+      {"dequeue-rfc-r1", [] { return std::make_unique<SymDequeueRfcR1>(); }},
+      {"dequeue-rfc-r2", [] { return std::make_unique<SymDequeueRfcR2>(); }},
       {"dequeue-rfc-r3", [] { return std::make_unique<SymDequeueRfcR3>(); }},
       {"dequeue-rfc-r4", [] { return std::make_unique<SymDequeueRfcR4>(); }},
       {"dequeue-rfc-merged", [] { return std::make_unique<SymDequeueRfcMerged>(); }},

@@ -6,6 +6,7 @@
 #include <random>
 #include <set>
 
+#include "ghost.hpp"
 #include "invariant.hpp"
 #include "next_state.hpp"
 #include "projection.hpp"
@@ -22,17 +23,29 @@ bool abstractionChoice(const std::string& name) {
 }
 }  // namespace
 
+void ghostPastViolation(const State& s, const StepLog& log, State& next) {
+  for (int t = 0; t < kMaxTasks; ++t)
+    next.task[t].ghost = static_cast<uint8_t>((next.task[t].ghost & ~kGhostCustody) | (s.task[t].ghost & kGhostCustody));
+  for (const Event& e : log) {
+    if (e.t == kNone) continue;
+    uint8_t& g = next.task[e.t].ghost;
+    if (e.kind == Ev::OpsDequeue) g &= static_cast<uint8_t>(~kGhostCustody);
+    if (entersCustody(e)) g |= kGhostCustody;
+  }
+}
+
 struct Agreement::Impl {
   SymModel& sym;
   Config cfg;
   bool reverse;
+  int max_chain;
   z3::context c;
   Universe U;
   std::unique_ptr<Invariant> custody;
   std::set<std::string> done;
   int serial = 0;
-  Impl(SymModel& s, const Config& k, bool rev)
-      : sym(s), cfg(k), reverse(rev), U(c, k.tasks, k.cpus, k.user_dsqs) {
+  Impl(SymModel& s, const Config& k, bool rev, int chain)
+      : sym(s), cfg(k), reverse(rev), max_chain(chain), U(c, k.tasks, k.cpus, k.user_dsqs) {
     InvariantList l;
     std::string err;
     selectInvariants("custody", &l, &err);
@@ -40,8 +53,8 @@ struct Agreement::Impl {
   }
 };
 
-Agreement::Agreement(SymModel& sym, const Config& cfg, bool reverse)
-    : impl_(std::make_unique<Impl>(sym, cfg, reverse)) {}
+Agreement::Agreement(SymModel& sym, const Config& cfg, bool reverse, int max_chain)
+    : impl_(std::make_unique<Impl>(sym, cfg, reverse, max_chain)) {}
 Agreement::~Agreement() = default;
 
 namespace {
@@ -64,7 +77,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
   forEachSuccessor(model, s, [&](State& next, const StepLog& log, const Transition& tr) {
     State n = next;
     std::string why;
-    I.custody->onStep(cfg, s, log, n, &why);
+    if (!I.custody->onStep(cfg, s, log, n, &why)) ghostPastViolation(s, log, n);
     succ.push_back({n, tr.actor});
   });
   const std::string pre = projectionKey(cfg, s);
@@ -163,10 +176,10 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
       projectState(I.U, cfg, sc.next, nx, &goal, &e2);
       return goal;
     };
-    const int found = search(x0, Agreement::kMaxChain, fwdGoal);
+    const int found = search(x0, I.max_chain, fwdGoal);
     if (!found) {
       st_.failures.push_back(std::string(exhausted ? "(search budget exhausted) " : "") + "forward: " + model.actorName(sc.actor) + " step from [" + pre + "] to [" + post +
-                             "] is no sequence of at most " + std::to_string(Agreement::kMaxChain) +
+                             "] is no sequence of at most " + std::to_string(I.max_chain) +
                              " symbolic actions");
       ok = false;
       continue;
@@ -238,7 +251,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
       for (int f = 0; f < NF; ++f)
         if (f != DSPA && f != MIG && f != RQH) samePost = samePost && last.f[f] == xc.f[f];
       rv.add(!samePost);
-      const bool cont = search(xc, Agreement::kMaxChain - found, execGoal) > 0;
+      const bool cont = search(xc, I.max_chain - found, execGoal) > 0;
       if (!cont) {
         st_.failures.push_back("reverse: from [" + pre + "] " + model.actorName(sc.actor) + " via " + names +
                                " with" + choices +
@@ -261,7 +274,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, size_t max_states, 
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt) {
   const uint32_t env = sym.env;
   sym.env = model.config().env;
-  Agreement ag(sym, model.config(), opt.reverse);
+  Agreement ag(sym, model.config(), opt.reverse, opt.max_chain);
   InvariantList l;
   std::string err;
   selectInvariants("custody", &l, &err);
@@ -271,11 +284,18 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOpti
   std::deque<State> todo{model.initial()};
   std::vector<State> pool;
   const size_t limit = std::max(opt.first, opt.explore);
+  size_t selected = 0;
   while (!todo.empty() && seen.size() < limit) {
+    // only selected states wanted after the first ones: stop once they are found
+    if (opt.select && !opt.sampled && seen.size() >= opt.first && selected >= opt.selected) break;
     const State s = todo.front();
     todo.pop_front();
     if (!seen.insert(std::string(reinterpret_cast<const char*>(&s), sizeof(State))).second) continue;
     if (seen.size() <= opt.first) {
+      ag.checkState(model, s);
+      if (opt.max_failures && ag.stats().failures.size() >= opt.max_failures) break;
+    } else if (opt.select && selected < opt.selected && opt.select(s)) {
+      ++selected;
       ag.checkState(model, s);
       if (opt.max_failures && ag.stats().failures.size() >= opt.max_failures) break;
     } else {
@@ -284,7 +304,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOpti
     forEachSuccessor(model, s, [&](State& next, const StepLog& log, const Transition&) {
       State n = next;
       std::string why;
-      l.at(0)->onStep(model.config(), s, log, n, &why);
+      if (!l.at(0)->onStep(model.config(), s, log, n, &why)) ghostPastViolation(s, log, n);
       todo.push_back(n);
     });
   }
@@ -295,7 +315,7 @@ AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOpti
     ag.checkState(model, pool[i]);
   }
   AgreementStats st = ag.stats();
-  st.states = std::min(seen.size(), opt.first) + std::min(pool.size(), opt.sampled);
+  st.states = std::min(seen.size(), opt.first) + selected + std::min(pool.size(), opt.sampled);
   st.explored = seen.size();
   sym.env = env;
   return st;

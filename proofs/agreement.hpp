@@ -9,6 +9,7 @@
 //    an executable successor of the same actor from the same state.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <string>
@@ -34,7 +35,7 @@ struct AgreementStats {
 class Agreement {
  public:
   static constexpr int kMaxChain = 8;
-  Agreement(SymModel& sym, const Config& cfg, bool reverse);
+  Agreement(SymModel& sym, const Config& cfg, bool reverse, int max_chain = kMaxChain);
   ~Agreement();
   // Checks every successor of `s` (its ghost bits maintained by the custody
   // monitor).  Returns false on a divergence (described in stats().failures).
@@ -55,10 +56,23 @@ struct AgreementOptions {
   size_t first = 20;        // the first states in breadth-first order
   size_t sampled = 0;       // plus a seeded random sample of the states after them ...
   size_t explore = 0;       // ... among the first `explore` reachable states
+  // plus the first `selected` states after the first ones (among the first
+  // `explore`) that satisfy `select`
+  std::function<bool(const State&)> select;
+  size_t selected = 0;
   uint32_t seed = 1;
   bool reverse = false;
   size_t max_failures = 0;  // stop after this many divergences (0: never)
+  int max_chain = Agreement::kMaxChain;  // longest decomposition searched
 };
 AgreementStats checkAgreement(SymModel& sym, ExtCore& model, const AgreementOptions& opt);
+
+// The custody monitor stops reading a step's events at its first violation,
+// so after one its ghost bit is undefined.  The symbolic ghost (G) follows
+// the monitor's update rule through every event (ops.dequeue() clears it, an
+// entry into custody sets it; a violation is only an obligation), and so
+// does this: `next`'s ghost recomputed from `s`'s over the whole step (used
+// when the monitor reports a violation, i.e. only for buggy variants).
+void ghostPastViolation(const State& s, const StepLog& log, State& next);
 
 }  // namespace scxmc::proofs

@@ -103,6 +103,20 @@ class SymModel {
   virtual void directDispatch(Builder& b, const E& rq, const E& t, const E& target_dsq, const E& op);
   virtual void dispatchEnqueue(Builder& b, const E& rq, const E& d, const E& t, bool clear_opss, const E& op);
   virtual E dispatchEnqueueLink(Builder& b, const E& rq, const E& d, const E& t, const E& op);
+  // The custody part of scx_dispatch_enqueue once p is linked on d
+  // (ExtCore::rqOwnedPostEnq for a local DSQ ext.c:1536, ::dsqInsertCustody
+  // for GLOBAL / a user DSQ ext.c:1740-1743); returns "ops.dequeue owed after
+  // the unlock".  The dequeue-rfc chain overrides it.
+  virtual E dsqInsertCustody(Builder& b, const E& d, const E& t, const E& op);
+  // rq_owned_post_enq (ext.c:1536) of scx_move_local_task_to_local_dsq
+  virtual void rqOwnedPostEnq(Builder& b, const E& t, const E& op);
+  // Custody hooks 7.3.4 does not have (no-ops here): the dequeue-rfc posting
+  // sets / clears its flag where a direct-dispatch verdict is recorded
+  // (mark_direct_dispatch ext.c:1882, from select_task_rq_scx: actWake; from
+  // ops.enqueue: its directDispatch) and in finish_dispatch (ext.c:2876,
+  // after the DISPATCHING claim, `dsq` the target DSQ).
+  virtual void markDirectDispatch(Builder& b, const E& t, const E& dsq) {}
+  virtual void finishDispatchCustody(Builder& b, const E& t, const E& dsq, const E& op) {}
   virtual void dispatchDequeue(Builder& b, const E& t);
   // dequeue_task_scx: returns "proceeds" (false = spins on ops_state)
   virtual void dequeueTask(Builder& b, const E& a, const E& rq, const E& t, int core_flags, const E& op,

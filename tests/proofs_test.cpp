@@ -270,5 +270,85 @@ TEST(ProofsVariants, DequeueRfcMergedIsTheBaselineEncoding) {
   EXPECT_FALSE(sameEncoding("dequeue-rfc-r4", "linux-7.3.4"));
 }
 
+
+// The dequeue-rfc chain (the posting and its first two review points): the
+// posting's flag handling in mark_direct_dispatch, direct_dispatch,
+// scx_dispatch_enqueue, move_local_task_to_local_dsq and finish_dispatch is
+// encoded by hooks of its own; each variant fails custody (a dequeue after a
+// DISPATCHING wait calls no ops.dequeue), the posting also opss (its flag
+// stays set on SCX_DSQ_GLOBAL).
+TEST(ProofsVariants, DequeueRfcFailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc", "custody"); }
+TEST(ProofsVariants, DequeueRfcFailsOpssWithReachableCti) { expectRealBug("dequeue-rfc", "opss"); }
+TEST(ProofsVariants, DequeueRfcR1FailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc-r1", "custody"); }
+TEST(ProofsVariants, DequeueRfcR2FailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc-r2", "custody"); }
+
+// Each review point changes the encoding (the hooks are not dead code): the
+// posting differs from r3 (which resets the hooks to 7.3.4's), r1 from the
+// posting (mark_direct_dispatch), r2 from r1 (direct_dispatch).
+TEST(ProofsVariants, DequeueRfcChainEncodingsDiffer) {
+  EXPECT_FALSE(sameEncoding("dequeue-rfc", "dequeue-rfc-r3"));
+  EXPECT_FALSE(sameEncoding("dequeue-rfc-r1", "dequeue-rfc"));
+  EXPECT_FALSE(sameEncoding("dequeue-rfc-r2", "dequeue-rfc-r1"));
+  EXPECT_FALSE(sameEncoding("dequeue-rfc-r2", "dequeue-rfc-r3"));
+}
+
+// The hooks are a second encoding of the executable variant's overrides.
+// Where the chain's variants differ, a flag left set by a dequeue that waited
+// on DISPATCHING meets the next verdict, so the states checked are those in
+// which a task's sched_change waits in ops_dequeue (Pc::DeqWait) and the wait
+// can end (its continuation enqueues afresh), breadth-first at 1 task
+// x 2 CPUs x 1 user DSQ, plus the first BFS states; both directions.
+bool waitingChangeCanResume(const Config& cfg, const State& s) {
+  for (int a = cfg.cpus; a < cfg.actors(); ++a)
+    if (s.actor[a].pc == static_cast<uint8_t>(Pc::DeqWait) &&
+        s.task[s.actor[a].t].opss != static_cast<uint8_t>(Opss::Dispatching))
+      return true;
+  return false;
+}
+
+AgreementStats agreeAtDeqWaits(const std::string& sym_variant, const std::string& exec_variant, size_t max_failures,
+                               int max_chain = proofs::Agreement::kMaxChain) {
+  const Config cfg = cfgOf(1, 2, 1, "full", kEnvAll & ~kEnvAffinity);
+  auto m = makeModel(exec_variant, cfg);
+  auto sym = makeSymModel(sym_variant);
+  EXPECT_TRUE(m && sym) << sym_variant << " / " << exec_variant;
+  if (!m || !sym) return {};
+  proofs::AgreementOptions o;
+  o.first = 12;
+  o.select = [&](const State& s) { return waitingChangeCanResume(cfg, s); };
+  o.selected = 12;
+  o.explore = 20000;
+  o.reverse = true;
+  o.max_failures = max_failures;
+  o.max_chain = max_chain;
+  return checkAgreement(*sym, *m, o);
+}
+
+void expectVariantAgrees(const std::string& variant) {
+  const AgreementStats st = agreeAtDeqWaits(variant, variant, 0);
+  EXPECT_TRUE(st.failures.empty()) << variant << ": " << st.failures.size()
+                                   << " divergences, first: " << (st.failures.empty() ? "" : st.failures[0]);
+  EXPECT_GT(st.distinct - st.stutters, 20) << "too few non-stutter transitions checked";
+  EXPECT_GT(st.reverse, 20);
+  std::printf("agreement %s 1x2x1: %zu states, %d transitions, %d distinct, %d stutters, %d reverse, longest chain %d\n",
+              variant.c_str(), st.states, st.transitions, st.distinct, st.stutters, st.reverse, st.max_chain);
+}
+TEST(ProofsVariants, DequeueRfcAgreesWithItsExecutableVariant) { expectVariantAgrees("dequeue-rfc"); }
+TEST(ProofsVariants, DequeueRfcR1AgreesWithItsExecutableVariant) { expectVariantAgrees("dequeue-rfc-r1"); }
+TEST(ProofsVariants, DequeueRfcR2AgreesWithItsExecutableVariant) { expectVariantAgrees("dequeue-rfc-r2"); }
+// ... and these states tell the review points apart: without the hook a
+// review point removed, the encoding diverges from the executable variant
+// that still has it (the symbolic relation is weaker than the model, so the
+// other direction need not diverge).
+void expectDisagree(const std::string& sym, const std::string& exec) {
+  const AgreementStats st = agreeAtDeqWaits(sym, exec, 1, 4);
+  ASSERT_FALSE(st.failures.empty()) << "the " << sym << " encoding agrees with the executable " << exec;
+  std::printf("%s encoding vs executable %s: %s\n", sym.c_str(), exec.c_str(), st.failures[0].substr(0, 160).c_str());
+}
+TEST(ProofsVariants, WithoutMarkDirectDispatchHookDisagrees) { expectDisagree("dequeue-rfc-r1", "dequeue-rfc"); }
+TEST(ProofsVariants, WithDirectDispatchFlagHookDisagrees) { expectDisagree("dequeue-rfc-r1", "dequeue-rfc-r2"); }
+TEST(ProofsVariants, WithFinishDispatchHookDisagrees) { expectDisagree("dequeue-rfc-r2", "dequeue-rfc-r3"); }
+TEST(ProofsVariants, WithoutFinishDispatchHookDisagrees) { expectDisagree("dequeue-rfc-r3", "dequeue-rfc-r2"); }
+
 }  // namespace
 }  // namespace scxmc
