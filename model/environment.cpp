@@ -318,7 +318,9 @@ void ExtCore::deqWait() {
   // DISPATCHING (or a QUEUED task shows its custody flag again).
   if (!opsDequeueClaim(f.t)) { blocked_ = true; return; }
   if (opss(f.t) != Opss::None) warn(Warn::DeqWaitNotNone, f.t);
+  waited_dequeue_ = true;  // (a later dequeue in this step, e.g. move_queued_task's, did not wait)
   dequeueTaskFinish(f.x, f.t, f.d);
+  waited_dequeue_ = false;
   deqContinue();
 }
 

@@ -280,6 +280,7 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   me_ = actor;
   blocked_ = false;
   paused_ = false;
+  waited_dequeue_ = false;
   if (s.scx_error) return false;  // the scheduler is being ejected
   if (isHelper(actor)) {
     scratch_ = Frame{};

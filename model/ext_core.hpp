@@ -153,6 +153,7 @@ class ExtCore {
   // finish_dispatch honours qseq; a variant that does not keeps them.
   bool drop_dead_records_ = true;
   bool first_ = true;       // running the step's first handler
+  bool waited_dequeue_ = false;  // finishing the dequeue that waited on DISPATCHING (deqWait)
   bool at_entry_ = true;    // the current handler has not acted yet
 
   Frame& fr() { return me_ < cfg_.actors() ? s_->actor[me_] : scratch_; }

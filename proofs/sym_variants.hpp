@@ -54,6 +54,7 @@ class SymDequeueRfcR3 : public SymDequeueRfcR4 {
   void dequeueTaskFinish(Builder& b, const E& rq, const E& t, const E& flags, const E& opv,
                          const E& was_queued) override {
     if (!after_wait_) return SymModel::dequeueTaskFinish(b, rq, t, flags, opv, was_queued);
+    after_wait_ = false;  // only the dequeue that waited (not move_queued_task's after it)
     b.set(QD, t, b.b(false));  // the rest of dequeue_task_scx
     dispatchDequeue(b, t);
   }

@@ -77,8 +77,10 @@ class DequeueRfc : public ExtCore {
     else dequeueIfOwed(t);
   }
   // ops_dequeue: a dequeue that had to wait on DISPATCHING calls nothing
+  // (only that one: a later dequeue in the same step, like the one of
+  // move_queued_task after an affinity change, did not wait)
   void opsDequeueTail(uint8_t t, uint8_t deq_flags) override {
-    if (fr().pc == static_cast<uint8_t>(Pc::DeqWait)) return;
+    if (waited_dequeue_) return;
     ExtCore::opsDequeueTail(t, deq_flags);
   }
   // no task_scx_migrating() exception yet
