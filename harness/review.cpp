@@ -299,7 +299,9 @@ int reviewMain(const std::vector<std::string>& args) {
   }
   const Checked& base0 = models[0];
   Limits rung_lim = o.lim;
-  rung_lim.time_limit_s = o.ladder_time_s;
+  rung_lim.time_limit_s = o.ladder_time_s;  // only time and memory bound a rung (as in `check`)
+  rung_lim.max_depth = 0;
+  rung_lim.max_states = 0;
   // one ladder per base configuration (with and without the lifecycle)
   Ladder ladder_plain(o.cfg, o.invariants, rung_lim), ladder_life(with_lifecycle, o.invariants, rung_lim);
   auto ladderOf = [&](size_t m) -> Ladder& { return life(m) ? ladder_life : ladder_plain; };

@@ -34,12 +34,14 @@ expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not vio
 expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x2x0\)" -- \
   "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --json "$tmp/ladder.json"
 # a rung's counterexample is shown replayed on the requested configuration
-expect ladder-lifts 1 "newly breaks callback-order \(7 steps: the 1x2x0 counterexample of 7 steps replayed on 1x2x1\)" -- \
-  "$SCXMC" review --variant dequeue-rfc $two --max-states 2500 --diff-length 0 --invariants custody,callback-order \
+# (rungs are bounded by time only: --max-depth 1 keeps the 2-step
+# counterexample out of the requested configuration's search)
+expect ladder-lifts 1 "newly breaks custody \(2 steps: the 1x2x0 counterexample of 2 steps replayed on 1x2x1\)" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --max-depth 1 --diff-length 0 --invariants custody,callback-order \
   --json "$tmp/lifted.json"
-# with the lifecycle the rungs drop tasks too (the lift adds the helper's visits)
-expect lifecycle-rung 1 "lifecycle +incomplete +incomplete +VIOLATED \(new@1x2x0\)" -- \
-  "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-states 9000 --diff-length 0 \
+# with the lifecycle the rungs drop tasks too (the replay adds the helper's visits)
+expect lifecycle-rung 1 "newly breaks lifecycle \(9 steps: the 1x2x0 counterexample of 8 steps replayed on 2x2x0 with 1 helper visits" -- \
+  "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-depth 3 --diff-length 0 \
   --invariants lifecycle
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
 expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --diff-max-pairs 10
@@ -51,8 +53,8 @@ expect chain 1 "still violates opss; the base's counterexample does not reproduc
 # JSON shape, and a counterexample inside it replays
 if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" <<'PY'
 import json, sys
-lifted = json.load(open(sys.argv[5]))["variants"][0]["lifted_counterexamples"]["callback-order"]
-assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 7 and len(lifted["trace"]) == 7, lifted.keys()
+lifted = json.load(open(sys.argv[5]))["variants"][0]["lifted_counterexamples"]["custody"]
+assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 2 and len(lifted["trace"]) == 2, lifted.keys()
 l = json.load(open(sys.argv[4]))
 assert l["exit"] == 1 and l["variants"][0]["decided_on"]["custody"] == "1x2x0", l["variants"][0]["decided_on"]
 assert l["ladder"]["linux-7.3.4"]["1x2x0"]["complete"] and l["variants"][0]["behaviour_diff"]["configuration"] == "1x2x1"
