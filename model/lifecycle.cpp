@@ -260,7 +260,7 @@ void ExtCore::forkTask(uint8_t t) {
     const LifePc pc = static_cast<LifePc>(s_->life_pc);
     if (pc >= LifePc::EnSwitchLock && pc <= LifePc::DisLock) {
       if (!taskRqLock(t)) return;
-      site(Site::SwitchingTo);
+      site(Site::PostForkEnable);
       lifeOp(LifeOp::Enable, t);
       setTaskState(t, ScxTaskState::Enabled);
       unlockRq();

@@ -91,6 +91,7 @@
   X(DestroyDsq, "scx_bpf_destroy_dsq", "ext.c", 9931, "destroy_dsq (ext.c:5300): RCU + that DSQ's lock only")           \
   X(ScxFork, "scx_fork", "ext.c", 4244, "under scx_fork_rwsem (read): NONE, INIT_BEGIN, ops.init_task(fork), INIT or fail")  \
   X(ScxPostFork, "scx_post_fork", "ext.c", 4271, "READY; ops.enable under task_rq_lock if on ext; scx_tasks_lock list add") \
+  X(PostForkEnable, "scx_enable_task", "ext.c", 4286, "from scx_post_fork, under task_rq_lock, a child on ext: READY -> ENABLED, ops.enable") \
   X(ScxCancelFork, "scx_cancel_fork", "ext.c", 4300, "fork failed: task_rq_lock, ops.exit_task (cancelled), NONE")    \
   X(SchedExtDead, "sched_ext_dead", "ext.c", 4344, "exit: scx_tasks_lock list_del; task_rq_lock: disable, exit_task, DEAD") \
   X(SetScheduler, "__sched_setscheduler", "syscalls.c", 494, "class change: to fair (asleep) switched_from; to ext (asleep or queued on fair) sched_change") \
