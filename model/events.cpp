@@ -13,6 +13,7 @@ const char* opName(Op o) {
     case Op::Pick: return "schedule";
     case Op::Deferred: return "deferred";
     case Op::Lifecycle: return "lifecycle";
+    case Op::Mutex: return "mutex_lock/unlock";
   }
   return "?";
 }

@@ -27,6 +27,7 @@ enum class Op : uint8_t {
   Pick,          // schedule() picking the next task: dispatch, consume, switch
   Deferred,      // process_ddsp_deferred_locals
   Lifecycle,     // scheduler enable/disable, bypass, cgroup attach, DSQ destruction (lifecycle.cpp)
+  Mutex,         // the running task takes or releases the one modeled mutex (proxy-exec-v2*; never stored)
 };
 
 enum class Ev : uint8_t {

@@ -102,6 +102,7 @@ void ProxyExecV2::proxyEnv(uint8_t c, int) {
   Frame& f = fr();
   const uint8_t x = execOn(c), o = s_->mutex_owner;
   f.home = c;
+  f.op = static_cast<uint8_t>(Op::Mutex);  // (a label: every path below ends or sets Pick)
   if (o == kNone) {  // mutex_lock, uncontended
     emit(Ev::Mutex, x, static_cast<uint8_t>(MutexEv::Lock));
     s_->mutex_owner = x;
