@@ -257,9 +257,7 @@ int cmdCheck(const std::vector<std::string>& args) {
                     << " counterexample of " << inv->cex.steps.size() << " steps, replayed on " << rungName(cfg)
                     << " (" << l.cex.steps.size() << " steps):\n";
           printCounterexample(std::cout, *model, l.cex, trace_all);
-          nlohmann::json tr = nlohmann::json::array();
-          for (const Step& st : l.cex.steps) tr.push_back(stepJson(*model, st));
-          jladder[rn]["lifted"][inv->id] = {{"message", l.message}, {"trace", tr}};
+          jladder[rn]["lifted"][inv->id] = {{"message", l.message}, {"trace", traceJson(*model, l.cex)}};
         }
         break;
       }

@@ -100,6 +100,12 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   return j;
 }
 
+nlohmann::json traceJson(const ExtCore& m, const Counterexample& c) {
+  nlohmann::json a = nlohmann::json::array();
+  for (const Step& s : c.steps) a.push_back(stepJson(m, s));
+  return a;
+}
+
 nlohmann::json stepJson(const ExtCore& m, const Step& s) {
   nlohmann::json j;
   j["actor"] = m.actorName(s.tr.actor);
@@ -133,9 +139,7 @@ nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
     ij["status"] = statusName(inv.status);
     if (inv.status == Status::Violated) {
       ij["message"] = inv.message;
-      nlohmann::json steps = nlohmann::json::array();
-      for (const Step& s : inv.cex.steps) steps.push_back(stepJson(m, s));
-      ij["counterexample"] = steps;
+      ij["counterexample"] = traceJson(m, inv.cex);
       ij["final_state"] = describeState(m.config(), inv.cex.final_state);
     }
     invs.push_back(ij);

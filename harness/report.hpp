@@ -16,5 +16,7 @@ void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool v
 nlohmann::json configJson(const Config& cfg, const std::string& variant);
 nlohmann::json resultJson(const ExtCore& m, const CheckResult& r);
 nlohmann::json stepJson(const ExtCore& m, const Step& s);
+// A counterexample's steps, as stepJson writes each.
+nlohmann::json traceJson(const ExtCore& m, const Counterexample& c);
 
 }  // namespace scxmc

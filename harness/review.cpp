@@ -235,12 +235,6 @@ bool extendsAnother(const BehaviourExample& x, const std::vector<BehaviourExampl
   return false;
 }
 
-nlohmann::json traceJson(const ExtCore& m, const Counterexample& c) {
-  nlohmann::json a = nlohmann::json::array();
-  for (const Step& s : c.steps) a.push_back(stepJson(m, s));
-  return a;
-}
-
 }  // namespace
 
 int reviewMain(const std::vector<std::string>& args) {
