@@ -120,6 +120,14 @@ TEST(DequeueRfc, CustodyCatchesDequeueAfterDispatchingWait) {
   for (const char* v : {"dequeue-rfc", "dequeue-rfc-r1", "dequeue-rfc-r2", "dequeue-rfc-r3"})
     expectCaught({v, "custody", 1, 2, 1, "full", "still in BPF custody"});
 }
+// Only the dequeue that waited skips ops.dequeue(): move_queued_task's dequeue
+// later in the same step (an affinity change whose sched_change waited) did
+// not wait and calls it.  With that dequeue skipped too (the variant's first
+// form), custody failed here already, without a user DSQ.
+TEST(DequeueRfc, OnlyTheWaitedDequeueSkipsOpsDequeue) {
+  for (const char* v : {"dequeue-rfc", "dequeue-rfc-r1", "dequeue-rfc-r2", "dequeue-rfc-r3"})
+    expectHolds(v, "custody", 1, 2, 0, "full");
+}
 // No sticky_cpu exception: an SCX-internal migration gets SCHED_CHANGE (fixed by v9).
 TEST(DequeueRfc, DeqFlagsCatchesInternalMigration) {
   for (const char* v : {"dequeue-rfc", "dequeue-rfc-r3", "dequeue-rfc-r4"})
