@@ -37,11 +37,12 @@ TEST(ReviewLadder, RungsKeepTheCpusAndShrinkTasksAndDsqs) {
   EXPECT_TRUE(ladderRungs(one).empty());
 }
 
-// A rung's shortest counterexample of `id`, lifted to `big` (rung_lift.hpp);
-// returns the lift.
-LiftedCounterexample lift(const std::string& variant, const Config& small, const Config& big, const std::string& id) {
+// A rung's shortest counterexample of `id`, lifted to `big` (rung_lift.hpp)
+// of `big_variant` (default: the same variant); returns the lift.
+LiftedCounterexample lift(const std::string& variant, const Config& small, const Config& big, const std::string& id,
+                          const std::string& big_variant = "") {
   auto sm = makeModel(variant, small);
-  auto bm = makeModel(variant, big);
+  auto bm = makeModel(big_variant.empty() ? variant : big_variant, big);
   InvariantList invs;
   std::string err;
   EXPECT_TRUE(selectInvariants("all", &invs, &err)) << err;
@@ -118,16 +119,7 @@ TEST(ReviewLadder, ALiftIntoAModelWithoutTheBugFails) {
   small.tasks = 1;
   small.user_dsqs = 0;
   Config big;
-  auto sm = makeModel("dequeue-legacy", small);
-  auto bm = makeModel("linux-7.3.4", big);
-  InvariantList invs;
-  std::string err;
-  ASSERT_TRUE(selectInvariants("custody", &invs, &err));
-  Limits lim;
-  lim.stop_at_first = true;
-  const CheckResult r = Checker(*sm, std::move(invs), lim).run();
-  ASSERT_EQ(r.invariants[0].status, Status::Violated);
-  const LiftedCounterexample l = liftCounterexample(*sm, r.invariants[0].cex, *bm, "custody", "custody");
+  const LiftedCounterexample l = lift("dequeue-legacy", small, big, "custody", "linux-7.3.4");
   EXPECT_FALSE(l.ok);
   EXPECT_FALSE(l.error.empty());
 }
