@@ -152,6 +152,7 @@ void ExtCore::dsqMoveWait() {
 void ExtCore::dsqMoveBetween() {
   Frame& f = fr();
   const uint8_t t = f.t, x = f.x, src = f.d;
+  if (f.y == kNone) f.y = bpfDsqMoveTarget(t, f.home, src);
   uint8_t dst = targetDsq(f.y, f.home, tk(t).cpu);
   uint8_t dst_rq = x;
   if (isLocalDsq(dst)) {

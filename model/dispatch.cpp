@@ -86,23 +86,21 @@ void ExtCore::bpfDispatch() {
       for (int d = 0; d < nu; ++d)
         if (cs.nbuf || dq(static_cast<uint8_t>(kDsqUser0 + d)).n)
           acts[n++] = {DspKind::MoveToLocal, kNone, static_cast<uint8_t>(kDsqUser0 + d), kNone};
-    if (pol.dispatch & (kDspMoveLocal | kDspMoveUser | kDspMoveGlobal)) {
-      for (int d = 0; d < nu; ++d) {
-        const uint8_t src = static_cast<uint8_t>(kDsqUser0 + d);
-        const DsqState& q = dq(src);
-        for (int i = 0; i < q.n; ++i) {
-          const uint8_t t = q.q[i];
-          auto mv = [&](uint8_t target) { acts[n++] = {DspKind::DsqMove, t, src, target}; };
-          if ((pol.dispatch & kDspMoveLocal)) {
-            if (allowed(t, c)) mv(makeTarget(TargetKind::Local));
-            for (uint8_t x = 0; x < cfg_.cpus; ++x)
-              if (x != c && allowed(t, x)) mv(makeTarget(TargetKind::LocalOn, x));
-          }
-          if (pol.dispatch & kDspMoveGlobal) mv(makeTarget(TargetKind::Global));
-          if (pol.dispatch & kDspMoveUser)
-            for (int e = 0; e < nu; ++e)
-              if (e != d) mv(makeTarget(TargetKind::User, static_cast<uint8_t>(e)));
-        }
+    // scx_bpf_dsq_move(iter, p, dsq_id): the iterator's task now, its
+    // dsq_id (target) once scx_dsq_move has p's rq and the source DSQ
+    // locked, where it is first read (see bpfDsqMoveTarget).
+    for (int d = 0; d < nu; ++d) {
+      const uint8_t src = static_cast<uint8_t>(kDsqUser0 + d);
+      const DsqState& q = dq(src);
+      uint8_t opts[kMaxMoveTargets];
+      for (int i = 0; i < q.n; ++i) {
+        const uint8_t t = q.q[i];
+        if (dsqMoveTargets(t, c, src, opts) == 0) continue;
+        if (move_target_at_call_)
+          for (int k = 0, m = dsqMoveTargets(t, c, src, opts); k < m; ++k)
+            acts[n++] = {DspKind::DsqMove, t, src, opts[k]};
+        else
+          acts[n++] = {DspKind::DsqMove, t, src, kNone};
       }
     }
   }
@@ -171,6 +169,43 @@ void ExtCore::bpfDispatch() {
       return;
     }
   }
+}
+
+// The dsq_id arguments the BPF program may pass to scx_bpf_dsq_move for @t,
+// which its iterator found on user DSQ @src, from ops.dispatch on @c under
+// the policy (honouring p->cpus_ptr, as for inserts).
+int ExtCore::dsqMoveTargets(uint8_t t, uint8_t c, uint8_t src, uint8_t* out) {
+  const Policy& pol = cfg_.policy;
+  const int nu = pol.only_user_dsq0 ? (cfg_.user_dsqs ? 1 : 0) : cfg_.user_dsqs;
+  int n = 0;
+  if (pol.dispatch & kDspMoveLocal) {
+    if (allowed(t, c)) out[n++] = makeTarget(TargetKind::Local);
+    for (uint8_t x = 0; x < cfg_.cpus; ++x)
+      if (x != c && allowed(t, x)) out[n++] = makeTarget(TargetKind::LocalOn, x);
+  }
+  if (pol.dispatch & kDspMoveGlobal) out[n++] = makeTarget(TargetKind::Global);
+  if (pol.dispatch & kDspMoveUser)
+    for (int e = 0; e < nu; ++e)
+      if (kDsqUser0 + e != src) out[n++] = makeTarget(TargetKind::User, static_cast<uint8_t>(e));
+  return n;
+}
+
+// The dsq_id of an scx_bpf_dsq_move, chosen where scx_dsq_move first reads
+// it (find_dsq_for_dispatch ext.c:9274, p's rq and the source DSQ locked)
+// rather than at the call: the choice is invisible until then, and what it
+// depends on cannot change in between, since a cpumask change of p
+// dequeues it from the source DSQ (sched_change), after which the move
+// fails (nldsq_cursor_lost_task) whatever the target.  A failed move never
+// chooses.  tests/dsq_move_target_test.cpp checks that the reachable states
+// are those of choosing at the call, the target register aside.
+uint8_t ExtCore::bpfDsqMoveTarget(uint8_t t, uint8_t c, uint8_t src) {
+  uint8_t opts[kMaxMoveTargets];
+  const int n = dsqMoveTargets(t, c, src, opts);
+  if (n == 0) {  // the argument above failed: p's cpumask changed while it stayed on src
+    warn(Warn::MoveTargetsGone, t);
+    return makeTarget(TargetKind::Global);
+  }
+  return opts[ch_->pick(n)];
 }
 
 // The dsq_id the BPF program passed to scx_bpf_dsq_insert for @t from

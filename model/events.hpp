@@ -120,6 +120,7 @@ enum class Warn : uint8_t {
   EnqLastWithoutFlag,   // put_prev_task_scx WARN_ON_ONCE(!ENQ_LAST) ext.c:3259
   TwoRqLocks,           // an actor would hold two rq locks (ext never nests them)
   NotAllowedOnDst,      // move_remote WARN_ON_ONCE(!cpumask_test_cpu) ext.c:2478
+  MoveTargetsGone,      // scx_dsq_move: no target left for a task still on its DSQ (model assertion)
 };
 
 struct Event {

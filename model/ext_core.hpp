@@ -152,6 +152,10 @@ class ExtCore {
   // dropped at once (they only count in nr_tasks).  Exact while
   // finish_dispatch honours qseq; a variant that does not keeps them.
   bool drop_dead_records_ = true;
+  // scx_bpf_dsq_move's dsq_id is chosen when scx_dsq_move reads it
+  // (bpfDsqMoveTarget); a test model chooses it at the call to show the two
+  // reach the same states.
+  bool move_target_at_call_ = false;
   bool first_ = true;       // running the step's first handler
   bool waited_dequeue_ = false;  // finishing the dequeue that waited on DISPATCHING (deqWait)
   bool at_entry_ = true;    // the current handler has not acted yet
@@ -207,6 +211,11 @@ class ExtCore {
   uint8_t bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict);
   uint8_t bpfEnqueueVerdict(uint8_t t);  // kNone = keep on the BPF side
   virtual uint8_t bpfDispatchTarget(uint8_t t, uint8_t c);  // scx_bpf_dsq_insert from ops.dispatch
+  // scx_bpf_dsq_move's dsq_id options for @t found on user DSQ @src (at most
+  // kMaxMoveTargets), and the one BPF passes, chosen where it is first read.
+  static constexpr int kMaxMoveTargets = 2 + kMaxCpus + kMaxUserDsqs;
+  int dsqMoveTargets(uint8_t t, uint8_t c, uint8_t src, uint8_t* out);
+  virtual uint8_t bpfDsqMoveTarget(uint8_t t, uint8_t c, uint8_t src);
 
   // ---- kernel functions (ext.c unless noted) ------------------------------
   // select_task_rq_scx ext.c:3628 (+ mark_direct_dispatch ext.c:1882)

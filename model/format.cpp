@@ -59,6 +59,9 @@ const char* warnName(uint8_t w) {
     case Warn::EnqLastWithoutFlag: return "put_prev_task_scx: ENQ_LAST without SCX_OPS_ENQ_LAST (ext.c:3259)";
     case Warn::TwoRqLocks: return "two rq locks held at once (ext never nests rq locks)";
     case Warn::NotAllowedOnDst: return "move_remote_task_to_local_dsq: dst not in cpus_ptr (ext.c:2478)";
+    case Warn::MoveTargetsGone:
+      return "scx_dsq_move: no dsq_id the BPF program could have passed is left, though p stayed on its DSQ (model "
+             "assertion: the deferred target choice is not exact)";
   }
   return "?";
 }
@@ -109,7 +112,9 @@ std::string describeEvent(const Event& e, bool* bpf) {
       break;
     case Ev::KfDsqMove:
       isBpf = true;
-      o << "scx_bpf_dsq_move(" << p << " from " << dsqName(e.a) << " to " << targetName(e.b) << ") = " << (e.c ? "true" : "false");
+      // (a failed move never chose its dsq_id: bpfDsqMoveTarget)
+      o << "scx_bpf_dsq_move(" << p << " from " << dsqName(e.a) << " to "
+        << (e.b == kNone ? std::string("any dsq_id") : targetName(e.b)) << ") = " << (e.c ? "true" : "false");
       break;
     case Ev::OpssWrite: o << p << " ops_state " << opssName(e.a) << " -> " << opssName(e.b); break;
     case Ev::Claim:

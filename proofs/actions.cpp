@@ -462,7 +462,11 @@ void SymModel::changeAndEnqueue(Builder& b, const E& a, const E& t, const E& rq,
 // move_task_between_dsqs ext.c:2650 with p's rq (AX) and the source DSQ (AD) locked
 void SymModel::dsqMoveBetween(Builder& b, const E& a, const E& t, const E& opv) {
   Universe& U = b.U;
-  const E x = b.get(AX, a), src = b.get(AD, a), e = b.get(AE, a);
+  const E x = b.get(AX, a), src = b.get(AD, a);
+  // the dsq_id, chosen where scx_dsq_move first reads it (find_dsq_for_dispatch
+  // ext.c:9274), as the executable model does (ExtCore::bpfDsqMoveTarget)
+  const E e = b.choose("target", Dom::Dsq);
+  b.require((U.isLocal(e) && allowed(b, t, "target_allowed")) || e == U.gdsq() || (U.isUser(e) && e != src));
   auto nonLocal = [&](const E& d) {
     listDel(b, src, t);
     b.set(HP, t, b.b(false));
@@ -848,7 +852,8 @@ void SymModel::actSwitch(Builder& b, const E& a, E* task) {
   b.when(has, [&] { b.set(CUR, c, next); });
 }
 
-// scx_dsq_move ext.c:9208 from ops.dispatch: the iterator's task and target
+// scx_dsq_move ext.c:9208 from ops.dispatch: the iterator's task (the target
+// is chosen in dsqMoveBetween)
 void SymModel::actDsqMoveStart(Builder& b, const E& a, E* task) {
   Universe& U = b.U;
   const E c = U.acpu(a);
@@ -857,12 +862,9 @@ void SymModel::actDsqMoveStart(Builder& b, const E& a, E* task) {
   *task = t;
   const E src = b.get(LD, t);
   b.require(b.get(LK, t) && U.isUser(src));
-  const E e = b.choose("target", Dom::Dsq);
-  b.require((U.isLocal(e) && allowed(b, t, "target_allowed")) || e == U.gdsq() || (U.isUser(e) && e != src));
   b.set(APC, a, b.i(apc::DsqMoveSrc()));
   b.set(AT, a, t);
   b.set(AD, a, src);
-  b.set(AE, a, e);
   b.set(AX, a, b.get(CPU, t));
   b.set(AFLAG, a, b.i(0));
   // p's rq is this rq: the CPU keeps its rq lock and pauses, since the

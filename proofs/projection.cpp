@@ -112,7 +112,6 @@ bool visit(const Config& cfg, const State& s, Put&& put, std::string* err) {
       case Pc::DsqMoveWait:
         put(AX, 'A', a, 'C', f.x);
         put(AD, 'A', a, 'D', f.d);
-        put(AE, 'A', a, 'D', targetToDsq(f.y, f.home));
         if (pc == Pc::DsqMoveSrc) put(AFLAG, 'A', a, 'I', f.tag);
         break;
       default:

@@ -57,7 +57,6 @@ enum class Rng : uint8_t { Int, Bool, Task, Cpu, Actor, Dsq };
   X(AX, Actor, Cpu, "CPU register: the rq the path locks next / holds")            \
   X(AY, Actor, Cpu, "second CPU register: destination")                            \
   X(AD, Actor, Dsq, "DSQ register: link target (FlushLink) / source (dsq_move)")   \
-  X(AE, Actor, Dsq, "DSQ register: scx_dsq_move target")                           \
   X(DSPA, Task, Actor, "witness: the CPU holding p's DISPATCHING claim (when DISPATCHING)") \
   X(MIG, Task, Actor, "witness: the actor migrating p (when sticky_cpu is set)")        \
   X(RQH, Cpu, Actor, "witness: the paused actor holding this rq lock")                \

@@ -44,7 +44,8 @@ bool matches(const Obs& m, const Obs& r) {
     case ObsKind::Migrate:
       return m.a == r.a;
     case ObsKind::DsqMove:
-      return m.a == r.a && m.b == r.b && m.c == r.c;
+      // kNone: a failed move, which never chose its target (bpfDsqMoveTarget)
+      return m.a == r.a && (m.b == kNone || m.b == r.b) && m.c == r.c;
     case ObsKind::SwitchIn:
     case ObsKind::SwitchOut:
     case ObsKind::Wakeup:
