@@ -10,8 +10,8 @@ std::string Config::validate() const {
   else if (cpus < 1 || cpus > kMaxCpus) e << "--cpus must be 1.." << kMaxCpus << " (got " << cpus << ")";
   else if (user_dsqs < 0 || user_dsqs > kMaxUserDsqs)
     e << "--user-dsqs must be 0.." << kMaxUserDsqs << " (got " << user_dsqs << ")";
-  else if (dispatch_loops < 1 || dispatch_loops > 32)
-    e << "--dispatch-loops must be 1..32 (got " << dispatch_loops << ")";
+  else if (dispatch_loops < 0 || dispatch_loops > 32)
+    e << "--dispatch-loops must be 0..32 (got " << dispatch_loops << ")";
   else if (dispatch_actions < 0 || dispatch_actions > kMaxBuf)
     e << "--dispatch-actions must be 0.." << kMaxBuf << " (got " << dispatch_actions << ")";
   else if (user_dsqs == 0 && (policy.enqueue_verdicts == kVerdictUser || policy.select_verdicts == kVerdictUser ||

@@ -32,9 +32,12 @@ struct Config {
   int tasks = 3;
   int cpus = 2;
   int user_dsqs = 2;
-  // SCX_DSP_MAX_LOOPS is 32 in the kernel (types.h:19); the model cuts the
-  // ops.dispatch() retry loop after this many rounds the same way.
-  int dispatch_loops = 2;
+  // SCX_DSP_MAX_LOOPS is 32 in the kernel (types.h:19).  0 (the default):
+  // any number of ops.dispatch() rounds, and after each round that
+  // dispatched something without a local task, either another round or the
+  // cut (docs/architecture.md, "over-approximations").  N > 0: exactly N
+  // rounds, then the cut.
+  int dispatch_loops = 0;
   // Calls a BPF ops.dispatch() may make before returning; the kernel's limit
   // is ops.dispatch_max_batch (32) inserts.
   int dispatch_actions = 2;

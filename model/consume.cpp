@@ -98,7 +98,23 @@ void ExtCore::consumeDone(bool ok) {
       f.d = kNone;
       if (ok) { setVerdict(Verdict::Local); return; }
       // the ops.dispatch loop (inl.h:92-130)
-      if (++cs.loops >= cfg_.dispatch_loops) {
+      if (cfg_.dispatch_loops == 0) {
+        // Any number of rounds: after each that dispatched something, loop
+        // again or take the SCX_DSP_MAX_LOOPS cut (self-kick and break).
+        // Only "a later round" is kept, for the bypass monitor.
+        // A new round is a new step (the rq lock stays held), so that one
+        // step stays finite.
+        cs.loops = 1;
+        if (!cs.nr_tasks) {
+          goTo(Pc::NoneTail);
+        } else if (ch_->pick(2) == 0) {
+          pause(Pc::CallDispatch);
+        } else {
+          site(Site::DspMaxLoops);
+          goTo(Pc::NoneTail);
+        }
+      } else if (++cs.loops >= cfg_.dispatch_loops) {
+        site(Site::DspMaxLoops);
         goTo(Pc::NoneTail);  // SCX_DSP_MAX_LOOPS: self-kick and break
       } else if (cs.nr_tasks) {
         goTo(Pc::CallDispatch);

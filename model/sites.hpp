@@ -46,6 +46,7 @@
   X(DispatchOne, "dispatch_one", "ext.c", 2972, "keep prev / local DSQ / scx_dispatch_sched / keep last")                       \
   X(DispatchSched, "scx_dispatch_sched", "inlines.h", 30, "global DSQ, then the ops.dispatch loop")                              \
   X(OpsDispatchCall, "scx_dispatch_sched", "inlines.h", 100, "SCX_CALL_OP(dispatch): BPF runs with this rq locked")             \
+  X(DspMaxLoops, "scx_dispatch_sched", "inlines.h", 126, "SCX_DSP_MAX_LOOPS: self-kick and break (the model may cut after any round)") \
   X(InsertCommit, "scx_dsq_insert_commit", "ext.c", 8993, "scx_bpf_dsq_insert from ops.dispatch: append to dsp_ctx.buf")        \
   X(MoveToLocal, "scx_bpf_dsq_move_to_local___v2", "ext.c", 9386, "flush the buffer, then consume a user DSQ")                  \
   X(DsqMove, "scx_dsq_move", "ext.c", 9208, "iterator move: switch to p's rq, lock src dsq, validate, move")                     \
