@@ -101,10 +101,11 @@ void ExtCore::consumeDone(bool ok) {
       if (cfg_.dispatch_loops == 0) {
         // Any number of rounds: after each that dispatched something, loop
         // again or take the SCX_DSP_MAX_LOOPS cut (self-kick and break).
-        // Only "a later round" is kept, for the bypass monitor.
         // A new round is a new step (the rq lock stays held), so that one
-        // step stays finite.
-        cs.loops = 1;
+        // step stays finite.  Only "a later round" is kept, and only for the
+        // bypass monitor (invariants/lifecycle.cpp): nothing else reads the
+        // count.
+        if (cfg_.lifecycle) cs.loops = 1;
         if (!cs.nr_tasks) {
           goTo(Pc::NoneTail);
         } else if (ch_->pick(2) == 0) {

@@ -21,6 +21,10 @@
 //   when ops.select_cpu picks any allowed CPU
 //   (the policy does not use prev_cpu): the wakeup reads it only as the
 //   prev_cpu argument that such a policy ignores, and sets it anew.
+// - the kfunc counter (actions) and nr_tasks of a CPU paused before another
+//   ops.dispatch round (Pc::CallDispatch, --dispatch-loops 0): callDispatch
+//   resets both (dspc->nr_tasks = 0, inlines.h:92) before anything reads
+//   them.
 // "Sleeping" here means nothing refers to the task: off the rq, no CPU's
 // curr, on no DSQ or deferred list, in no dispatch buffer, referenced by no
 // paused actor, its own actor at rest, ops_state NONE, no flags.
@@ -56,6 +60,11 @@ void ExtCore::normalizeDead(State& s) const {
   const bool mask_dead = (cfg_.env & kEnvAffinity) && !(cfg_.env & kEnvOthers) && !cfg_.lifecycle;
   const bool cpu_dead = cfg_.policy.has_select_cpu && !cfg_.policy.select_prev_cpu &&
                         !(cfg_.env & kEnvWakelist) && !cfg_.lifecycle;
+  for (int c = 0; c < cfg_.cpus; ++c)
+    if (s.actor[c].pc == static_cast<uint8_t>(Pc::CallDispatch)) {
+      s.cpu[c].actions = 0;
+      s.cpu[c].nr_tasks = 0;
+    }
   for (uint8_t t = 0; t < cfg_.tasks; ++t) {
     TaskState& ts = s.task[t];
     bool curr = false;

@@ -27,12 +27,12 @@ expect implied-lifecycle 1 "lifecycle +holds +holds +VIOLATED \(new\)" -- \
 expect fixes 0 "newly fixes custody" -- "$SCXMC" review --base dequeue-legacy --variant linux-7.3.4 $small
 expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100
 expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not violate it in linux-7.3.4" -- \
-  "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --diff-length 0 --no-ladder
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 4000 --diff-length 0 --no-ladder
 # the same bounds with the ladder: decided on the smallest configuration where
 # the base holds custody exhaustively and the variant violates it; the
 # behaviour diff falls back to the largest configuration both exhausted
 expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x2x0\)" -- \
-  "$SCXMC" review --variant dequeue-legacy $two --max-states 20000 --json "$tmp/ladder.json"
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 4000 --json "$tmp/ladder.json"
 # a rung's counterexample is shown replayed on the requested configuration
 # (rungs are bounded by time only: --max-depth 1 keeps the 2-step
 # counterexample out of the requested configuration's search)
