@@ -95,12 +95,9 @@ void ExtCore::bpfDispatch() {
       uint8_t opts[kMaxMoveTargets];
       for (int i = 0; i < q.n; ++i) {
         const uint8_t t = q.q[i];
-        if (dsqMoveTargets(t, c, src, opts) == 0) continue;
-        if (move_target_at_call_)
-          for (int k = 0, m = dsqMoveTargets(t, c, src, opts); k < m; ++k)
-            acts[n++] = {DspKind::DsqMove, t, src, opts[k]};
-        else
-          acts[n++] = {DspKind::DsqMove, t, src, kNone};
+        const int m = dsqMoveTargets(t, c, src, opts);
+        if (m && !move_target_at_call_) acts[n++] = {DspKind::DsqMove, t, src, kNone};
+        for (int k = 0; move_target_at_call_ && k < m; ++k) acts[n++] = {DspKind::DsqMove, t, src, opts[k]};
       }
     }
   }

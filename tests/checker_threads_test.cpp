@@ -44,7 +44,8 @@ void expectSame(const CheckResult& a, const CheckResult& b) {
 TEST(Threads, SameResultOnAHoldingModel) {
   // (the full policy: many batches of 4096 states, and the subsumption of
   // checker.cpp decides in the merge)
-  const Config c = test::smallConfig(1, 2, 2, "full");
+  Config c = test::smallConfig(2, 2, 0, "full");
+  c.env = kEnvWake | kEnvSleep | kEnvNice | kEnvTick;
   const CheckResult one = run<ExtCore>(c, 1), two = run<ExtCore>(c, 2), three = run<ExtCore>(c, 3);
   EXPECT_FALSE(one.any_violated());
   EXPECT_GT(one.stats.states, 5 * 4096u);
