@@ -87,7 +87,7 @@ const char* kCheckHelp =
     "  --stop-at-first       stop at the first violation\n"
     "  --ladder-time SEC     when the search is incomplete and found no violation, also check\n"
     "                        the smaller configurations (the same CPUs, fewer tasks and user\n"
-    "                        DSQs), each for at most SEC seconds (default 10; 0 = off): what\n"
+    "                        DSQs), each for at most SEC seconds (default 60; 0 = off): what\n"
     "                        holds there is reported for that configuration only; a violation\n"
     "                        there is replayed on the requested configuration (exit 1)\n"
     "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
@@ -121,7 +121,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
   bool trace_all = false, progress = false;
-  double ladder_time_s = 10;
+  double ladder_time_s = 60;
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];

@@ -18,7 +18,7 @@ expect bad-invariant 2 "unknown invariant 'nope'" -- "$SCXMC" check --invariants
 expect bad-env 2 "unknown event 'naps'" -- "$SCXMC" check --env wake,naps
 expect bad-variant 2 "unknown variant" -- "$SCXMC" check --variant linux-9.9
 expect small-holds 0 "custody +holds" -- "$SCXMC" check --tasks 1 --cpus 1 --user-dsqs 1
-expect state-limit 3 "INCOMPLETE: state limit" -- "$SCXMC" check --tasks 2 --cpus 2 --max-states 50
+expect state-limit 3 "INCOMPLETE: state limit" -- "$SCXMC" check --tasks 2 --cpus 2 --max-states 50 --ladder-time 0
 expect depth-limit 3 "INCOMPLETE: depth bound 3" -- "$SCXMC" check --tasks 2 --cpus 2 --max-depth 3 --ladder-time 0
 # incomplete without a violation: the smaller configurations (same CPUs)
 expect ladder-holds 3 "^  1x2x0  all hold" -- "$SCXMC" check --tasks 1 --cpus 2 --user-dsqs 1 --max-depth 2
