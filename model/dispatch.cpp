@@ -188,7 +188,7 @@ int ExtCore::dsqMoveTargets(uint8_t t, uint8_t c, uint8_t src, uint8_t* out) {
 }
 
 // The dsq_id of an scx_bpf_dsq_move, chosen where scx_dsq_move first reads
-// it (find_dsq_for_dispatch ext.c:9274, p's rq and the source DSQ locked)
+// it (find_dsq_for_dispatch ext.c:9285, p's rq and the source DSQ locked)
 // rather than at the call: the choice is invisible until then, and what it
 // depends on cannot change in between, since a cpumask change of p
 // dequeues it from the source DSQ (sched_change), after which the move

@@ -464,7 +464,7 @@ void SymModel::dsqMoveBetween(Builder& b, const E& a, const E& t, const E& opv) 
   Universe& U = b.U;
   const E x = b.get(AX, a), src = b.get(AD, a);
   // the dsq_id, chosen where scx_dsq_move first reads it (find_dsq_for_dispatch
-  // ext.c:9274), as the executable model does (ExtCore::bpfDsqMoveTarget)
+  // ext.c:9285), as the executable model does (ExtCore::bpfDsqMoveTarget)
   const E e = b.choose("target", Dom::Dsq);
   b.require((U.isLocal(e) && allowed(b, t, "target_allowed")) || e == U.gdsq() || (U.isUser(e) && e != src));
   auto nonLocal = [&](const E& d) {
