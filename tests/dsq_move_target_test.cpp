@@ -4,6 +4,7 @@
 // register is set aside: checked here over whole state spaces, with the
 // cpumask changes the argument rests on, against a model that chooses at the
 // call as the kernel's BPF program does.
+#include <cstdint>
 #include <cstdio>
 #include <string>
 #include <unordered_set>
@@ -25,24 +26,19 @@ class TargetAtCall : public ExtCore {
 // among them).
 std::unordered_set<std::string> reachable(ExtCore& m, bool* warned) {
   const Codec codec(m.config());
-  std::unordered_set<std::string> seen, erased;
-  std::vector<State> todo{m.initial()};
-  while (!todo.empty()) {
-    const State s = todo.back();
-    todo.pop_back();
-    std::string b(codec.bytes(), '\0');
-    EXPECT_TRUE(codec.pack(s, reinterpret_cast<uint8_t*>(b.data())));
-    if (!seen.insert(b).second) continue;
-    State e = s;
-    for (Frame& f : e.actor)
-      if (f.pc == static_cast<uint8_t>(Pc::DsqMoveSrc) || f.pc == static_cast<uint8_t>(Pc::DsqMoveWait)) f.y = kNone;
-    EXPECT_TRUE(codec.pack(e, reinterpret_cast<uint8_t*>(b.data())));
-    erased.insert(b);
-    forEachSuccessor(m, s, [&](State& n, const StepLog& log, const Transition&) {
-      *warned |= test::has(log, Ev::Error);
-      todo.push_back(n);
-    });
-  }
+  std::unordered_set<std::string> erased;
+  test::forEachReachable(
+      m, SIZE_MAX,
+      [&](const State& s) {
+        State e = s;
+        for (Frame& f : e.actor)
+          if (f.pc == static_cast<uint8_t>(Pc::DsqMoveSrc) || f.pc == static_cast<uint8_t>(Pc::DsqMoveWait))
+            f.y = kNone;
+        std::string b(codec.bytes(), '\0');
+        EXPECT_TRUE(codec.pack(e, reinterpret_cast<uint8_t*>(b.data())));
+        erased.insert(b);
+      },
+      [&](const StepLog& log) { *warned |= test::has(log, Ev::Error); });
   return erased;
 }
 

@@ -6,6 +6,7 @@
 #include <set>
 #include <vector>
 #include <string>
+#include <unordered_set>
 
 #include <gtest/gtest.h>
 
@@ -75,19 +76,24 @@ inline bool findStep(ExtCore& m, const State& s, const std::function<bool(const 
   return found;
 }
 
-// Visits every reachable state once (depth-first, up to `limit` states).
-inline size_t forEachReachable(ExtCore& m, size_t limit, const std::function<void(const State&)>& fn) {
+// Visits every reachable state once (depth-first, up to `limit` states);
+// `on_step`, if given, sees the log of every step taken from a visited state.
+inline size_t forEachReachable(ExtCore& m, size_t limit, const std::function<void(const State&)>& fn,
+                               const std::function<void(const StepLog&)>& on_step = nullptr) {
   const Codec codec(m.config());
-  std::set<std::vector<uint8_t>> seen;
+  std::unordered_set<std::string> seen;
   std::vector<State> todo{m.initial()};
   while (!todo.empty() && seen.size() < limit) {
     const State s = todo.back();
     todo.pop_back();
-    std::vector<uint8_t> b(codec.bytes());
-    EXPECT_TRUE(codec.pack(s, b.data()));
+    std::string b(codec.bytes(), '\0');
+    EXPECT_TRUE(codec.pack(s, reinterpret_cast<uint8_t*>(b.data())));
     if (!seen.insert(b).second) continue;
     fn(s);
-    forEachSuccessor(m, s, [&](State& n, const StepLog&, const Transition&) { todo.push_back(n); });
+    forEachSuccessor(m, s, [&](State& n, const StepLog& log, const Transition&) {
+      if (on_step) on_step(log);
+      todo.push_back(n);
+    });
   }
   return seen.size();
 }
