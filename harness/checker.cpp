@@ -4,6 +4,9 @@
 #include <cstdio>
 #include <fstream>
 #include <string>
+#include <atomic>
+#include <mutex>
+#include <shared_mutex>
 #include <thread>
 #include <utility>
 #include <algorithm>
@@ -155,7 +158,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
 CheckResult Checker::run() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
-  StateStore store(codec.bytes());
+  StateStore store(codec.bytes(), /*auto_grow=*/false);
   std::vector<uint32_t> parent;
   CheckResult res;
   for (const auto& inv : invs_) {
@@ -207,59 +210,96 @@ CheckResult Checker::run() {
     State rep = init;
     if (limits_.symmetry) model_.normalizeDead(rep);
     canonicalPack(codec, cfg, rep, limits_.symmetry, buf.data());
+    store.reserve(1);
     store.insert(buf.data(), &ins);
     parent.push_back(0);
   }
 
-  // The search runs in batches of states of one BFS level: the states of a
-  // batch are expanded (in parallel when allowed: every worker has its own
-  // model instance), then their successors are merged into the store in
-  // state order, so the store's order, every count and every counterexample
-  // are the same for any number of threads.
+  // The search runs level by level.  A level's states are cut into chunks
+  // that the threads expand in any order (every worker has its own model
+  // instance, and at most kRing chunks wait ahead of the merge); the main
+  // thread merges the chunks' successors into the store in state order,
+  // expanding chunks itself while the next one to merge is not ready.  So
+  // the store's order, every count and every counterexample are the same for
+  // any number of threads.  Workers read the store while the main thread
+  // inserts (state_store.hpp); growing its table waits for them (grow_lock).
   const bool observed = observer_ || indexed_;
-  int threads = observed || !factory_ ? 1 : std::max(1, limits_.threads);
+  const int threads = observed || !factory_ ? 1 : std::max(1, limits_.threads);
   std::vector<std::unique_ptr<ExtCore>> extra;
   for (int w = 1; w < threads; ++w) extra.push_back(factory_());
-  const uint64_t batch_states = threads > 1 ? 4096 : 1;
-  std::vector<Expansion> work(threads);
+  const uint64_t chunk_states = threads > 1 ? 16 : 1;
+  constexpr uint64_t kRing = 64;
+  struct Slot {
+    Expansion x;
+    std::atomic<uint64_t> done{0};  // 1 + the number of the chunk expanded into x
+  };
+  std::vector<Slot> ring(threads > 1 ? kRing : 1);
+  std::shared_mutex grow_lock;
 
-  uint64_t level_end = 1;
   int depth = 0;
   bool stop = false;
-  uint64_t next_check = 0;
-  for (uint64_t idx = 0; idx < store.size() && !stop;) {
-    if (idx == level_end) {
+  uint64_t merged_states = 0, next_check = 0;
+  bool limited = false;  // a limit, not a violation, stopped the search
+  auto limitHit = [&](std::string why) {
+    res.complete = false;
+    res.incomplete_reason = std::move(why);
+    stop = limited = true;
+  };
+  for (uint64_t level_lo = 0; level_lo < store.size() && !stop;) {
+    const uint64_t level_hi = store.size();
+    if (level_lo > 0) {
       ++depth;
-      level_end = store.size();
       if (progress_) {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::fprintf(stderr, "  depth %d: %llu states, %.1f s\n", depth, (unsigned long long)store.size(), s);
       }
     }
     if (limits_.max_depth && depth >= limits_.max_depth) {
-      res.complete = false;
-      res.incomplete_reason = "depth bound " + std::to_string(limits_.max_depth) + " reached";
+      limitHit("depth bound " + std::to_string(limits_.max_depth) + " reached");
       break;
     }
-    const uint64_t end = std::min(level_end, idx + batch_states);
-    // Expand: worker w takes a contiguous share of [idx, end).
-    const uint64_t share = (end - idx + threads - 1) / threads;
-    auto expand = [&](int w) {
-      ExtCore& m = w == 0 ? model_ : *extra[w - 1];
-      const uint64_t lo = std::min(end, idx + w * share), hi = std::min(end, lo + share);
-      expandRange(m, codec, store, lo, hi, work[w]);
+    const uint64_t nchunks = (level_hi - level_lo + chunk_states - 1) / chunk_states;
+    std::atomic<uint64_t> claimed{0}, merged{0};
+    std::atomic<bool> quit{false};
+    for (Slot& sl : ring) sl.done.store(0, std::memory_order_relaxed);
+    auto tryClaim = [&](uint64_t* c) {
+      uint64_t k = claimed.load(std::memory_order_relaxed);
+      while (k < nchunks && k < merged.load(std::memory_order_acquire) + ring.size())
+        if (claimed.compare_exchange_weak(k, k + 1, std::memory_order_relaxed)) {
+          *c = k;
+          return true;
+        }
+      return false;
     };
-    if (threads > 1) {
-      std::vector<std::thread> pool;
-      for (int w = 1; w < threads; ++w) pool.emplace_back(expand, w);
-      expand(0);
-      for (auto& t : pool) t.join();
-    } else {
-      expand(0);
-    }
-    // Merge, in state order.
-    for (int w = 0; w < threads && !stop; ++w) {
-      const Expansion& x = work[w];
+    auto expandChunk = [&](int w, uint64_t c) {
+      Slot& sl = ring[c % ring.size()];
+      const uint64_t lo = level_lo + c * chunk_states, hi = std::min(level_hi, lo + chunk_states);
+      {
+        std::shared_lock lk(grow_lock);
+        expandRange(w == 0 ? model_ : *extra[w - 1], codec, store, lo, hi, sl.x);
+      }
+      sl.done.store(c + 1, std::memory_order_release);
+    };
+    std::vector<std::thread> pool;
+    for (int w = 1; w < threads; ++w)
+      pool.emplace_back([&, w] {
+        uint64_t c;
+        while (!quit.load(std::memory_order_relaxed) && claimed.load(std::memory_order_relaxed) < nchunks) {
+          if (tryClaim(&c)) expandChunk(w, c);
+          else std::this_thread::yield();
+        }
+      });
+    for (uint64_t m = 0; m < nchunks && !stop; ++m) {
+      Slot& sl = ring[m % ring.size()];
+      for (uint64_t c; sl.done.load(std::memory_order_acquire) != m + 1;) {
+        if (tryClaim(&c)) expandChunk(0, c);
+        else std::this_thread::yield();
+      }
+      const Expansion& x = sl.x;
+      if (store.needsGrow(x.succs.size())) {
+        std::unique_lock lk(grow_lock);
+        store.reserve(x.succs.size());
+      }
       size_t k = 0;
       for (uint64_t n = 0; n < x.succs_per_state.size() && !stop; ++n) {
         const uint64_t from = x.first + n;
@@ -279,7 +319,7 @@ CheckResult Checker::run() {
             dominated = store.contains(x.doms.data() + static_cast<uint64_t>(d) * codec.bytes());
           if (dominated) {
             // (counted only when not stored already: the count is then the
-            // same for any batch size; a violation of the state itself is
+            // same for any chunk size; a violation of the state itself is
             // still recorded, its step from `from` names it)
             if (!store.contains(x.packs.data() + k * codec.bytes())) {
               ++res.stats.subsumed;
@@ -311,30 +351,26 @@ CheckResult Checker::run() {
           }
         }
         if (open == 0 || (limits_.stop_at_first && open < static_cast<int>(invs_.size()) + builtins)) stop = true;
+        // the limits, checked after every expanded state
+        if (++merged_states >= next_check) {
+          next_check = merged_states + 0x1000;
+          const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          if (limits_.time_limit_s > 0 && secs > limits_.time_limit_s) {
+            limitHit("time limit of " + std::to_string(static_cast<int>(limits_.time_limit_s)) + " s");
+          } else if (limits_.max_memory_mib && peakRssMiB() > limits_.max_memory_mib) {
+            limitHit("memory limit of " + std::to_string(limits_.max_memory_mib) + " MiB");
+          }
+        }
+        if (!stop && ((limits_.max_states && store.size() > limits_.max_states) || store.size() > StateStore::kMaxStates))
+          limitHit("state limit of " + std::to_string(limits_.max_states ? limits_.max_states : StateStore::kMaxStates));
       }
+      merged.store(m + 1, std::memory_order_release);
     }
-    idx = end;
-    if (idx >= next_check) {
-      next_check = idx + 0x1000;
-      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-      if (limits_.time_limit_s > 0 && secs > limits_.time_limit_s) {
-        res.complete = false;
-        res.incomplete_reason = "time limit of " + std::to_string(static_cast<int>(limits_.time_limit_s)) + " s";
-        break;
-      }
-      if (limits_.max_memory_mib && peakRssMiB() > limits_.max_memory_mib) {
-        res.complete = false;
-        res.incomplete_reason = "memory limit of " + std::to_string(limits_.max_memory_mib) + " MiB";
-        break;
-      }
-    }
-    if ((limits_.max_states && store.size() > limits_.max_states) || store.size() > StateStore::kMaxStates) {
-      res.complete = false;
-      res.incomplete_reason = "state limit of " + std::to_string(limits_.max_states ? limits_.max_states : StateStore::kMaxStates);
-      break;
-    }
+    quit.store(true, std::memory_order_relaxed);
+    for (auto& t : pool) t.join();
+    level_lo = level_hi;
   }
-  if (stop && open > 0) {
+  if (stop && !limited && open > 0) {
     res.complete = false;
     res.incomplete_reason = "stopped at the first violation";
   }

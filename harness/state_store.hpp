@@ -2,8 +2,16 @@
 // growth) indexed by an open-addressing hash table of 32-bit indices.  The
 // index of a state is its discovery order, so for breadth-first search the
 // store itself is the queue.
+//
+// Concurrency: one thread inserts while others call contains() and at().
+// A state's bytes are written before its table slot is published (release
+// store, acquire load), and the chunk directory never moves.  Only growing
+// the table needs the readers stopped: insert() never grows it when
+// `auto_grow` is off; the writer calls needsGrow()/reserve() with the
+// readers paused (harness/checker.cpp).
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <cstring>
 #include <memory>
@@ -13,18 +21,28 @@ namespace scxmc {
 
 class StateStore {
  public:
-  explicit StateStore(int width) : width_(width) { table_.assign(1u << 16, 0); mask_ = table_.size() - 1; }
+  explicit StateStore(int width, bool auto_grow = true)
+      : width_(width), auto_grow_(auto_grow), chunks_(new std::unique_ptr<uint8_t[]>[kMaxChunks]) {
+    table_.assign(1u << 16, 0);
+    mask_ = table_.size() - 1;
+  }
 
   int width() const { return width_; }
   uint64_t size() const { return count_; }
   const uint8_t* at(uint64_t i) const {
     return chunks_[i >> kChunkBits].get() + (i & (kChunk - 1)) * static_cast<uint64_t>(width_);
   }
+  // Whether inserting `extra` more states would grow the table.
+  bool needsGrow(uint64_t extra) const { return (count_ + extra) * 2 > table_.size(); }
+  // Grows the table for `extra` more states (no concurrent readers).
+  void reserve(uint64_t extra) {
+    while (needsGrow(extra)) grow();
+  }
   // Inserts if absent.  Returns the index; *inserted says whether it is new.
   uint64_t insert(const uint8_t* s, bool* inserted) {
-    if ((count_ + 1) * 2 > table_.size()) grow();
+    if (auto_grow_) reserve(1);
     uint64_t h = hash(s) & mask_;
-    while (uint32_t slot = table_[h]) {
+    while (uint32_t slot = load(h)) {
       if (std::memcmp(at(slot - 1), s, width_) == 0) {
         *inserted = false;
         return slot - 1;
@@ -32,30 +50,34 @@ class StateStore {
       h = (h + 1) & mask_;
     }
     const uint64_t idx = count_++;
-    if ((idx >> kChunkBits) >= chunks_.size())
-      chunks_.emplace_back(new uint8_t[kChunk * static_cast<uint64_t>(width_)]);
+    if ((idx >> kChunkBits) >= nchunks_) chunks_[nchunks_++].reset(new uint8_t[kChunk * static_cast<uint64_t>(width_)]);
     std::memcpy(const_cast<uint8_t*>(at(idx)), s, width_);
-    table_[h] = static_cast<uint32_t>(idx + 1);
+    std::atomic_ref<uint32_t>(table_[h]).store(static_cast<uint32_t>(idx + 1), std::memory_order_release);
     *inserted = true;
     return idx;
   }
   // Whether `s` is stored (read-only: safe while no thread inserts).
   bool contains(const uint8_t* s) const {
     uint64_t h = hash(s) & mask_;
-    while (uint32_t slot = table_[h]) {
+    while (uint32_t slot = load(h)) {
       if (std::memcmp(at(slot - 1), s, width_) == 0) return true;
       h = (h + 1) & mask_;
     }
     return false;
   }
   uint64_t bytes() const {
-    return chunks_.size() * kChunk * static_cast<uint64_t>(width_) + table_.size() * sizeof(uint32_t);
+    return nchunks_ * kChunk * static_cast<uint64_t>(width_) + table_.size() * sizeof(uint32_t);
   }
   static constexpr uint64_t kMaxStates = 0xfffffff0u;
 
  private:
   static constexpr int kChunkBits = 20;
   static constexpr uint64_t kChunk = 1ull << kChunkBits;
+  static constexpr uint64_t kMaxChunks = (kMaxStates >> kChunkBits) + 1;
+
+  uint32_t load(uint64_t h) const {
+    return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(table_[h])).load(std::memory_order_acquire);
+  }
 
   uint64_t hash(const uint8_t* s) const {
     uint64_t h = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(width_);
@@ -86,10 +108,12 @@ class StateStore {
   }
 
   int width_;
+  bool auto_grow_;
   uint64_t count_ = 0;
   uint64_t mask_ = 0;
   std::vector<uint32_t> table_;
-  std::vector<std::unique_ptr<uint8_t[]>> chunks_;
+  std::unique_ptr<std::unique_ptr<uint8_t[]>[]> chunks_;  // a fixed directory: readers index it
+  uint64_t nchunks_ = 0;
 };
 
 }  // namespace scxmc

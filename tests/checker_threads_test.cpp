@@ -42,8 +42,9 @@ void expectSame(const CheckResult& a, const CheckResult& b) {
 }
 
 TEST(Threads, SameResultOnAHoldingModel) {
-  // (the full policy: many batches of 4096 states, and the subsumption of
-  // checker.cpp decides in the merge)
+  // (the full policy: levels of many 16-state chunks expanded while the
+  // merge inserts and grows the table, and the subsumption of checker.cpp
+  // decides in the merge)
   Config c = test::smallConfig(2, 2, 0, "full");
   c.env = kEnvWake | kEnvSleep | kEnvNice | kEnvTick;
   const CheckResult one = run<ExtCore>(c, 1), two = run<ExtCore>(c, 2), three = run<ExtCore>(c, 3);
