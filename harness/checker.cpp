@@ -14,7 +14,7 @@
 #include "format.hpp"
 #include "pack.hpp"
 #include "symmetry.hpp"
-#include "state_store.hpp"
+#include "collapse_store.hpp"
 
 namespace scxmc {
 
@@ -105,7 +105,7 @@ static void packDominators(const Codec& codec, const Config& cfg, const State& c
 
 // Expands the stored states [lo, hi): every successor is checked by the
 // monitors, normalized and packed; nothing is inserted (the caller merges).
-void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& store, uint64_t lo, uint64_t hi,
+void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& store, uint64_t lo, uint64_t hi,
                           Expansion& x) const {
   const Config& cfg = m.config();
   x.first = lo;
@@ -116,10 +116,17 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
   x.notes.clear();
   x.doms.clear();
   x.doms_end.clear();
+  x.ids.clear();
+  const int np = store.parts();
   Notes nt;
   std::string err;
   for (uint64_t idx = lo; idx < hi; ++idx) {
-    const State s = codec.unpack(store.at(idx));
+    x.scratch.resize(codec.bytes());
+    store.load(idx, x.scratch.data());
+    uint32_t from_ids[CollapseStore::kMaxParts];
+    store.ids(idx, from_ids);
+    const CollapseStore::Hint hint{x.scratch.data(), from_ids};
+    const State s = codec.unpack(x.scratch.data());
     if (indexed_) x.from_state = s;
     uint32_t count = 0;
     forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
@@ -136,10 +143,14 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
       if (limits_.symmetry) m.normalizeDead(next);
       const size_t at = x.packs.size();
       x.packs.resize(at + codec.bytes());
+      const size_t ids_at = x.ids.size();
+      x.ids.resize(ids_at + np, CollapseStore::kUnknown);
+      uint32_t* ids = x.ids.data() + ids_at;
       if (!canonicalPack(codec, cfg, next, limits_.symmetry, x.packs.data() + at, &next, &err)) {
         nt.out_of_bounds = true;
         nt.bounds_why = "state outside the model's bounds: " + err;
-      } else if (!store.contains(x.packs.data() + at)) {  // only a new state is checked
+      } else if (!(store.resolve(x.packs.data() + at, &hint, ids) && store.containsIds(ids))) {
+        // only a new state is checked
         monitorState(cfg, invs_, next, &nt.state);
         if (limits_.symmetry && !indexed_ && m.dispatchBudgetOnlyLimits()) packDominators(codec, cfg, next, &x.doms);
       }
@@ -158,7 +169,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const StateStore& stor
 CheckResult Checker::run() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
-  StateStore store(codec.bytes(), /*auto_grow=*/false);
+  CollapseStore store(codec);
   std::vector<uint32_t> parent;
   CheckResult res;
   for (const auto& inv : invs_) {
@@ -222,7 +233,7 @@ CheckResult Checker::run() {
   // expanding chunks itself while the next one to merge is not ready.  So
   // the store's order, every count and every counterexample are the same for
   // any number of threads.  Workers read the store while the main thread
-  // inserts (state_store.hpp); growing its table waits for them (grow_lock).
+  // inserts (collapse_store.hpp); growing its tables waits for them (grow_lock).
   const bool observed = observer_ || indexed_;
   const int threads = observed || !factory_ ? 1 : std::max(1, limits_.threads);
   std::vector<std::unique_ptr<ExtCore>> extra;
@@ -314,14 +325,18 @@ CheckResult Checker::run() {
               continue;
             }
           }
+          const uint8_t* packed = x.packs.data() + k * codec.bytes();
+          uint32_t ids[CollapseStore::kMaxParts];
+          std::copy_n(x.ids.data() + k * store.parts(), store.parts(), ids);
+          const CollapseStore::Hint self{packed, ids};
           bool dominated = false;
           for (uint32_t d = k ? x.doms_end[k - 1] : 0; d < x.doms_end[k] && !dominated; ++d)
-            dominated = store.contains(x.doms.data() + static_cast<uint64_t>(d) * codec.bytes());
+            dominated = store.contains(x.doms.data() + static_cast<uint64_t>(d) * codec.bytes(), &self);
           if (dominated) {
             // (counted only when not stored already: the count is then the
             // same for any chunk size; a violation of the state itself is
             // still recorded, its step from `from` names it)
-            if (!store.contains(x.packs.data() + k * codec.bytes())) {
+            if (!store.contains(packed, &self)) {
               ++res.stats.subsumed;
               if (nt)
                 for (const auto& [v, w] : nt->state) record(v, from, false, sc.tr, w);
@@ -329,7 +344,7 @@ CheckResult Checker::run() {
             continue;
           }
           bool inserted;
-          const uint64_t to = store.insert(x.packs.data() + k * codec.bytes(), &inserted);
+          const uint64_t to = store.insert(packed, ids, &inserted);
           if (indexed_) indexed_(from, sc.tr, x.from_state, x.logs[k], to, inserted);
           if (inserted) {
             parent.push_back(static_cast<uint32_t>(from));
@@ -379,7 +394,7 @@ CheckResult Checker::run() {
   res.stats.depth = depth;
   res.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   res.stats.store_bytes = store.bytes();
-  res.stats.state_bytes = codec.bytes();
+  res.stats.state_bytes = store.rootBytes();  // (plus the shared part tables, in store_bytes)
 
   // Shortest counterexamples: the BFS parent chain, replayed as a concrete
   // trace from the initial state (each link is found again by expanding the
@@ -403,6 +418,8 @@ CheckResult Checker::run() {
     State cur = init;
     for (size_t c = chain.size(); c-- > 1;) {
       const uint64_t to = chain[c - 1];
+      std::vector<uint8_t> stored(codec.bytes());
+      store.load(to, stored.data());
       bool found = false;
       forEachSuccessor(model_, cur, [&](State& next, const StepLog& log, const Transition& tr) {
         if (found) return;
@@ -411,7 +428,7 @@ CheckResult Checker::run() {
         State rep = next;
         if (limits_.symmetry) model_.normalizeDead(rep);
         if (!canonicalPack(codec, cfg, rep, limits_.symmetry, want.data())) return;
-        if (std::memcmp(want.data(), store.at(to), codec.bytes()) == 0) {
+        if (std::memcmp(want.data(), stored.data(), codec.bytes()) == 0) {
           found = true;
           r.cex.steps.push_back(Step{tr, log});
           cur = next;
@@ -422,7 +439,7 @@ CheckResult Checker::run() {
                      "scxmc: internal error: counterexample reconstruction failed at step %zu of %s: no "
                      "successor of\n%s\nis stored as\n%s\n",
                      chain.size() - c, r.id.c_str(), describeState(cfg, cur).c_str(),
-                     describeState(cfg, codec.unpack(store.at(to))).c_str());
+                     describeState(cfg, codec.unpack(stored.data())).c_str());
         std::abort();
       }
     }

@@ -77,7 +77,7 @@ using Observer = std::function<void(const State& from, const StepLog& log, const
 using IndexedObserver = std::function<void(uint64_t from, const Transition& tr, const State& s,
                                            const StepLog& log, uint64_t to, bool fresh)>;
 
-class StateStore;
+class CollapseStore;
 class Codec;
 
 class Checker {
@@ -123,10 +123,12 @@ class Checker {
     std::vector<Succ> succs;
     std::vector<Notes> notes;
     std::vector<uint8_t> packs;             // one packed successor per Succ
+    std::vector<uint32_t> ids;              // its part indices (CollapseStore::resolve) per Succ
     std::vector<StepLog> logs;              // only for the indexed observer
     State from_state{};                     // only for the indexed observer
+    std::vector<uint8_t> scratch;           // the packed state being expanded
   };
-  void expandRange(ExtCore& m, const Codec& codec, const StateStore& store, uint64_t lo, uint64_t hi,
+  void expandRange(ExtCore& m, const Codec& codec, const CollapseStore& store, uint64_t lo, uint64_t hi,
                    Expansion& x) const;
 };
 

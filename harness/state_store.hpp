@@ -32,8 +32,14 @@ class StateStore {
   const uint8_t* at(uint64_t i) const {
     return chunks_[i >> kChunkBits].get() + (i & (kChunk - 1)) * static_cast<uint64_t>(width_);
   }
-  // Whether inserting `extra` more states would grow the table.
-  bool needsGrow(uint64_t extra) const { return (count_ + extra) * 2 > table_.size(); }
+  // Whether inserting `extra` more states would grow the table.  The table
+  // is at most half full while small; from 2^27 slots (512 MiB) on, three
+  // quarters, so that the largest searches (hundreds of millions of states)
+  // do not double a table of gigabytes for the last few states.
+  bool needsGrow(uint64_t extra) const {
+    const uint64_t n = count_ + extra, size = table_.size();
+    return size < (1ull << 27) ? n * 2 > size : n * 4 > size * 3;
+  }
   // Grows the table for `extra` more states (no concurrent readers).
   void reserve(uint64_t extra) {
     while (needsGrow(extra)) grow();
@@ -56,15 +62,16 @@ class StateStore {
     *inserted = true;
     return idx;
   }
-  // Whether `s` is stored (read-only: safe while no thread inserts).
-  bool contains(const uint8_t* s) const {
+  // The index of `s`, or -1 if it is not stored.
+  int64_t find(const uint8_t* s) const {
     uint64_t h = hash(s) & mask_;
     while (uint32_t slot = load(h)) {
-      if (std::memcmp(at(slot - 1), s, width_) == 0) return true;
+      if (std::memcmp(at(slot - 1), s, width_) == 0) return static_cast<int64_t>(slot) - 1;
       h = (h + 1) & mask_;
     }
-    return false;
+    return -1;
   }
+  bool contains(const uint8_t* s) const { return find(s) >= 0; }
   uint64_t bytes() const {
     return nchunks_ * kChunk * static_cast<uint64_t>(width_) + table_.size() * sizeof(uint32_t);
   }

@@ -27,14 +27,48 @@ Codec::Codec(const Config& cfg) {
     }
     fields_.push_back(Field{off, static_cast<uint8_t>(bitsFor(values)), static_cast<uint8_t>(domain), none, name});
   };
-  const int T = cfg.tasks, C = cfg.cpus, A = cfg.actors();
+  // Parts: byte-aligned runs of fields (see Part in pack.hpp).
+  size_t first = 0;
+  auto beginPart = [&] { first = fields_.size(); };
+  auto endPart = [&](PartKind kind) {
+    int bits = 0;
+    for (size_t i = first; i < fields_.size(); ++i) bits += fields_[i].bits;
+    const int nbytes = (bits + 7) / 8;
+    if (nbytes == 0) return;  // nothing stored: no part
+    parts_.push_back(Part{static_cast<uint16_t>(bytes_), static_cast<uint16_t>(nbytes), kind,
+                          static_cast<uint16_t>(first), static_cast<uint16_t>(fields_.size())});
+    bytes_ += nbytes;
+    bits_ += bits;
+  };
+  const int T = cfg.tasks, C = cfg.cpus;
   const int ndsq = kNumDsqs;
+  auto addFrame = [&](const Frame& f) {
+    add(f.pc, static_cast<int>(Pc::Count), false, "frame.pc");
+    add(f.op, 8, false, "frame.op");
+    add(f.t, T, true, "frame.t");
+    add(f.x, C, true, "frame.x");
+    add(f.y, 255, true, "frame.y");
+    add(f.d, 16, true, "frame.d");
+    add(f.ret, 16, false, "frame.ret");
+    add(f.ret2, 16, false, "frame.ret2");
+    add(f.home, C, true, "frame.home");
+    add(f.tag, 16, false, "frame.tag");
+    add(f.holds_rq, C, true, "frame.holds_rq");
+    add(f.holds_dsq, ndsq, true, "frame.holds_dsq");
+  };
+  auto addDsq = [&](const DsqState& q) {
+    add(q.n, T + 1, false, "dsq.n");
+    add(q.nr, 16, false, "dsq.nr");  // wider than n: a miscount must be representable
+    for (int i = 0; i < T; ++i) add(q.q[i], T, false, "dsq.q");
+  };
+  // A task's part: its sched_ext_entity and its own actor's frame.
   for (int t = 0; t < T; ++t) {
+    beginPart();
     const TaskState& ts = probe.task[t];
     add(ts.opss, 4, false, "task.opss");
     add(ts.flags, 4, false, "task.flags");
     add(ts.dsq, ndsq, true, "task.dsq");
-    add(ts.holding, A, true, "task.holding");
+    add(ts.holding, cfg.actors(), true, "task.holding");
     add(ts.sticky, C, true, "task.sticky");
     add(ts.ddsp, 64, true, "task.ddsp");
     add(ts.deferred, C, true, "task.deferred");
@@ -45,8 +79,12 @@ Codec::Codec(const Config& cfg) {
     add(ts.ghost, 16, false, "task.ghost");
     add(ts.ghost2, 1, false, "task.ghost2");
     add(ts.scx_state, cfg.lifecycle ? 6 : 1, false, "task.scx_state");
+    addFrame(probe.actor[C + t]);
+    endPart(PartKind::Task);
   }
+  // A CPU's part: its rq's ext fields, its actor's frame, its local DSQ.
   for (int c = 0; c < C; ++c) {
+    beginPart();
     const CpuState& cs = probe.cpu[c];
     add(cs.curr, T, true, "cpu.curr");
     add(cs.nbuf, kMaxBuf + 1, false, "cpu.nbuf");
@@ -62,41 +100,23 @@ Codec::Codec(const Config& cfg) {
       add(cs.buf[i].fresh, 2, false, "buf.fresh");
     }
     add(cs.bypassing, cfg.lifecycle ? 2 : 1, false, "cpu.bypassing");
+    addFrame(probe.actor[c]);
+    addDsq(probe.dsq[c]);
+    add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");
+    endPart(PartKind::Cpu);
   }
-  for (int a = 0; a < A; ++a) {
-    const Frame& f = probe.actor[a];
-    add(f.pc, static_cast<int>(Pc::Count), false, "frame.pc");
-    add(f.op, 8, false, "frame.op");
-    add(f.t, T, true, "frame.t");
-    add(f.x, C, true, "frame.x");
-    add(f.y, 255, true, "frame.y");
-    add(f.d, 16, true, "frame.d");
-    add(f.ret, 16, false, "frame.ret");
-    add(f.ret2, 16, false, "frame.ret2");
-    add(f.home, C, true, "frame.home");
-    add(f.tag, 16, false, "frame.tag");
-    add(f.holds_rq, C, true, "frame.holds_rq");
-    add(f.holds_dsq, ndsq, true, "frame.holds_dsq");
-  }
-  for (int d = 0; d < ndsq; ++d) {
-    const bool used = (isLocalDsq(static_cast<uint8_t>(d)) && d < C) || d == kDsqGlobal ||
-                      (isUserDsq(static_cast<uint8_t>(d)) && d - kDsqUser0 < cfg.user_dsqs);
-    if (!used) continue;
-    const DsqState& q = probe.dsq[d];
-    add(q.n, T + 1, false, "dsq.n");
-    add(q.nr, 16, false, "dsq.nr");  // wider than n: a miscount must be representable
-    for (int i = 0; i < T; ++i) add(q.q[i], T, false, "dsq.q");
-  }
+  // The rest: the global and user DSQs and the machine-wide fields.
+  beginPart();
+  addDsq(probe.dsq[kDsqGlobal]);
+  for (int d = 0; d < cfg.user_dsqs; ++d) addDsq(probe.dsq[kDsqUser0 + d]);
   add(probe.scx_error, 2, false, "scx_error");
   add(probe.scx_enable, cfg.lifecycle ? 4 : 1, false, "scx_enable");
   add(probe.life_pc, cfg.lifecycle ? 32 : 1, false, "life_pc");
   add(probe.bypass_depth, cfg.lifecycle ? 3 : 1, false, "bypass_depth");
-  for (int c = 0; c < C; ++c) add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");
   add(probe.mutex_owner, cfg.proxy ? T : 0, true, "mutex_owner");
   add(probe.mutex_blocked, cfg.proxy ? 1 << T : 1, false, "mutex_blocked");
   add(probe.scx_ran, cfg.proxy ? 1 << T : 1, false, "scx_ran");
-  for (const Field& f : fields_) bits_ += f.bits;
-  bytes_ = (bits_ + 7) / 8;
+  endPart(PartKind::Shared);
 }
 
 bool Codec::pack(const State& s, uint8_t* out, std::string* err) const {
@@ -109,49 +129,61 @@ bool Codec::pack(const State& s, uint8_t* out, std::string* err) const {
       return false;
     }
   }
-  uint64_t acc = 0;
-  int nbits = 0;
-  uint8_t* o = out;
-  for (const Field& f : fields_) {
-    const uint8_t v = base[f.offset];
-    unsigned code;
-    if (v < f.domain) {
-      code = v;
-    } else if (f.none && v == kNone) {
-      code = f.domain;
-    } else {
-      if (err) *err = std::string("field ") + f.name + " value " + std::to_string(v) + " out of domain " +
-                      std::to_string(f.domain);
-      return false;
+  for (const Part& part : parts_) {
+    uint64_t acc = 0;
+    int nbits = 0;
+    uint8_t* o = out + part.offset;
+    for (uint32_t i = part.first; i < part.last; ++i) {
+      const Field& f = fields_[i];
+      const uint8_t v = base[f.offset];
+      unsigned code;
+      if (v < f.domain) {
+        code = v;
+      } else if (f.none && v == kNone) {
+        code = f.domain;
+      } else {
+        if (err) *err = std::string("field ") + f.name + " value " + std::to_string(v) + " out of domain " +
+                        std::to_string(f.domain);
+        return false;
+      }
+      acc |= static_cast<uint64_t>(code) << nbits;
+      nbits += f.bits;
+      if (nbits >= 32) {  // (a field has at most 8 bits: nbits < 40)
+        const uint32_t w = static_cast<uint32_t>(acc);
+        std::memcpy(o, &w, 4);
+        o += 4;
+        acc >>= 32;
+        nbits -= 32;
+      }
     }
-    acc |= static_cast<uint64_t>(code) << nbits;
-    nbits += f.bits;
-    while (nbits >= 8) {
-      *o++ = static_cast<uint8_t>(acc);
-      acc >>= 8;
-      nbits -= 8;
-    }
+    for (; nbits > 0; nbits -= 8, acc >>= 8) *o++ = static_cast<uint8_t>(acc);
   }
-  if (nbits) *o++ = static_cast<uint8_t>(acc);
   return true;
 }
 
 State Codec::unpack(const uint8_t* in) const {
   State s{};
   auto* base = reinterpret_cast<uint8_t*>(&s);
-  uint64_t acc = 0;
-  int nbits = 0;
-  const uint8_t* p = in;
-  for (const Field& f : fields_) {
-    while (nbits < f.bits) {
-      acc |= static_cast<uint64_t>(*p++) << nbits;
-      nbits += 8;
+  for (const Part& part : parts_) {
+    uint64_t acc = 0;
+    int nbits = 0;
+    const uint8_t* p = in + part.offset;
+    const uint8_t* const end = p + part.bytes;
+    for (uint32_t i = part.first; i < part.last; ++i) {
+      const Field& f = fields_[i];
+      while (nbits < f.bits) {
+        acc |= static_cast<uint64_t>(p < end ? *p : 0) << nbits;
+        ++p;
+        nbits += 8;
+      }
+      const unsigned code = static_cast<unsigned>(acc & ((1u << f.bits) - 1));
+      acc >>= f.bits;
+      nbits -= f.bits;
+      base[f.offset] = (f.none && code == f.domain) ? kNone : static_cast<uint8_t>(code);
     }
-    const unsigned code = static_cast<unsigned>(acc & ((1u << f.bits) - 1));
-    acc >>= f.bits;
-    nbits -= f.bits;
-    base[f.offset] = (f.none && code == f.domain) ? kNone : static_cast<uint8_t>(code);
   }
+  // (single-valued fields: 0, or kNone)
+  for (const Field& f : consts_) base[f.offset] = f.domain ? 0 : kNone;
   return s;
 }
 

@@ -266,9 +266,9 @@ TEST(ProxyExec, HandoffAndRecheckAreReachable) {
 // The proxy fields cost no bits unless a proxy-exec variant is active.
 TEST(ProxyExec, BaselineStateUnchanged) {
   Config cfg = test::smallConfig(2, 2, 1, "simple");
-  const int base = Codec(cfg).bytes();
+  const int base = Codec(cfg).bits();
   cfg.proxy = true;
-  EXPECT_GT(Codec(cfg).bytes(), base);
+  EXPECT_GT(Codec(cfg).bits(), base);
   auto m = makeModel("linux-7.3.4", test::smallConfig(2, 2, 1, "simple"));
   EXPECT_FALSE(m->config().proxy);
 }

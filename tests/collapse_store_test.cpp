@@ -1,0 +1,109 @@
+// The checker's collapse-compressed visited set: what is inserted is found
+// and loaded back byte for byte, distinct states stay distinct, a hint never
+// changes which part indices a state resolves to, and parts are shared.
+#include <gtest/gtest.h>
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "collapse_store.hpp"
+#include "test_support.hpp"
+
+namespace scxmc {
+namespace {
+
+std::vector<std::vector<uint8_t>> reachablePacked(const Config& c, size_t limit) {
+  ExtCore m(c);
+  const Codec codec(c);
+  std::vector<std::vector<uint8_t>> out;
+  test::forEachReachable(m, limit, [&](const State& s) {
+    std::vector<uint8_t> b(codec.bytes());
+    EXPECT_TRUE(codec.pack(s, b.data()));
+    out.push_back(std::move(b));
+  });
+  return out;
+}
+
+TEST(CollapseStore, PartsCoverTheStateByteAligned) {
+  const Config c = test::smallConfig(3, 2, 2);
+  const Codec codec(c);
+  int at = 0, tasks = 0, cpus = 0;
+  for (const Codec::Part& p : codec.parts()) {
+    EXPECT_EQ(p.offset, at);
+    at += p.bytes;
+    tasks += p.kind == PartKind::Task;
+    cpus += p.kind == PartKind::Cpu;
+  }
+  EXPECT_EQ(at, codec.bytes());
+  EXPECT_EQ(tasks, 3);
+  EXPECT_EQ(cpus, 2);
+  CollapseStore store(codec);
+  EXPECT_EQ(store.rootBytes(), 4 * static_cast<int>(codec.parts().size()));
+}
+
+TEST(CollapseStore, InsertFindLoadRoundTrip) {
+  const Config c = test::smallConfig(2, 2, 1);
+  const Codec codec(c);
+  const auto states = reachablePacked(c, 20000);
+  ASSERT_GT(states.size(), 5000u);
+  CollapseStore store(codec);
+  std::map<std::vector<uint8_t>, uint64_t> index;
+  for (const auto& b : states) {
+    store.reserve(1);
+    EXPECT_FALSE(store.contains(b.data()));
+    bool inserted = false;
+    const uint64_t i = store.insert(b.data(), &inserted);
+    EXPECT_TRUE(inserted);
+    EXPECT_EQ(i, index.size());  // discovery order
+    index[b] = i;
+  }
+  EXPECT_EQ(store.size(), states.size());
+  std::vector<uint8_t> back(codec.bytes());
+  for (const auto& [b, i] : index) {
+    EXPECT_TRUE(store.contains(b.data()));
+    bool inserted = true;
+    EXPECT_EQ(store.insert(b.data(), &inserted), i);
+    EXPECT_FALSE(inserted);
+    store.load(i, back.data());
+    EXPECT_EQ(back, b);
+  }
+  // parts are shared: far fewer distinct task and CPU parts than states
+  EXPECT_LT(store.partValues(PartKind::Task) * 10, states.size());
+  EXPECT_LT(store.partValues(PartKind::Cpu) * 2, states.size());
+  // a state that differs in one bit of one part is not found
+  std::vector<uint8_t> other = states.front();
+  other[codec.parts().back().offset] ^= 1;
+  if (index.find(other) == index.end()) {
+    EXPECT_FALSE(store.contains(other.data()));
+  }
+}
+
+TEST(CollapseStore, AHintNeverChangesTheResolvedParts) {
+  const Config c = test::smallConfig(2, 2, 1);
+  const Codec codec(c);
+  const auto states = reachablePacked(c, 3000);
+  CollapseStore store(codec);
+  for (size_t k = 0; k < states.size(); k += 2) {  // every other state stored
+    store.reserve(1);
+    bool inserted;
+    store.insert(states[k].data(), &inserted);
+  }
+  const int np = store.parts();
+  for (size_t k = 1; k < states.size(); ++k) {
+    uint32_t plain[CollapseStore::kMaxParts], hinted[CollapseStore::kMaxParts], from[CollapseStore::kMaxParts];
+    const uint64_t h = (k * 7919) % store.size();
+    std::vector<uint8_t> hp(codec.bytes());
+    store.load(h, hp.data());
+    store.ids(h, from);
+    const CollapseStore::Hint hint{hp.data(), from};
+    const bool a = store.resolve(states[k].data(), nullptr, plain);
+    const bool b = store.resolve(states[k].data(), &hint, hinted);
+    EXPECT_EQ(a, b);
+    for (int i = 0; i < np; ++i) EXPECT_EQ(plain[i], hinted[i]) << "state " << k << " part " << i;
+    EXPECT_EQ(store.contains(states[k].data()), k % 2 == 0);
+  }
+}
+
+}  // namespace
+}  // namespace scxmc
