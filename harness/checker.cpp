@@ -170,7 +170,7 @@ CheckResult Checker::run() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
   CollapseStore store(codec);
-  std::vector<uint32_t> parent;
+  ChunkedArray<uint32_t> parent;  // BFS parent of each stored state
   CheckResult res;
   for (const auto& inv : invs_) {
     InvariantResult r;

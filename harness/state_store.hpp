@@ -19,6 +19,26 @@
 
 namespace scxmc {
 
+// An append-only array in fixed chunks: growing it never copies (a vector's
+// doubling would briefly hold both copies) and never over-allocates by more
+// than one chunk.
+template <typename T>
+class ChunkedArray {
+ public:
+  void push_back(T v) {
+    if (size_ % kChunk == 0) chunks_.emplace_back(new T[kChunk]);
+    chunks_.back()[size_ % kChunk] = v;
+    ++size_;
+  }
+  T operator[](uint64_t i) const { return chunks_[i / kChunk][i % kChunk]; }
+  uint64_t size() const { return size_; }
+
+ private:
+  static constexpr uint64_t kChunk = 1ull << 20;
+  std::vector<std::unique_ptr<T[]>> chunks_;
+  uint64_t size_ = 0;
+};
+
 class StateStore {
  public:
   explicit StateStore(int width, bool auto_grow = true)

@@ -1,6 +1,7 @@
 // The checker's collapse-compressed visited set: what is inserted is found
 // and loaded back byte for byte, distinct states stay distinct, a hint never
 // changes which part indices a state resolves to, and parts are shared.
+// Also the chunked array that holds the BFS parents.
 #include <gtest/gtest.h>
 
 #include <map>
@@ -103,6 +104,16 @@ TEST(CollapseStore, AHintNeverChangesTheResolvedParts) {
     for (int i = 0; i < np; ++i) EXPECT_EQ(plain[i], hinted[i]) << "state " << k << " part " << i;
     EXPECT_EQ(store.contains(states[k].data()), k % 2 == 0);
   }
+}
+
+TEST(ChunkedArray, KeepsEveryValueAcrossChunks) {
+  ChunkedArray<uint32_t> a;
+  const uint64_t n = 3 * (1ull << 20) + 17;  // three full chunks and a partial one
+  for (uint64_t i = 0; i < n; ++i) a.push_back(static_cast<uint32_t>(i * 2654435761u));
+  ASSERT_EQ(a.size(), n);
+  const uint64_t k = 1ull << 20;
+  for (uint64_t i : std::vector<uint64_t>{0, 1, k - 1, k, k + 1, 2 * k, n - 1})
+    EXPECT_EQ(a[i], static_cast<uint32_t>(i * 2654435761u)) << i;
 }
 
 }  // namespace
