@@ -25,7 +25,7 @@ namespace scxmc {
 
 class CollapseStore {
  public:
-  explicit CollapseStore(const Codec& codec) : parts_(codec.parts()), width_(codec.bytes()), roots_(rootWidth(codec), false) {
+  explicit CollapseStore(const Codec& codec) : parts_(codec.parts()), roots_(rootWidth(codec), false) {
     for (int k = 0; k < static_cast<int>(PartKind::Count); ++k) {
       int w = 0;
       for (const Codec::Part& p : parts_)
@@ -34,7 +34,6 @@ class CollapseStore {
     }
   }
 
-  int width() const { return width_; }  // of a packed state
   uint64_t size() const { return roots_.size(); }
 
   static constexpr uint32_t kUnknown = 0xffffffffu;
@@ -137,7 +136,6 @@ class CollapseStore {
   }
 
   std::vector<Codec::Part> parts_;
-  int width_;
   StateStore roots_;
   std::array<std::unique_ptr<StateStore>, static_cast<int>(PartKind::Count)> tables_;
 };
