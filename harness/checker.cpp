@@ -10,6 +10,7 @@
 #include <thread>
 #include <utility>
 #include <algorithm>
+#include <cstring>
 
 #include "format.hpp"
 #include "pack.hpp"
@@ -103,6 +104,29 @@ static void packDominators(const Codec& codec, const Config& cfg, const State& c
     }
 }
 
+uint32_t Checker::SuccTwins::find(const State& s, uint32_t k) {
+  const auto* b = reinterpret_cast<const uint8_t*>(&s);
+  uint64_t h = 0x243f6a8885a308d3ull;
+  size_t i = 0;
+  for (; i + 8 <= sizeof(State); i += 8) {
+    uint64_t w;
+    std::memcpy(&w, b + i, 8);
+    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    h ^= h >> 31;
+  }
+  for (; i < sizeof(State); ++i) h = (h ^ b[i]) * 0x100000001b3ull;
+  for (size_t j = 0; j < n_; ++j)
+    if (entries_[j].hash == h && std::memcmp(&states_[j], &s, sizeof(State)) == 0) return entries_[j].k;
+  if (n_ == entries_.size()) {
+    entries_.emplace_back();
+    states_.emplace_back();
+  }
+  entries_[n_] = Entry{h, k};
+  states_[n_] = s;
+  ++n_;
+  return kNone;
+}
+
 // Expands the stored states [lo, hi): every successor is checked by the
 // monitors, normalized and packed; nothing is inserted (the caller merges).
 void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& store, uint64_t lo, uint64_t hi,
@@ -129,6 +153,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
     const State s = codec.unpack(x.scratch.data());
     if (indexed_) x.from_state = s;
     uint32_t count = 0;
+    x.twins.clear();
     forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
       ++count;
       if (log.overflow) {
@@ -146,7 +171,25 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
       const size_t ids_at = x.ids.size();
       x.ids.resize(ids_at + np, CollapseStore::kUnknown);
       uint32_t* ids = x.ids.data() + ids_at;
-      if (!canonicalPack(codec, cfg, next, limits_.symmetry, x.packs.data() + at, &next, &err)) {
+      const size_t k = x.succs.size();
+      const uint32_t twin = x.twins.find(next, static_cast<uint32_t>(k));
+      if (twin != SuccTwins::kNone) {
+        // the same successor as an earlier step of this state: reuse what
+        // that one computed (see SuccTwins)
+        std::copy_n(x.packs.data() + static_cast<size_t>(twin) * codec.bytes(), codec.bytes(), x.packs.data() + at);
+        std::copy_n(x.ids.data() + static_cast<size_t>(twin) * np, np, ids);
+        const size_t bytes = codec.bytes();
+        const size_t d0 = (twin ? x.doms_end[twin - 1] : 0) * bytes, d1 = x.doms_end[twin] * bytes;
+        const size_t dat = x.doms.size();
+        x.doms.resize(dat + (d1 - d0));
+        std::copy_n(x.doms.data() + d0, d1 - d0, x.doms.data() + dat);
+        if (const uint32_t tn = x.succs[twin].notes) {
+          const Notes& other = x.notes[tn - 1];
+          nt.state = other.state;
+          nt.out_of_bounds = other.out_of_bounds;
+          nt.bounds_why = other.bounds_why;
+        }
+      } else if (!canonicalPack(codec, cfg, next, limits_.symmetry, x.packs.data() + at, &next, &err)) {
         nt.out_of_bounds = true;
         nt.bounds_why = "state outside the model's bounds: " + err;
       } else if (!(store.resolve(x.packs.data() + at, &hint, ids) && store.containsIds(ids))) {

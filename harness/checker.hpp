@@ -115,6 +115,32 @@ class Checker {
     bool out_of_bounds = false;
     std::string bounds_why;
   };
+  // The successors of the state being expanded, as normalized before
+  // canonicalization.  Different steps of one state often lead to the same
+  // state (different BPF choices or events with the same effect: 31% of the
+  // steps in the default configuration's first 300,000 states); such a
+  // successor is canonicalized, looked up and checked once.  Reusing the
+  // first step's results for the later ones is exact: those results depend
+  // only on the successor and on the visited set, which only grows, so they
+  // are what the later step would have computed a moment earlier, and the
+  // merge accepts results computed at any moment (checker.cpp).
+  class SuccTwins {
+   public:
+    static constexpr uint32_t kNone = ~0u;
+    void clear() { n_ = 0; }
+    // The Succ index of an earlier successor equal to `s`, or kNone after
+    // recording `s` as Succ index `k`.
+    uint32_t find(const State& s, uint32_t k);
+
+   private:
+    struct Entry {
+      uint64_t hash;
+      uint32_t k;
+    };
+    std::vector<Entry> entries_;
+    std::vector<State> states_;
+    size_t n_ = 0;
+  };
   struct Expansion {
     uint64_t first = 0;                     // store index of the first state
     std::vector<uint32_t> doms_end;         // per Succ: end of its dominators in `doms`
@@ -127,6 +153,7 @@ class Checker {
     std::vector<StepLog> logs;              // only for the indexed observer
     State from_state{};                     // only for the indexed observer
     std::vector<uint8_t> scratch;           // the packed state being expanded
+    SuccTwins twins;                        // successors of the state being expanded
   };
   void expandRange(ExtCore& m, const Codec& codec, const CollapseStore& store, uint64_t lo, uint64_t hi,
                    Expansion& x) const;
