@@ -105,16 +105,7 @@ static void packDominators(const Codec& codec, const Config& cfg, const State& c
 }
 
 uint32_t Checker::SuccTwins::find(const State& s, uint32_t k) {
-  const auto* b = reinterpret_cast<const uint8_t*>(&s);
-  uint64_t h = 0x243f6a8885a308d3ull;
-  size_t i = 0;
-  for (; i + 8 <= sizeof(State); i += 8) {
-    uint64_t w;
-    std::memcpy(&w, b + i, 8);
-    h = (h ^ w) * 0x9e3779b97f4a7c15ull;
-    h ^= h >> 31;
-  }
-  for (; i < sizeof(State); ++i) h = (h ^ b[i]) * 0x100000001b3ull;
+  const uint64_t h = hashBytes(reinterpret_cast<const uint8_t*>(&s), sizeof(State));
   for (size_t j = 0; j < n_; ++j)
     if (entries_[j].hash == h && std::memcmp(&states_[j], &s, sizeof(State)) == 0) return entries_[j].k;
   if (n_ == entries_.size()) {
@@ -176,9 +167,9 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
       if (twin != SuccTwins::kNone) {
         // the same successor as an earlier step of this state: reuse what
         // that one computed (see SuccTwins)
-        std::copy_n(x.packs.data() + static_cast<size_t>(twin) * codec.bytes(), codec.bytes(), x.packs.data() + at);
-        std::copy_n(x.ids.data() + static_cast<size_t>(twin) * np, np, ids);
         const size_t bytes = codec.bytes();
+        std::copy_n(x.packs.data() + twin * bytes, bytes, x.packs.data() + at);
+        std::copy_n(x.ids.data() + static_cast<size_t>(twin) * np, np, ids);
         const size_t d0 = (twin ? x.doms_end[twin - 1] : 0) * bytes, d1 = x.doms_end[twin] * bytes;
         const size_t dat = x.doms.size();
         x.doms.resize(dat + (d1 - d0));

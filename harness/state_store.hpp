@@ -19,6 +19,24 @@
 
 namespace scxmc {
 
+// A 64-bit hash of n bytes (word-wise multiply-xorshift, final avalanche).
+inline uint64_t hashBytes(const uint8_t* s, size_t n) {
+  uint64_t h = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(n);
+  size_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    uint64_t w;
+    std::memcpy(&w, s + i, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t w = 0;
+  std::memcpy(&w, s + i, n - i);
+  h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
+  h ^= h >> 29;
+  h *= 0x94d049bb133111ebull;
+  return h ^ (h >> 31);
+}
+
 // An append-only array in fixed chunks: growing it never copies (a vector's
 // doubling would briefly hold both copies) and never over-allocates by more
 // than one chunk.
@@ -106,22 +124,7 @@ class StateStore {
     return std::atomic_ref<uint32_t>(const_cast<uint32_t&>(table_[h])).load(std::memory_order_acquire);
   }
 
-  uint64_t hash(const uint8_t* s) const {
-    uint64_t h = 0x9E3779B97F4A7C15ull ^ static_cast<uint64_t>(width_);
-    int i = 0;
-    for (; i + 8 <= width_; i += 8) {
-      uint64_t w;
-      std::memcpy(&w, s + i, 8);
-      h = (h ^ w) * 0xff51afd7ed558ccdull;
-      h ^= h >> 32;
-    }
-    uint64_t w = 0;
-    std::memcpy(&w, s + i, width_ - i);
-    h = (h ^ w) * 0xc4ceb9fe1a85ec53ull;
-    h ^= h >> 29;
-    h *= 0x94d049bb133111ebull;
-    return h ^ (h >> 31);
-  }
+  uint64_t hash(const uint8_t* s) const { return hashBytes(s, static_cast<size_t>(width_)); }
   void grow() {
     std::vector<uint32_t> t(table_.size() * 2, 0);
     const uint64_t m = t.size() - 1;
