@@ -18,6 +18,7 @@
 #include <nlohmann/json.hpp>
 #include <unistd.h>
 
+#include "atomic_file.hpp"
 #include "checker.hpp"
 #include "cli_args.hpp"
 #include "prove_cmd.hpp"
@@ -120,7 +121,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   lim.time_limit_s = 600;
   lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
-  bool trace_all = false, progress = false;
+  bool trace_all = false, progress = false, json_set = false;
   double ladder_time_s = 60;
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -175,6 +176,7 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
+      json_set = true;
     } else if (a == "--trace-all") {
       trace_all = true;
     } else if (a == "--progress") {
@@ -194,13 +196,9 @@ int cmdCheck(const std::vector<std::string>& args) {
   if (!model) return usage("--variant: unknown variant '" + variant + "' (see 'scxmc variants')");
   if (const std::string b = model->config().validate(); !b.empty()) return usage(b);  // what the variant implies
 
-  // Open the JSON output first so that a bad path fails before the search.
-  std::ofstream jf;
-  const std::string tmp = json_path + ".tmp";
-  if (!json_path.empty()) {
-    jf.open(tmp);
-    if (!jf) return usage("--json: cannot write '" + json_path + "'");
-  }
+  // A bad output path fails before the search (support/atomic_file.hpp).
+  if (json_set)
+    if (const std::string e = support::checkWritable(json_path); !e.empty()) return usage("--json: " + e);
   Checker checker(*model, std::move(invs), lim);
   checker.setProgress(progress);
   checker.setWorkerFactory([&] { return makeModel(variant, cfg); });
@@ -264,14 +262,11 @@ int cmdCheck(const std::vector<std::string>& args) {
       }
     }
   }
-  if (!json_path.empty()) {
+  if (json_set) {
     nlohmann::json j = resultJson(*model, r);
     if (!jladder.is_null()) j["ladder"] = jladder;
-    jf << j.dump(2) << "\n";
-    jf.close();
-    if (!jf || std::rename(tmp.c_str(), json_path.c_str()) != 0) {
-      std::cerr << "scxmc: writing '" << json_path << "' failed\n";
-      std::remove(tmp.c_str());
+    if (const std::string e = support::writeFileAtomic(json_path, j.dump(2) + "\n"); !e.empty()) {
+      std::cerr << "scxmc: --json: " << e << "\n";
       return kExitUsage;
     }
   }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -13,6 +14,8 @@
 #include "cli_args.hpp"
 #include "replay.hpp"
 #include "variants.hpp"
+#include "atomic_file.hpp"
+#include "spawn.hpp"
 
 namespace scxmc {
 
@@ -78,16 +81,22 @@ int replayFile(const std::string& file) {
   return bad ? kCycle : kOk;
 }
 
-bool writeFile(const std::string& path, const std::string& text) {
-  const std::string tmp = path + ".tmp";
-  std::ofstream f(tmp);
-  f << text;
-  f.close();
-  if (!f || std::rename(tmp.c_str(), path.c_str()) != 0) {
-    std::remove(tmp.c_str());
-    return false;
-  }
-  return true;
+// A temporary's name as a program argument ("./-x", never an option).
+std::string argPath(const std::string& p) { return !p.empty() && p[0] == '-' ? "./" + p : p; }
+
+// --svg: graphviz's dot renders a temporary DOT file into a temporary next
+// to the target (argument vector, no shell), which then replaces the target.
+std::string renderSvg(const std::string& svg_path, const std::string& dot) {
+  support::AtomicFile in, out;
+  std::string err;
+  if (!in.open(svg_path, &err) || !in.write(dot)) return err.empty() ? "cannot write a temporary" : err;
+  if (!out.open(svg_path, &err)) return err;
+  const support::SpawnResult r =
+      support::runProgram({"dot", "-Tsvg", argPath(in.tempPath()), "-o", argPath(out.tempPath())});
+  in.abandon();
+  if (!r.ok()) return r.error;
+  if (!out.commit(&err)) return err;
+  return "";
 }
 
 }  // namespace
@@ -103,7 +112,7 @@ int cmdLocks(const std::vector<std::string>& args) {
   lim.max_memory_mib = 8192;
   lim.time_limit_s = 600;
   std::string variant = "linux-7.3.4", dot_path, svg_path, json_path, err;
-  bool progress = false;
+  bool progress = false, dot_set = false, svg_set = false, json_set = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--help" || a == "-h") { std::cout << kLocksHelp; return kOk; }
@@ -150,10 +159,13 @@ int cmdLocks(const std::vector<std::string>& args) {
       else lim.time_limit_s = static_cast<double>(n);
     } else if (a == "--dot") {
       if (!val(&dot_path)) return usage(err);
+      dot_set = true;
     } else if (a == "--svg") {
       if (!val(&svg_path)) return usage(err);
+      svg_set = true;
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
+      json_set = true;
     } else if (a == "--lifecycle") {
       cfg.lifecycle = true;
     } else if (a == "--fork-tasks") {
@@ -169,8 +181,13 @@ int cmdLocks(const std::vector<std::string>& args) {
   if (!bad.empty()) return usage(bad);
   auto model = makeModel(variant, cfg);
   if (!model) return usage("--variant: unknown variant '" + variant + "' (see 'scxmc variants')");
-  if (!svg_path.empty() && std::system("command -v dot >/dev/null 2>&1") != 0)
+  if (!svg_path.empty() && !support::programInPath("dot"))
     return usage("--svg needs graphviz's 'dot' (apt-get install graphviz); use --dot FILE instead");
+  // every output path is checked before the search
+  for (const auto& [opt, set, path] : {std::tuple<std::string, bool, std::string>{"--dot", dot_set, dot_path},
+                                       {"--svg", svg_set, svg_path}, {"--json", json_set, json_path}})
+    if (set)
+      if (const std::string e = support::checkWritable(path); !e.empty()) return usage(opt + ": " + e);
 
   const LockGraph g = buildLockGraph(*model, lim, progress);
   printLockGraph(std::cout, *model, g);
@@ -179,17 +196,13 @@ int cmdLocks(const std::vector<std::string>& args) {
     printSplat(std::cout, *model, g, c);
   }
   const std::string dot = lockGraphDot(g);
-  if (!dot_path.empty() && !writeFile(dot_path, dot)) return usage("--dot: cannot write '" + dot_path + "'");
-  if (!svg_path.empty()) {
-    const std::string tmp = svg_path + ".dot";
-    if (!writeFile(tmp, dot)) return usage("--svg: cannot write '" + tmp + "'");
-    const std::string cmd = "dot -Tsvg '" + tmp + "' -o '" + svg_path + "'";
-    const int rc = std::system(cmd.c_str());
-    std::remove(tmp.c_str());
-    if (rc != 0) return usage("--svg: 'dot' failed writing '" + svg_path + "'");
-  }
-  if (!json_path.empty() && !writeFile(json_path, lockGraphJson(*model, g).dump(2) + "\n"))
-    return usage("--json: cannot write '" + json_path + "'");
+  if (!dot_path.empty())
+    if (const std::string e = support::writeFileAtomic(dot_path, dot); !e.empty()) return usage("--dot: " + e);
+  if (!svg_path.empty())
+    if (const std::string e = renderSvg(svg_path, dot); !e.empty()) return usage("--svg: " + e);
+  if (!json_path.empty())
+    if (const std::string e = support::writeFileAtomic(json_path, lockGraphJson(*model, g).dump(2) + "\n"); !e.empty())
+      return usage("--json: " + e);
   if (!g.cycles.empty()) {
     std::cout << "verdict: " << g.cycles.size() << " possible circular locking dependenc"
               << (g.cycles.size() == 1 ? "y" : "ies") << "\n";

@@ -7,6 +7,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "atomic_file.hpp"
 #include "checker.hpp"
 #include "cti_reach.hpp"
 #include "replay.hpp"
@@ -83,6 +84,7 @@ Reach searchViolation(const std::string& variant, const std::string& inv) {
 int cmdProve(const std::vector<std::string>& args) {
   std::string variant = "linux-7.3.4", only, json;
   ProveOptions opt;
+  bool json_set = false;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     auto val = [&](std::string* v) {
@@ -100,6 +102,7 @@ int cmdProve(const std::vector<std::string>& args) {
       if (!val(&only)) { std::cerr << "scxmc: --theorem needs a value\n"; return 2; }
     } else if (a == "--json") {
       if (!val(&json)) { std::cerr << "scxmc: --json needs a value\n"; return 2; }
+      json_set = true;
     } else if (a == "--timeout-ms") {
       if (!val(&v) || v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
         std::cerr << "scxmc: --timeout-ms expects a positive integer\n";
@@ -124,11 +127,12 @@ int cmdProve(const std::vector<std::string>& args) {
     std::cerr << "scxmc: --theorem: unknown theorem '" << only << "' (custody, deq-flags, opss, dsq)\n";
     return 2;
   }
-  std::ofstream jf;
-  if (!json.empty()) {
-    jf.open(json);
-    if (!jf) { std::cerr << "scxmc: --json: cannot write '" << json << "'\n"; return 2; }
-  }
+  // A bad output path fails before the proofs (support/atomic_file.hpp).
+  if (json_set)
+    if (const std::string e = support::checkWritable(json); !e.empty()) {
+      std::cerr << "scxmc: prove: --json: " << e << "\n";
+      return 2;
+    }
   nlohmann::json out = nlohmann::json::array();
   int exit_code = 0;
   std::cout << "variant " << variant << ": proofs for any number of tasks, CPUs and DSQs\n";
@@ -193,6 +197,10 @@ int cmdProve(const std::vector<std::string>& args) {
     }
     out.push_back(j);
   }
-  if (!json.empty()) jf << out.dump(2) << "\n";
+  if (json_set)
+    if (const std::string e = support::writeFileAtomic(json, out.dump(2) + "\n"); !e.empty()) {
+      std::cerr << "scxmc: prove: --json: " << e << "\n";
+      return 2;
+    }
   return exit_code;
 }

@@ -1,4 +1,5 @@
 #include "review.hpp"
+#include "atomic_file.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -75,6 +76,7 @@ struct Options {
   std::string invariants = "all";
   BehaviourLimits blim;
   std::string json_path;
+  bool json_set = false;
   bool trace_all = false;
   bool chain = false;
   bool ladder = true;
@@ -159,6 +161,7 @@ int parse(const std::vector<std::string>& args, Options* o) {
       o->blim.max_pairs = static_cast<uint64_t>(n);
     } else if (a == "--json") {
       if (!val(&o->json_path)) return usage(err);
+      o->json_set = true;
     } else if (a == "--trace-all") {
       o->trace_all = true;
     } else if (a == "--chain") {
@@ -242,12 +245,9 @@ int reviewMain(const std::vector<std::string>& args) {
   const int pr = parse(args, &o);
   if (pr >= 0) return pr;
 
-  std::ofstream jf;
-  const std::string tmp = o.json_path + ".tmp";
-  if (!o.json_path.empty()) {
-    jf.open(tmp);
-    if (!jf) return usage("--json: cannot write '" + o.json_path + "'");
-  }
+  // A bad output path fails before the search (support/atomic_file.hpp).
+  if (o.json_set)
+    if (const std::string e = support::checkWritable(o.json_path); !e.empty()) return usage("--json: " + e);
 
   // A variant that needs the lifecycle (its factory turns it on) is compared
   // with a base that has it too: a second base column.  (Other flags a
@@ -602,7 +602,7 @@ int reviewMain(const std::vector<std::string>& args) {
       << (code == kViolation ? "a variant newly breaks an invariant"
                              : code == kIncomplete ? "INCOMPLETE (a limit prevents a verdict)" : "no invariant newly broken")
       << "\n";
-  if (!o.json_path.empty()) {
+  if (o.json_set) {
     nlohmann::json j;
     j["tool"] = "scxmc";
     j["verb"] = "review";
@@ -619,11 +619,8 @@ int reviewMain(const std::vector<std::string>& args) {
     j["models"] = jm;
     j["variants"] = jvariants;
     j["exit"] = code;
-    jf << j.dump(2) << "\n";
-    jf.close();
-    if (!jf || std::rename(tmp.c_str(), o.json_path.c_str()) != 0) {
-      std::cerr << "scxmc: writing '" << o.json_path << "' failed\n";
-      std::remove(tmp.c_str());
+    if (const std::string e = support::writeFileAtomic(o.json_path, j.dump(2) + "\n"); !e.empty()) {
+      std::cerr << "scxmc: review: --json: " << e << "\n";
       return kUsage;
     }
   }

@@ -78,4 +78,37 @@ if ! command -v dot >/dev/null 2>&1; then
 fi
 expect lifecycle-variant 1 "sleep-in-atomic +violated" -- "$SCXMC" check --policy simple --tasks 2 --cpus 2 --user-dsqs 1 --lifecycle --variant cgroup-attach-holds-lock --invariants sleep-in-atomic --json "$tmp/v.json"
 expect lifecycle-variant-replay 0 "confirmed: sleep-in-atomic" -- "$SCXMC" replay "$tmp/v.json"
+# issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
+# path with quotes, spaces and ';' is one argument: the svg is written and no
+# injected command runs.
+mkdir -p "$tmp/fakebin" "$tmp/inj"
+cat >"$tmp/fakebin/dot" <<'DOT'
+#!/bin/sh
+[ "$1" = -Tsvg ] && [ "$3" = -o ] || exit 2
+{ echo '<svg>'; cat "$2"; echo '</svg>'; } >"$4"
+DOT
+chmod +x "$tmp/fakebin/dot"
+inj="$tmp/inj/x';touch pwned;' \"y\"; touch pwned2.svg"
+expect locks-svg-no-shell 3 "verdict: INCOMPLETE" -- env PATH="$tmp/fakebin:$PATH" sh -c 'cd "$1/inj" && exec "$2" locks --policy simple --max-states 50 --svg "$3"' sh "$tmp" "$(readlink -f "$SCXMC")" "$inj"
+expect locks-svg-written 0 "digraph lock_order" -- cat "$inj"
+expect locks-svg-nothing-else 0 "^1$" -- sh -c 'ls -A "$1/inj" | wc -l' sh "$tmp"
+# issue 20: one atomic writer.  Bad paths fail before the search (exit 2);
+# a symlink at the old predictable FILE.tmp is not followed; a failed run
+# leaves an existing target untouched.
+expect json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" check --tasks 1 --cpus 1 --json "$tmp"
+expect json-dir-before-search 1 "" -- sh -c '"$1" check --tasks 1 --cpus 1 --json "$2" 2>&1 | grep -c "states "' sh "$SCXMC" "$tmp"
+expect json-empty 2 "--json: an empty file name" -- "$SCXMC" check --tasks 1 --cpus 1 --json ""
+expect validate-json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" validate "$golden/simple.bin" --json "$tmp"
+expect review-json-empty 2 "--json: an empty file name" -- "$SCXMC" review --variant dequeue-legacy --tasks 1 --cpus 1 --json ""
+expect locks-json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" locks --policy simple --json "$tmp"
+expect prove-json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" prove --json "$tmp"
+echo precious >"$tmp/victim"
+ln -s "$tmp/victim" "$tmp/s.json.tmp"
+expect json-no-symlink-follow 0 "" -- "$SCXMC" check --tasks 1 --cpus 1 --user-dsqs 1 --json "$tmp/s.json"
+expect json-victim-untouched 0 "^precious$" -- cat "$tmp/victim"
+expect json-written 0 '"complete": true' -- cat "$tmp/s.json"
+echo precious >"$tmp/keep.json"
+expect validate-fail-keeps-json 2 "byte offset 64" -- "$SCXMC" validate "$tmp/trunc.bin" --json "$tmp/keep.json"
+expect validate-kept-json 0 "^precious$" -- cat "$tmp/keep.json"
+expect no-temporaries-left 0 "^0$" -- sh -c 'ls -A "$1" | grep -c "^\.\(s\|keep\|r\)\.json\." || true' sh "$tmp"
 expect_summary

@@ -8,6 +8,9 @@
 // Exit status: 0 ok, 1 usage, 2 malformed trace (message names offset+field).
 #include <cstdio>
 #include <fstream>
+#include <sstream>
+
+#include "atomic_file.hpp"
 #include <iostream>
 #include <map>
 #include <string>
@@ -62,12 +65,12 @@ int main(int argc, char** argv) {
     if (out.empty()) {
         write_jsonl(std::cout, t);
     } else {
-        std::ofstream os(out, std::ios::trunc);
-        if (!os) {
-            std::cerr << "scxmc-trace-dump: cannot create '" << out << "'\n";
+        std::ostringstream os;
+        write_jsonl(os, t);
+        if (const std::string e = scxmc::support::writeFileAtomic(out, os.str()); !e.empty()) {
+            std::cerr << "scxmc-trace-dump: " << e << "\n";
             return 1;
         }
-        write_jsonl(os, t);
     }
     return 0;
 }

@@ -1,5 +1,6 @@
 // SPDX-License-Identifier: MIT
 #include "trace_format.hpp"
+#include "atomic_file.hpp"
 
 #include <algorithm>
 #include <cstring>
@@ -325,10 +326,9 @@ std::string serialize(const Trace& t) {
 
 void write_file(const std::string& path, const Trace& t) {
     const std::string data = serialize(t);
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    if (!out) throw std::runtime_error("trace: cannot create '" + path + "'");
-    out.write(data.data(), static_cast<std::streamsize>(data.size()));
-    if (!out) throw std::runtime_error("trace: error writing '" + path + "'");
+    // atomically: a temporary next to it, fsync, rename (support/atomic_file.hpp)
+    if (const std::string e = support::writeFileAtomic(path, data); !e.empty())
+        throw std::runtime_error("trace: " + e);
 }
 
 std::string header_to_json(const Header& h) {

@@ -13,6 +13,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "atomic_file.hpp"
 #include "validator.hpp"
 
 namespace scxmc::validate {
@@ -162,6 +163,7 @@ void print(std::ostream& o, const TraceResult& r, size_t max_d) {
 int validateMain(const std::vector<std::string>& args) {
   std::vector<std::string> files;
   std::string json_path;
+  bool json_set = false;
   size_t max_d = 3;
   double min_accept = 99.9;
   Options opt;
@@ -178,6 +180,7 @@ int validateMain(const std::vector<std::string>& args) {
       return 0;
     } else if (a == "--json") {
       if (!val(&json_path)) return usage("--json needs a FILE");
+      json_set = true;
     } else if (a == "--max-disagreements") {
       if (!val(&v)) return usage("--max-disagreements needs a number");
       char* end = nullptr;
@@ -202,6 +205,9 @@ int validateMain(const std::vector<std::string>& args) {
   if (files.empty()) return usage("validate: at least one TRACE is required");
   opt.max_disagreements = std::max<size_t>(max_d, 20);
 
+  // A bad output path fails before reading a trace (support/atomic_file.hpp).
+  if (json_set)
+    if (const std::string e = support::checkWritable(json_path); !e.empty()) return usage("--json: " + e);
   std::vector<trace::Trace> traces;
   for (const auto& f : files) {
     try {
@@ -213,11 +219,6 @@ int validateMain(const std::vector<std::string>& args) {
       std::cerr << "scxmc: validate: " << f << ": " << e.what() << "\n";
       return 2;
     }
-  }
-  std::ofstream jf;
-  if (!json_path.empty()) {
-    jf.open(json_path);
-    if (!jf) return usage("--json: cannot write '" + json_path + "'");
   }
   Validator val(opt);
   bool ok = true;
@@ -252,13 +253,17 @@ int validateMain(const std::vector<std::string>& args) {
   if (files.size() > 1)
     std::cout << "total: accepted " << acc << " / " << tot << " events (" << pct(acc, tot) << "): "
               << (ok ? "PASS" : "FAIL") << "\n";
-  if (!json_path.empty()) {
+  if (json_set) {
     nlohmann::json known = nlohmann::json::array();
     for (const auto& [id, s] : knownDisagreements()) known.push_back({{"id", id}, {"summary", s}});
-    jf << nlohmann::json{{"traces", all}, {"pass", ok}, {"min_accept_percent", min_accept},
-                         {"known_disagreements", known}}
-              .dump(2)
-       << "\n";
+    const std::string text = nlohmann::json{{"traces", all}, {"pass", ok}, {"min_accept_percent", min_accept},
+                                            {"known_disagreements", known}}
+                                 .dump(2) +
+                             "\n";
+    if (const std::string e = support::writeFileAtomic(json_path, text); !e.empty()) {
+      std::cerr << "scxmc: validate: --json: " << e << "\n";
+      return 2;
+    }
   }
   return ok ? 0 : 1;
 }
