@@ -1,4 +1,5 @@
 #include "behaviour_diff.hpp"
+#include "interrupt.hpp"
 
 #include <algorithm>
 #include <chrono>
@@ -88,6 +89,11 @@ struct Explorer {
       if (store.size() > lim.max_pairs) {
         complete = false;
         reason = "more than " + std::to_string(lim.max_pairs) + " (state, sequence) pairs";
+        break;
+      }
+      if (support::interrupted()) {
+        complete = false;
+        reason = support::interruptedReason();
         break;
       }
       if ((idx & 0xfff) == 0 && lim.time_limit_s > 0 &&

@@ -13,6 +13,7 @@
 #include <cstring>
 
 #include "format.hpp"
+#include "interrupt.hpp"
 #include "pack.hpp"
 #include "symmetry.hpp"
 #include "collapse_store.hpp"
@@ -400,6 +401,8 @@ CheckResult Checker::run() {
           }
         }
         if (open == 0 || (limits_.stop_at_first && open < static_cast<int>(invs_.size()) + builtins)) stop = true;
+        // SIGINT/SIGTERM (support/interrupt.hpp): stop at this state boundary
+        if (!stop && support::interrupted()) limitHit(support::interruptedReason());
         // the limits, checked after every expanded state
         if (++merged_states >= next_check) {
           next_check = merged_states + 0x1000;

@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "atomic_file.hpp"
+#include "interrupt.hpp"
 #include "checker.hpp"
 #include "cli_args.hpp"
 #include "prove_cmd.hpp"
@@ -208,7 +209,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   // (a rung's violation is shown replayed on the requested configuration).
   nlohmann::json jladder;
   bool rung_violation = false;
-  if (!r.complete && !r.any_violated() && ladder_time_s > 0) {
+  if (!r.complete && !r.any_violated() && ladder_time_s > 0 && !support::interrupted()) {
     Limits rl = lim;
     rl.time_limit_s = ladder_time_s;  // only time and memory bound a rung
     rl.max_depth = 0;
@@ -218,7 +219,7 @@ int cmdCheck(const std::vector<std::string>& args) {
     if (ladder.size())
       std::cout << "\nsmaller configurations (tasks x CPUs x user DSQs, at most " << static_cast<long>(ladder_time_s)
                 << " s each; a verdict is about that configuration only):\n";
-    for (size_t k = 0; k < ladder.size(); ++k) {
+    for (size_t k = 0; k < ladder.size() && !support::interrupted(); ++k) {
       const CheckResult* rr = ladder.result(k, variant);
       const std::string rn = rungName(ladder.config(k));
       if (!rr) {
@@ -388,6 +389,10 @@ int main(int argc, char** argv) {
     std::cout << kVersion << "\n";
     return kExitOk;
   }
+  // SIGINT/SIGTERM: the searches stop at the next state boundary and report
+  // INCOMPLETE (exit 3); a second signal ends the process at once
+  // (support/interrupt.hpp).  `record` execs bash, which resets them.
+  support::installInterruptHandlers();
   if (cmd == "check") return cmdCheck(args);
   if (cmd == "replay") return cmdReplay(args);
   if (cmd == "review") return reviewMain(args);

@@ -1,4 +1,5 @@
 #include "cti_reach.hpp"
+#include "interrupt.hpp"
 
 #include <chrono>
 #include <sstream>
@@ -83,7 +84,7 @@ CtiReach searchCti(const std::string& variant, proofs::SymModel& sym, const std:
         hit = static_cast<int64_t>(i);
         break;
       }
-      if (nodes.size() >= opt.max_states || elapsed() > opt.time_limit_s) {
+      if (nodes.size() >= opt.max_states || elapsed() > opt.time_limit_s || support::interrupted()) {
         full = false;
         continue;  // match what is stored, expand no further
       }
@@ -100,7 +101,7 @@ CtiReach searchCti(const std::string& variant, proofs::SymModel& sym, const std:
     r.bounds += (r.bounds.empty() ? "" : ", ") + b + (full ? "" : " (first " + std::to_string(nodes.size()) + " states)");
     if (!full) r.complete = false;
     if (hit < 0) {
-      if (elapsed() > opt.time_limit_s) break;
+      if (elapsed() > opt.time_limit_s || support::interrupted()) break;
       continue;
     }
     // the path to the pre-state, replayed from the initial state

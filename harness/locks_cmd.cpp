@@ -209,7 +209,7 @@ int cmdLocks(const std::vector<std::string>& args) {
     return kCycle;
   }
   if (!g.check.complete) {
-    std::cout << "verdict: INCOMPLETE (" << g.check.incomplete_reason << "): no cycle among the edges found so far\n";
+    std::cout << "verdict: INCOMPLETE: " << g.check.incomplete_reason << ": no cycle among the edges found so far\n";
     return kIncomplete;
   }
   std::cout << "verdict: acyclic (" << g.edges.size() << " edges, every execution within the bounds)\n";

@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "interrupt.hpp"
 #include "checker.hpp"
 #include "cti_reach.hpp"
 #include "replay.hpp"
@@ -136,8 +137,13 @@ int cmdProve(const std::vector<std::string>& args) {
   nlohmann::json out = nlohmann::json::array();
   int exit_code = 0;
   std::cout << "variant " << variant << ": proofs for any number of tasks, CPUs and DSQs\n";
+  bool stopped = false;
   for (const Theorem& th : theorems()) {
     if (!only.empty() && th.id != only) continue;
+    if (support::interrupted()) {  // SIGINT/SIGTERM: the rest is not attempted
+      stopped = true;
+      break;
+    }
     const TheoremResult r = prove(*sym, th, opt);
     std::printf("%-10s %-8s %6.1fs  (%d solver queries)\n", th.id.c_str(), verdictName(r.verdict), r.seconds,
                 r.queries);
@@ -197,8 +203,15 @@ int cmdProve(const std::vector<std::string>& args) {
     }
     out.push_back(j);
   }
+  if (support::interrupted()) stopped = true;
+  if (stopped) {
+    std::cout << "INCOMPLETE: " << support::interruptedReason() << " (the theorems not listed were not attempted)\n";
+    if (exit_code != 1) exit_code = 3;
+  }
   if (json_set)
-    if (const std::string e = support::writeFileAtomic(json, out.dump(2) + "\n"); !e.empty()) {
+    if (const std::string e = support::writeFileAtomic(
+            json, nlohmann::json{{"complete", !stopped}, {"theorems", out}}.dump(2) + "\n");
+        !e.empty()) {
       std::cerr << "scxmc: prove: --json: " << e << "\n";
       return 2;
     }

@@ -1,5 +1,6 @@
 #include "review.hpp"
 #include "atomic_file.hpp"
+#include "interrupt.hpp"
 
 #include <algorithm>
 #include <cstdio>
@@ -597,7 +598,9 @@ int reviewMain(const std::vector<std::string>& args) {
     jvariants.push_back(jv);
   }
 
-  const int code = newly_broken_any ? kViolation : undetermined_any ? kIncomplete : kOk;
+  // SIGINT/SIGTERM: whatever was decided before it stands; nothing else is claimed
+  if (support::interrupted()) out << "\nINCOMPLETE: " << support::interruptedReason() << "\n";
+  const int code = newly_broken_any ? kViolation : undetermined_any || support::interrupted() ? kIncomplete : kOk;
   out << "\nverdict: "
       << (code == kViolation ? "a variant newly breaks an invariant"
                              : code == kIncomplete ? "INCOMPLETE (a limit prevents a verdict)" : "no invariant newly broken")

@@ -104,6 +104,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
     const std::string tag = "t" + std::to_string(I.serial++);
     const z3::expr actor = I.U.actor(sc.actor);
     z3::solver sv(I.c);
+    noCtrlC(sv);
     sv.add(I.U.axioms());
     std::vector<PathStep> path;
     z3::model wm(I.c);  // the witness's model
@@ -190,6 +191,7 @@ bool Agreement::checkState(ExtCore& model, const State& s) {
     // fixed to the witness; BPF and environment decisions free
     const z3::model m = wm;
     z3::solver rv(I.c);
+    noCtrlC(rv);
     rv.add(I.U.axioms());
     SymState x = x0;
     std::string names;

@@ -25,7 +25,7 @@ struct CtiMatcher::Impl {
   std::vector<PerActor> acts;
   std::set<std::string> seen;  // projections already tried
   Impl(SymModel& m, const Cti& k, const Config& g)
-      : sym(m), cti(k), cfg(g), U(c, g.tasks, g.cpus, g.user_dsqs), x(freshState(U, "m")), s(c) {}
+      : sym(m), cti(k), cfg(g), U(c, g.tasks, g.cpus, g.user_dsqs), x(freshState(U, "m")), s(c) { noCtrlC(s); }
 };
 
 namespace {

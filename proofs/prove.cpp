@@ -8,6 +8,7 @@
 #include <tuple>
 
 #include "theorems.hpp"
+#include "interrupt.hpp"
 
 namespace scxmc::proofs {
 
@@ -148,6 +149,7 @@ bool finiteCti(SymModel& model, int kind, const FailFn& fail, const std::string&
       z3::expr task = ctx.bool_val(false);
       const ActionInstance inst = model.build(U, kind, U.actor(ai), x, "f", &task);
       z3::solver s(ctx);
+      noCtrlC(s);
       s.add(U.axioms());
       s.add(inv);
       s.add(inst.guard);
@@ -214,6 +216,7 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
   const auto& inv = opt.strengthening ? *opt.strengthening : strengthening();
   {
     z3::solver s(k.c);
+    noCtrlC(s);
     s.set(p);
     s.add(k.U.axioms());
     s.add(model.initial(k.U, k.x));
@@ -243,7 +246,14 @@ TheoremResult proveStrengthening(SymModel& model, const ProveOptions& opt) {
     // one query per conjunct of the post-state: small goals keep the
     // quantifier instantiation focused
     for (const Conjunct& c : inv) {
+      if (support::interrupted()) {  // SIGINT/SIGTERM: between solver queries
+        r.verdict = Verdict::Unknown;
+        r.message = support::interruptedReason();
+        r.seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+        return r;
+      }
       z3::solver s(k.c);
+      noCtrlC(s);
       s.set(p);
       s.add(k.U.axioms());
       s.add(invx);
@@ -303,9 +313,18 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
   p.set("timeout", opt.timeout_ms);
   const z3::expr invx = conj(k.U, opt.strengthening ? *opt.strengthening : strengthening(), k.x);
   // targets: conjuncts of the strengthening, or implied by it
+  auto stopped = [&] {  // SIGINT/SIGTERM: between solver queries
+    if (!support::interrupted()) return false;
+    r.verdict = Verdict::Unknown;
+    r.message = support::interruptedReason();
+    r.seconds = std::chrono::duration<double>(Clock::now() - t0).count() + lc.r.seconds;
+    return true;
+  };
   for (const Conjunct& c : th.targets) {
     if (!c.derived) continue;
+    if (stopped()) return r;
     z3::solver s(k.c);
+    noCtrlC(s);
     s.set(p);
     s.add(k.U.axioms());
     s.add(invx);
@@ -327,7 +346,9 @@ TheoremResult prove(SymModel& model, const Theorem& th, const ProveOptions& opt)
     const ActionInstance inst = model.build(k.U, kind, a, k.x, "k" + std::to_string(kind), &task);
     for (const Obligation& o : inst.obl) {
       if (o.inv != th.id) continue;
+      if (stopped()) return r;
       z3::solver s(k.c);
+      noCtrlC(s);
       s.set(p);
       s.add(k.U.axioms());
       s.add(invx);

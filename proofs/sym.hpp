@@ -22,6 +22,17 @@
 #include <z3++.h>
 
 namespace scxmc::proofs {
+// Z3 catches SIGINT during a query by default (it cancels the query and
+// swallows the signal); scxmc's own handler must see it (issue 20), so every
+// solver is made with ctrl_c off.
+inline void noCtrlC(z3::solver& s) {
+  z3::params p(s.ctx());
+  p.set("ctrl_c", false);
+  s.set(p);
+}
+}  // namespace scxmc::proofs
+
+namespace scxmc::proofs {
 
 enum class Dom : uint8_t { Task, Cpu, Actor, Dsq, Scalar };
 enum class Rng : uint8_t { Int, Bool, Task, Cpu, Actor, Dsq };
