@@ -143,4 +143,26 @@ expect sigint-prove-json 0 '"complete": false' -- cat "$tmp/intp.json"
 pid=$!; sleep 1; kill -STOP $pid; kill -INT $pid; kill -TERM $pid; kill -CONT $pid; wait $pid; rc=$?
 expect sigint-twice 0 "^(130|143)$" -- echo $rc
 expect sigint-twice-no-temp 0 "^0$" -- sh -c 'ls -A "$1" | grep -c "^\.twice\.json\." || true' sh "$tmp"
+# issue 20: validate checks the 64-byte header before reading anything else,
+# streams records, and has --max-memory/--time-limit (INCOMPLETE, exit 3).
+python3 - "$golden/simple.bin" "$tmp/cpu3.bin" <<'PY'
+import sys
+d = bytearray(open(sys.argv[1], "rb").read()); d[16] = 3  # header nr_cpus 2 -> 3: a one-bit flip
+open(sys.argv[2], "wb").write(d)
+PY
+expect validate-3cpu-time 3 "INCOMPLETE: time limit of 2 s" -- "$SCXMC" validate "$tmp/cpu3.bin" --time-limit 2 --json "$tmp/c3.json"
+expect validate-3cpu-json 0 '"complete": false' -- cat "$tmp/c3.json"
+expect validate-3cpu-memory 3 "INCOMPLETE: memory limit of 200 MiB" -- "$SCXMC" validate "$tmp/cpu3.bin" --max-memory 200 --time-limit 60
+expect validate-dev-zero 2 "byte offset 0 \(field 'magic'\)" -- timeout 10 "$SCXMC" validate /dev/zero
+truncate -s 1G "$tmp/sparse.bin"
+expect validate-sparse-fast 2 "bad magic" -- timeout 5 sh -c 'ulimit -v 400000; exec "$1" validate "$2"' sh "$SCXMC" "$tmp/sparse.bin"
+rm -f "$tmp/sparse.bin"
+expect validate-dir 2 "is a directory" -- "$SCXMC" validate "$tmp"
+expect validate-min-accept-nan 2 "--min-accept: 'nan' is not a number" -- "$SCXMC" validate "$golden/simple.bin" --min-accept nan
+expect validate-min-accept-plus 2 "--min-accept: '\+50'" -- "$SCXMC" validate "$golden/simple.bin" --min-accept +50
+expect validate-max-memory-bad 2 "--max-memory: ' 9'" -- "$SCXMC" validate "$golden/simple.bin" --max-memory " 9"
+interrupted sig-validate INT 1 -- "$SCXMC" validate "$tmp/cpu3.bin" --json "$tmp/intv.json"
+expect sigint-validate 0 "^rc=3$" -- cat "$tmp/sig-validate.out"
+expect sigint-validate-says 0 "INCOMPLETE: interrupted" -- cat "$tmp/sig-validate.out"
+expect sigint-validate-json 0 '"complete": false' -- cat "$tmp/intv.json"
 expect_summary

@@ -3,6 +3,9 @@
 #include "atomic_file.hpp"
 
 #include <algorithm>
+#include <array>
+#include <cerrno>
+#include <sys/stat.h>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -166,20 +169,11 @@ Trace parse(std::string_view data, const ReadOptions& opts) {
                  opts);
 }
 
-Trace parse(std::span<const std::byte> d, const ReadOptions& opts) {
+namespace {
+
+// The 64-byte header; `p` holds kHeaderSize bytes.
+Header parse_header(const std::byte* p) {
     Trace t;
-    const std::size_t n = d.size();
-    if (n < kHeaderSize) {
-        if (n < kMagic.size() ||
-            std::memcmp(d.data(), kMagic.data(), kMagic.size()) != 0)
-            throw TraceError(0, "magic",
-                             "not an scxmc trace: " + std::to_string(n) +
-                                 " bytes, need a 64-byte header starting with \"SCXTRACE\"");
-        throw TraceError(n, "header",
-                         "truncated header: " + std::to_string(n) + " of " +
-                             std::to_string(kHeaderSize) + " bytes");
-    }
-    const std::byte* p = d.data();
     if (std::memcmp(p, kMagic.data(), kMagic.size()) != 0)
         throw TraceError(0, "magic", "bad magic, expected \"SCXTRACE\"");
     const auto version = load_le<std::uint16_t>(p + 8);
@@ -230,6 +224,65 @@ Trace parse(std::span<const std::byte> d, const ReadOptions& opts) {
         t.header.kernel_release.assign(kr, len);
     }
 
+    return t.header;
+}
+
+// One record at byte offset `off` (record number i); `seen` maps seqs to
+// their offsets when unique seqs are checked.
+Record parse_record(const std::byte* r, std::size_t i, std::size_t off, const Header& h,
+                    std::unordered_map<std::uint64_t, std::size_t>* seen) {
+    const std::string rn = "record " + std::to_string(i) + ": ";
+    Record rec;
+    rec.seq = load_le<std::uint64_t>(r);
+    rec.ts_ns = load_le<std::uint64_t>(r + 8);
+    const auto kind = load_le<std::uint16_t>(r + 16);
+    const KindInfo* ki = find_kind(kind);
+    if (!ki) throw TraceError(off + 16, "kind", rn + "unknown event kind " + hex(kind, 4));
+    rec.kind = ki->kind;
+    rec.cpu = load_le<std::uint16_t>(r + 18);
+    if (rec.cpu >= h.nr_cpus)
+        throw TraceError(off + 18, "cpu",
+                         rn + "cpu " + std::to_string(rec.cpu) + " >= nr_cpus " +
+                             std::to_string(h.nr_cpus));
+    rec.pid = load_le<std::uint32_t>(r + 20);
+    for (std::size_t a = 0; a < kNrArgs; ++a) {
+        rec.arg[a] = load_le<std::uint64_t>(r + 24 + 8 * a);
+        if (ki->args[a].empty() && rec.arg[a] != 0)
+            throw TraceError(off + 24 + 8 * a, kFieldNames[a],
+                             rn + std::string(ki->name) + " does not use " +
+                                 kFieldNames[a] + " but it holds " + hex(rec.arg[a]));
+        if ((ki->bool_args >> a) & 1 && rec.arg[a] > 1)
+            throw TraceError(off + 24 + 8 * a, kFieldNames[a],
+                             rn + std::string(ki->name) + "." + std::string(ki->args[a]) +
+                                 " must be 0 or 1, got " + std::to_string(rec.arg[a]));
+    }
+    if (seen) {
+        auto [it, fresh] = seen->emplace(rec.seq, off);
+        if (!fresh)
+            throw TraceError(off, "seq",
+                             rn + "duplicate seq " + std::to_string(rec.seq) +
+                                 " (first at byte offset " + std::to_string(it->second) + ")");
+    }
+    return rec;
+}
+
+}  // namespace
+
+Trace parse(std::span<const std::byte> d, const ReadOptions& opts) {
+    Trace t;
+    const std::size_t n = d.size();
+    if (n < kHeaderSize) {
+        if (n < kMagic.size() ||
+            std::memcmp(d.data(), kMagic.data(), kMagic.size()) != 0)
+            throw TraceError(0, "magic",
+                             "not an scxmc trace: " + std::to_string(n) +
+                                 " bytes, need a 64-byte header starting with \"SCXTRACE\"");
+        throw TraceError(n, "header",
+                         "truncated header: " + std::to_string(n) + " of " +
+                             std::to_string(kHeaderSize) + " bytes");
+    }
+    const std::byte* p = d.data();
+    t.header = parse_header(p);
     std::size_t body = n - kHeaderSize;
     std::size_t nrec = body / kRecordSize;
     if (body % kRecordSize) {
@@ -244,52 +297,60 @@ Trace parse(std::span<const std::byte> d, const ReadOptions& opts) {
     std::unordered_map<std::uint64_t, std::size_t> seen;
     if (opts.check_unique_seq) seen.reserve(nrec * 2);
     for (std::size_t i = 0; i < nrec; ++i) {
+        if (opts.should_stop && (i & 0xfff) == 0)
+            if (std::string why = opts.should_stop(); !why.empty()) throw ReadStopped(why);
         const std::size_t off = kHeaderSize + i * kRecordSize;
-        const std::byte* r = p + off;
-        const std::string rn = "record " + std::to_string(i) + ": ";
-        Record rec;
-        rec.seq = load_le<std::uint64_t>(r);
-        rec.ts_ns = load_le<std::uint64_t>(r + 8);
-        const auto kind = load_le<std::uint16_t>(r + 16);
-        const KindInfo* ki = find_kind(kind);
-        if (!ki) throw TraceError(off + 16, "kind", rn + "unknown event kind " + hex(kind, 4));
-        rec.kind = ki->kind;
-        rec.cpu = load_le<std::uint16_t>(r + 18);
-        if (rec.cpu >= t.header.nr_cpus)
-            throw TraceError(off + 18, "cpu",
-                             rn + "cpu " + std::to_string(rec.cpu) + " >= nr_cpus " +
-                                 std::to_string(t.header.nr_cpus));
-        rec.pid = load_le<std::uint32_t>(r + 20);
-        for (std::size_t a = 0; a < kNrArgs; ++a) {
-            rec.arg[a] = load_le<std::uint64_t>(r + 24 + 8 * a);
-            if (ki->args[a].empty() && rec.arg[a] != 0)
-                throw TraceError(off + 24 + 8 * a, kFieldNames[a],
-                                 rn + std::string(ki->name) + " does not use " +
-                                     kFieldNames[a] + " but it holds " + hex(rec.arg[a]));
-            if ((ki->bool_args >> a) & 1 && rec.arg[a] > 1)
-                throw TraceError(off + 24 + 8 * a, kFieldNames[a],
-                                 rn + std::string(ki->name) + "." + std::string(ki->args[a]) +
-                                     " must be 0 or 1, got " + std::to_string(rec.arg[a]));
-        }
-        if (opts.check_unique_seq) {
-            auto [it, fresh] = seen.emplace(rec.seq, off);
-            if (!fresh)
-                throw TraceError(off, "seq",
-                                 rn + "duplicate seq " + std::to_string(rec.seq) +
-                                     " (first at byte offset " + std::to_string(it->second) + ")");
-        }
-        t.records.push_back(rec);
+        t.records.push_back(
+            parse_record(p + off, i, off, t.header, opts.check_unique_seq ? &seen : nullptr));
     }
     return t;
 }
 
+// Streams the file: the header is read and checked before anything else,
+// then the records one buffer at a time (never the whole file at once).
 Trace read_file(const std::string& path, const ReadOptions& opts) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0)
+        throw std::runtime_error("trace: cannot open '" + path + "': " + std::strerror(errno));
+    if (S_ISDIR(st.st_mode)) throw std::runtime_error("trace: '" + path + "' is a directory");
     std::ifstream in(path, std::ios::binary);
     if (!in) throw std::runtime_error("trace: cannot open '" + path + "'");
-    std::string data((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    if (in.bad()) throw std::runtime_error("trace: error reading '" + path + "'");
+    auto fill = [&](char* buf, std::size_t want) {
+        in.read(buf, static_cast<std::streamsize>(want));
+        if (in.bad()) throw std::runtime_error("trace: error reading '" + path + "'");
+        return static_cast<std::size_t>(in.gcount());
+    };
     try {
-        return parse(std::string_view(data), opts);
+        Trace t;
+        std::array<char, kHeaderSize> hb{};
+        const std::size_t hn = fill(hb.data(), kHeaderSize);
+        if (hn < kHeaderSize) return parse(std::string_view(hb.data(), hn), opts);  // its error
+        t.header = parse_header(reinterpret_cast<const std::byte*>(hb.data()));
+        std::unordered_map<std::uint64_t, std::size_t> seen;
+        std::vector<char> buf(kRecordSize * 1024);
+        std::size_t i = 0;
+        while (true) {
+            const std::size_t got = fill(buf.data(), buf.size());
+            const std::size_t whole = got / kRecordSize;
+            for (std::size_t k = 0; k < whole; ++k, ++i) {
+                if (opts.should_stop && (i & 0xfff) == 0)
+                    if (std::string why = opts.should_stop(); !why.empty()) throw ReadStopped(why);
+                const std::size_t off = kHeaderSize + i * kRecordSize;
+                t.records.push_back(parse_record(reinterpret_cast<const std::byte*>(buf.data()) + k * kRecordSize,
+                                                 i, off, t.header,
+                                                 opts.check_unique_seq ? &seen : nullptr));
+            }
+            if (got % kRecordSize) {
+                if (!opts.allow_truncated_tail)
+                    throw TraceError(kHeaderSize + i * kRecordSize, "record",
+                                     "truncated record " + std::to_string(i) + ": " +
+                                         std::to_string(got % kRecordSize) + " of " +
+                                         std::to_string(kRecordSize) + " bytes");
+                break;
+            }
+            if (got < buf.size()) break;
+        }
+        return t;
     } catch (const TraceError& e) {
         throw TraceError(e.offset(), e.field(), e.message() + " [in " + path + "]");
     }

@@ -9,6 +9,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <iosfwd>
 #include <optional>
 #include <span>
@@ -164,10 +165,20 @@ struct ReadOptions {
     bool allow_truncated_tail = false;
     // Reject two records with the same seq.
     bool check_unique_seq = true;
+    // Asked every 4096 records; a non-empty answer (a limit, an interrupt)
+    // stops the read with ReadStopped carrying it.
+    std::function<std::string()> should_stop;
+};
+
+// Reading stopped because ReadOptions::should_stop said so (not an input error).
+class ReadStopped : public std::runtime_error {
+public:
+    explicit ReadStopped(const std::string& why) : std::runtime_error(why) {}
 };
 
 Trace parse(std::span<const std::byte> data, const ReadOptions& opts = {});
 Trace parse(std::string_view data, const ReadOptions& opts = {});
+// Streams the file: the 64-byte header is checked before any record is read.
 Trace read_file(const std::string& path, const ReadOptions& opts = {});
 
 // Serialize; throws TraceError (offset = where the bad value would go) if

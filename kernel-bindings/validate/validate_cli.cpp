@@ -14,6 +14,9 @@
 #include <nlohmann/json.hpp>
 
 #include "atomic_file.hpp"
+#include "interrupt.hpp"
+#include "memory.hpp"
+#include "parse.hpp"
 #include "validator.hpp"
 
 namespace scxmc::validate {
@@ -22,6 +25,7 @@ namespace {
 
 const char* kHelp =
     "usage: scxmc validate TRACE... [--json FILE] [--max-disagreements N] [--policy SPEC]\n"
+    "                      [--min-accept PCT] [--max-memory MIB] [--time-limit SEC]\n"
     "\n"
     "Replays each recorded trace (kernel-bindings, docs/trace-format.md) against the model:\n"
     "every task's callbacks, kfunc calls and tracepoints, in seq order, must be produced by a\n"
@@ -35,9 +39,11 @@ const char* kHelp =
     "  --max-disagreements N   disagreements printed per trace (default 3; all are counted)\n"
     "  --policy SPEC           restrict the model's BPF scheduler (default full)\n"
     "  --min-accept PCT        acceptance threshold for exit 0 (default 99.9)\n"
+    "  --max-memory MIB        stop when the resident memory exceeds MIB (default 4096; 0 = no limit)\n"
+    "  --time-limit SEC        stop after SEC seconds (default 600; 0 = no limit)\n"
     "\n"
     "exit status: 0 accepted >= threshold and every disagreement is a documented known one,\n"
-    "1 otherwise, 2 bad usage or input\n";
+    "1 otherwise, 2 bad usage or input, 3 a limit or a signal stopped it (INCOMPLETE)\n";
 
 int usage(const std::string& m) {
   std::cerr << "scxmc: " << m << "\nRun 'scxmc validate --help' for usage.\n";
@@ -161,11 +167,13 @@ void print(std::ostream& o, const TraceResult& r, size_t max_d) {
 }  // namespace
 
 int validateMain(const std::vector<std::string>& args) {
+  const auto start = std::chrono::steady_clock::now();
   std::vector<std::string> files;
   std::string json_path;
   bool json_set = false;
   size_t max_d = 3;
   double min_accept = 99.9;
+  long long max_memory_mib = 4096, time_limit_s = 600;
   Options opt;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -175,6 +183,7 @@ int validateMain(const std::vector<std::string>& args) {
       return true;
     };
     std::string v;
+    long long n;
     if (a == "--help" || a == "-h") {
       std::cout << kHelp;
       return 0;
@@ -183,15 +192,20 @@ int validateMain(const std::vector<std::string>& args) {
       json_set = true;
     } else if (a == "--max-disagreements") {
       if (!val(&v)) return usage("--max-disagreements needs a number");
-      char* end = nullptr;
-      const long n = std::strtol(v.c_str(), &end, 10);
-      if (*end || n < 0 || n > 100000) return usage("--max-disagreements: '" + v + "' is not 0..100000");
+      if (!support::parseStrictInt(v, 0, 100000, &n)) return usage("--max-disagreements: '" + v + "' is not 0..100000");
       max_d = static_cast<size_t>(n);
+    } else if (a == "--max-memory") {
+      if (!val(&v)) return usage("--max-memory needs a number of MiB");
+      if (!support::parseStrictInt(v, 0, 1LL << 24, &max_memory_mib))
+        return usage("--max-memory: '" + v + "' is not 0..16777216");
+    } else if (a == "--time-limit") {
+      if (!val(&v)) return usage("--time-limit needs a number of seconds");
+      if (!support::parseStrictInt(v, 0, 1LL << 30, &time_limit_s))
+        return usage("--time-limit: '" + v + "' is not 0..1073741824");
     } else if (a == "--min-accept") {
       if (!val(&v)) return usage("--min-accept needs a percentage");
-      char* end = nullptr;
-      min_accept = std::strtod(v.c_str(), &end);
-      if (*end || min_accept < 0 || min_accept > 100) return usage("--min-accept: '" + v + "' is not 0..100");
+      if (!support::parseStrictDouble(v, 0, 100, &min_accept))
+        return usage("--min-accept: '" + v + "' is not a number in 0..100");
     } else if (a == "--policy") {
       std::string err;
       if (!val(&v)) return usage("--policy needs a SPEC");
@@ -208,63 +222,109 @@ int validateMain(const std::vector<std::string>& args) {
   // A bad output path fails before reading a trace (support/atomic_file.hpp).
   if (json_set)
     if (const std::string e = support::checkWritable(json_path); !e.empty()) return usage("--json: " + e);
-  std::vector<trace::Trace> traces;
-  for (const auto& f : files) {
-    try {
-      traces.push_back(trace::read_file(f));
-    } catch (const trace::TraceError& e) {
-      std::cerr << "scxmc: validate: " << f << ": " << e.what() << "\n";
-      return 2;
-    } catch (const std::exception& e) {
-      std::cerr << "scxmc: validate: " << f << ": " << e.what() << "\n";
-      return 2;
-    }
-  }
-  Validator val(opt);
+
+  // The limits and SIGINT/SIGTERM, asked by the reader and the validator.
+  uint64_t asked = 0;
+  auto stopReason = [&]() -> std::string {
+    if (support::interrupted()) return support::interruptedReason();
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (time_limit_s > 0 && secs > static_cast<double>(time_limit_s))
+      return "time limit of " + std::to_string(time_limit_s) + " s";
+    if (max_memory_mib > 0 && (asked++ & 0xf) == 0 &&
+        support::currentRssMiB() > static_cast<uint64_t>(max_memory_mib))
+      return "memory limit of " + std::to_string(max_memory_mib) + " MiB";
+    return "";
+  };
+  opt.should_stop = stopReason;
+  trace::ReadOptions ropt;
+  ropt.should_stop = stopReason;
+
   bool ok = true;
   nlohmann::json all = nlohmann::json::array();
   uint64_t acc = 0, tot = 0;
-  for (size_t i = 0; i < files.size(); ++i) {
-    const auto t0 = std::chrono::steady_clock::now();
-    TraceResult r;
-    try {
-      r = val.run(project(traces[i]), files[i]);
-    } catch (const std::exception& e) {
-      std::cerr << "scxmc: validate: " << e.what() << "\n";
-      return 2;
+  std::string stopped;  // why the run is incomplete, or ""
+  size_t done = 0;
+  auto writeJson = [&]() -> bool {
+    if (!json_set) return true;
+    nlohmann::json known = nlohmann::json::array();
+    for (const auto& [id, s] : knownDisagreements()) known.push_back({{"id", id}, {"summary", s}});
+    nlohmann::json j{{"traces", all}, {"pass", ok && stopped.empty()}, {"min_accept_percent", min_accept},
+                     {"known_disagreements", known}, {"complete", stopped.empty()}};
+    if (!stopped.empty()) j["incomplete_reason"] = stopped;
+    if (const std::string e = support::writeFileAtomic(json_path, j.dump(2) + "\n"); !e.empty()) {
+      std::cerr << "scxmc: validate: --json: " << e << "\n";
+      return false;
     }
-    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-    print(std::cout, r, max_d);
-    std::cout << "  validated in " << std::fixed << std::setprecision(1) << secs << " s\n";
-    acc += r.accepted;
-    tot += r.events;
-    const bool unexplained = r.known_counts.count("(unexplained)");
-    // a trace with no task event explains nothing: it cannot pass
-    const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 &&
-                      100.0 * static_cast<double>(r.accepted) >= min_accept * static_cast<double>(r.events);
-    std::cout << "  verdict: " << (pass ? "PASS" : "FAIL")
-              << (r.events ? "" : " (no task event was projected from this trace)") << "\n";
-    ok = ok && pass;
-    auto j = toJson(r);
-    j["pass"] = pass;
-    j["seconds"] = secs;
-    all.push_back(j);
+    return true;
+  };
+  try {
+    // Every trace is read (streamed, header first) before any is validated,
+    // so that a bad file fails at once.
+    std::vector<trace::Trace> traces;
+    for (const auto& f : files) {
+      try {
+        traces.push_back(trace::read_file(f, ropt));
+      } catch (const trace::ReadStopped&) {
+        throw;
+      } catch (const std::bad_alloc&) {
+        throw;
+      } catch (const std::exception& e) {
+        std::cerr << "scxmc: validate: " << f << ": " << e.what() << "\n";
+        return 2;
+      }
+    }
+    Validator val(opt);
+    for (size_t i = 0; i < files.size(); ++i) {
+      const auto t0 = std::chrono::steady_clock::now();
+      TraceResult r;
+      try {
+        r = val.run(project(traces[i]), files[i]);
+      } catch (const ValidateStopped&) {
+        throw;
+      } catch (const std::bad_alloc&) {
+        throw;
+      } catch (const std::exception& e) {
+        std::cerr << "scxmc: validate: " << e.what() << "\n";
+        return 2;
+      }
+      const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      print(std::cout, r, max_d);
+      std::cout << "  validated in " << std::fixed << std::setprecision(1) << secs << " s\n";
+      acc += r.accepted;
+      tot += r.events;
+      const bool unexplained = r.known_counts.count("(unexplained)");
+      // a trace with no task event explains nothing: it cannot pass
+      const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 &&
+                        100.0 * static_cast<double>(r.accepted) >= min_accept * static_cast<double>(r.events);
+      std::cout << "  verdict: " << (pass ? "PASS" : "FAIL")
+                << (r.events ? "" : " (no task event was projected from this trace)") << "\n";
+      ok = ok && pass;
+      auto j = toJson(r);
+      j["pass"] = pass;
+      j["seconds"] = secs;
+      all.push_back(j);
+      ++done;
+    }
+  } catch (const trace::ReadStopped& e) {
+    stopped = e.what();
+  } catch (const ValidateStopped& e) {
+    stopped = e.what();
+  } catch (const std::bad_alloc&) {
+    stopped = "out of memory (std::bad_alloc)";
+  }
+  if (!stopped.empty()) {
+    const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::cout << "validated " << done << " of " << files.size() << " trace(s), accepted " << acc << " / " << tot
+              << " events, " << std::fixed << std::setprecision(1) << secs << " s, memory "
+              << support::currentRssMiB() << " MiB\n"
+              << "INCOMPLETE: " << stopped << " (nothing is claimed about the traces not listed above)\n";
+    if (!writeJson()) return 2;
+    return 3;
   }
   if (files.size() > 1)
     std::cout << "total: accepted " << acc << " / " << tot << " events (" << pct(acc, tot) << "): "
               << (ok ? "PASS" : "FAIL") << "\n";
-  if (json_set) {
-    nlohmann::json known = nlohmann::json::array();
-    for (const auto& [id, s] : knownDisagreements()) known.push_back({{"id", id}, {"summary", s}});
-    const std::string text = nlohmann::json{{"traces", all}, {"pass", ok}, {"min_accept_percent", min_accept},
-                                            {"known_disagreements", known}}
-                                 .dump(2) +
-                             "\n";
-    if (const std::string e = support::writeFileAtomic(json_path, text); !e.empty()) {
-      std::cerr << "scxmc: validate: --json: " << e << "\n";
-      return 2;
-    }
-  }
+  if (!writeJson()) return 2;
   return ok ? 0 : 1;
 }
 

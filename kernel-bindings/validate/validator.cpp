@@ -61,9 +61,15 @@ struct Validator::Instance {
 Validator::Validator(const Options& opt) : opt_(opt) {}
 Validator::~Validator() = default;
 
+void Validator::poll() {
+  if (!opt_.should_stop || (++polls_ & 0x3ff)) return;
+  if (std::string why = opt_.should_stop(); !why.empty()) throw ValidateStopped(why);
+}
+
 uint32_t Validator::intern(Instance& in, const State& s) {
   auto it = in.index.find(s);
   if (it != in.index.end()) return it->second;
+  poll();
   const uint32_t id = static_cast<uint32_t>(in.states.size());
   in.states.push_back(s);
   in.succ.emplace_back();
@@ -211,6 +217,7 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
     const std::vector<std::pair<uint32_t, uint32_t>>* last_edges = nullptr;  // at `reached`
     std::vector<char> mark;
     while (true) {
+      poll();
       size_t pos;
       if (from_universe) {
         // Every reachable state at rest, and the recording may begin inside
@@ -245,6 +252,7 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
           std::vector<std::pair<uint32_t, uint32_t>> es;
           for (uint32_t s : stack) mark[s] = 1;
           while (!stack.empty()) {
+            poll();
             const uint32_t s = stack.back();
             stack.pop_back();
             const auto& oe = edges(in, s);

@@ -13,7 +13,9 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <stdexcept>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -76,6 +78,16 @@ struct Options {
   int dispatch_loops = 1;
   int escalate_loops = 2;
   Policy policy = Policy::full();
+  // Asked often (every 1024 interned states or frontier steps); a non-empty
+  // answer (a time or memory limit, an interrupt) stops the run with
+  // ValidateStopped carrying it.
+  std::function<std::string()> should_stop;
+};
+
+// A limit or an interrupt stopped the validation (not an input error).
+class ValidateStopped : public std::runtime_error {
+ public:
+  explicit ValidateStopped(const std::string& why) : std::runtime_error(why) {}
 };
 
 class Validator {
@@ -96,6 +108,9 @@ class Validator {
   const std::vector<Edge>& edges(Instance& in, uint32_t id);
   uint32_t intern(Instance& in, const State& s);
   void replaySegment(Instance& in, const Projection& p, size_t si, TraceResult* out);
+  void poll();  // Options::should_stop, every 1024 calls
+
+  uint64_t polls_ = 0;
 
   Options opt_;
   std::vector<std::unique_ptr<Instance>> instances_;
