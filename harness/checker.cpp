@@ -11,9 +11,13 @@
 #include <utility>
 #include <algorithm>
 #include <cstring>
+#include <new>
+
+#include <malloc.h>
 
 #include "format.hpp"
 #include "interrupt.hpp"
+#include "memory.hpp"
 #include "pack.hpp"
 #include "symmetry.hpp"
 #include "collapse_store.hpp"
@@ -125,6 +129,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
                           Expansion& x) const {
   const Config& cfg = m.config();
   x.first = lo;
+  x.failed = false;
   x.succs_per_state.clear();
   x.succs.clear();
   x.packs.clear();
@@ -233,6 +238,11 @@ CheckResult Checker::run() {
   }
   const int bounds_idx = deadlock_idx + 1;
   const int builtins = 2;
+  // What an earlier search in this process freed goes back to the system, so
+  // that the memory limit (compared with the resident memory now, not the
+  // historic peak) measures this search: a ladder rung after a run stopped
+  // by its memory limit starts from what is left, not from that peak.
+  malloc_trim(0);
   int open = static_cast<int>(invs_.size()) + builtins;
   auto record = [&](int i, uint64_t from, bool initial, const Transition& tr, const std::string& why) {
     InvariantResult& r = res.invariants[i];
@@ -322,7 +332,11 @@ CheckResult Checker::run() {
       const uint64_t lo = level_lo + c * chunk_states, hi = std::min(level_hi, lo + chunk_states);
       {
         std::shared_lock lk(grow_lock);
-        expandRange(w == 0 ? model_ : *extra[w - 1], codec, store, lo, hi, sl.x);
+        try {
+          expandRange(w == 0 ? model_ : *extra[w - 1], codec, store, lo, hi, sl.x);
+        } catch (const std::bad_alloc&) {
+          sl.x.failed = true;  // the merge stops there: out of memory
+        }
       }
       sl.done.store(c + 1, std::memory_order_release);
     };
@@ -335,11 +349,22 @@ CheckResult Checker::run() {
           else std::this_thread::yield();
         }
       });
+    // Memory exhaustion (std::bad_alloc) in an expansion or in the merge
+    // ends the search like a limit: INCOMPLETE, with the states so far.
+    const auto oom = [&] {
+      limitHit("out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) +
+               " MiB resident)");
+    };
+    try {
     for (uint64_t m = 0; m < nchunks && !stop; ++m) {
       Slot& sl = ring[m % ring.size()];
       for (uint64_t c; sl.done.load(std::memory_order_acquire) != m + 1;) {
         if (tryClaim(&c)) expandChunk(0, c);
         else std::this_thread::yield();
+      }
+      if (sl.x.failed) {
+        oom();
+        break;
       }
       const Expansion& x = sl.x;
       if (store.needsGrow(x.succs.size())) {
@@ -409,7 +434,7 @@ CheckResult Checker::run() {
           const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
           if (limits_.time_limit_s > 0 && secs > limits_.time_limit_s) {
             limitHit("time limit of " + std::to_string(static_cast<int>(limits_.time_limit_s)) + " s");
-          } else if (limits_.max_memory_mib && peakRssMiB() > limits_.max_memory_mib) {
+          } else if (limits_.max_memory_mib && support::currentRssMiB() > limits_.max_memory_mib) {
             limitHit("memory limit of " + std::to_string(limits_.max_memory_mib) + " MiB");
           }
         }
@@ -417,6 +442,9 @@ CheckResult Checker::run() {
           limitHit("state limit of " + std::to_string(limits_.max_states ? limits_.max_states : StateStore::kMaxStates));
       }
       merged.store(m + 1, std::memory_order_release);
+    }
+    } catch (const std::bad_alloc&) {
+      oom();
     }
     quit.store(true, std::memory_order_relaxed);
     for (auto& t : pool) t.join();

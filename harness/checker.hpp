@@ -16,7 +16,7 @@ namespace scxmc {
 struct Limits {
   int max_depth = 0;           // 0 = unbounded
   uint64_t max_states = 0;     // 0 = unbounded (capped by the store)
-  uint64_t max_memory_mib = 0; // 0 = unbounded
+  uint64_t max_memory_mib = 0; // 0 = unbounded; compared with the resident memory now (not the peak)
   double time_limit_s = 0;     // 0 = unbounded
   bool stop_at_first = false;
   int threads = 1;             // expanding threads (needs Checker::setWorkerFactory)
@@ -154,6 +154,7 @@ class Checker {
     State from_state{};                     // only for the indexed observer
     std::vector<uint8_t> scratch;           // the packed state being expanded
     SuccTwins twins;                        // successors of the state being expanded
+    bool failed = false;                    // std::bad_alloc while expanding (the merge stops)
   };
   void expandRange(ExtCore& m, const Codec& codec, const CollapseStore& store, uint64_t lo, uint64_t hi,
                    Expansion& x) const;

@@ -84,7 +84,7 @@ const char* kCheckHelp =
     "                        number, the cut possible after each round (default 0)\n"
     "  --max-depth N         do not expand states deeper than N steps (result: incomplete)\n"
     "  --max-states N        stop after N states (result: incomplete)\n"
-    "  --max-memory MIB      stop when the peak RSS exceeds MIB (default 8192; 0 = no limit)\n"
+    "  --max-memory MIB      stop when the resident memory exceeds MIB (default 8192; 0 = no limit)\n"
     "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
     "  --stop-at-first       stop at the first violation\n"
     "  --ladder-time SEC     when the search is incomplete and found no violation, also check\n"
@@ -393,14 +393,24 @@ int main(int argc, char** argv) {
   // INCOMPLETE (exit 3); a second signal ends the process at once
   // (support/interrupt.hpp).  `record` execs bash, which resets them.
   support::installInterruptHandlers();
-  if (cmd == "check") return cmdCheck(args);
-  if (cmd == "replay") return cmdReplay(args);
-  if (cmd == "review") return reviewMain(args);
-  if (cmd == "locks") return cmdLocks(args);
-  if (cmd == "sources") return cmdSources(args);
-  if (cmd == "record") return cmdRecord(args);
-  if (cmd == "validate") return scxmc::validate::validateMain(args);
-  if (cmd == "prove") return cmdProve(args);
-  if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
+  // Memory exhaustion outside a search's own handling (counterexample
+  // reconstruction, output): INCOMPLETE, never an abort.  Output files are
+  // written atomically, so their temporaries are gone by now.
+  try {
+    if (cmd == "check") return cmdCheck(args);
+    if (cmd == "replay") return cmdReplay(args);
+    if (cmd == "review") return reviewMain(args);
+    if (cmd == "locks") return cmdLocks(args);
+    if (cmd == "sources") return cmdSources(args);
+    if (cmd == "record") return cmdRecord(args);
+    if (cmd == "validate") return scxmc::validate::validateMain(args);
+    if (cmd == "prove") return cmdProve(args);
+    if (cmd == "invariants" || cmd == "policies" || cmd == "variants") return cmdList(cmd, args);
+  } catch (const std::bad_alloc&) {
+    std::cout.flush();
+    std::fputs("\nINCOMPLETE: out of memory (std::bad_alloc); nothing is claimed to hold\n", stdout);
+    std::fflush(stdout);
+    return kExitIncomplete;
+  }
   return usage("unknown command '" + cmd + "'");
 }

@@ -165,4 +165,10 @@ interrupted sig-validate INT 1 -- "$SCXMC" validate "$tmp/cpu3.bin" --json "$tmp
 expect sigint-validate 0 "^rc=3$" -- cat "$tmp/sig-validate.out"
 expect sigint-validate-says 0 "INCOMPLETE: interrupted" -- cat "$tmp/sig-validate.out"
 expect sigint-validate-json 0 '"complete": false' -- cat "$tmp/intv.json"
+# issue 20: memory.  std::bad_alloc in a search is INCOMPLETE (exit 3) with
+# the statistics so far and no temporary; the ladder's rungs are limited by
+# the memory in use now, not by the process's peak.
+expect oom-incomplete 3 "INCOMPLETE: out of memory" -- sh -c 'ulimit -v 90000; exec "$1" check --threads 1 --max-memory 0 --time-limit 60 --ladder-time 0 --json "$2"' sh "$SCXMC" "$tmp/oom.json"
+expect oom-no-temp 0 "^0$" -- sh -c 'ls -A "$1" | grep -c "^\.oom\.json\." || true' sh "$tmp"
+expect ladder-after-memory-limit 3 "^  1x2x0  all hold" -- "$SCXMC" check --max-memory 20 --ladder-time 3
 expect_summary
