@@ -292,15 +292,15 @@ int cmdReplay(const std::vector<std::string>& args) {
     }
   }
   if (file.empty()) return usage("replay: FILE is required");
-  std::ifstream in(file);
-  if (!in) return usage("replay: cannot read '" + file + "'");
   nlohmann::json doc;
+  std::string err;
+  if (!readJsonFile(file, &doc, &err)) return usage("replay: " + err);
+  ReplayOutcome o;
   try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    return usage("replay: '" + file + "' is not valid JSON: " + e.what());
+    o = replayCounterexample(doc, inv, &std::cout);
+  } catch (const nlohmann::json::exception& e) {  // a type the checks above missed: still bad input
+    return usage("replay: " + file + ": " + e.what());
   }
-  const ReplayOutcome o = replayCounterexample(doc, inv, &std::cout);
   if (!o.input_ok) return usage("replay: " + file + ": " + o.error);
   if (o.confirmed) {
     std::cout << "confirmed: " << o.invariant << " is violated after " << o.steps << " steps: " << o.message << "\n";

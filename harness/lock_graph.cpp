@@ -244,6 +244,8 @@ std::string lockGraphDot(const LockGraph& g) {
 
 nlohmann::json lockGraphJson(const ExtCore& m, const LockGraph& g) {
   nlohmann::json j;
+  j["tool"] = "scxmc";
+  j["format"] = kResultFormat;
   j["config"] = configJson(m.config(), m.name());
   j["complete"] = g.check.complete;
   if (!g.check.complete) j["incomplete_reason"] = g.check.incomplete_reason;
@@ -274,6 +276,7 @@ nlohmann::json lockGraphJson(const ExtCore& m, const LockGraph& g) {
 }
 
 bool lockEdgesFromJson(const nlohmann::json& doc, std::vector<LockEdge>* edges, std::string* err) {
+  if (!checkFormat(doc, false, err)) return false;  // (files before issue 20 have no "format")
   if (!doc.contains("edges") || !doc["edges"].is_array()) {
     *err = "no 'edges' array: not a 'scxmc locks --json' file";
     return false;
@@ -289,9 +292,11 @@ bool lockEdgesFromJson(const nlohmann::json& doc, std::vector<LockEdge>* edges, 
       return false;
     }
     LockEdge e;
-    const int f = ej["from_class"].get<int>(), t = ej["to_class"].get<int>();
-    if (f < 0 || t < 0 || f >= static_cast<int>(LockClass::Count) || t >= static_cast<int>(LockClass::Count)) {
-      *err = at + ": unknown lock class";
+    const int64_t f = ej["from_class"].get<int64_t>(), t = ej["to_class"].get<int64_t>();
+    if (f < 0 || t < 0 || f >= static_cast<int>(LockClass::Count) || t >= static_cast<int>(LockClass::Count) ||
+        (ej["from_class"].is_number_unsigned() && ej["from_class"].get<uint64_t>() > INT64_MAX) ||
+        (ej["to_class"].is_number_unsigned() && ej["to_class"].get<uint64_t>() > INT64_MAX)) {
+      *err = at + ": from_class/to_class is not a known lock class";
       return false;
     }
     e.from = static_cast<uint8_t>(f);
@@ -299,7 +304,7 @@ bool lockEdgesFromJson(const nlohmann::json& doc, std::vector<LockEdge>* edges, 
     e.wait = ej["kind"].get<std::string>() == "spin-wait";
     for (const auto& s : ej["trace"]) {
       Transition tr;
-      if (!s.is_string() || !Transition::parse(s.get<std::string>(), &tr)) {
+      if (!s.is_string() || !strictTransition(s.get<std::string>(), &tr)) {
         *err = at + ".trace: malformed transition";
         return false;
       }

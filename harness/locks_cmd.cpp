@@ -53,18 +53,23 @@ int usage(const std::string& msg) {
   return kUsage;
 }
 
+int replayEdges(const std::string& file, const nlohmann::json& doc);
+
 int replayFile(const std::string& file) {
-  std::ifstream in(file);
-  if (!in) return usage("locks --replay: cannot read '" + file + "'");
   nlohmann::json doc;
+  std::string rerr;
+  if (!readJsonFile(file, &doc, &rerr)) return usage("locks --replay: " + rerr);
   try {
-    doc = nlohmann::json::parse(in);
-  } catch (const nlohmann::json::parse_error& e) {
-    return usage("locks --replay: '" + file + "' is not valid JSON: " + e.what());
+    return replayEdges(file, doc);
+  } catch (const nlohmann::json::exception& e) {  // a type the checks missed: still bad input
+    return usage("locks --replay: " + file + ": " + e.what());
   }
+}
+
+int replayEdges(const std::string& file, const nlohmann::json& doc) {
   Config cfg;
   std::string variant, err;
-  if (!doc.contains("config") || !readConfig(doc["config"], &cfg, &variant, &err))
+  if (!doc.is_object() || !doc.contains("config") || !readConfig(doc["config"], &cfg, &variant, &err))
     return usage("locks --replay: " + file + ": " + (err.empty() ? "no 'config' object" : err));
   auto model = makeModel(variant, cfg);
   if (!model) return usage("locks --replay: " + file + ": unknown variant '" + variant + "'");

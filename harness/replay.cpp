@@ -1,6 +1,11 @@
 #include "replay.hpp"
 
+#include <cerrno>
+#include <cstring>
+#include <fstream>
 #include <ostream>
+
+#include <sys/stat.h>
 
 #include "checker.hpp"
 #include "format.hpp"
@@ -10,20 +15,98 @@
 
 namespace scxmc {
 
+bool readJsonFile(const std::string& path, nlohmann::json* doc, std::string* err) {
+  struct stat st;
+  if (stat(path.c_str(), &st) != 0) {
+    *err = "cannot read '" + path + "': " + std::strerror(errno);
+    return false;
+  }
+  if (S_ISDIR(st.st_mode)) {
+    *err = "'" + path + "' is a directory";
+    return false;
+  }
+  std::ifstream in(path);
+  if (!in) {
+    *err = "cannot read '" + path + "'";
+    return false;
+  }
+  try {
+    *doc = nlohmann::json::parse(in);
+  } catch (const nlohmann::json::parse_error& e) {
+    *err = "'" + path + "' is not valid JSON: " + e.what();
+    return false;
+  } catch (const std::exception& e) {
+    *err = "cannot read '" + path + "': " + e.what();
+    return false;
+  }
+  return true;
+}
+
+bool checkFormat(const nlohmann::json& doc, bool required, std::string* err) {
+  if (!doc.is_object() || !doc.contains("format")) {
+    if (required) *err = "no 'format' field: not a scxmc result file";
+    return !required;
+  }
+  const auto& f = doc["format"];
+  if (!f.is_number_integer() || f.get<int64_t>() != kResultFormat) {
+    *err = "format " + f.dump() + " is not supported (this scxmc reads format " + std::to_string(kResultFormat) + ")";
+    return false;
+  }
+  return true;
+}
+
+bool strictTransition(const std::string& s, Transition* tr) {
+  // digits ':' [digits ('.' digits)*]: no sign, space or leading text that
+  // strtol would skip; each number at most 3 digits (Transition::parse
+  // checks the ranges)
+  size_t i = 0, run = 0;
+  bool colon = false;
+  for (; i < s.size(); ++i) {
+    const char ch = s[i];
+    if (ch >= '0' && ch <= '9') {
+      if (++run > 3) return false;
+    } else if ((ch == ':' && !colon) || (ch == '.' && colon)) {
+      if (run == 0) return false;
+      colon = true;
+      run = 0;
+    } else {
+      return false;
+    }
+  }
+  return colon && Transition::parse(s, tr);
+}
+
 bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std::string* err) {
-  auto intField = [&](const char* k, int* v) {
+  if (!c.is_object()) {
+    *err = "config is not an object";
+    return false;
+  }
+  // An integer field, range-checked before it is narrowed (no silent
+  // truncation of 4294967298 to 2).
+  auto intField = [&](const char* k, int* v, int64_t hi = 1000) {
     if (!c.contains(k) || !c[k].is_number_integer()) {
       *err = std::string("config.") + k + " is missing or not an integer";
       return false;
     }
-    *v = c[k].get<int>();
+    const bool neg = c[k].is_number_unsigned() ? false : c[k].get<int64_t>() < 0;
+    const uint64_t x = neg ? 0 : c[k].get<uint64_t>();
+    if (neg || x > static_cast<uint64_t>(hi)) {
+      *err = std::string("config.") + k + " is out of range 0.." + std::to_string(hi) + ": " + c[k].dump();
+      return false;
+    }
+    *v = static_cast<int>(x);
     return true;
   };
   if (!intField("tasks", &cfg->tasks) || !intField("cpus", &cfg->cpus) || !intField("user_dsqs", &cfg->user_dsqs) ||
       !intField("dispatch_actions", &cfg->dispatch_actions) || !intField("dispatch_loops", &cfg->dispatch_loops))
     return false;
   int env = 0;
-  if (!intField("env", &env)) return false;
+  constexpr uint32_t kEnvKnown = kEnvAll | kEnvOthers | kEnvWakelist;
+  if (!intField("env", &env, kEnvKnown)) return false;
+  if (static_cast<uint32_t>(env) & ~kEnvKnown) {
+    *err = "config.env has unknown event bits: " + std::to_string(env);
+    return false;
+  }
   cfg->env = static_cast<uint32_t>(env);
   if (c.contains("lifecycle")) {
     if (!c["lifecycle"].is_boolean()) {
@@ -60,6 +143,7 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
     r.error = "no 'config' object: not a scxmc result file";
     return r;
   }
+  if (!checkFormat(doc, true, &r.error)) return r;
   Config cfg;
   std::string variant;
   if (!readConfig(doc["config"], &cfg, &variant, &r.error)) return r;
@@ -82,7 +166,11 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
     }
     const std::string id = inv["id"].get<std::string>();
     if (id != "deadlock" && id != "model-bounds") ids += (ids.empty() ? "" : ",") + id;
-    const bool violated = inv.value("status", "") == "violated";
+    if (inv.contains("status") && !inv["status"].is_string()) {
+      r.error = "invariants[" + id + "].status is not a string";
+      return r;
+    }
+    const bool violated = inv.contains("status") && inv["status"].get<std::string>() == "violated";
     if (!target && violated && (invariant.empty() || invariant == id)) target = &inv;
   }
   if (!target) {
@@ -111,7 +199,7 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
     ++n;
     Transition tr;
     if (!st.is_object() || !st.contains("transition") || !st["transition"].is_string() ||
-        !Transition::parse(st["transition"].get<std::string>(), &tr)) {
+        !strictTransition(st["transition"].get<std::string>(), &tr)) {
       r.input_ok = false;
       r.error = "counterexample step " + std::to_string(n) + ": 'transition' is missing or malformed";
       return r;

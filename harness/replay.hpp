@@ -19,6 +19,20 @@ struct ReplayOutcome {
 };
 
 struct Config;
+struct Transition;
+
+// The version of the JSON files scxmc writes ("format"; resultJson,
+// lockGraphJson, review).
+inline constexpr int kResultFormat = 1;
+// "format" must be kResultFormat; a missing field is an error when required.
+bool checkFormat(const nlohmann::json& doc, bool required, std::string* err);
+// Transition::parse restricted to plain digits: "A:C.C.C" (no '+', spaces).
+bool strictTransition(const std::string& s, Transition* tr);
+
+// Reads a JSON file: false with *err ("cannot read 'F'", "'F' is a
+// directory", "'F' is not valid JSON: ...") otherwise.
+bool readJsonFile(const std::string& path, nlohmann::json* doc, std::string* err);
+
 // Reads the "config" object of a result file (configJson's inverse).
 bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std::string* err);
 

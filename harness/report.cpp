@@ -127,7 +127,7 @@ nlohmann::json stepJson(const ExtCore& m, const Step& s) {
 nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
   nlohmann::json j;
   j["tool"] = "scxmc";
-  j["format"] = 1;
+  j["format"] = 1;  // kResultFormat (replay.hpp)
   j["config"] = configJson(m.config(), m.name());
   j["complete"] = r.complete;
   if (!r.complete) j["incomplete_reason"] = r.incomplete_reason;

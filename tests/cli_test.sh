@@ -171,4 +171,45 @@ expect sigint-validate-json 0 '"complete": false' -- cat "$tmp/intv.json"
 expect oom-incomplete 3 "INCOMPLETE: out of memory" -- sh -c 'ulimit -v 90000; exec "$1" check --threads 1 --max-memory 0 --time-limit 60 --ladder-time 0 --json "$2"' sh "$SCXMC" "$tmp/oom.json"
 expect oom-no-temp 0 "^0$" -- sh -c 'ls -A "$1" | grep -c "^\.oom\.json\." || true' sh "$tmp"
 expect ladder-after-memory-limit 3 "^  1x2x0  all hold" -- "$SCXMC" check --max-memory 20 --ladder-time 3
+# issue 20: replay robustness.  Type errors name the field (exit 2, never an
+# abort); a directory is exit 2; integers out of range are rejected, not
+# truncated; "format" is checked; transitions are plain digits.
+"$SCXMC" check --variant dequeue-legacy --tasks 1 --cpus 2 --user-dsqs 1 --stop-at-first --ladder-time 0 --json "$tmp/dl.json" >/dev/null
+expect replay-dl-confirmed 0 "^confirmed: custody" -- "$SCXMC" replay "$tmp/dl.json"
+edit() {  # edit NAME PYTHON-EXPR-ON-d : writes $tmp/NAME.json from dl.json
+  python3 - "$tmp/dl.json" "$tmp/$1.json" "$2" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1]))
+exec(sys.argv[3])
+json.dump(d, open(sys.argv[2], "w"))
+PY
+}
+for st in 3 null '[1]' '{}'; do
+  edit "status-$st" "d['invariants'][1]['status'] = json.loads('$st')"
+  expect "replay-status-$st" 2 "invariants\[deq-flags\]\.status is not a string" -- "$SCXMC" replay "$tmp/status-$st.json"
+done
+edit cpus-wrap "d['config']['cpus'] = 4294967298"
+expect replay-int-range 2 "config\.cpus is out of range 0\.\.1000: 4294967298" -- "$SCXMC" replay "$tmp/cpus-wrap.json"
+edit tasks-neg "d['config']['tasks'] = -1"
+expect replay-int-negative 2 "config\.tasks is out of range" -- "$SCXMC" replay "$tmp/tasks-neg.json"
+edit env-bits "d['config']['env'] = 1 << 20"
+expect replay-env-bits 2 "config\.env is out of range" -- "$SCXMC" replay "$tmp/env-bits.json"
+edit format2 "d['format'] = 2"
+expect replay-format 2 "format 2 is not supported" -- "$SCXMC" replay "$tmp/format2.json"
+edit noformat "del d['format']"
+expect replay-format-missing 2 "no 'format' field" -- "$SCXMC" replay "$tmp/noformat.json"
+edit plus-transition "d['invariants'][0]['counterexample'][0]['transition'] = '+' + d['invariants'][0]['counterexample'][0]['transition']"
+expect replay-transition-plus 2 "'transition' is missing or malformed" -- "$SCXMC" replay "$tmp/plus-transition.json"
+edit notobject "d = [d]"
+expect replay-not-object 2 "no 'config' object" -- "$SCXMC" replay "$tmp/notobject.json"
+edit steps-type "d['invariants'][0]['counterexample'] = {'a': 1}"
+expect replay-steps-type 2 "counterexample is missing" -- "$SCXMC" replay "$tmp/steps-type.json"
+expect replay-dir 2 "is a directory" -- "$SCXMC" replay "$tmp"
+expect locks-replay-dir 2 "is a directory" -- "$SCXMC" locks --replay "$tmp"
+python3 - "$tmp/g.json" "$tmp/gbad.json" <<'PY'
+import json, sys
+d = json.load(open(sys.argv[1])); d["edges"][0]["from_class"] = 4294967297
+json.dump(d, open(sys.argv[2], "w"))
+PY
+expect locks-replay-class-range 2 "from_class/to_class is not a known lock class" -- "$SCXMC" locks --replay "$tmp/gbad.json"
 expect_summary
