@@ -5,17 +5,18 @@
 #include <sstream>
 
 #include "config.hpp"
+#include "parse.hpp"
 
 namespace scxmc {
 
 bool parseIntArg(const std::string& opt, const std::string& v, long lo, long hi, long* out, std::string* err) {
-  char* end = nullptr;
-  const long x = std::strtol(v.c_str(), &end, 10);
-  if (v.empty() || *end || x < lo || x > hi) {
+  // decimal digits only: no '+', no space, no trailing text (support/parse.hpp)
+  long long x;
+  if (!support::parseStrictInt(v, lo, hi, &x)) {
     *err = opt + " expects an integer in " + std::to_string(lo) + ".." + std::to_string(hi) + ", got '" + v + "'";
     return false;
   }
-  *out = x;
+  *out = static_cast<long>(x);
   return true;
 }
 
@@ -24,7 +25,8 @@ bool parseEnvList(const std::string& v, uint32_t* env, std::string* err) {
   static const std::map<std::string, uint32_t> names = {
       {"wake", kEnvWake}, {"sleep", kEnvSleep}, {"nice", kEnvNice}, {"affinity", kEnvAffinity}, {"tick", kEnvTick}};
   *env = 0;
-  std::stringstream ss(v);
+  if (v.empty()) return true;  // no environment events (the header line says env none)
+  std::stringstream ss(v + ",");
   std::string w;
   while (std::getline(ss, w, ',')) {
     auto it = names.find(w);

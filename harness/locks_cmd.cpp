@@ -143,19 +143,7 @@ int cmdLocks(const std::vector<std::string>& args) {
     } else if (a == "--variant") {
       if (!val(&variant)) return usage(err);
     } else if (a == "--env") {
-      if (!val(&v)) return usage(err);
-      static const char* names[] = {"wake", "sleep", "nice", "affinity", "tick"};
-      cfg.env = v == "all" ? kEnvAll : 0;
-      size_t p = 0;
-      while (v != "all" && p <= v.size()) {
-        const size_t q = std::min(v.find(',', p), v.size());
-        const std::string w = v.substr(p, q - p);
-        bool ok = false;
-        for (int k = 0; k < 5; ++k)
-          if (w == names[k]) { cfg.env |= 1u << k; ok = true; }
-        if (!ok) return usage("--env: unknown event '" + w + "' (known: wake,sleep,nice,affinity,tick,all)");
-        p = q + 1;
-      }
+      if (!val(&v) || !parseEnvList(v, &cfg.env, &err)) return usage(err);
     } else if (a == "--max-depth" || a == "--max-states" || a == "--max-memory" || a == "--time-limit") {
       if (!val(&v) || !parseIntArg(a, v, 0, 4000000000L, &n, &err)) return usage(err);
       if (a == "--max-depth") lim.max_depth = static_cast<int>(n);

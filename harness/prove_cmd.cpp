@@ -9,6 +9,7 @@
 
 #include "atomic_file.hpp"
 #include "interrupt.hpp"
+#include "parse.hpp"
 #include "checker.hpp"
 #include "cti_reach.hpp"
 #include "replay.hpp"
@@ -105,11 +106,12 @@ int cmdProve(const std::vector<std::string>& args) {
       if (!val(&json)) { std::cerr << "scxmc: --json needs a value\n"; return 2; }
       json_set = true;
     } else if (a == "--timeout-ms") {
-      if (!val(&v) || v.empty() || v.find_first_not_of("0123456789") != std::string::npos) {
-        std::cerr << "scxmc: --timeout-ms expects a positive integer\n";
+      long long ms;
+      if (!val(&v) || !support::parseStrictInt(v, 1, 86400000, &ms)) {
+        std::cerr << "scxmc: --timeout-ms expects an integer in 1..86400000, got '" << v << "'\n";
         return 2;
       }
-      opt.timeout_ms = static_cast<unsigned>(std::stoul(v));
+      opt.timeout_ms = static_cast<unsigned>(ms);
     } else {
       std::cerr << "scxmc: prove: unknown option '" << a << "'\n(see 'scxmc prove --help')\n";
       return 2;

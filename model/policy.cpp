@@ -47,7 +47,11 @@ bool parseWords(const std::string& key, const std::string& val, const Word (&wor
                 uint16_t* bits, std::string* err) {
   *bits = 0;
   for (const std::string& w : split(val, '|')) {
-    if (w == "nothing" || w.empty()) continue;
+    if (w.empty()) {
+      *err = "policy key '" + key + "': empty value in '" + val + "' (a '|' with nothing on one side)";
+      return false;
+    }
+    if (w == "nothing") continue;
     bool found = false;
     for (const Word& word : words)
       if (w == word.name) { *bits |= word.bit; found = true; }
@@ -105,24 +109,43 @@ const Preset kPresets[] = {
 
 bool applySpec(const std::string& spec, Policy* p, std::string* err) {
   if (spec.empty()) return true;
+  std::vector<std::string> seen;
   for (const std::string& kv : split(spec, ',')) {
-    if (kv.empty()) continue;
+    if (kv.empty()) {
+      *err = "empty policy item in '" + spec + "' (a ',' with nothing on one side)";
+      return false;
+    }
     const size_t eq = kv.find('=');
     if (eq == std::string::npos) {
       *err = "policy item '" + kv + "' is not key=value";
       return false;
     }
     const std::string key = kv.substr(0, eq), val = kv.substr(eq + 1);
+    for (const std::string& k : seen)
+      if (k == key) {
+        *err = "policy key '" + key + "' is given twice in '" + spec + "'";
+        return false;
+      }
+    seen.push_back(key);
+    if (val.empty()) {
+      *err = "policy key '" + key + "' has no value in '" + kv + "' (write 'nothing' for none)";
+      return false;
+    }
     if (key == "select") {
       p->has_select_cpu = true;
       p->select_prev_cpu = false;
       std::string rest;
       for (const std::string& w : split(val, '|')) {
+        if (w.empty()) {
+          *err = "policy key 'select': empty value in '" + val + "' (a '|' with nothing on one side)";
+          return false;
+        }
         if (w == "default") p->has_select_cpu = false;
         else if (w == "prev-cpu") p->select_prev_cpu = true;
         else rest += (rest.empty() ? "" : "|") + w;
       }
-      if (!parseWords(key, rest, kVerdictWords, &p->select_verdicts, err)) return false;
+      p->select_verdicts = 0;
+      if (!rest.empty() && !parseWords(key, rest, kVerdictWords, &p->select_verdicts, err)) return false;
       if (p->select_verdicts & kVerdictKeep) {
         *err = "policy key 'select': 'keep' is an ops.enqueue verdict";
         return false;
@@ -190,6 +213,10 @@ bool Policy::parse(const std::string& text, Policy* out, std::string* err) {
   if (colon != std::string::npos) {
     base = text.substr(0, colon);
     spec = text.substr(colon + 1);
+    if (spec.empty()) {
+      *err = "'" + text + "': nothing after ':' (write the preset alone, or PRESET:key=v1|v2,...)";
+      return false;
+    }
   } else if (text.find('=') == std::string::npos) {
     base = text;
     spec.clear();

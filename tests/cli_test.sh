@@ -212,4 +212,20 @@ d = json.load(open(sys.argv[1])); d["edges"][0]["from_class"] = 4294967297
 json.dump(d, open(sys.argv[2], "w"))
 PY
 expect locks-replay-class-range 2 "from_class/to_class is not a known lock class" -- "$SCXMC" locks --replay "$tmp/gbad.json"
+# issue 20: strict parsing.  Numbers: digits only, in range; --policy:
+# no empty item, trailing '|', empty value list or repeated key.
+expect int-leading-space 2 "--tasks expects an integer in 0\.\.1000, got ' 1'" -- "$SCXMC" check --tasks " 1"
+expect int-plus 2 "--tasks expects an integer in 0\.\.1000, got '\+1'" -- "$SCXMC" check --tasks +1
+expect int-trailing 2 "--max-states expects an integer" -- "$SCXMC" check --max-states 5x
+expect int-huge 2 "--time-limit expects an integer" -- "$SCXMC" check --time-limit 99999999999999999999999
+expect prove-timeout-huge 2 "--timeout-ms expects an integer in 1\.\.86400000" -- "$SCXMC" prove --timeout-ms 99999999999999999999
+expect policy-colon-empty 2 "'full:': nothing after ':'" -- "$SCXMC" check --policy full:
+expect policy-trailing-bar 2 "policy key 'enqueue': empty value in 'keep\|'" -- "$SCXMC" check --policy "full:enqueue=keep|"
+expect policy-empty-item 2 "empty policy item in 'enqueue=keep,,dispatch=move-to-local'" -- "$SCXMC" check --policy "full:enqueue=keep,,dispatch=move-to-local"
+expect policy-trailing-comma 2 "empty policy item" -- "$SCXMC" check --policy "full:enqueue=keep,"
+expect policy-repeated-key 2 "policy key 'enqueue' is given twice" -- "$SCXMC" check --policy "full:enqueue=keep,enqueue=user"
+expect policy-empty-values 2 "policy key 'dispatch' has no value in 'dispatch='" -- "$SCXMC" check --policy "full:dispatch="
+expect policy-validate-strict 2 "--policy: policy key 'enqueue' is given twice" -- "$SCXMC" validate "$golden/simple.bin" --policy "enqueue=keep,enqueue=user"
+expect env-trailing-comma 2 "--env: unknown event ''" -- "$SCXMC" check --env wake,
+expect locks-env-shared 2 "--env: unknown event 'naps'" -- "$SCXMC" locks --env wake,naps
 expect_summary
