@@ -33,6 +33,12 @@ const char* statusName(Status s) {
   return "?";
 }
 
+bool CheckResult::any_vacuous() const {
+  for (const auto& r : invariants)
+    if (r.vacuous) return true;
+  return false;
+}
+
 bool CheckResult::any_violated() const {
   for (const auto& r : invariants)
     if (r.status == Status::Violated) return true;
@@ -130,6 +136,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   const Config& cfg = m.config();
   x.first = lo;
   x.failed = false;
+  x.exercised = 0;
   x.succs_per_state.clear();
   x.succs.clear();
   x.packs.clear();
@@ -160,6 +167,16 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
       Succ sc;
       sc.tr = tr;
       monitorStep(cfg, invs_, s, log, next, &nt.step);
+      // vacuity: which applicable invariants this step exercises (only while
+      // some are not known to be exercised: the first few states, normally)
+      if (const uint64_t want = vacuity_want_ & ~exercised_.load(std::memory_order_relaxed) & ~x.exercised)
+        for (size_t i = 0; i < invs_.size(); ++i)
+          if ((want >> i) & 1)
+            for (const Event& e : log)
+              if (invs_[i]->exercisedBy(e)) {
+                x.exercised |= uint64_t{1} << i;
+                break;
+              }
       if (observer_) observer_(s, log, next);
       if (indexed_) x.logs.push_back(log);
       if (limits_.symmetry) m.normalizeDead(next);
@@ -238,6 +255,11 @@ CheckResult Checker::run() {
   }
   const int bounds_idx = deadlock_idx + 1;
   const int builtins = 2;
+  res.limits = limits_;
+  vacuity_want_ = 0;
+  exercised_.store(0);
+  for (size_t i = 0; i < invs_.size() && i < 64; ++i)
+    if (invs_[i]->applies(cfg)) vacuity_want_ |= uint64_t{1} << i;
   // What an earlier search in this process freed goes back to the system, so
   // that the memory limit (compared with the resident memory now, not the
   // historic peak) measures this search: a ladder rung after a run stopped
@@ -441,6 +463,7 @@ CheckResult Checker::run() {
         if (!stop && ((limits_.max_states && store.size() > limits_.max_states) || store.size() > StateStore::kMaxStates))
           limitHit("state limit of " + std::to_string(limits_.max_states ? limits_.max_states : StateStore::kMaxStates));
       }
+      exercised_.fetch_or(x.exercised, std::memory_order_relaxed);  // (in merge order: deterministic)
       merged.store(m + 1, std::memory_order_release);
     }
     } catch (const std::bad_alloc&) {
@@ -533,6 +556,12 @@ CheckResult Checker::run() {
     }
     r.cex.final_state = cur;
   }
+  // Vacuity (docs/reliability.md): a complete search in which an applicable
+  // invariant holds but none of its exercising events occurred.
+  if (res.complete)
+    for (size_t k = 0; k < invs_.size() && k < 64; ++k)
+      if (res.invariants[k].status == Status::Holds && ((vacuity_want_ & ~exercised_.load()) >> k & 1))
+        res.invariants[k].vacuous = true;
   res.stats.peak_rss_mib = peakRssMiB();
   return res;
 }

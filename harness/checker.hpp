@@ -1,6 +1,7 @@
 // Exhaustive breadth-first exploration of the model x monitors product.
 #pragma once
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -40,6 +41,7 @@ struct InvariantResult {
   std::string id;
   std::string statement;
   Status status = Status::Holds;
+  bool vacuous = false;  // holds, but nothing that exercises it happened (Invariant::exercisedBy)
   std::string message;
   Counterexample cex;
   // internal: where the first violation was found
@@ -65,7 +67,9 @@ struct CheckResult {
   Stats stats;
   bool complete = true;          // false: a limit stopped the search
   std::string incomplete_reason;
+  Limits limits;                 // what bounded the search (shown in the header)
   bool any_violated() const;
+  bool any_vacuous() const;
 };
 
 // Receives every explored transition (for scenario tests and coverage).
@@ -102,6 +106,10 @@ class Checker {
   IndexedObserver indexed_;
   bool progress_ = false;
   std::function<std::unique_ptr<ExtCore>()> factory_;
+  // Vacuity: the invariants (bit i = invs_[i]) that apply to the
+  // configuration, and those some merged step exercised.
+  uint64_t vacuity_want_ = 0;
+  mutable std::atomic<uint64_t> exercised_{0};
 
   // One explored successor, as the merge needs it.
   struct Succ {
@@ -155,6 +163,7 @@ class Checker {
     std::vector<uint8_t> scratch;           // the packed state being expanded
     SuccTwins twins;                        // successors of the state being expanded
     bool failed = false;                    // std::bad_alloc while expanding (the merge stops)
+    uint64_t exercised = 0;                 // invariants an expanded step exercised (vacuity)
   };
   void expandRange(ExtCore& m, const Codec& codec, const CollapseStore& store, uint64_t lo, uint64_t hi,
                    Expansion& x) const;

@@ -60,11 +60,35 @@ void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample
   o << "  final state:\n" << describeState(m.config(), cex.final_state);
 }
 
+std::string envList(uint32_t env) {
+  static const std::pair<uint32_t, const char*> names[] = {{kEnvWake, "wake"},     {kEnvSleep, "sleep"},
+                                                           {kEnvNice, "nice"},     {kEnvAffinity, "affinity"},
+                                                           {kEnvTick, "tick"},     {kEnvOthers, "others"},
+                                                           {kEnvWakelist, "wakelist"}};
+  std::string s;
+  for (const auto& [bit, name] : names)
+    if (env & bit) s += (s.empty() ? "" : ",") + std::string(name);
+  return s.empty() ? "none" : s;
+}
+
+std::string settingsLine(const Config& cfg, const Limits& l) {
+  std::ostringstream o;
+  auto lim = [](uint64_t v, const char* unit) { return v ? std::to_string(v) + unit : std::string("none"); };
+  o << "env " << envList(cfg.env) << "; policy " << cfg.policy.name << " = " << cfg.policy.describe()
+    << "; max-depth " << lim(static_cast<uint64_t>(l.max_depth), "") << ", max-states " << lim(l.max_states, "")
+    << ", max-memory " << lim(l.max_memory_mib, " MiB") << ", time-limit "
+    << lim(static_cast<uint64_t>(l.time_limit_s), " s") << (l.stop_at_first ? ", stop-at-first" : "")
+    << (l.symmetry ? "" : ", no-symmetry");
+  return o.str();
+}
+
 void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace) {
   const Config& cfg = m.config();
   o << "scxmc check: " << m.name() << ", " << cfg.describe() << "\n";
+  // every setting that shaped the search (issue 20)
+  o << "  settings: " << settingsLine(cfg, r.limits) << "\n";
   for (const auto& inv : r.invariants) {
-    o << "  " << std::left << std::setw(18) << inv.id << std::right << statusName(inv.status);
+    o << "  " << std::left << std::setw(18) << inv.id << std::right << (inv.vacuous ? "vacuous" : statusName(inv.status));
     if (inv.status == Status::Violated) o << ": " << inv.message;
     o << "\n";
   }
@@ -77,6 +101,13 @@ void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool v
   if (s.deadlocks) o << "  deadlocked states (no actor can move): " << s.deadlocks << "\n";
   if (s.subsumed) o << "  successors not stored because a state with fewer kfunc calls spent was: " << s.subsumed << "\n";
   if (!r.complete) o << "  INCOMPLETE: " << r.incomplete_reason << " (nothing is claimed to hold)\n";
+  if (r.any_vacuous()) {
+    o << "  VACUOUS:";
+    for (const auto& inv : r.invariants)
+      if (inv.vacuous) o << " " << inv.id;
+    o << " (nothing that exercises them happened in the whole search, e.g. no task entered BPF custody;\n"
+         "    their 'holds' says nothing: widen --env/--policy/--tasks, or accept with --allow-vacuous)\n";
+  }
   for (const auto& inv : r.invariants) {
     if (inv.status != Status::Violated) continue;
     o << "\ncounterexample for " << inv.id << " (" << inv.cex.steps.size() << " steps): " << inv.message << "\n";
@@ -131,12 +162,13 @@ nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
   j["config"] = configJson(m.config(), m.name());
   j["complete"] = r.complete;
   if (!r.complete) j["incomplete_reason"] = r.incomplete_reason;
+  j["settings"] = settingsLine(m.config(), r.limits);
   nlohmann::json invs = nlohmann::json::array();
   for (const auto& inv : r.invariants) {
     nlohmann::json ij;
     ij["id"] = inv.id;
     ij["statement"] = inv.statement;
-    ij["status"] = statusName(inv.status);
+    ij["status"] = inv.vacuous ? "vacuous" : statusName(inv.status);
     if (inv.status == Status::Violated) {
       ij["message"] = inv.message;
       ij["counterexample"] = traceJson(m, inv.cex);

@@ -13,6 +13,10 @@ namespace scxmc {
 // The interleaved per-actor trace of a counterexample.
 void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample& cex, bool all_events = false);
 void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace);
+// "wake,sleep,..." or "none"
+std::string envList(uint32_t env);
+// env, policy (with its detail) and the limits: every setting that shaped a search
+std::string settingsLine(const Config& cfg, const Limits& l);
 nlohmann::json configJson(const Config& cfg, const std::string& variant);
 nlohmann::json resultJson(const ExtCore& m, const CheckResult& r);
 nlohmann::json stepJson(const ExtCore& m, const Step& s);

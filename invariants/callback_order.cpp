@@ -13,6 +13,7 @@ namespace {
 class CallbackOrder final : public Invariant {
  public:
   const char* id() const override { return "callback-order"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsRunnable; }
   const char* statement() const override {
     return "runnable/quiescent bracket running/stopping; a custody period's ops.dequeue precedes "
            "the task's ops.running";

@@ -14,6 +14,7 @@ namespace {
 class Custody final : public Invariant {
  public:
   const char* id() const override { return "custody"; }
+  bool exercisedBy(const Event& e) const override { return entersCustody(e); }
   const char* statement() const override {
     return "each entry into BPF custody is followed by exactly one ops.dequeue() before the task "
            "runs, sleeps or is enqueued afresh; no ops.dequeue() outside custody";

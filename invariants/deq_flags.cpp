@@ -10,6 +10,7 @@ namespace {
 class DeqFlags final : public Invariant {
  public:
   const char* id() const override { return "deq-flags"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsDequeue; }
   const char* statement() const override {
     return "ops.dequeue() flags match the cause: SLEEP for sleep, SCHED_CHANGE for property "
            "changes, neither for dispatch";

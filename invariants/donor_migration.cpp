@@ -16,6 +16,8 @@ namespace {
 class DonorMigration final : public Invariant {
  public:
   const char* id() const override { return "donor-migration"; }
+  bool applies(const Config& cfg) const override { return cfg.proxy; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::ProxyExec; }
   const char* statement() const override {
     return "the ext migration path (move_remote_task_to_local_dsq) never moves a blocked donor or a task on a CPU";
   }

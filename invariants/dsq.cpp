@@ -12,6 +12,7 @@ namespace {
 class DsqMembership final : public Invariant {
  public:
   const char* id() const override { return "dsq"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::DsqLink; }
   const char* statement() const override {
     return "a task is on at most one DSQ; counts match membership; a running task is on no DSQ; a "
            "local DSQ holds only tasks of its rq";

@@ -30,6 +30,17 @@ class Invariant {
   }
   // Checks a state (after onStep of every monitor ran on it).
   virtual bool onState(const Config& cfg, const State& s, std::string* why) const { return true; }
+
+  // Vacuity (issue 20, docs/reliability.md).  Does event `e` exercise this
+  // invariant (the situation it is about happened)?  An invariant that
+  // applies to the configuration and holds, but none of whose exercising
+  // events occurred anywhere in the search, holds vacuously.  The default,
+  // any event, makes an invariant vacuous only when no step ran at all.
+  virtual bool exercisedBy(const Event& e) const { return true; }
+  // Is the invariant about this configuration at all (the lifecycle
+  // invariants need --lifecycle, donor-migration proxy execution)?  One that
+  // does not apply is never called vacuous: the configuration says so.
+  virtual bool applies(const Config& cfg) const { return true; }
 };
 
 using InvariantList = std::vector<std::unique_ptr<Invariant>>;

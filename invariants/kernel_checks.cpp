@@ -13,6 +13,8 @@ namespace {
 class KernelWarn final : public Invariant {
  public:
   const char* id() const override { return "kernel-warn"; }
+  // the ext core reached the BPF scheduler (a callback or a kfunc)
+  bool exercisedBy(const Event& e) const override { return e.kind >= Ev::OpsSelectCpu && e.kind <= Ev::KfDsqMove; }
   const char* statement() const override { return "no WARN_ON/BUG_ON condition of the ext core is reachable"; }
   bool onStep(const Config&, const State&, const StepLog& log, State&, std::string* why) const override {
     for (const Event& e : log)
@@ -27,6 +29,7 @@ class KernelWarn final : public Invariant {
 class ScxError final : public Invariant {
  public:
   const char* id() const override { return "scx-error"; }
+  bool exercisedBy(const Event& e) const override { return e.kind >= Ev::OpsSelectCpu && e.kind <= Ev::KfDsqMove; }
   const char* statement() const override {
     return "a BPF scheduler that respects the kfunc contract when it calls is never ejected by scx_error()";
   }
@@ -43,6 +46,7 @@ class ScxError final : public Invariant {
 class DequeueUnlocked final : public Invariant {
  public:
   const char* id() const override { return "dequeue-unlocked"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsDequeue; }
   const char* statement() const override {
     return "ops.dequeue() runs without any DSQ lock held, so it may iterate or lock a DSQ";
   }

@@ -47,6 +47,8 @@ bool edgeAllowed(uint8_t from, uint8_t to) {
 class Lifecycle final : public Invariant {
  public:
   const char* id() const override { return "lifecycle"; }
+  bool applies(const Config& cfg) const override { return cfg.lifecycle; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsLife || e.kind == Ev::TaskState; }
   const char* statement() const override {
     return "task states move only along the kernel's edges; init_task before enable before scheduling; "
            "disable before exit_task; after disable every task is back on fair";
@@ -118,6 +120,8 @@ class Lifecycle final : public Invariant {
 class Bypass final : public Invariant {
  public:
   const char* id() const override { return "bypass"; }
+  bool applies(const Config& cfg) const override { return cfg.lifecycle; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::BypassFlag; }
   const char* statement() const override {
     return "no ops.select_cpu/enqueue/dispatch on a bypassing CPU or before initialization completed";
   }
@@ -166,6 +170,8 @@ class Bypass final : public Invariant {
 class SleepInAtomic final : public Invariant {
  public:
   const char* id() const override { return "sleep-in-atomic"; }
+  bool applies(const Config& cfg) const override { return cfg.lifecycle; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsLife; }
   const char* statement() const override {
     return "no mutex, rwsem or sleepable BPF program while holding a spinlock or spinning";
   }

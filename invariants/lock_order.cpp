@@ -14,6 +14,7 @@ namespace {
 class LockOrder final : public Invariant {
  public:
   const char* id() const override { return "lock-order"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::Lock; }
   const char* statement() const override {
     return "every lock taken or spun on while holding others follows the kernel's documented lock order";
   }

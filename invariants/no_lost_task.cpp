@@ -11,6 +11,7 @@ namespace {
 class NoLostTask final : public Invariant {
  public:
   const char* id() const override { return "no-lost-task"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OnRqChange; }
   const char* statement() const override {
     return "a runnable task is always running, on a DSQ, in BPF custody, or in transit";
   }

@@ -32,6 +32,7 @@ bool onUserDsq(const Config& cfg, const State& s, uint8_t t) {
 class OpsState final : public Invariant {
  public:
   const char* id() const override { return "opss"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpssWrite; }
   const char* statement() const override {
     return "ops_state moves only along the kernel's edges; no stale dispatch is applied; QUEUED "
            "implies custody; custody outside BPF only in the tolerated transient windows";

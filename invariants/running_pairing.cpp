@@ -21,6 +21,7 @@ namespace {
 class RunningPairing final : public Invariant {
  public:
   const char* id() const override { return "running-pairing"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsRunning; }
   const char* statement() const override {
     return "per task, ops.running and ops.stopping strictly alternate, each ops.stopping after an ops.running";
   }

@@ -228,4 +228,13 @@ expect policy-empty-values 2 "policy key 'dispatch' has no value in 'dispatch='"
 expect policy-validate-strict 2 "--policy: policy key 'enqueue' is given twice" -- "$SCXMC" validate "$golden/simple.bin" --policy "enqueue=keep,enqueue=user"
 expect env-trailing-comma 2 "--env: unknown event ''" -- "$SCXMC" check --env wake,
 expect locks-env-shared 2 "--env: unknown event 'naps'" -- "$SCXMC" locks --env wake,naps
+# issue 20: vacuity.  No environment event: no task ever enters custody, so
+# custody's "holds" is vacuous (exit 3 unless --allow-vacuous); the header
+# shows every setting that shaped the search.
+expect vacuous-env 3 "^  custody +vacuous$" -- "$SCXMC" check --env '' --ladder-time 0 --json "$tmp/vac.json"
+expect vacuous-env-says 0 "VACUOUS: custody" -- "$SCXMC" check --env '' --ladder-time 0 --allow-vacuous
+expect vacuous-settings 3 "^  settings: env none; policy full = select=.*; max-depth none, max-states none, max-memory 8192 MiB, time-limit 600 s$" -- "$SCXMC" check --env '' --ladder-time 0
+expect vacuous-json 0 '"status": "vacuous"' -- cat "$tmp/vac.json"
+expect vacuous-never-dispatches 3 "^  running-pairing +vacuous$" -- "$SCXMC" check --tasks 2 --cpus 2 --user-dsqs 1 --policy "full:dispatch=nothing,enqueue=keep,select=none" --ladder-time 0
+expect not-vacuous 0 "^  custody +holds$" -- "$SCXMC" check --tasks 1 --cpus 2 --user-dsqs 1 --policy simple
 expect_summary
