@@ -140,7 +140,9 @@ bool finiteCti(SymModel& model, int kind, const Conjunct& c, const std::vector<C
 
 bool finiteCti(SymModel& model, int kind, const FailFn& fail, const std::string& failed,
                const std::vector<Conjunct>& strengthening, Cti* out) {
-  for (const auto& [T, C, D] : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {1, 2, 1}, {2, 1, 1}, {2, 2, 1}}) {
+  for (const auto& tcd : std::vector<std::tuple<int, int, int>>{{1, 1, 1}, {1, 2, 1}, {2, 1, 1}, {2, 2, 1}}) {
+    // (plain ints: clang before 16 cannot capture structured bindings in a lambda)
+    const int T = std::get<0>(tcd), C = std::get<1>(tcd), D = std::get<2>(tcd);
     z3::context ctx;
     Universe U(ctx, T, C, D);
     SymState x = freshState(U, "s");
