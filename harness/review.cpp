@@ -622,6 +622,8 @@ int reviewMain(const std::vector<std::string>& args) {
     j["models"] = jm;
     j["variants"] = jvariants;
     j["exit"] = code;
+    j["complete"] = code != kIncomplete;  // false: a limit or a signal left something undecided
+    if (support::interrupted()) j["incomplete_reason"] = support::interruptedReason();
     if (const std::string e = support::writeFileAtomic(o.json_path, j.dump(2) + "\n"); !e.empty()) {
       std::cerr << "scxmc: review: --json: " << e << "\n";
       return kUsage;
