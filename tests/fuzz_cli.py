@@ -26,7 +26,8 @@ OK_CODES = {0, 1, 2, 3}
 
 
 def limit():
-    resource.setrlimit(resource.RLIMIT_AS, (MEM_CAP, MEM_CAP))
+    if MEM_CAP:
+        resource.setrlimit(resource.RLIMIT_AS, (MEM_CAP, MEM_CAP))
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
@@ -144,6 +145,9 @@ def main():
     ap.add_argument("--replays", type=int, default=2250)
     ap.add_argument("--jobs", type=int, default=2)
     a = ap.parse_args()
+    global MEM_CAP, TIME_CAP
+    if b"__asan_init" in open(a.scxmc, "rb").read():
+        MEM_CAP, TIME_CAP = None, 300  # ASan reserves terabytes of address space; and runs slower
     rng = random.Random(a.seed)
     tmp = tempfile.mkdtemp(prefix="scxmc-fuzz-")
     jobs = []  # (description, args)
