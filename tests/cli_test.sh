@@ -177,8 +177,9 @@ expect sigint-validate-json 0 '"complete": false' -- cat "$tmp/intv.json"
 if ! grep -q __asan_init "$SCXMC"; then
 expect oom-incomplete 3 "INCOMPLETE: out of memory" -- sh -c 'ulimit -v 90000; exec "$1" check --threads 1 --max-memory 0 --time-limit 60 --ladder-time 0 --json "$2"' sh "$SCXMC" "$tmp/oom.json"
 expect oom-no-temp 0 "^0$" -- sh -c 'ls -A "$1" | grep -c "^\.oom\.json\." || true' sh "$tmp"
-fi
+# (20 MiB: below an ASan build's resident memory at start)
 expect ladder-after-memory-limit 3 "^  1x2x0  all hold" -- "$SCXMC" check --max-memory 20 --ladder-time 3
+fi
 # issue 20: replay robustness.  Type errors name the field (exit 2, never an
 # abort); a directory is exit 2; integers out of range are rejected, not
 # truncated; "format" is checked; transitions are plain digits.
