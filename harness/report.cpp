@@ -60,9 +60,9 @@ void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample
   o << "  final state:\n" << describeState(m.config(), cex.final_state);
 }
 
-void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace) {
+void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace, bool header) {
   const Config& cfg = m.config();
-  o << "scxmc check: " << m.name() << ", " << cfg.describe() << "\n";
+  if (header) o << "scxmc check: " << m.name() << ", " << cfg.describe() << "\n";
   for (const auto& inv : r.invariants) {
     o << "  " << std::left << std::setw(18) << inv.id << std::right << statusName(inv.status);
     if (inv.status == Status::Violated) o << ": " << inv.message;

@@ -12,7 +12,8 @@ namespace scxmc {
 
 // The interleaved per-actor trace of a counterexample.
 void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample& cex, bool all_events = false);
-void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace);
+// `header`: the "scxmc check: MODEL, CONFIG" line first.
+void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace, bool header = true);
 nlohmann::json configJson(const Config& cfg, const std::string& variant);
 nlohmann::json resultJson(const ExtCore& m, const CheckResult& r);
 nlohmann::json stepJson(const ExtCore& m, const Step& s);
