@@ -20,10 +20,10 @@
 // most min(--ladder-time, what is left of T/2), and one is skipped when less
 // than a second is left; the requested configuration gets the rest of T.
 // With T = 0 each smaller configuration gets --ladder-time.  M bounds the
-// resident memory: each smaller configuration stops at M/2, the requested
-// one at M.  The configurations run one after another and each frees its
-// memory, so each one's peak is measured from its start (VmHWM is reset).  --max-depth and --max-states bound only the
-// requested configuration.  A smaller configuration that contains one that
+// process's peak resident memory (VmHWM, over the whole run): a smaller
+// configuration stops when it exceeds M/2, the requested one when it
+// exceeds M.  --max-depth and --max-states bound only the requested
+// configuration.  A smaller configuration that contains one that
 // stopped at a limit is skipped (it would not finish either).
 #pragma once
 
