@@ -29,10 +29,11 @@ std::string remainingEstimate(const std::vector<uint64_t>& sz) {
   if (!(sz[n - 1] < sz[n - 2] && sz[n - 2] < sz[n - 3])) return "no estimate (the levels are not shrinking yet)";
   if (sz[n - 1] == 0) return "no estimate";
   const double r = std::sqrt(static_cast<double>(sz[n - 1]) / static_cast<double>(sz[n - 3]));
+  if (r > 0.9) return "no estimate (the levels shrink by less than 10% a level)";
   const double levels = std::ceil(std::log(static_cast<double>(sz[n - 1])) / -std::log(r));
   const double states = static_cast<double>(sz[n - 1]) * r / (1 - r);
   std::ostringstream o;
-  o << "about " << static_cast<long long>(levels) << " more levels (~" << static_cast<long long>(states)
+  o << "roughly " << static_cast<long long>(levels) << " more levels (~" << static_cast<long long>(states)
     << " more states; the levels shrink " << static_cast<int>(std::lround((1 - r) * 100)) << "% a level)";
   return o.str();
 }

@@ -65,8 +65,10 @@ CostOrderOutcome checkCheapestFirst(ExtCore& top, const CostOrderOptions& o, std
 
 // The remaining-levels estimate of a breadth-first search from the sizes of
 // its levels so far (the last one being expanded): once the last three
-// shrink, the geometric decay of the last two ratios, "about N more levels
-// (~S more states)"; else "no estimate (...)".
+// shrink, by at least 10% a level, the geometric decay of the last two
+// ratios, "roughly N more levels (~S more states ...)"; else "no estimate
+// (...)".  Rough: a search's levels need not shrink geometrically (the
+// default configuration's leave a long thin tail).
 std::string remainingEstimate(const std::vector<uint64_t>& level_sizes);
 
 }  // namespace scxmc
