@@ -213,12 +213,14 @@ CostOrderOutcome checkCheapestFirst(ExtCore& top, const CostOrderOptions& o, std
         break;
       }
     const double tl = rungTimeLimit(T, o.rung_time_s, small_spent);
+    if (skip.empty() && remaining().empty())
+      skip = "every invariant is decided; the built-in checks are decided on " + top_name;
     if (skip.empty() && tl <= 0)
       skip = "the smaller configurations' share of the time limit (" + std::to_string(static_cast<long>(T / 2)) +
              " s) is used up";
     if (!skip.empty()) {
       out << "  " << rn << "  skipped (" << skip << ")\n" << std::flush;
-      jladder[rn] = {{"skipped", skip}};
+      jladder[rn] = {{"complete", false}, {"skipped", skip}, {"verdict", "skipped (" + skip + ")"}};
       rung_verdicts.push_back("skipped");
       continue;
     }
@@ -258,12 +260,14 @@ CostOrderOutcome checkCheapestFirst(ExtCore& top, const CostOrderOptions& o, std
       jl[inv.id] = {{"message", kn.message}, {"rung_steps", kn.found_steps}, {"inserted_helper_steps", kn.inserted},
                     {"trace", traceJson(top, kn.cex)}};
     }
+    // stopped by --stop-at-first (a violation), not by a limit
+    const bool at_first = !rr.complete && o.limits.stop_at_first && rr.any_violated();
     std::vector<std::string> parts;
     if (!lifted_ids.empty()) parts.push_back("VIOLATED " + join(lifted_ids) + " (replayed on " + top_name + ")");
     if (!unlifted.empty())
       parts.push_back("violated here only, not replayed on " + top_name + ": " + join(unlifted, ", "));
     if (rr.complete) parts.push_back(parts.empty() ? "all hold" : "the others hold");
-    else if (rr.incomplete_reason == kStoppedAtFirst) parts.push_back(kStoppedAtFirst);
+    else if (at_first) parts.push_back(kStoppedAtFirst);
     else parts.push_back("incomplete: " + rr.incomplete_reason);
     const std::string verdict = join(parts, "; ");
     out << "  " << rn << "  " << verdict << " (" << rr.stats.states << " states, " << secs(rr.stats.seconds) << " s)\n";
@@ -300,7 +304,7 @@ CostOrderOutcome checkCheapestFirst(ExtCore& top, const CostOrderOptions& o, std
       out << "\n";
     }
     out << std::flush;
-    if (!rr.complete && rr.incomplete_reason != kStoppedAtFirst) limited.push_back(static_cast<int>(k));
+    if (!rr.complete && !at_first) limited.push_back(static_cast<int>(k));
     small_spent += std::chrono::duration<double>(Clock::now() - r0).count();
   }
 
