@@ -331,6 +331,15 @@ CheckResult Checker::run() {
         const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
         std::fprintf(stderr, "  depth %d: %llu states, %.1f s\n", depth, (unsigned long long)store.size(), s);
       }
+      if (hook_) {
+        SearchProgress p;
+        p.depth = depth;
+        p.states = store.size();
+        p.level_states = level_hi - level_lo;
+        p.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+        p.level_start = true;
+        hook_(p);
+      }
     }
     if (limits_.max_depth && depth >= limits_.max_depth) {
       limitHit("depth bound " + std::to_string(limits_.max_depth) + " reached");
@@ -454,6 +463,15 @@ CheckResult Checker::run() {
         if (++merged_states >= next_check) {
           next_check = merged_states + 0x1000;
           const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+          if (hook_) {
+            SearchProgress p;
+            p.depth = depth;
+            p.states = store.size();
+            p.level_states = level_hi - level_lo;
+            p.level_done = from + 1 - level_lo;
+            p.seconds = secs;
+            hook_(p);
+          }
           if (limits_.time_limit_s > 0 && secs > limits_.time_limit_s) {
             limitHit("time limit of " + std::to_string(static_cast<int>(limits_.time_limit_s)) + " s");
           } else if (limits_.max_memory_mib && support::currentRssMiB() > limits_.max_memory_mib) {

@@ -81,6 +81,18 @@ using Observer = std::function<void(const State& from, const StepLog& log, const
 using IndexedObserver = std::function<void(uint64_t from, const Transition& tr, const State& s,
                                            const StepLog& log, uint64_t to, bool fresh)>;
 
+// Where a running search is: passed at the start of each BFS level and
+// every few thousand expanded states (harness/cost_order.cpp prints it).
+struct SearchProgress {
+  int depth = 0;              // the level being expanded
+  uint64_t states = 0;        // stored so far
+  uint64_t level_states = 0;  // states of the level being expanded
+  uint64_t level_done = 0;    // of which expanded (and merged) so far
+  double seconds = 0;
+  bool level_start = false;
+};
+using ProgressHook = std::function<void(const SearchProgress&)>;
+
 class CollapseStore;
 class Codec;
 
@@ -91,6 +103,8 @@ class Checker {
   void setObserver(Observer o) { observer_ = std::move(o); }
   void setIndexedObserver(IndexedObserver o) { indexed_ = std::move(o); }
   void setProgress(bool on) { progress_ = on; }
+  // Called on the merging thread; it may print, it must not block long.
+  void setProgressHook(ProgressHook h) { hook_ = std::move(h); }
   // Makes one more instance of the model for each extra expanding thread
   // (Limits::threads).  Without it, or with an observer, the search runs on
   // one thread.  Results do not depend on the number of threads.
@@ -105,6 +119,7 @@ class Checker {
   Observer observer_;
   IndexedObserver indexed_;
   bool progress_ = false;
+  ProgressHook hook_;
   std::function<std::unique_ptr<ExtCore>()> factory_;
   // Vacuity: the invariants (bit i = invs_[i]) that apply to the
   // configuration, and those some merged step exercised.

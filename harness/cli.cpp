@@ -1,8 +1,10 @@
 // scxmc: the command-line front end.
 //
-// Exit status: 0 all invariants hold (replay: violation confirmed);
-// 1 a violation (replay: not confirmed); 2 bad usage or input;
-// 3 a resource limit stopped the search (reported as incomplete).
+// Exit status: 0 all invariants hold (check: on the requested configuration,
+// exhausted, none only vacuously unless --allow-vacuous; replay: violation
+// confirmed); 1 a violation (replay: not confirmed); 2 bad usage or input;
+// 3 a resource limit, a signal or memory exhaustion stopped the search, or a
+// vacuous "holds" (reported as incomplete).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -22,6 +24,7 @@
 #include "interrupt.hpp"
 #include "checker.hpp"
 #include "cli_args.hpp"
+#include "cost_order.hpp"
 #include "prove_cmd.hpp"
 #include "format.hpp"
 #include "replay.hpp"
@@ -72,6 +75,23 @@ const char* kCheckHelp =
     "Breadth-first search of every interleaving of CPUs, task events and BPF decisions.\n"
     "Prints per invariant holds / violated with the shortest counterexample.\n"
     "\n"
+    "Cheapest first: the configurations with the requested CPUs and fewer tasks and user DSQs\n"
+    "are searched first (fewest tasks, then fewest DSQs), the requested one last, each printed\n"
+    "as soon as it is decided.  A verdict on a smaller configuration is about it only, except\n"
+    "a violation: its counterexample is replayed on the requested configuration and reported\n"
+    "(and saved) as that configuration's, and the invariant is not searched again.  The\n"
+    "summary at the end gives, per invariant, the largest configuration where it was decided.\n"
+    "--time-limit and --max-memory are for the whole run: the smaller configurations get at\n"
+    "most half of the time limit together (each at most --ladder-time), the requested one the\n"
+    "rest; the memory limit is compared with the resident memory now (after the memory an\n"
+    "earlier configuration freed is returned): a smaller configuration stops when it exceeds\n"
+    "half the limit, the requested one when it exceeds the limit.  --max-depth and --max-states\n"
+    "bound only the requested configuration.  SIGINT/SIGTERM end the whole run (INCOMPLETE:\n"
+    "interrupted).\n"
+    "Exit status: 0 the requested configuration exhausted, every invariant holds and none only\n"
+    "vacuously (or --allow-vacuous), 1 a violation (replayed on the requested configuration),\n"
+    "2 bad usage, 3 otherwise (incomplete, interrupted, out of memory, or vacuous).\n"
+    "\n"
     "  --tasks N             tasks (1..4, default 3)\n"
     "  --cpus N              CPUs (1..3, default 2)\n"
     "  --user-dsqs N         user DSQs the BPF scheduler created (0..3, default 2)\n"
@@ -85,14 +105,15 @@ const char* kCheckHelp =
     "                        number, the cut possible after each round (default 0)\n"
     "  --max-depth N         do not expand states deeper than N steps (result: incomplete)\n"
     "  --max-states N        stop after N states (result: incomplete)\n"
-    "  --max-memory MIB      stop when the resident memory exceeds MIB (default 8192; 0 = no limit)\n"
-    "  --time-limit SEC      stop after SEC seconds (default 600; 0 = no limit)\n"
-    "  --stop-at-first       stop at the first violation\n"
-    "  --ladder-time SEC     when the search is incomplete and found no violation, also check\n"
-    "                        the smaller configurations (the same CPUs, fewer tasks and user\n"
-    "                        DSQs), each for at most SEC seconds (default 60; 0 = off): what\n"
-    "                        holds there is reported for that configuration only; a violation\n"
-    "                        there is replayed on the requested configuration (exit 1)\n"
+    "  --max-memory MIB      stop when the resident memory now (not the peak) exceeds MIB: a\n"
+    "                        smaller configuration at MIB/2, the requested one at MIB (default\n"
+    "                        8192; 0 = no limit)\n"
+    "  --time-limit SEC      stop after SEC seconds in all (default 600; 0 = no limit)\n"
+    "  --stop-at-first       stop at the first violation (the first replayed on the requested\n"
+    "                        configuration, when found on a smaller one)\n"
+    "  --ladder-time SEC     at most SEC seconds for each smaller configuration (default 60;\n"
+    "                        0 = none: as --no-ladder)\n"
+    "  --no-ladder           search only the requested configuration (benchmarks, scripts)\n"
     "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
     "                        no dead-field normalization\n"
     "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
@@ -102,7 +123,9 @@ const char* kCheckHelp =
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
     "                        exercises it happened in the whole search; docs/reliability.md)\n"
-    "  --progress            print a line per BFS level to stderr\n"
+    "  --progress            to stderr, at most every few seconds: the configuration being\n"
+    "                        searched, its depth, states, states/s, resident memory, an estimate\n"
+    "                        of the remaining levels once they shrink, the configurations decided\n"
     "  --threads N           expanding threads (default: the number of CPUs, at most 8); the\n"
     "                        result, counterexamples included, does not depend on it\n";
 
@@ -125,7 +148,7 @@ int cmdCheck(const std::vector<std::string>& args) {
   lim.time_limit_s = 600;
   lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string json_path, inv_spec = "all", variant = "linux-7.3.4";
-  bool trace_all = false, progress = false, json_set = false, allow_vacuous = false;
+  bool trace_all = false, progress = false, ladder = true, json_set = false, allow_vacuous = false;
   double ladder_time_s = 60;
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -171,6 +194,8 @@ int cmdCheck(const std::vector<std::string>& args) {
     } else if (a == "--ladder-time") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1L << 20, &n, &err)) return usage(err);
       ladder_time_s = static_cast<double>(n);
+    } else if (a == "--no-ladder") {
+      ladder = false;
     } else if (a == "--no-symmetry") {
       lim.symmetry = false;
     } else if (a == "--lifecycle") {
@@ -202,84 +227,29 @@ int cmdCheck(const std::vector<std::string>& args) {
   if (!model) return usage("--variant: unknown variant '" + variant + "' (see 'scxmc variants')");
   if (const std::string b = model->config().validate(); !b.empty()) return usage(b);  // what the variant implies
 
-  // A bad output path fails before the search (support/atomic_file.hpp).
+  // A bad output path fails before any search, the smaller configurations'
+  // included (support/atomic_file.hpp).
   if (json_set)
     if (const std::string e = support::checkWritable(json_path); !e.empty()) return usage("--json: " + e);
-  Checker checker(*model, std::move(invs), lim);
-  checker.setProgress(progress);
-  checker.setWorkerFactory([&] { return makeModel(variant, cfg); });
-  const CheckResult r = checker.run();
-  printResult(std::cout, *model, r, trace_all);
-  // Incomplete without a violation: what the smaller configurations show
-  // (a rung's violation is shown replayed on the requested configuration).
-  nlohmann::json jladder;
-  bool rung_violation = false;
-  if (!r.complete && !r.any_violated() && ladder_time_s > 0 && !support::interrupted()) {
-    Limits rl = lim;
-    rl.time_limit_s = ladder_time_s;  // only time and memory bound a rung
-    rl.max_depth = 0;
-    rl.max_states = 0;
-    rl.stop_at_first = false;
-    Ladder ladder(cfg, inv_spec, rl);
-    if (ladder.size())
-      std::cout << "\nsmaller configurations (tasks x CPUs x user DSQs, at most " << static_cast<long>(ladder_time_s)
-                << " s each; a verdict is about that configuration only):\n";
-    for (size_t k = 0; k < ladder.size() && !support::interrupted(); ++k) {
-      const CheckResult* rr = ladder.result(k, variant);
-      const std::string rn = rungName(ladder.config(k));
-      if (!rr) {
-        std::cout << "  " << rn << "  skipped (a smaller one was incomplete)\n";
-        continue;
-      }
-      std::string verdict = rr->complete ? "all hold" : "incomplete: " + rr->incomplete_reason, ids;
-      // A rung's violation counts once its counterexample replays on the
-      // requested configuration (harness/rung_lift.hpp).
-      std::vector<std::pair<const InvariantResult*, LiftedCounterexample>> lifted;
-      std::string unlifted;
-      for (const auto& inv : rr->invariants) {
-        if (inv.status != Status::Violated || inv.id == "deadlock") continue;
-        LiftedCounterexample l = liftCounterexample(ladder.model(k, variant), inv.cex, *model, inv_spec, inv.id);
-        if (!l.ok) {
-          unlifted += "; " + inv.id + ": " + l.error;
-          continue;
-        }
-        ids += (ids.empty() ? "" : ",") + inv.id;
-        lifted.emplace_back(&inv, std::move(l));
-      }
-      if (!ids.empty()) {
-        verdict = "VIOLATED " + ids;
-        rung_violation = true;
-      } else if (!unlifted.empty()) {
-        verdict += " (violations that did not replay on " + rungName(cfg) + unlifted + ")";
-      }
-      std::cout << "  " << rn << "  " << verdict << " (" << rr->stats.states << " states, " << std::fixed
-                << std::setprecision(2) << rr->stats.seconds << " s)\n" << std::defaultfloat;
-      jladder[rn] = {{"complete", rr->complete}, {"states", rr->stats.states}, {"seconds", rr->stats.seconds},
-                     {"verdict", verdict}};
-      if (rung_violation) {
-        for (const auto& [inv, l] : lifted) {
-          std::cout << "\n" << inv->id << " VIOLATED on " << rn << ": " << l.message << "\n  its " << rn
-                    << " counterexample of " << inv->cex.steps.size() << " steps, replayed on " << rungName(cfg)
-                    << " (" << l.cex.steps.size() << " steps):\n";
-          printCounterexample(std::cout, *model, l.cex, trace_all);
-          jladder[rn]["lifted"][inv->id] = {{"message", l.message}, {"trace", traceJson(*model, l.cex)}};
-        }
-        break;
-      }
-    }
-  }
+  // Cheapest first: the smaller configurations with the same CPUs, then the
+  // requested one, within one budget (harness/cost_order.hpp).
+  CostOrderOptions co;
+  co.variant = variant;
+  co.invariants = inv_spec;
+  co.limits = lim;
+  co.rung_time_s = ladder_time_s;
+  co.ladder = ladder;
+  co.progress = progress;
+  co.trace_all = trace_all;
+  co.allow_vacuous = allow_vacuous;
+  const CostOrderOutcome r = checkCheapestFirst(*model, co, std::cout, std::cerr);
   if (json_set) {
-    nlohmann::json j = resultJson(*model, r);
-    if (!jladder.is_null()) j["ladder"] = jladder;
-    if (const std::string e = support::writeFileAtomic(json_path, j.dump(2) + "\n"); !e.empty()) {
+    if (const std::string e = support::writeFileAtomic(json_path, r.json.dump(2) + "\n"); !e.empty()) {
       std::cerr << "scxmc: --json: " << e << "\n";
       return kExitUsage;
     }
   }
-  if (r.any_violated() || rung_violation) return kExitViolation;
-  if (!r.complete) return kExitIncomplete;
-  if (r.any_vacuous() && !allow_vacuous) return kExitIncomplete;  // a vacuous "holds" is no verdict
-  return kExitOk;
+  return r.exit;
 }
 
 int cmdReplay(const std::vector<std::string>& args) {

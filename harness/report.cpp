@@ -82,11 +82,13 @@ std::string settingsLine(const Config& cfg, const Limits& l) {
   return o.str();
 }
 
-void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace) {
+void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace, bool header) {
   const Config& cfg = m.config();
-  o << "scxmc check: " << m.name() << ", " << cfg.describe() << "\n";
-  // every setting that shaped the search (issue 20)
-  o << "  settings: " << settingsLine(cfg, r.limits) << "\n";
+  if (header) {
+    o << "scxmc check: " << m.name() << ", " << cfg.describe() << "\n";
+    // every setting that shaped the search (issue 20)
+    o << "  settings: " << settingsLine(cfg, r.limits) << "\n";
+  }
   for (const auto& inv : r.invariants) {
     o << "  " << std::left << std::setw(18) << inv.id << std::right << (inv.vacuous ? "vacuous" : statusName(inv.status));
     if (inv.status == Status::Violated) o << ": " << inv.message;

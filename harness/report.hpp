@@ -12,7 +12,9 @@ namespace scxmc {
 
 // The interleaved per-actor trace of a counterexample.
 void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample& cex, bool all_events = false);
-void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace);
+// `header`: the "scxmc check: MODEL, CONFIG" line and the "settings:" line
+// (every setting that shaped the search, from r.limits) first.
+void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool verbose_trace, bool header = true);
 // "wake,sleep,..." or "none"
 std::string envList(uint32_t env);
 // env, policy (with its detail) and the limits: every setting that shaped a search

@@ -1,5 +1,7 @@
 #include "rung_lift.hpp"
 
+#include <algorithm>
+
 #include "next_state.hpp"
 
 namespace scxmc {
@@ -73,22 +75,31 @@ LiftedCounterexample liftCounterexample(ExtCore& small, const Counterexample& ce
     return out;
   }
   // The transition of `actor` from b whose successor the rung sees as
-  // `want` (and, with `progress`, differs from b); false if none.
-  auto match = [&](int actor, const State& want, bool progress, Step* st, State* next, std::string* msg) {
-    bool found = false;
+  // `want` (and, with `progress`, differs from b); false if none.  Several
+  // steps can have that successor (a step whose effect the state does not
+  // record, like a DSQ destruction, looks like an idle pass of the same
+  // actor), so the choice is by rank: the rung's own choice vector `same`
+  // first, then, on the trace's last step, one that violates the
+  // invariant, then the first in successor order.
+  auto match = [&](int actor, const State& want, bool progress, const Transition* same, bool last, Step* st,
+                   State* next, std::string* msg) {
+    int best = -1;
     forEachSuccessor(big, b, [&](const State& n0, const StepLog& log, const Transition& tr) {
-      if (found || tr.actor != actor) return;
+      if (best >= 3 || tr.actor != actor) return;
       State n = n0;
       const std::string v = stepViolation(bc, binv, k, b, log, n);
       State nv;
-      if (!(progress && n == b) && rungView(n, sc, bc, blank, &nv) && nv == want) {
-        found = true;
-        *st = Step{tr, log};
-        *next = n;
-        *msg = v;
-      }
+      if ((progress && n == b) || !rungView(n, sc, bc, blank, &nv) || !(nv == want)) return;
+      const bool same_choices =
+          same && tr.n == same->n && std::equal(tr.choice.begin(), tr.choice.begin() + tr.n, same->choice.begin());
+      const int rank = (same_choices ? 2 : 0) + (last && !v.empty() ? 1 : 0);
+      if (rank <= best) return;
+      best = rank;
+      *st = Step{tr, log};
+      *next = n;
+      *msg = v;
     });
-    return found;
+    return best >= 0;
   };
   std::string last;
   for (size_t i = 0; i < cex.steps.size(); ++i) {
@@ -108,9 +119,10 @@ LiftedCounterexample liftCounterexample(ExtCore& small, const Counterexample& ce
     // A helper step may first need the helper's visits of the extra tasks:
     // helper steps the rung does not see (bounded only against a model bug).
     State seen;
-    for (int visits = 0; !match(actor, sn, false, &st, &next, &msg); ++visits) {
+    const bool last_step = i + 1 == cex.steps.size();
+    for (int visits = 0; !match(actor, sn, false, &tr, last_step, &st, &next, &msg); ++visits) {
       rungView(b, sc, bc, blank, &seen);
-      if (!helper || visits >= 4 * (bc.tasks - sc.tasks) || !match(actor, seen, true, &st, &next, &msg)) {
+      if (!helper || visits >= 4 * (bc.tasks - sc.tasks) || !match(actor, seen, true, nullptr, false, &st, &next, &msg)) {
         out.error = "step " + std::to_string(i + 1) + " (" + small.actorName(tr.actor) +
                     ") has no match on the larger configuration";
         return out;

@@ -98,6 +98,8 @@ expect locks-svg-nothing-else 0 "^1$" -- sh -c 'ls -A "$1/inj" | wc -l' sh "$tmp
 expect json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" check --tasks 1 --cpus 1 --json "$tmp"
 expect json-dir-before-search 1 "" -- sh -c '"$1" check --tasks 1 --cpus 1 --json "$2" 2>&1 | grep -c "states "' sh "$SCXMC" "$tmp"
 expect json-empty 2 "--json: an empty file name" -- "$SCXMC" check --tasks 1 --cpus 1 --json ""
+# (check goes cheapest first: not even the smaller configurations are searched)
+expect json-dir-before-smaller 0 "^0$" -- sh -c '"$1" check --tasks 2 --cpus 2 --user-dsqs 1 --json "$2" 2>/dev/null | wc -l' sh "$SCXMC" "$tmp"
 expect validate-json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" validate "$golden/simple.bin" --json "$tmp"
 expect review-json-empty 2 "--json: an empty file name" -- "$SCXMC" review --variant dequeue-legacy --tasks 1 --cpus 1 --json ""
 expect locks-json-dir 2 "--json: '.*' is a directory" -- "$SCXMC" locks --policy simple --json "$tmp"
@@ -120,12 +122,32 @@ interrupted() {  # interrupted NAME SIG SECONDS -- command...  (runs it, signals
   local pid=$!
   sleep "$secs"; kill -"$sig" "$pid"; wait "$pid"; echo "rc=$?" >>"$tmp/$name.out"
 }
-interrupted sig-check TERM 2 -- "$SCXMC" check --threads 2 --json "$tmp/int.json"
+# (the requested configuration alone: --no-ladder; check goes cheapest first
+# otherwise, issue 21, and the signal lands in a smaller configuration, below)
+interrupted sig-check TERM 2 -- "$SCXMC" check --no-ladder --threads 2 --json "$tmp/int.json"
 expect sigterm-check 0 "^rc=3$" -- cat "$tmp/sig-check.out"
 expect sigterm-check-stats 0 "INCOMPLETE: interrupted" -- cat "$tmp/sig-check.out"
 expect sigterm-check-states 0 "^  states [1-9][0-9]*, transitions" -- cat "$tmp/sig-check.out"
 expect sigterm-check-json 0 '"complete": false' -- cat "$tmp/int.json"
-expect sigterm-check-no-ladder 1 "" -- grep -q "smaller configurations" "$tmp/sig-check.out"
+expect sigterm-check-no-ladder 1 "" -- grep -qE "cheapest first|smaller configurations" "$tmp/sig-check.out"
+# cheapest first: a SIGINT during a smaller configuration (2x2x0 runs from
+# about 1 s to 10 s) stops it with its states so far and ends the whole run:
+# no further configuration, the requested one not searched, exit 3,
+# --json complete: false.
+interrupted sig-check-rung INT 2 -- "$SCXMC" check --threads 2 --json "$tmp/intr-rung.json"
+expect sigint-check-rung 0 "^rc=3$" -- cat "$tmp/sig-check-rung.out"
+expect sigint-check-rung-line 0 "^  [1-3]x2x[0-2]  incomplete: interrupted \([1-9][0-9]* states" -- cat "$tmp/sig-check-rung.out"
+expect sigint-check-rung-requested 0 "^3x2x2 \(requested\): not searched \(interrupted" -- cat "$tmp/sig-check-rung.out"
+expect sigint-check-rung-verdict 0 "^verdict: INCOMPLETE: interrupted.*\(exit 3\)$" -- cat "$tmp/sig-check-rung.out"
+expect sigint-check-rung-no-more 1 "" -- grep -qE "^  3x2x1  |^3x2x2 \(requested\), at most" "$tmp/sig-check-rung.out"
+expect sigint-check-rung-json 0 "rung json ok" -- python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert d["complete"] is False and d["incomplete_reason"] == "interrupted", d.get("incomplete_reason")
+s = d["summary"]
+assert s["exit"] == 3 and not s["requested_searched"] and s.get("interrupted") is True, s
+assert any(r.get("incomplete_reason") == "interrupted" for r in d["ladder"].values()), d["ladder"]
+print("rung json ok")' "$tmp/intr-rung.json"
 interrupted sig-locks INT 1 -- "$SCXMC" locks --json "$tmp/intl.json"
 expect sigint-locks 0 "^rc=3$" -- cat "$tmp/sig-locks.out"
 expect sigint-locks-verdict 0 "verdict: INCOMPLETE: interrupted" -- cat "$tmp/sig-locks.out"
@@ -177,8 +199,23 @@ expect sigint-validate-json 0 '"complete": false' -- cat "$tmp/intv.json"
 if ! grep -q __asan_init "$SCXMC"; then
 expect oom-incomplete 3 "INCOMPLETE: out of memory" -- sh -c 'ulimit -v 90000; exec "$1" check --threads 1 --max-memory 0 --time-limit 60 --ladder-time 0 --json "$2"' sh "$SCXMC" "$tmp/oom.json"
 expect oom-no-temp 0 "^0$" -- sh -c 'ls -A "$1" | grep -c "^\.oom\.json\." || true' sh "$tmp"
-# (20 MiB: below an ASan build's resident memory at start)
-expect ladder-after-memory-limit 3 "^  1x2x0  all hold" -- "$SCXMC" check --max-memory 20 --ladder-time 3
+# cheapest first: out of memory in a smaller configuration is that
+# configuration's INCOMPLETE, never an abort; the run ends INCOMPLETE (exit 3)
+expect oom-in-rung 3 "^  [23]x2x[0-2]  incomplete: out of memory \(std::bad_alloc" -- sh -c 'ulimit -v 90000; exec "$1" check --threads 1 --max-memory 0 --time-limit 60 --ladder-time 20 --json "$2"' sh "$SCXMC" "$tmp/oomr.json"
+cp "$tmp/out" "$tmp/oomr.out"
+expect oom-in-rung-verdict 0 "^verdict: INCOMPLETE" -- cat "$tmp/oomr.out"
+expect oom-in-rung-json 0 '"complete": false' -- cat "$tmp/oomr.json"
+# The memory limit is compared with the resident memory now, in every
+# configuration: a smaller one stops above half of --max-memory, the
+# requested one above --max-memory; the smallest ones, searched first,
+# finish.  (Skipped for ASan: its resident memory at start exceeds 20 MiB.  That a
+# configuration after one that stopped at its memory limit is limited by its
+# own memory, not the process's peak, is cost_order_test's
+# MemoryLimitIsTheResidentMemoryNotThePeak.)
+expect ladder-memory-limit 3 "^  1x2x0  all hold" -- "$SCXMC" check --max-memory 40 --ladder-time 10
+cp "$tmp/out" "$tmp/ladmem.out"
+expect ladder-memory-rung-half 0 "^  [23]x2x[0-2]  incomplete: memory limit of 20 MiB" -- cat "$tmp/ladmem.out"
+expect ladder-memory-requested 0 "INCOMPLETE: memory limit of 40 MiB" -- cat "$tmp/ladmem.out"
 fi
 # issue 20: replay robustness.  Type errors name the field (exit 2, never an
 # abort); a directory is exit 2; integers out of range are rejected, not

@@ -112,6 +112,19 @@ TEST(ReviewLadder, ALifecycleRungCounterexampleLiftsWithTheHelpersVisits) {
   expectLifts("no-switching-to", small, big, "lifecycle", true);
 }
 
+// A step whose effect the state does not record (scx_bpf_destroy_dsq, seed
+// 000 patch 39) has the same successor as an idle pass of the same CPU:
+// the lift must take the rung's own step, the one that violates lock-order.
+TEST(ReviewLadder, ALiftTakesTheRungsOwnStepWhenTwoStepsLookAlike) {
+  Config small;
+  small.tasks = 1;
+  small.user_dsqs = 1;
+  small.lifecycle = true;
+  Config big;
+  big.lifecycle = true;
+  expectLifts("destroy-dsq-inversion", small, big, "lock-order", true);
+}
+
 // A lift that must fail: a rung counterexample whose last step violates
 // nothing in the larger model (the base has no such bug).
 TEST(ReviewLadder, ALiftIntoAModelWithoutTheBugFails) {
