@@ -367,6 +367,7 @@ CostOrderOutcome checkCheapestFirst(ExtCore& top, const CostOrderOptions& o, std
     }
     r = runOne(top, tc, top_ids, tl, top_name + " (requested)");
     top_run = true;
+    if (support::interrupted()) interrupted = true;  // (a signal during the requested configuration)
     r.limits = o.limits;  // the settings line shows the run's settings, not the share left for this search
     peak_mib = std::max(peak_mib, r.stats.peak_rss_mib);
     printResult(out, top, r, o.trace_all, R == 0);

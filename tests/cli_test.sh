@@ -148,6 +148,12 @@ s = d["summary"]
 assert s["exit"] == 3 and not s["requested_searched"] and s.get("interrupted") is True, s
 assert any(r.get("incomplete_reason") == "interrupted" for r in d["ladder"].values()), d["ladder"]
 print("rung json ok")' "$tmp/intr-rung.json"
+# ... and during the requested configuration, after the smaller ones
+# (1x2x0 takes well under a second, 2x2x0 several): its statistics so far.
+interrupted sig-check-top INT 2 -- "$SCXMC" check --tasks 2 --user-dsqs 0 --threads 2
+expect sigint-check-top 0 "^rc=3$" -- cat "$tmp/sig-check-top.out"
+expect sigint-check-top-states 0 "^  states [1-9][0-9]*, transitions" -- cat "$tmp/sig-check-top.out"
+expect sigint-check-top-verdict 0 "^verdict: INCOMPLETE: interrupted" -- cat "$tmp/sig-check-top.out"
 interrupted sig-locks INT 1 -- "$SCXMC" locks --json "$tmp/intl.json"
 expect sigint-locks 0 "^rc=3$" -- cat "$tmp/sig-locks.out"
 expect sigint-locks-verdict 0 "verdict: INCOMPLETE: interrupted" -- cat "$tmp/sig-locks.out"
