@@ -50,7 +50,7 @@ void ExtCore::dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) {
   // a running task stops before it goes quiescent (ext.c:2342-2347)
   if (cpu(rq).curr == t) opsStopping(t, false);
   if (tk(t).on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsQuiescent, t, deq_flags);
-  tk(t).flags &= static_cast<uint8_t>(~kTaskQueued);
+  setFlagBit(t, kTaskQueued, false);
   dispatchDequeue(rq, t);
   tk(t).ddsp = kNone;  // clear_direct_dispatch (ext.c:2367)
 }
