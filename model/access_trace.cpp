@@ -247,15 +247,22 @@ void Recorder::access(const void* addr, bool write) {
   const auto* b = reinterpret_cast<const uint8_t*>(s_);
   const auto* p = static_cast<const uint8_t*>(addr);
   if (p < b || p >= b + sizeof(State)) return;  // a copy outside the state
+  const Location loc = locate(static_cast<size_t>(p - b));
+  // An actor's own registers are private to it by construction: not
+  // recorded (the lock words it holds are: others test them).
+  if (loc.kind == Loc::FrameRegs && loc.inst == actor_) return;
   busy_ = true;
   Access a;
-  a.loc = locate(static_cast<size_t>(p - b));
+  a.loc = loc;
   a.write = write;
   a.bookkeeping = bookkeeping_;
   a.choice = choice_ > 0 && !write;
   a.validated = validated_ && !write;
   a.handler = handler_;
-  a.held = heldFor(a.loc);
+  // (an actor's own frame and the monitors' bytes are nobody else's: their
+  // lock sets are never consulted)
+  const bool own = (locIsFrame(a.loc.kind) && a.loc.inst == actor_) || a.loc.kind == Loc::TaskGhost;
+  a.held = own ? 0 : heldFor(a.loc);
   for (int i = 0; i < 6; ++i) a.hreg[i] = hreg_[i];
   acc_.push_back(a);
   busy_ = false;

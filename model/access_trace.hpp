@@ -161,6 +161,18 @@ Recorder* recorder();
 #endif
 
 // Marks the reads of its scope as choice reads (a no-op in the model proper).
+// Marks the accesses of its scope as the model's own bookkeeping (no kernel
+// access: the dead-record drop, the lock bookkeeping of endPath).
+struct Bookkeeping {
+#ifdef SCXMC_TRACE_ACCESS
+  Recorder* r = recorder();
+  Bookkeeping() { if (r) r->bookkeeping(true); }
+  ~Bookkeeping() { if (r) r->bookkeeping(false); }
+#else
+  Bookkeeping() {}
+#endif
+};
+
 // Marks the reads of its scope as validated: the kernel reads the location
 // without the lock and acts on the answer only after checking it again
 // under the lock (docs/lockless.md, "validated reads").

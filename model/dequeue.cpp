@@ -1,4 +1,5 @@
 // Dequeue: dequeue_task_scx and ops_dequeue (ext.c:2230-2369).
+#include "access_trace.hpp"
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -28,12 +29,20 @@ bool ExtCore::opsDequeueClaim(uint8_t t) {
       // QUEUEING is entered and left under p's rq lock, which we hold.
       warn(Warn::QueueingSeen, t);
       return true;
-    case Opss::Queued:
+    case Opss::Queued: {
       // QUEUED without custody: finish_dispatch passed task_leave_custody
-      // but has not stored NONE yet; retry (ext.c:2265-2268).
-      if (!custody(t)) return false;
+      // but has not stored NONE yet; retry (ext.c:2265-2268).  The flag is
+      // read with READ_ONCE and validated by the cmpxchg below (a claim in
+      // between makes it fail), docs/lockless.md "Validated reads".
+      bool in_custody;
+      {
+        trace::ValidatedReads validated;
+        in_custody = custody(t);
+      }
+      if (!in_custody) return false;
       setOpss(t, Opss::None);  // cmpxchg QUEUED -> NONE
       return true;
+    }
     case Opss::Dispatching:
       return false;  // wait_ops_state(p, DISPATCHING)
   }

@@ -68,6 +68,9 @@ uint8_t ExtCore::selectTaskRq(uint8_t t, uint8_t prev_cpu) {
     emit(Ev::OpsSelectCpu, t, cpu, verdict);
     if (verdict != kNone) {
       site(Site::MarkDirectDispatch);
+      // a verdict nobody cleared (ext.c:1906): some path forgot
+      // clear_direct_dispatch
+      if (tk(t).ddsp != kNone) warn(Warn::DdspPending, t);
       tk(t).ddsp = verdict;
     }
     return cpu;
@@ -115,8 +118,11 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   // (CPU offline for BPF, exiting and migration-disabled tasks take the
   //  local fallbacks at ext.c:2047-2071; not reachable here.)
   if (bypassing(rq)) {
-    // the bypass DSQ (the model's GLOBAL), no ops.enqueue (ext.c:2050-2053)
+    // the bypass DSQ (the model's GLOBAL), no ops.enqueue (ext.c:2050-2053);
+    // a verdict ops.select_cpu recorded before the bypass began is dropped
+    // (clear_direct_dispatch at the shared enqueue label, ext.c:2129)
     site(Site::BypassEnqueue);
+    tk(t).ddsp = kNone;
     dispatchEnqueue(rq, kDsqGlobal, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
     return;
   }
@@ -131,6 +137,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   emit(Ev::OpsEnqueue, t, enq_flags, verdict, rq);
   if (verdict != kNone) {
     site(Site::MarkDirectDispatch);
+    if (tk(t).ddsp != kNone) warn(Warn::DdspPending, t);  // ext.c:1906
     tk(t).ddsp = verdict;
     directDispatch(rq, t);
     return;

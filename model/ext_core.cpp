@@ -244,13 +244,7 @@ bool ExtCore::isCurr(uint8_t t) {
 void ExtCore::qseqAdvance(uint8_t t) {
   // (Dropping records from every CPU's buffer is the model's bookkeeping:
   // the kernel leaves them for finish_dispatch to skip, docs/architecture.md.)
-#ifdef SCXMC_TRACE_ACCESS
-  struct Bookkeeping {
-    trace::Recorder* r = trace::recorder();
-    Bookkeeping() { if (r) r->bookkeeping(true); }
-    ~Bookkeeping() { if (r) r->bookkeeping(false); }
-  } bookkeeping;
-#endif
+  trace::Bookkeeping bookkeeping;
   for (int c = 0; c < cfg_.cpus; ++c) {
     CpuState& cs = cpu(c);
     int k = 0;
@@ -289,7 +283,12 @@ uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
 
 void ExtCore::endPath() {
   HeldLock held[kMaxHeld];
-  for (int i = heldLocks(cfg_, *s_, me_, held); i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
+  int n;
+  {
+    trace::Bookkeeping bookkeeping;  // (which locks the frame stands for)
+    n = heldLocks(cfg_, *s_, me_, held);
+  }
+  for (int i = n; i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
   // a task actor's path that ends in its first step never left Pc::Rest
   // (a cgroup move releases p->pi_lock itself)
   if (!isCpu(me_) && fr().pc == static_cast<uint8_t>(Pc::Rest) && op() != Op::Lifecycle)
@@ -320,7 +319,7 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   if (s.scx_error) return false;  // the scheduler is being ejected
   if (isHelper(actor)) {
 #ifdef SCXMC_TRACE_ACCESS
-    if (trace::Recorder* r = trace::recorder()) r->handler(static_cast<uint8_t>(trace::kHelperBase + s.life_pc), Frame{});
+    if (trace::Recorder* r = trace::recorder()) r->handler(static_cast<uint8_t>(trace::kHelperBase + s.life_pc.raw()), Frame{});
 #endif
     scratch_ = Frame{};
     scratch_.op = static_cast<uint8_t>(Op::Lifecycle);

@@ -371,6 +371,9 @@ class ExtCore {
   virtual void enableInitTask(uint8_t t);
   // One task of the root-disable loop (ext.c:6658-6675): to fair, disable, exit_task.
   virtual void disableTask(uint8_t t);
+  // scx_disable_task ext.c:4086 (from switched_from_scx, the disable loop
+  // and sched_ext_dead): clear_direct_dispatch, ops.disable, READY.
+  virtual void scxDisableTask(uint8_t t);
   // scx_bpf_destroy_dsq ext.c:9931 -> destroy_dsq ext.c:5300 (locks only).
   virtual void destroyDsq(uint8_t d);
   // A cgroup migration of p: scx_cgroup_can_attach / move_task / cancel_attach.

@@ -21,6 +21,24 @@ const std::vector<FootprintEntry> kTable = {
 
 const std::vector<FootprintEntry>& declaredFootprints() { return kTable; }
 
+std::string handlerId(uint8_t h) {
+  static const char* const kPc[] = {
+      "Rest", "Pick", "DispatchSched", "CallDispatch", "BpfDispatch", "Flush", "FlushLink", "FlushRelease",
+      "AfterFlush", "NoneTail", "PickFinish", "Consume", "ConsumeLocalWait", "ConsumeSrc", "ConsumeSrcWait",
+      "MrtDst", "RelockHome", "DtlSrc", "DsqMoveSrc", "DsqMoveWait", "Deferred", "DeqWait", "MqtDst",
+      "DsqMoveRemote", "ChangeEnqueue", "MqtBegin"};
+  static_assert(sizeof(kPc) / sizeof(kPc[0]) == static_cast<size_t>(Pc::Count));
+  static const char* const kLife[] = {"Idle",       "EnBypass",   "EnInitLock", "EnInitTask", "EnSwitchLock",
+                                      "EnSwitchTask", "EnUnbypass", "EnPublish",  "Enabled",    "DisLock",
+                                      "DisTasks",   "DisExit",    "DisUnbypass", "Done"};
+  static_assert(sizeof(kLife) / sizeof(kLife[0]) == static_cast<size_t>(LifePc::Count));
+  if (h >= trace::kHelperBase) {
+    const int l = h - trace::kHelperBase;
+    return l < static_cast<int>(LifePc::Count) ? std::string("L(LifePc::") + kLife[l] + ")" : "?";
+  }
+  return h < static_cast<int>(Pc::Count) ? std::string("H(Pc::") + kPc[h] + ")" : "?";
+}
+
 std::string handlerName(uint8_t h) {
   if (h >= trace::kHelperBase) return std::string("helper:") + lifePcName(static_cast<uint8_t>(h - trace::kHelperBase));
   return pcName(h);

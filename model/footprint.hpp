@@ -43,6 +43,8 @@ struct FootprintEntry {
 
 const std::vector<FootprintEntry>& declaredFootprints();
 std::string handlerName(uint8_t handler);
+// The table's spelling of a handler: "H(Pc::Pick)", "L(LifePc::DisTasks)".
+std::string handlerId(uint8_t handler);
 
 // The scopes that name instance `loc` for a handler entered with registers
 // `hreg` (t x y d home actor, trace::Access::hreg).

@@ -333,10 +333,10 @@ AgreementStats agreeAtDeqWaits(const std::string& sym_variant, const std::string
   EXPECT_TRUE(m && sym) << sym_variant << " / " << exec_variant;
   if (!m || !sym) return {};
   proofs::AgreementOptions o;
-  o.first = 12;
+  o.first = 60;
   o.select = [&](const State& s) { return waitingChangeCanResume(cfg, s); };
-  o.selected = 40;
-  o.explore = 20000;
+  o.selected = 80;
+  o.explore = 100000;
   o.reverse = true;
   o.max_failures = max_failures;
   o.max_chain = max_chain;
