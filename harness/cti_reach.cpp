@@ -127,17 +127,36 @@ CtiReach searchCti(const std::string& variant, proofs::SymModel& sym, const std:
     r.path = o.str();
     if (!r.path_replayed) return r;
     // the CTI's step in the executable model: a step of the same actor from
-    // the pre-state that violates the theorem's invariant
-    forEachSuccessor(*m, end, [&](State& next, const StepLog& log, const Transition& tr) {
-      if (r.violation || (actor >= 0 && tr.actor != actor)) return;
-      State n = next;
-      const std::string msg = stepViolation(cfg, invs, k, end, log, n);
-      if (msg.empty()) return;
-      r.violation = true;
-      r.violation_message = msg;
-      cex.steps.push_back(Step{tr, log});
-      cex.final_state = n;
-    });
+    // the pre-state that violates the theorem's invariant, or the last of a
+    // few consecutive steps of that actor (the executable model may pause
+    // inside what the encoding does in one action, e.g. at Pc::ChangeEnqueue)
+    struct Link {
+      State s;
+      std::vector<Step> steps;
+    };
+    std::vector<Link> frontier{{end, {}}};
+    for (int depth = 0; depth < 3 && !r.violation && !frontier.empty(); ++depth) {
+      std::vector<Link> next_frontier;
+      for (const Link& l : frontier) {
+        forEachSuccessor(*m, l.s, [&](State& next, const StepLog& log, const Transition& tr) {
+          if (r.violation || (actor >= 0 && tr.actor != actor)) return;
+          State n = next;
+          const std::string msg = stepViolation(cfg, invs, k, l.s, log, n);
+          if (msg.empty()) {
+            Link more{n, l.steps};
+            more.steps.push_back(Step{tr, log});
+            next_frontier.push_back(std::move(more));
+            return;
+          }
+          r.violation = true;
+          r.violation_message = msg;
+          for (const Step& st : l.steps) cex.steps.push_back(st);
+          cex.steps.push_back(Step{tr, log});
+          cex.final_state = n;
+        });
+      }
+      frontier.swap(next_frontier);
+    }
     if (r.violation) {
       CheckResult cr;
       InvariantResult ir;

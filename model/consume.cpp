@@ -2,6 +2,7 @@
 // consume_remote_task / unlink_dsq_and_switch_rq_lock (ext.c:2595-2749) and
 // the iterator move scx_dsq_move / move_task_between_dsqs (ext.c:2650-2702,
 // 9208-9312).
+#include "access_trace.hpp"
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -11,7 +12,16 @@ void ExtCore::consumeDispatchQ() {
   const uint8_t d = f.d, home = f.home;
   if (!lockRq(home)) return;
   site(Site::ConsumeDsq);
-  if (dq(d).n == 0) {  // lockless list_empty
+  // list_empty(&dsq->list) without dsq->lock (ext.c:2714).  A non-empty
+  // answer is checked again under the lock before anything is done with
+  // it (a validated read); an empty one ends the consume.
+  bool empty;
+  {
+    trace::ValidatedReads validated;
+    empty = dq(d).n == 0;
+  }
+  if (empty && dq(d).n == 0) {  // (the second test records the empty answer as the kernel's read)
+    lockless();  // an empty answer is this step's one racy access
     consumeDone(false);
     return;
   }
@@ -186,10 +196,13 @@ void ExtCore::dsqMoveBetween() {
       moveLocalTaskToLocalDsq(t, x);
       dsqMoveFinish(true);
     } else {
-      unlockDsq(src);  // p stays linked; deactivate's dequeue unlinks it
+      // p stays linked; deactivate_task's dequeue unlinks it (ext.c:1808)
+      // after src's lock is dropped here (ext.c:2687): another CPU may
+      // unlink p and mark it with its holding_cpu in between.
+      unlockDsq(src);
       emit(Ev::KfDsqMove, t, src, f.y, 1);
       f.tag = 0;
-      moveRemoteTaskBegin(t, x, dst_rq, Ret::MrtDsqMove);
+      goTo(Pc::DsqMoveRemote);
     }
     return;
   }
@@ -200,6 +213,14 @@ void ExtCore::dsqMoveBetween() {
   dispatchEnqueue(x, dst, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/false);
   if (blocked_) return;
   dsqMoveFinish(true);
+}
+
+// move_task_between_dsqs's remote case after the unlock (ext.c:2687-2689):
+// move_remote_task_to_local_dsq to the target's rq, p's rq (x) still held.
+void ExtCore::dsqMoveRemote() {
+  Frame& f = fr();
+  const uint8_t dst_rq = targetDsq(f.y, f.home, tk(f.t).cpu);
+  moveRemoteTaskBegin(f.t, f.x, dst_rq, Ret::MrtDsqMove);
 }
 
 void ExtCore::dsqMoveFinish(bool dispatched) {

@@ -1,4 +1,5 @@
 // Dequeue: dequeue_task_scx and ops_dequeue (ext.c:2230-2369).
+#include "access_trace.hpp"
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -28,12 +29,20 @@ bool ExtCore::opsDequeueClaim(uint8_t t) {
       // QUEUEING is entered and left under p's rq lock, which we hold.
       warn(Warn::QueueingSeen, t);
       return true;
-    case Opss::Queued:
+    case Opss::Queued: {
       // QUEUED without custody: finish_dispatch passed task_leave_custody
-      // but has not stored NONE yet; retry (ext.c:2265-2268).
-      if (!custody(t)) return false;
+      // but has not stored NONE yet; retry (ext.c:2265-2268).  The flag is
+      // read with READ_ONCE and validated by the cmpxchg below (a claim in
+      // between makes it fail), docs/lockless.md "Validated reads".
+      bool in_custody;
+      {
+        trace::ValidatedReads validated;
+        in_custody = custody(t);
+      }
+      if (!in_custody) return false;
       setOpss(t, Opss::None);  // cmpxchg QUEUED -> NONE
       return true;
+    }
     case Opss::Dispatching:
       return false;  // wait_ops_state(p, DISPATCHING)
   }
@@ -50,7 +59,7 @@ void ExtCore::dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) {
   // a running task stops before it goes quiescent (ext.c:2342-2347)
   if (cpu(rq).curr == t) opsStopping(t, false);
   if (tk(t).on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsQuiescent, t, deq_flags);
-  tk(t).flags &= static_cast<uint8_t>(~kTaskQueued);
+  setFlagBit(t, kTaskQueued, false);
   dispatchDequeue(rq, t);
   tk(t).ddsp = kNone;  // clear_direct_dispatch (ext.c:2367)
 }

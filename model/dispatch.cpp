@@ -3,6 +3,7 @@
 // (ext.c:2876), dispatch_to_local_dsq (ext.c:2775) and
 // process_ddsp_deferred_locals (ext.c:4465).
 #include "ext_core.hpp"
+#include "access_trace.hpp"
 #include "locks.hpp"
 
 namespace scxmc {
@@ -56,6 +57,9 @@ void ExtCore::bpfDispatch() {
   DspAct acts[96];
   int n = 0;
   acts[n++] = {DspKind::Return, kNone, kNone, kNone};
+  // What the BPF program may do next (docs/lockless.md, "choice reads"):
+  // the kernel's own accesses follow the choice.
+  trace::ChoiceReads choosing;
   if (cs.actions < cfg_.dispatch_actions) {
     if (cs.nbuf < kMaxBuf) {
       // Inserting a task that is not QUEUED records qseq 0, which never
@@ -102,6 +106,7 @@ void ExtCore::bpfDispatch() {
     }
   }
   const DspAct a = acts[ch_->pick(n)];
+  choosing.done();
   switch (a.kind) {
     case DspKind::Return:
       site(Site::FlushDispatchBuf);
@@ -172,6 +177,7 @@ void ExtCore::bpfDispatch() {
 // which its iterator found on user DSQ @src, from ops.dispatch on @c under
 // the policy (honouring p->cpus_ptr, as for inserts).
 int ExtCore::dsqMoveTargets(uint8_t t, uint8_t c, uint8_t src, uint8_t* out) {
+  trace::ChoiceReads choosing;  // p->cpus_ptr as the BPF program reads it
   const Policy& pol = cfg_.policy;
   const int nu = pol.only_user_dsq0 ? (cfg_.user_dsqs ? 1 : 0) : cfg_.user_dsqs;
   int n = 0;
@@ -209,6 +215,7 @@ uint8_t ExtCore::bpfDsqMoveTarget(uint8_t t, uint8_t c, uint8_t src) {
 // ops.dispatch on @c, under the policy.  Options honour p->cpus_ptr as a BPF
 // scheduler must (task_can_run_on_remote_rq would scx_error, ext.c:2545).
 uint8_t ExtCore::bpfDispatchTarget(uint8_t t, uint8_t c) {
+  trace::ChoiceReads choosing;  // p->cpus_ptr as the BPF program reads it
   const Policy& pol = cfg_.policy;
   const int nu = pol.only_user_dsq0 ? (cfg_.user_dsqs ? 1 : 0) : cfg_.user_dsqs;
   uint8_t opts[4 + kMaxCpus + kMaxUserDsqs];
@@ -263,7 +270,7 @@ void ExtCore::finishDispatch(const BufEnt& e) {
       break;
   }
   const uint8_t home = fr().home;
-  const uint8_t target = e.target != kNone ? e.target : bpfDispatchTarget(t, home);
+  const uint8_t target = e.target != kNone ? static_cast<uint8_t>(e.target) : bpfDispatchTarget(t, home);
   emit(Ev::Claim, t, e.fresh, target);
   setOpss(t, Opss::Dispatching);  // cmpxchg QUEUED -> DISPATCHING
   if (!queued(t)) warn(Warn::NotQueuedAtFinish, t);

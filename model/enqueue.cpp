@@ -1,5 +1,6 @@
 // Wakeup and enqueue: select_task_rq_scx, enqueue_task_scx,
 // scx_do_enqueue_task, direct_dispatch (ext.c:1882-2228, 3628-3699).
+#include "access_trace.hpp"
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -27,6 +28,7 @@ static void addDirectVerdicts(const Config& cfg, const TaskState& ts, uint8_t rq
 }
 
 uint8_t ExtCore::bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict) {
+  trace::ChoiceReads choosing;  // what ops.select_cpu may return and insert
   const Policy& pol = cfg_.policy;
   uint8_t cpu = prev_cpu;
   if (!pol.select_prev_cpu) {
@@ -44,6 +46,7 @@ uint8_t ExtCore::bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict) {
 }
 
 uint8_t ExtCore::bpfEnqueueVerdict(uint8_t t) {
+  trace::ChoiceReads choosing;  // what ops.enqueue may insert
   const uint16_t allow = cfg_.policy.enqueue_verdicts;
   Opts o;
   if (allow & kVerdictKeep) o.add(kNone);
@@ -65,6 +68,9 @@ uint8_t ExtCore::selectTaskRq(uint8_t t, uint8_t prev_cpu) {
     emit(Ev::OpsSelectCpu, t, cpu, verdict);
     if (verdict != kNone) {
       site(Site::MarkDirectDispatch);
+      // a verdict nobody cleared (ext.c:1906): some path forgot
+      // clear_direct_dispatch
+      if (tk(t).ddsp != kNone) warn(Warn::DdspPending, t);
       tk(t).ddsp = verdict;
     }
     return cpu;
@@ -75,8 +81,12 @@ uint8_t ExtCore::selectTaskRq(uint8_t t, uint8_t prev_cpu) {
   uint8_t cand[kMaxCpus + 1];
   int k = 0;
   cand[k++] = kNone;  // none found
-  for (uint8_t x = 0; x < cfg_.cpus; ++x)
-    if (allowed(t, x) && cpu(x).curr == kNone) cand[k++] = x;
+  {
+    // the idle masks, read locklessly: "none found" is always a choice
+    trace::ChoiceReads choosing;
+    for (uint8_t x = 0; x < cfg_.cpus; ++x)
+      if (allowed(t, x) && cpu(x).curr == kNone) cand[k++] = x;
+  }
   const uint8_t found = cand[ch_->pick(k)];
   if (found == kNone) return prev_cpu;
   tk(t).ddsp = makeTarget(TargetKind::Local);
@@ -93,7 +103,7 @@ void ExtCore::enqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags) {
   if ((enq_flags & kEnqRestore) && cpu(rq).curr == t) sticky = rq;
   if (queued(t)) return;
   // set_task_runnable + QUEUED + nr_running++ (ext.c:2209-2212)
-  ts.flags |= kTaskQueued;
+  setFlagBit(t, kTaskQueued, true);
   if (ts.on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsRunnable, t, enq_flags);
   doEnqueueTask(rq, t, enq_flags, sticky);
 }
@@ -108,8 +118,11 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   // (CPU offline for BPF, exiting and migration-disabled tasks take the
   //  local fallbacks at ext.c:2047-2071; not reachable here.)
   if (bypassing(rq)) {
-    // the bypass DSQ (the model's GLOBAL), no ops.enqueue (ext.c:2050-2053)
+    // the bypass DSQ (the model's GLOBAL), no ops.enqueue (ext.c:2050-2053);
+    // a verdict ops.select_cpu recorded before the bypass began is dropped
+    // (clear_direct_dispatch at the shared enqueue label, ext.c:2129)
     site(Site::BypassEnqueue);
+    tk(t).ddsp = kNone;
     dispatchEnqueue(rq, kDsqGlobal, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
     return;
   }
@@ -124,6 +137,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   emit(Ev::OpsEnqueue, t, enq_flags, verdict, rq);
   if (verdict != kNone) {
     site(Site::MarkDirectDispatch);
+    if (tk(t).ddsp != kNone) warn(Warn::DdspPending, t);  // ext.c:1906
     tk(t).ddsp = verdict;
     directDispatch(rq, t);
     return;

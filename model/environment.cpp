@@ -2,6 +2,7 @@
 // current task, take a tick that ends the slice, pick on an idle CPU, or run
 // deferred work; a task's actor (a syscall or waker context holding the
 // task's pi_lock) may wake it, renice it or change its affinity.
+#include "access_trace.hpp"
 #include "ext_core.hpp"
 #include "locks.hpp"
 
@@ -26,6 +27,9 @@ void ExtCore::restCpu() {
   CpuState& cs = cpu(c);
   Choice opts[6 + kMaxTasks + kMaxUserDsqs];
   int n = 0;
+  // The events the environment may start here (docs/lockless.md, "choice
+  // reads"); each event's kernel code follows the choice.
+  trace::ChoiceReads choosing;
   if (cs.curr != kNone) {
     // (a proxy owner running for a donor does not sleep in the model)
     if ((cfg_.env & kEnvSleep) && s_->proxy_exec[c] == kNone) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
@@ -56,6 +60,7 @@ void ExtCore::restCpu() {
   const int extra = proxyEnvCount(c);  // 0 unless a proxy-exec variant
   if (n + extra == 0) { blocked_ = true; return; }
   const int pick = ch_->pick(n + extra);
+  choosing.done();
   if (pick >= n) {
     proxyEnv(c, pick - n);
     return;
@@ -134,6 +139,7 @@ void ExtCore::restCpu() {
 void ExtCore::restTask() {
   const uint8_t t = static_cast<uint8_t>(me_ - cfg_.cpus);
   TaskState& ts = tk(t);
+  trace::ChoiceReads choosing;  // the events that may start (docs/lockless.md, "choice reads")
   if (ts.on_rq == static_cast<uint8_t>(OnRq::Migrating)) { blocked_ = true; return; }
   Choice opts[32];
   int n = 0;
@@ -198,6 +204,7 @@ void ExtCore::restTask() {
     opts[n++] = {static_cast<uint8_t>(ts.on_rq == static_cast<uint8_t>(OnRq::No) ? TaskEv::OtherWake : TaskEv::OtherSleep), 0};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];
+  choosing.done();
 
   Frame& f = fr();
   f.t = t;
@@ -256,6 +263,7 @@ void ExtCore::restTask() {
       // task_woken_scx -> run_deferred(rq)
       site(Site::TaskWoken);
       f.home = c;
+      f.t = kNone;  // (run_deferred works on the rq's list, not on p)
       f.op = static_cast<uint8_t>(Op::Deferred);
       goTo(Pc::Deferred);
       break;
@@ -278,7 +286,13 @@ void ExtCore::restTask() {
       const bool only = static_cast<TaskEv>(ch.kind) == TaskEv::Change;
       f.op = static_cast<uint8_t>(aff ? Op::Affinity : Op::Nice);
       site(aff ? Site::SetCpusAllowed : Site::SetUserNice);
-      const uint8_t rq = ts.cpu;
+      uint8_t rq;
+      {
+        // task_rq_lock reads task_rq(p) without a lock and checks it again
+        // once the rq is locked (core.c:708-738)
+        trace::ValidatedReads validated;
+        rq = ts.cpu;
+      }
       if (!lockRq(rq)) return;  // task_rq_lock
       f.x = rq;
       f.y = aff ? ch.arg : only ? kChangeOnly : kNone;
@@ -332,8 +346,11 @@ void ExtCore::deqContinue() {
       goTo(Pc::Pick);
       break;
     case Ret::DeqThenChange:
+      // sched_change_begin's dequeue is done; its body and end follow
+      // under the same rq lock.  If the dequeue dropped a DSQ's lock,
+      // other CPUs ran in between (the step ends here: run()).
       f.tag = 0;
-      changeAndEnqueue();
+      goTo(Pc::ChangeEnqueue);
       break;
     case Ret::DeqThenMigrate: {
       // move_queued_task: set_task_cpu, rq_unlock(src) ... rq_lock(dst)
@@ -375,12 +392,16 @@ void ExtCore::changeAndEnqueue() {
   // is the CPU's Others event, which then migrates it.
   if (static_cast<Op>(f.op) == Op::Affinity && !allowed(t, rq) && !running) {
     // affine_move_task -> move_queued_task: the task is queued and not
-    // running (running tasks keep their CPU in the model).
-    moveQueuedTask(rq, t);
+    // running (running tasks keep their CPU in the model).  If the enqueue
+    // dropped a DSQ's lock, other CPUs run before the migration's dequeue.
+    goTo(Pc::MqtBegin);
     return;
   }
   endPath();
 }
+
+// affine_move_task -> move_queued_task after the sched_change, rq x held.
+void ExtCore::mqtBegin() { moveQueuedTask(fr().x, fr().t); }
 
 // move_queued_task (core.c:2556) of t, queued on rq, to a CPU it allows:
 // deactivate (on_rq = MIGRATING, dequeue), then set_task_cpu and the

@@ -121,6 +121,7 @@ enum class Warn : uint8_t {
   TwoRqLocks,           // an actor would hold two rq locks (ext never nests them)
   NotAllowedOnDst,      // move_remote WARN_ON_ONCE(!cpumask_test_cpu) ext.c:2478
   MoveTargetsGone,      // scx_dsq_move: no target left for a task still on its DSQ (model assertion)
+  DdspPending,          // mark_direct_dispatch WARN_ON_ONCE(ddsp_dsq_id != SCX_DSQ_INVALID) ext.c:1906
 };
 
 struct Event {

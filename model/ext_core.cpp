@@ -1,6 +1,7 @@
 // ExtCore infrastructure: the step loop, locks, primitive state updates.
 #include "ext_core.hpp"
 
+#include "access_trace.hpp"
 #include "locks.hpp"
 
 #include <cstdio>
@@ -13,7 +14,7 @@ const char* const kPcNames[] = {
     "rest", "pick", "dispatch_sched", "call_dispatch", "bpf_dispatch", "flush", "flush_link", "flush_release",
     "after_flush", "none_tail", "pick_finish", "consume", "consume_local_wait", "consume_src",
     "consume_src_wait", "mrt_dst", "relock_home", "dtl_src", "dsq_move_src", "dsq_move_wait",
-    "deferred", "deq_wait", "mqt_dst"};
+    "deferred", "deq_wait", "mqt_dst", "dsq_move_remote", "change_enqueue", "mqt_begin"};
 static_assert(sizeof(kPcNames) / sizeof(kPcNames[0]) == static_cast<size_t>(Pc::Count));
 }  // namespace
 
@@ -132,6 +133,7 @@ bool ExtCore::lockDsq(uint8_t d) {
 
 void ExtCore::unlockDsq(uint8_t d) {
   if (isLocalDsq(d)) return;
+  lockless();  // other CPUs may take dsq->lock from here on
   if (fr().holds_dsq != kNone) lockEvent(Ev::Unlock, static_cast<uint8_t>(LockClass::Dsq), fr().holds_dsq);
   fr().holds_dsq = kNone;
 }
@@ -149,10 +151,11 @@ void ExtCore::setOpss(uint8_t t, Opss to) {
   uint8_t from = tk(t).opss;
   if (from == static_cast<uint8_t>(to)) return;
   emit(Ev::OpssWrite, t, from, static_cast<uint8_t>(to));
-  // finish_dispatch's claim makes it the owner others spin on (locks.hpp)
+  // finish_dispatch's claim makes it the owner others spin on (locks.hpp);
+  // the release store is made while it still owns p
+  tk(t).opss = static_cast<uint8_t>(to);
   if (from == static_cast<uint8_t>(Opss::Dispatching))
     lockEvent(Ev::Unlock, dispatchingClass(cfg_, *s_, t), t);
-  tk(t).opss = static_cast<uint8_t>(to);
   if (to == Opss::Dispatching) lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::DispatchingClaim), t);
   // A record made while p was QUEUED can only match this QUEUED instance: once
   // p leaves QUEUED its qseq will differ before it is QUEUED again
@@ -163,8 +166,23 @@ void ExtCore::setOpss(uint8_t t, Opss to) {
 void ExtCore::setCustody(uint8_t t, bool on) {
   if (custody(t) == on) return;
   emit(Ev::Custody, t, on ? 1 : 0);
-  if (on) tk(t).flags |= kTaskInCustody; else tk(t).flags &= ~kTaskInCustody;
+  setFlagBit(t, kTaskInCustody, on);
 }
+
+#ifdef SCXMC_TRACE_ACCESS
+namespace {
+Location flagLocation(uint8_t t, uint8_t bit) { return Location{bit == kTaskQueued ? Loc::TaskQueued : Loc::TaskCustody, t}; }
+}  // namespace
+bool ExtCore::flagBit(uint8_t t, uint8_t bit) {
+  if (trace::Recorder* r = trace::recorder()) r->virtualAccess(flagLocation(t, bit), false);
+  return tk(t).flags.raw() & bit;
+}
+void ExtCore::setFlagBit(uint8_t t, uint8_t bit, bool on) {
+  if (trace::Recorder* r = trace::recorder()) r->virtualAccess(flagLocation(t, bit), true);
+  const uint8_t f = tk(t).flags.raw();
+  tk(t).flags.setRaw(static_cast<uint8_t>(on ? f | bit : f & ~bit));
+}
+#endif
 
 void ExtCore::listAdd(uint8_t d, uint8_t t, bool head) {
   DsqState& q = dq(d);
@@ -224,6 +242,9 @@ bool ExtCore::isCurr(uint8_t t) {
 }
 
 void ExtCore::qseqAdvance(uint8_t t) {
+  // (Dropping records from every CPU's buffer is the model's bookkeeping:
+  // the kernel leaves them for finish_dispatch to skip, docs/architecture.md.)
+  trace::Bookkeeping bookkeeping;
   for (int c = 0; c < cfg_.cpus; ++c) {
     CpuState& cs = cpu(c);
     int k = 0;
@@ -262,7 +283,12 @@ uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
 
 void ExtCore::endPath() {
   HeldLock held[kMaxHeld];
-  for (int i = heldLocks(cfg_, *s_, me_, held); i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
+  int n;
+  {
+    trace::Bookkeeping bookkeeping;  // (which locks the frame stands for)
+    n = heldLocks(cfg_, *s_, me_, held);
+  }
+  for (int i = n; i-- > 0;) lockEvent(Ev::Unlock, held[i].cls, held[i].inst);
   // a task actor's path that ends in its first step never left Pc::Rest
   // (a cgroup move releases p->pi_lock itself)
   if (!isCpu(me_) && fr().pc == static_cast<uint8_t>(Pc::Rest) && op() != Op::Lifecycle)
@@ -281,8 +307,20 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   blocked_ = false;
   paused_ = false;
   waited_dequeue_ = false;
+  committed_ = false;
+#ifdef SCXMC_TRACE_ACCESS
+  trace::Recorder* rec = trace::recorder();
+  if (rec) rec->begin(cfg_, &s, actor, &log);
+  struct EndRecording {
+    trace::Recorder* r;
+    ~EndRecording() { if (r) r->end(); }
+  } end_recording{rec};
+#endif
   if (s.scx_error) return false;  // the scheduler is being ejected
   if (isHelper(actor)) {
+#ifdef SCXMC_TRACE_ACCESS
+    if (trace::Recorder* r = trace::recorder()) r->handler(static_cast<uint8_t>(trace::kHelperBase + s.life_pc.raw()), Frame{});
+#endif
     scratch_ = Frame{};
     scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
     first_ = true;
@@ -297,6 +335,12 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
 void ExtCore::run() {
   bool started = false;
   for (int guard = 0; !paused_ && !blocked_; ++guard) {
+    // Past its commit point the step ends where the next handler begins:
+    // the actor pauses there, keeping its locks (docs/lockless.md).
+    if (started && committed_ && fr().pc != static_cast<uint8_t>(Pc::Rest)) {
+      paused_ = true;
+      break;
+    }
     first_ = !started;
     at_entry_ = true;
     if (guard > 256) {
@@ -304,6 +348,9 @@ void ExtCore::run() {
                    actorName(me_).c_str(), pcName(fr().pc));
       std::abort();
     }
+#ifdef SCXMC_TRACE_ACCESS
+    if (trace::Recorder* r = trace::recorder()) r->handler(fr().pc.raw(), fr());
+#endif
     switch (static_cast<Pc>(fr().pc)) {
       case Pc::Rest:
         if (started) { paused_ = true; break; }
@@ -331,6 +378,9 @@ void ExtCore::run() {
       case Pc::Deferred: deferred(); break;
       case Pc::DeqWait: deqWait(); break;
       case Pc::MqtDst: mqtDst(); break;
+      case Pc::DsqMoveRemote: dsqMoveRemote(); break;
+      case Pc::ChangeEnqueue: changeAndEnqueue(); break;
+      case Pc::MqtBegin: mqtBegin(); break;
       case Pc::Count: std::abort();
     }
     started = true;

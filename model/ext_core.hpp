@@ -54,6 +54,9 @@ enum class Pc : uint8_t {
   Deferred,          // process_ddsp_deferred_locals on rq home [rq home]
   DeqWait,           // ops_dequeue spinning on DISPATCHING [rq x]
   MqtDst,            // move_queued_task second half [needs rq x]
+  DsqMoveRemote,     // move_task_between_dsqs remote case, src dsq dropped [rq x]
+  ChangeEnqueue,     // sched_change body + end after its dequeue [rq x]
+  MqtBegin,          // affine_move_task -> move_queued_task after the change [rq x]
   Count
 };
 
@@ -159,6 +162,11 @@ class ExtCore {
   bool first_ = true;       // running the step's first handler
   bool waited_dequeue_ = false;  // finishing the dequeue that waited on DISPATCHING (deqWait)
   bool at_entry_ = true;    // the current handler has not acted yet
+  // The step has made its one access that other CPUs may race with (a
+  // lockless read or atomic, or a DSQ unlock): it ends at the next handler
+  // (docs/lockless.md, "the granularity rule").
+  bool committed_ = false;
+  void lockless() { committed_ = true; }
 
   Frame& fr() { return me_ < cfg_.actors() ? s_->actor[me_] : scratch_; }
   Frame scratch_{};         // the lifecycle helper's registers within one step (it has no Frame)
@@ -195,8 +203,19 @@ class ExtCore {
   void setOpss(uint8_t t, Opss to);
   Opss opss(uint8_t t) { return static_cast<Opss>(tk(t).opss); }
   void setCustody(uint8_t t, bool on);
-  bool custody(uint8_t t) { return tk(t).flags & kTaskInCustody; }
-  bool queued(uint8_t t) { return tk(t).flags & kTaskQueued; }
+  bool custody(uint8_t t) { return flagBit(t, kTaskInCustody); }
+  bool queued(uint8_t t) { return flagBit(t, kTaskQueued); }
+  // One bit of p->scx.flags (the access-traced build records the bit, not
+  // the byte: QUEUED and IN_CUSTODY have different protocols).
+#ifdef SCXMC_TRACE_ACCESS
+  bool flagBit(uint8_t t, uint8_t bit);
+  void setFlagBit(uint8_t t, uint8_t bit, bool on);
+#else
+  bool flagBit(uint8_t t, uint8_t bit) { return tk(t).flags & bit; }
+  void setFlagBit(uint8_t t, uint8_t bit, bool on) {
+    if (on) tk(t).flags |= bit; else tk(t).flags &= static_cast<uint8_t>(~bit);
+  }
+#endif
   void listAdd(uint8_t d, uint8_t t, bool head);  // link p->scx.dsq_list
   void listDel(uint8_t d, uint8_t t);
   bool onList(uint8_t d, uint8_t t) const;
@@ -323,8 +342,10 @@ class ExtCore {
   void deqWait();
   void deqContinue();
   void mqtDst();
+  void mqtBegin();
   void dsqMoveWait();
   void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
+  void dsqMoveRemote();         // ... its remote case after the unlock
   void dsqMoveFinish(bool dispatched);
   void setVerdict(Verdict v);
   virtual bool prevKeepable(uint8_t prev);
@@ -350,6 +371,9 @@ class ExtCore {
   virtual void enableInitTask(uint8_t t);
   // One task of the root-disable loop (ext.c:6658-6675): to fair, disable, exit_task.
   virtual void disableTask(uint8_t t);
+  // scx_disable_task ext.c:4086 (from switched_from_scx, the disable loop
+  // and sched_ext_dead): clear_direct_dispatch, ops.disable, READY.
+  virtual void scxDisableTask(uint8_t t);
   // scx_bpf_destroy_dsq ext.c:9931 -> destroy_dsq ext.c:5300 (locks only).
   virtual void destroyDsq(uint8_t d);
   // A cgroup migration of p: scx_cgroup_can_attach / move_task / cancel_attach.

@@ -62,6 +62,8 @@ const char* warnName(uint8_t w) {
     case Warn::MoveTargetsGone:
       return "scx_dsq_move: no dsq_id the BPF program could have passed is left, though p stayed on its DSQ (model "
              "assertion: the deferred target choice is not exact)";
+    case Warn::DdspPending:
+      return "mark_direct_dispatch: a direct-dispatch verdict is still pending (ext.c:1906)";
   }
   return "?";
 }

@@ -25,6 +25,7 @@
 // * fork (--fork-tasks), exit and policy changes to fair act on sleeping
 //   tasks in one step each (a change to ext also on a task queued on fair);
 //   no sub-schedulers, hotplug, cid or dl_server steps.
+#include "access_trace.hpp"
 #include "ext_core.hpp"
 
 namespace scxmc {
@@ -66,9 +67,16 @@ void ExtCore::lock(LockClass c, uint8_t inst) {
 
 bool ExtCore::taskRqLock(uint8_t t) {
   lock(LockClass::PiLock, t);
-  // task_rq_lock waits while p is migrating (core.c task_rq_lock loop)
-  if (tk(t).on_rq == static_cast<uint8_t>(OnRq::Migrating)) blocked_ = true;
-  return !blocked_ && lockRq(tk(t).cpu);
+  // task_rq_lock waits while p is migrating and takes task_rq(p)'s lock,
+  // reading both without it and checking them again once it holds it
+  // (core.c:708-738): validated reads (docs/lockless.md)
+  uint8_t rq;
+  {
+    trace::ValidatedReads validated;
+    if (tk(t).on_rq == static_cast<uint8_t>(OnRq::Migrating)) blocked_ = true;
+    rq = tk(t).cpu;
+  }
+  return !blocked_ && lockRq(rq);
 }
 
 void ExtCore::unlock(LockClass c, uint8_t inst) { lockEvent(Ev::Unlock, static_cast<uint8_t>(c), inst); }
@@ -168,11 +176,7 @@ void ExtCore::disableTask(uint8_t t) {
     emit(Ev::Switch, kNone, t, kNone, rq);
     cpu(rq).curr = kNone;
   }
-  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
-    site(Site::SwitchedFrom);
-    lifeOp(LifeOp::Disable, t);
-    setTaskState(t, ScxTaskState::Ready);
-  }
+  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) scxDisableTask(t);
   site(Site::DisableAndExit);
   lifeOp(LifeOp::ExitTask, t);
   setTaskState(t, ScxTaskState::None);
@@ -180,6 +184,15 @@ void ExtCore::disableTask(uint8_t t) {
   unlockRq();
   unlock(LockClass::PiLock, t);
   unlock(LockClass::ScxTasks);
+}
+
+// scx_disable_task ext.c:4086: the pending direct-dispatch verdict is
+// dropped (clear_direct_dispatch, ext.c:4094), ops.disable, READY.
+void ExtCore::scxDisableTask(uint8_t t) {
+  site(Site::SwitchedFrom);
+  tk(t).ddsp = kNone;
+  lifeOp(LifeOp::Disable, t);
+  setTaskState(t, ScxTaskState::Ready);
 }
 
 void ExtCore::destroyDsq(uint8_t d) {
@@ -200,7 +213,12 @@ void ExtCore::cgroupAttach(uint8_t t, bool fail) {
   } else {
     // sched_move_task: task_rq_lock, then scx_cgroup_move_task
     lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::PiLock), t);
-    if (!lockRq(tk(t).cpu)) return;
+    uint8_t rq;
+    {
+      trace::ValidatedReads validated;  // task_rq(p), checked again under the lock
+      rq = tk(t).cpu;
+    }
+    if (!lockRq(rq)) return;
     site(Site::CgroupMoveTask);
     lifeOp(LifeOp::CgroupMove, t);
     unlockRq();
@@ -278,10 +296,7 @@ void ExtCore::taskExit(uint8_t t) {
   unlock(LockClass::ScxTasks);
   if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) {
     if (!taskRqLock(t)) return;
-    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
-      lifeOp(LifeOp::Disable, t);
-      setTaskState(t, ScxTaskState::Ready);
-    }
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) scxDisableTask(t);
     site(Site::DisableAndExit);
     lifeOp(LifeOp::ExitTask, t);
     setTaskState(t, ScxTaskState::None);
@@ -295,9 +310,7 @@ void ExtCore::setScheduler(uint8_t t) {
   site(Site::SetScheduler);
   if (!taskRqLock(t)) return;
   if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
-    site(Site::SwitchedFrom);  // to a fair policy
-    lifeOp(LifeOp::Disable, t);
-    setTaskState(t, ScxTaskState::Ready);
+    scxDisableTask(t);  // to a fair policy: switched_from_scx
   } else {
     schedChangeToExt(t);  // to SCHED_EXT (class_switch.cpp)
     if (blocked_) return;
@@ -314,8 +327,11 @@ void ExtCore::helperStep() {
   auto pickTask = [&](bool (*want)(uint8_t)) -> uint8_t {
     uint8_t c[kMaxTasks];
     int n = 0;
-    for (uint8_t t = 0; t < cfg_.tasks; ++t)
-      if (want(tk(t).scx_state)) c[n++] = t;
+    {
+      trace::ChoiceReads choosing;  // the task iterator's order is any order
+      for (uint8_t t = 0; t < cfg_.tasks; ++t)
+        if (want(tk(t).scx_state)) c[n++] = t;
+    }
     return n ? c[ch_->pick(n)] : kNone;
   };
   switch (pc) {

@@ -18,8 +18,8 @@ int bitsFor(int values) {
 Codec::Codec(const Config& cfg) {
   const State probe{};
   const auto* base = reinterpret_cast<const uint8_t*>(&probe);
-  auto add = [&](const uint8_t& field, int domain, bool none, const char* name) {
-    const auto off = static_cast<uint16_t>(&field - base);
+  auto add = [&](const Field8& field, int domain, bool none, const char* name) {
+    const auto off = static_cast<uint16_t>(reinterpret_cast<const uint8_t*>(&field) - base);
     const int values = domain + (none ? 1 : 0);
     if (values <= 1) {  // a constant: no bits, but pack still checks it
       consts_.push_back(Field{off, 0, static_cast<uint8_t>(domain), none, name});

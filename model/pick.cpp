@@ -61,7 +61,7 @@ void ExtCore::pickFinish() {
   } else {
     // first_local_task: whatever heads the local DSQ now, whatever the
     // verdict (tasks may have arrived while the lock was dropped)
-    next = dq(c).n ? dq(c).q[0] : kNone;
+    next = dq(c).n ? static_cast<uint8_t>(dq(c).q[0]) : kNone;
   }
   // Validation environment: another task heads the local DSQ (or a higher
   // class has work) and runs instead; the task stays queued.

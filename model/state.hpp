@@ -13,6 +13,8 @@
 #include <cstring>
 #include <type_traits>
 
+#include "field.hpp"
+
 namespace scxmc {
 
 // Compile-time capacity.  The configuration (config.hpp) picks how much of it
@@ -75,60 +77,60 @@ enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };
 // function it paused (at a lock drop, a spin-wait, or between BPF kfunc calls)
 // and which locks it still holds while paused.
 struct Frame {
-  uint8_t pc = 0;          // Pc (kernel.hpp)
-  uint8_t op = 0;          // Op: the top-level operation in progress
-  uint8_t t = kNone;       // task register
-  uint8_t x = kNone;       // CPU register (src/dst rq)
-  uint8_t y = kNone;       // second CPU / target register
-  uint8_t d = kNone;       // DSQ / flag register
-  uint8_t ret = 0;         // continuation of the innermost sub-path
-  uint8_t ret2 = 0;        // continuation of the enclosing sub-path
-  uint8_t home = kNone;    // the rq the kernel function was called with
-  uint8_t tag = 0;         // continuation after a migration / dequeue wait
-  uint8_t holds_rq = kNone;   // rq lock held while paused
-  uint8_t holds_dsq = kNone;  // dsq->lock held while paused
+  Field8 pc = 0;          // Pc (kernel.hpp)
+  Field8 op = 0;          // Op: the top-level operation in progress
+  Field8 t = kNone;       // task register
+  Field8 x = kNone;       // CPU register (src/dst rq)
+  Field8 y = kNone;       // second CPU / target register
+  Field8 d = kNone;       // DSQ / flag register
+  Field8 ret = 0;         // continuation of the innermost sub-path
+  Field8 ret2 = 0;        // continuation of the enclosing sub-path
+  Field8 home = kNone;    // the rq the kernel function was called with
+  Field8 tag = 0;         // continuation after a migration / dequeue wait
+  Field8 holds_rq = kNone;   // rq lock held while paused
+  Field8 holds_dsq = kNone;  // dsq->lock held while paused
 };
 
 struct BufEnt {           // struct scx_dsp_buf_ent (int.h:1327-1334)
-  uint8_t task = kNone;
-  uint8_t target = kNone;  // verdict as named by BPF
-  uint8_t fresh = 0;       // qseq recorded == task's qseq now (see Opss)
+  Field8 task = kNone;
+  Field8 target = kNone;  // verdict as named by BPF
+  Field8 fresh = 0;       // qseq recorded == task's qseq now (see Opss)
 };
 
 struct TaskState {
-  uint8_t opss = 0;           // Opss
-  uint8_t flags = 0;          // kTask* bits of p->scx.flags
-  uint8_t dsq = kNone;        // p->scx.dsq (may be stale while holding_cpu >= 0)
-  uint8_t holding = kNone;    // p->scx.holding_cpu (an actor id)
-  uint8_t sticky = kNone;     // p->scx.sticky_cpu
-  uint8_t ddsp = kNone;       // p->scx.ddsp_dsq_id (pending direct dispatch)
-  uint8_t deferred = kNone;   // rq whose ddsp_deferred_locals links p
-  uint8_t cpu = 0;            // task_cpu(p)
-  uint8_t affinity = 0;       // p->cpus_mask, bit per CPU
-  uint8_t slice = 1;          // p->scx.slice != 0
-  uint8_t on_rq = 0;          // OnRq
-  uint8_t ghost = 0;          // owned by invariant monitors, opaque to the model
-  uint8_t ghost2 = 0;         // owned by invariant monitors, opaque to the model
-  uint8_t scx_state = 0;      // p->scx.flags task state (ScxTaskState; Config::lifecycle only)
+  Field8 opss = 0;           // Opss
+  Field8 flags = 0;          // kTask* bits of p->scx.flags
+  Field8 dsq = kNone;        // p->scx.dsq (may be stale while holding_cpu >= 0)
+  Field8 holding = kNone;    // p->scx.holding_cpu (an actor id)
+  Field8 sticky = kNone;     // p->scx.sticky_cpu
+  Field8 ddsp = kNone;       // p->scx.ddsp_dsq_id (pending direct dispatch)
+  Field8 deferred = kNone;   // rq whose ddsp_deferred_locals links p
+  Field8 cpu = 0;            // task_cpu(p)
+  Field8 affinity = 0;       // p->cpus_mask, bit per CPU
+  Field8 slice = 1;          // p->scx.slice != 0
+  Field8 on_rq = 0;          // OnRq
+  Field8 ghost = 0;          // owned by invariant monitors, opaque to the model
+  Field8 ghost2 = 0;         // owned by invariant monitors, opaque to the model
+  Field8 scx_state = 0;      // p->scx.flags task state (ScxTaskState; Config::lifecycle only)
 };
 
 struct CpuState {
-  uint8_t curr = kNone;       // rq->curr if an ext task, else kNone (idle)
-  uint8_t nbuf = 0;           // dsp_ctx.cursor
-  uint8_t nr_tasks = 0;       // dsp_ctx.nr_tasks != 0
-  uint8_t actions = 0;        // kfunc calls made in the current ops.dispatch
-  uint8_t loops = 0;          // ops.dispatch rounds in this dispatch_one
-  uint8_t verdict = 0;        // enum scx_dsp_verdict being returned
-  uint8_t dfn = 0;            // rq->scx.ddsp_deferred_locals length
-  std::array<uint8_t, kMaxTasks> dfq{};  // ... in list order
+  Field8 curr = kNone;       // rq->curr if an ext task, else kNone (idle)
+  Field8 nbuf = 0;           // dsp_ctx.cursor
+  Field8 nr_tasks = 0;       // dsp_ctx.nr_tasks != 0
+  Field8 actions = 0;        // kfunc calls made in the current ops.dispatch
+  Field8 loops = 0;          // ops.dispatch rounds in this dispatch_one
+  Field8 verdict = 0;        // enum scx_dsp_verdict being returned
+  Field8 dfn = 0;            // rq->scx.ddsp_deferred_locals length
+  std::array<Field8, kMaxTasks> dfq{};  // ... in list order
   std::array<BufEnt, kMaxBuf> buf{};
-  uint8_t bypassing = 0;      // SCX_SCHED_PCPU_BYPASSING of this CPU (Config::lifecycle only)
+  Field8 bypassing = 0;      // SCX_SCHED_PCPU_BYPASSING of this CPU (Config::lifecycle only)
 };
 
 struct DsqState {
-  uint8_t n = 0;              // list length
-  uint8_t nr = 0;             // dsq->nr, maintained like dsq_inc_nr/dsq_dec_nr
-  std::array<uint8_t, kMaxTasks> q{};  // FIFO order, q[0] is the head
+  Field8 n = 0;              // list length
+  Field8 nr = 0;             // dsq->nr, maintained like dsq_inc_nr/dsq_dec_nr
+  std::array<Field8, kMaxTasks> q{};  // FIFO order, q[0] is the head
 };
 
 struct State {
@@ -136,23 +138,25 @@ struct State {
   std::array<CpuState, kMaxCpus> cpu{};
   std::array<Frame, kMaxActors> actor{};
   std::array<DsqState, kNumDsqs> dsq{};
-  uint8_t scx_error = 0;      // an scx_error() was raised: the scheduler aborts
+  Field8 scx_error = 0;      // an scx_error() was raised: the scheduler aborts
   // Scheduler lifecycle (Config::lifecycle only, model/lifecycle.cpp)
-  uint8_t scx_enable = 0;     // ScxEnable: scx_enable_state
-  uint8_t life_pc = 0;        // LifePc: where the enable/disable helper is
-  uint8_t bypass_depth = 0;   // scx_sched->bypass_depth
+  Field8 scx_enable = 0;     // ScxEnable: scx_enable_state
+  Field8 life_pc = 0;        // LifePc: where the enable/disable helper is
+  Field8 bypass_depth = 0;   // scx_sched->bypass_depth
   // Proxy execution (Config::proxy only, model/variants/proxy_exec_v2.hpp)
-  std::array<uint8_t, kMaxCpus> proxy_exec{kNone, kNone, kNone};  // rq->curr when != rq->donor (cpu.curr)
-  uint8_t mutex_owner = kNone;  // __mutex_owner() of the one modeled mutex
-  uint8_t mutex_blocked = 0;    // bit per task: p->blocked_on is that mutex (a blocked donor)
-  uint8_t scx_ran = 0;          // bit per task: ops.running emitted, ops.stopping not yet (seed 003 patch 06)
+  std::array<Field8, kMaxCpus> proxy_exec{kNone, kNone, kNone};  // rq->curr when != rq->donor (cpu.curr)
+  Field8 mutex_owner = kNone;  // __mutex_owner() of the one modeled mutex
+  Field8 mutex_blocked = 0;    // bit per task: p->blocked_on is that mutex (a blocked donor)
+  Field8 scx_ran = 0;          // bit per task: ops.running emitted, ops.stopping not yet (seed 003 patch 06)
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };
 
 static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
 static_assert(sizeof(State) < 256, "State is meant to stay small");
+#ifndef SCXMC_TRACE_ACCESS
 static_assert(std::has_unique_object_representations_v<State>,
               "State is compared and ordered with memcmp: no padding bytes");
+#endif
 
 }  // namespace scxmc

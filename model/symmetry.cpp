@@ -21,7 +21,7 @@ Key signature(const Config& cfg, const State& s, uint8_t t) {
   auto put = [&](uint8_t v) { if (n < kKey) k[n++] = v; };
   const TaskState& ts = s.task[t];
   put(ts.opss); put(ts.flags); put(ts.dsq);
-  put(ts.holding == kNone ? kNone : ts.holding < cfg.cpus ? ts.holding : 0xfe);  // a task actor: unnamed
+  put(ts.holding == kNone ? kNone : ts.holding < cfg.cpus ? static_cast<int>(ts.holding) : 0xfe);  // a task actor: unnamed
   put(ts.sticky); put(ts.ddsp); put(ts.deferred); put(ts.cpu); put(ts.affinity);
   put(ts.slice); put(ts.on_rq); put(ts.ghost); put(ts.ghost2);
   const Frame& own = s.actor[cfg.cpus + t];
@@ -127,12 +127,13 @@ enum class YKind { Unused, Target, Cpu, Mask, Dsq, Pc };
 YKind yKind(const Frame& f) {
   const auto pc = static_cast<Pc>(f.pc);
   const auto tag = static_cast<Ret>(f.tag);
-  if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
+  if (pc == Pc::DsqMoveSrc || pc == Pc::DsqMoveWait || pc == Pc::DsqMoveRemote ||
+      (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
     return YKind::Target;
   if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
       (pc == Pc::DeqWait && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
     return YKind::Cpu;
-  if (pc == Pc::DeqWait && tag == Ret::DeqThenChange) return YKind::Mask;
+  if ((pc == Pc::DeqWait && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue) return YKind::Mask;
   if (pc == Pc::FlushLink) return YKind::Dsq;  // a non-local DSQ
   if (pc == Pc::RelockHome) return YKind::Pc;
   return YKind::Unused;
@@ -171,7 +172,8 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
     switch (yKind(f)) {
       case YKind::Target: f.y = mapTarget(f.y, sigma); break;
       case YKind::Cpu: f.y = cpu(f.y); break;
-      case YKind::Mask: if (f.y != kNone) f.y = mapMask(f.y, C, sigma); break;
+      // (0xfe: a sched_change whose body calls no ext callback, environment.cpp)
+      case YKind::Mask: if (f.y != kNone && f.y != 0xfe) f.y = mapMask(f.y, C, sigma); break;
       default: break;  // a non-local DSQ, a program counter, or unused
     }
   }

@@ -158,7 +158,8 @@ void SymModel::listDel(Builder& b, const E& d, const E& t) {
 static z3::expr holdsRq(Builder& b, const z3::expr& o, const z3::expr& rq) {
   const z3::expr pc = z3::select(b.x.f[APC], o), x = z3::select(b.x.f[AX], o);
   Universe& U = b.U;
-  return ((pc == apc::DeqWait() || pc == apc::ConsumeSrcWait() || pc == apc::DsqMoveWait()) && x == rq) ||
+  return ((pc == apc::DeqWait() || pc == apc::ConsumeSrcWait() || pc == apc::DsqMoveWait() ||
+           pc == apc::DsqMoveRemote() || pc == apc::ChangeEnqueue() || pc == apc::MqtBegin()) && x == rq) ||
          (pc == apc::DsqMoveSrc() && x == rq && U.acpu(o) == rq) ||
          ((pc == apc::ConsumeLocalWait() || pc == apc::FlushLink() || pc == apc::FlushRelease()) &&
           U.acpu(o) == rq);
@@ -308,11 +309,13 @@ void SymModel::dequeueTaskFinish(Builder& b, const E& rq, const E& t, const E& f
 void SymModel::dequeueTask(Builder& b, const E& a, const E& rq, const E& t, int core_flags, const E& opv, int cont,
                            const E& mig_dst) {
   const int flags = dequeueFlags(static_cast<uint8_t>(core_flags));
+  // the dequeue drops a shared DSQ's lock (scx_dispatch_dequeue)
+  const E shared = b.get(QD, t) && b.get(HP, t) && !b.U.isLocal(b.get(PD, t));
   auto next = [&] {
     if (cont == ret(Ret::DeqThenPick)) {
       toIdle(b, a);
     } else if (cont == ret(Ret::DeqThenChange)) {
-      changeAndEnqueue(b, a, t, rq, opv);
+      changeAfterDequeue(b, a, t, rq, opv, shared);
     } else {
       b.set(CPU, t, mig_dst);  // move_queued_task: set_task_cpu, unlock src
       b.set(APC, a, b.i(apc::MqtDst()));
@@ -439,6 +442,21 @@ void SymModel::setNextTask(Builder& b, const E& rq, const E& t, const E& opv) {
   b.when(b.get(QD, t), [&] { emitRunning(b, t); });
 }
 
+// After sched_change_begin's dequeue: its body and end, in a step of their
+// own (sched_change_end) when the dequeue dropped a shared DSQ's lock, as the
+// executable model pauses at Pc::ChangeEnqueue then.
+void SymModel::changeAfterDequeue(Builder& b, const E& a, const E& t, const E& rq, const E& opv, const E& shared) {
+  b.when(shared,
+         [&] {
+           b.set(APC, a, b.i(apc::ChangeEnqueue()));
+           b.set(AT, a, t);
+           b.set(AX, a, rq);
+           b.set(AOP, a, opv);
+           b.set(RQH, rq, a);
+         },
+         [&] { changeAndEnqueue(b, a, t, rq, opv); });
+}
+
 // sched_change body and end (core.c:11259-11346), then move_queued_task
 void SymModel::changeAndEnqueue(Builder& b, const E& a, const E& t, const E& rq, const E& opv) {
   const E run = b.get(HC, rq) && b.get(CUR, rq) == t;
@@ -448,15 +466,32 @@ void SymModel::changeAndEnqueue(Builder& b, const E& a, const E& t, const E& rq,
   enqueueTask(b, a, rq, t, true, opv);
   b.when(run, [&] { setNextTask(b, rq, t, opv); });
   const E off = b.chooseBool("rq_not_allowed");
-  const E y = b.choose("mqt_dst", Dom::Cpu);
   const E mig = opv == op(Op::Affinity) && !run && b.get(PIN, t) && off;
+  // the enqueue dropped a shared DSQ's lock: the migration is a step of its
+  // own (move_queued_task_begin), as the executable model pauses at
+  // Pc::MqtBegin then
+  const E shared = b.get(LK, t) && !b.U.isLocal(b.get(LD, t));
   b.when(mig,
          [&] {
-           b.require(y != rq);
-           b.set(ONRQ, t, b.i(kOnRqMigrating));
-           dequeueTask(b, a, rq, t, 0, opv, ret(Ret::DeqThenMigrate), y);
+           b.when(shared,
+                  [&] {
+                    b.set(APC, a, b.i(apc::MqtBegin()));
+                    b.set(AT, a, t);
+                    b.set(AX, a, rq);
+                    b.set(RQH, rq, a);
+                  },
+                  [&] { moveQueuedTask(b, a, rq, t, opv); });
          },
          [&] { toIdle(b, a); });
+}
+
+// move_queued_task core.c:2556 of t, queued on rq, to another CPU: its first
+// half (deactivate, dequeue)
+void SymModel::moveQueuedTask(Builder& b, const E& a, const E& rq, const E& t, const E& opv) {
+  const E y = b.choose("mqt_dst", Dom::Cpu);
+  b.require(y != rq);
+  b.set(ONRQ, t, b.i(kOnRqMigrating));
+  dequeueTask(b, a, rq, t, 0, opv, ret(Ret::DeqThenMigrate), y);
 }
 
 // move_task_between_dsqs ext.c:2650 with p's rq (AX) and the source DSQ (AD) locked
@@ -485,7 +520,15 @@ void SymModel::dsqMoveBetween(Builder& b, const E& a, const E& t, const E& opv) 
                              moveLocalTaskToLocalDsq(b, t, x, opv);
                              toIdle(b, a);
                            },
-                           [&] { moveRemoteTaskBegin(b, a, t, x, dc); });
+                           [&] {
+                             // src's lock is dropped first (ext.c:2687): the
+                             // move goes on in scx_dsq_move_remote
+                             b.set(APC, a, b.i(apc::DsqMoveRemote()));
+                             b.set(AT, a, t);
+                             b.set(AX, a, x);
+                             b.set(AY, a, dc);
+                             b.set(RQH, x, a);  // p's rq stays locked
+                           });
                   },
                   [&] {
                     b.setScalar(ERR, b.b(true));  // SCX_ENQ_GDSQ_FALLBACK after scx_error
@@ -521,6 +564,9 @@ const std::vector<ActionKind>& kindTable() {
       {"scx_dsq_move_start", "DsqMove", true, false},
       {"scx_dsq_move", "MoveBetweenDsqs", true, false},
       {"scx_dsq_move_wait", "WaitDispatching", true, false},
+      {"scx_dsq_move_remote", "MoveRemoteToLocal", true, false},
+      {"sched_change_end", "SchedChangeEnd", false, true},
+      {"move_queued_task_begin", "MoveQueuedTask", false, true},
   };
   return k;
 }
@@ -541,6 +587,9 @@ int SymModel::requiredPc(int kind) {
     case 15: return apc::DtlSrc();
     case 19: return apc::DsqMoveSrc();
     case 20: return apc::DsqMoveWait();
+    case 21: return apc::DsqMoveRemote();
+    case 22: return apc::ChangeEnqueue();
+    case 23: return apc::MqtBegin();
     default: return apc::Idle;
   }
 }
@@ -576,6 +625,9 @@ ActionInstance SymModel::build(Universe& U, int kind, const z3::expr& a, const S
     case 18: actDsqMoveStart(b, a, &t); break;
     case 19: actDsqMove(b, a, &t); break;
     case 20: actDsqMoveWait(b, a, &t); break;
+    case 21: actDsqMoveRemote(b, a, &t); break;
+    case 22: actChangeEnd(b, a, &t); break;
+    case 23: actMqtBegin(b, a, &t); break;
     default: break;
   }
   if (task) *task = t;
@@ -647,10 +699,11 @@ void SymModel::actDeqWait(Builder& b, const E& a, E* task) {
   const E wasq = b.get(OPSS, t) == kQueued;
   const E proceed = opsDequeueClaim(b, t);
   b.require(proceed);
+  const E shared = b.get(HP, t) && !b.U.isLocal(b.get(PD, t));
   dequeueTaskFinish(b, rq, t, b.get(AFLAG, a), opv, wasq);
   b.when(tag == ret(Ret::DeqThenPick), [&] { toIdle(b, a); },
          [&] {
-           b.when(tag == ret(Ret::DeqThenChange), [&] { changeAndEnqueue(b, a, t, rq, opv); },
+           b.when(tag == ret(Ret::DeqThenChange), [&] { changeAfterDequeue(b, a, t, rq, opv, shared); },
                   [&] {
                     b.set(CPU, t, y);
                     b.set(APC, a, b.i(apc::MqtDst()));
@@ -897,6 +950,32 @@ void SymModel::actDsqMoveWait(Builder& b, const E& a, E* task) {
   *task = t;
   b.require(b.get(OPSS, t) != kDispatching);
   dsqMoveBetween(b, a, t, b.i(op(Op::Pick)));
+}
+
+// move_task_between_dsqs's remote case after src's unlock (ext.c:2687-2689):
+// move_remote_task_to_local_dsq from p's rq (AX) to the target's (AY)
+void SymModel::actDsqMoveRemote(Builder& b, const E& a, E* task) {
+  b.require(b.get(APC, a) == apc::DsqMoveRemote());
+  const E t = b.get(AT, a);
+  *task = t;
+  moveRemoteTaskBegin(b, a, t, b.get(AX, a), b.get(AY, a));
+}
+
+// sched_change's body and end after a dequeue that dropped a DSQ's lock
+void SymModel::actChangeEnd(Builder& b, const E& a, E* task) {
+  b.require(b.get(APC, a) == apc::ChangeEnqueue());
+  const E t = b.get(AT, a);
+  *task = t;
+  changeAndEnqueue(b, a, t, b.get(AX, a), b.get(AOP, a));
+}
+
+// affine_move_task -> move_queued_task after a sched_change whose enqueue
+// dropped a DSQ's lock
+void SymModel::actMqtBegin(Builder& b, const E& a, E* task) {
+  b.require(b.get(APC, a) == apc::MqtBegin());
+  const E t = b.get(AT, a);
+  *task = t;
+  moveQueuedTask(b, a, b.get(AX, a), t, b.i(op(Op::Affinity)));
 }
 
 z3::expr SymModel::initial(Universe& U, const SymState& x) {

@@ -108,6 +108,18 @@ bool visit(const Config& cfg, const State& s, Put&& put, std::string* err) {
         put(AX, 'A', a, 'C', f.x);
         put(AY, 'A', a, 'C', f.y);
         break;
+      case Pc::ChangeEnqueue:
+        put(AX, 'A', a, 'C', f.x);
+        put(AOP, 'A', a, 'I', f.op);
+        break;
+      case Pc::MqtBegin:
+        put(AX, 'A', a, 'C', f.x);
+        break;
+      case Pc::DsqMoveRemote:
+        put(AX, 'A', a, 'C', f.x);
+        put(AY, 'A', a, 'C', targetToDsq(f.y, f.home));  // the destination rq (a local DSQ)
+        put(AD, 'A', a, 'D', f.d);
+        break;
       case Pc::DsqMoveSrc:
       case Pc::DsqMoveWait:
         put(AX, 'A', a, 'C', f.x);

@@ -40,17 +40,21 @@ struct V {  // reads of one state
   E holdsAny(const E& a) const {
     const E p = pc(a);
     return p == apc::DeqWait() || p == apc::ConsumeSrcWait() || p == apc::DsqMoveWait() ||
-           p == apc::ConsumeLocalWait() || p == apc::FlushLink() || p == apc::FlushRelease();
+           p == apc::DsqMoveRemote() || p == apc::ChangeEnqueue() || p == apc::MqtBegin() ||
+           p == apc::ConsumeLocalWait() ||
+           p == apc::FlushLink() || p == apc::FlushRelease();
   }
   E rqOf(const E& a) const {
     const E p = pc(a);
-    return z3::ite(p == apc::DeqWait() || p == apc::ConsumeSrcWait() || p == apc::DsqMoveWait(), t(AX, a),
-                   U.acpu(a));
+    return z3::ite(p == apc::DeqWait() || p == apc::ConsumeSrcWait() || p == apc::DsqMoveWait() ||
+                       p == apc::DsqMoveRemote() || p == apc::ChangeEnqueue() || p == apc::MqtBegin(),
+                   t(AX, a), U.acpu(a));
   }
   // the rq locks a paused actor keeps (as the encoding's rqFree)
   E holds(const E& o, const E& rq) const {
     const E p = pc(o), x = t(AX, o);
-    return ((p == apc::DeqWait() || p == apc::ConsumeSrcWait() || p == apc::DsqMoveWait()) && x == rq) ||
+    return ((p == apc::DeqWait() || p == apc::ConsumeSrcWait() || p == apc::DsqMoveWait() ||
+             p == apc::DsqMoveRemote() || p == apc::ChangeEnqueue() || p == apc::MqtBegin()) && x == rq) ||
            ((p == apc::ConsumeLocalWait() || p == apc::FlushLink() || p == apc::FlushRelease()) && U.acpu(o) == rq);
   }
   E running(const E& tk) const {
@@ -181,9 +185,12 @@ const std::vector<Conjunct>& strengthening() {
                    const E pc = v.pc(a);
                    const E cpuPcs = pc == apc::ConsumeLocalWait() || pc == apc::ConsumeSrc() ||
                                     pc == apc::ConsumeSrcWait() || pc == apc::FlushLink() ||
-                                    pc == apc::FlushRelease() || pc == apc::DsqMoveSrc() || pc == apc::DsqMoveWait();
+                                    pc == apc::FlushRelease() || pc == apc::DsqMoveSrc() || pc == apc::DsqMoveWait() ||
+                                    pc == apc::DsqMoveRemote();
                    const E both = pc == apc::Idle || pc == apc::MrtDst() || pc == apc::DtlSrc() || pc == apc::DeqWait();
-                   return both || (v.U.isCpuA(a) && cpuPcs) || (!v.U.isCpuA(a) && pc == apc::MqtDst());
+                   return both || (v.U.isCpuA(a) && cpuPcs) ||
+                          (!v.U.isCpuA(a) &&
+                           (pc == apc::MqtDst() || pc == apc::ChangeEnqueue() || pc == apc::MqtBegin()));
                  }));
     add(perActor("rq-holder", "an rq lock has at most one holder (the witness RQH names it)",
                  [](const V& v, const E& a) { return z3::implies(v.holdsAny(a), v.t(RQH, v.rqOf(a)) == a); }));
@@ -374,6 +381,39 @@ const std::vector<Conjunct>& strengthening() {
                                       v.U.isCpuA(a) && v.t(CPU, t) == v.t(AX, a) && v.t(HP, t) &&
                                           v.t(PD, t) == v.t(AD, a) && v.t(LK, t) && v.t(LD, t) == v.t(AD, a) && v.U.isUser(v.t(AD, a)) && v.t(QD, t) &&
                                           !v.t(HH, t) && v.t(ONRQ, t) == kOnRqQueued);
+                 }));
+    add(perActor("dsq-move-remote",
+                 "scx_dsq_move past the source DSQ's unlock holds p's rq; p, NONE and queued there, is still on "
+                 "the source DSQ or was unlinked by a consumer that marked it",
+                 [](const V& v, const E& a) {
+                   const E t = v.t(AT, a), d = v.t(AD, a);
+                   return z3::implies(v.pc(a) == apc::DsqMoveRemote(),
+                                      v.U.isCpuA(a) && v.t(CPU, t) == v.t(AX, a) && v.U.isUser(d) && v.t(QD, t) &&
+                                          v.t(ONRQ, t) == kOnRqQueued && v.t(OPSS, t) == kNone_ && v.t(HP, t) &&
+                                          v.t(PD, t) == d &&
+                                          z3::ite(v.t(LK, t), v.t(LD, t) == d && !v.t(HH, t), v.t(HH, t)));
+                 }));
+    add(perActor("change-enqueue",
+                 "a sched_change between its dequeue and its enqueue holds p's rq; p is off every DSQ and out "
+                 "of BPF custody, NONE and still on_rq",
+                 [](const V& v, const E& a) {
+                   const E t = v.t(AT, a);
+                   return z3::implies(v.pc(a) == apc::ChangeEnqueue(),
+                                      !v.U.isCpuA(a) && v.U.atask(a) == t && v.t(CPU, t) == v.t(AX, a) &&
+                                          !v.t(QD, t) && v.t(OPSS, t) == kNone_ && !v.t(LK, t) && !v.t(HP, t) &&
+                                          !v.t(HH, t) && !v.t(CUST, t) && !v.t(G, t) && !v.t(STICKY, t) &&
+                                          !v.t(DFR, t) && v.t(ONRQ, t) == kOnRqQueued);
+                 }));
+    add(perActor("mqt-begin",
+                 "an affinity change about to migrate its task holds the task's rq; the task, NONE and queued there, is "
+                 "on the shared DSQ its enqueue chose, or was unlinked from it by a consumer that marked it",
+                 [](const V& v, const E& a) {
+                   const E t = v.t(AT, a);
+                   return z3::implies(v.pc(a) == apc::MqtBegin(),
+                                      !v.U.isCpuA(a) && v.U.atask(a) == t && v.t(CPU, t) == v.t(AX, a) &&
+                                          v.t(QD, t) && v.t(ONRQ, t) == kOnRqQueued && v.t(PIN, t) &&
+                                          v.t(OPSS, t) == kNone_ && v.t(HP, t) && !v.U.isLocal(v.t(PD, t)) &&
+                                          z3::ite(v.t(LK, t), v.t(LD, t) == v.t(PD, t) && !v.t(HH, t), v.t(HH, t)));
                  }));
     add(perActor("dsq-move-src", "scx_dsq_move's source is a user DSQ",
                  [](const V& v, const E& a) {

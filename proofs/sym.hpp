@@ -105,6 +105,9 @@ int DsqMoveSrc();
 int DsqMoveWait();
 int DeqWait();
 int MqtDst();
+int DsqMoveRemote();
+int ChangeEnqueue();
+int MqtBegin();
 bool isTaskPc(int pc);
 }  // namespace apc
 

@@ -137,6 +137,8 @@ class SymModel {
   virtual void putPrevTask(Builder& b, const E& a, const E& rq, const E& t, const E& op);
   virtual void setNextTask(Builder& b, const E& rq, const E& t, const E& op);
   virtual void changeAndEnqueue(Builder& b, const E& a, const E& t, const E& rq, const E& op);
+  void moveQueuedTask(Builder& b, const E& a, const E& rq, const E& t, const E& op);
+  void changeAfterDequeue(Builder& b, const E& a, const E& t, const E& rq, const E& op, const E& shared);
   virtual void dsqMoveBetween(Builder& b, const E& a, const E& t, const E& op);
 
   // ---- the actions ----
@@ -161,6 +163,9 @@ class SymModel {
   virtual void actDsqMoveStart(Builder& b, const E& a, E* task);
   virtual void actDsqMove(Builder& b, const E& a, E* task);
   virtual void actDsqMoveWait(Builder& b, const E& a, E* task);
+  virtual void actDsqMoveRemote(Builder& b, const E& a, E* task);
+  virtual void actChangeEnd(Builder& b, const E& a, E* task);
+  virtual void actMqtBegin(Builder& b, const E& a, E* task);
 };
 
 // Named symbolic variants (the baseline is "linux-7.3.4").  A variant of the

@@ -29,10 +29,14 @@ int DsqMoveSrc() { return static_cast<int>(Pc::DsqMoveSrc); }
 int DsqMoveWait() { return static_cast<int>(Pc::DsqMoveWait); }
 int DeqWait() { return static_cast<int>(Pc::DeqWait); }
 int MqtDst() { return static_cast<int>(Pc::MqtDst); }
+int DsqMoveRemote() { return static_cast<int>(Pc::DsqMoveRemote); }
+int ChangeEnqueue() { return static_cast<int>(Pc::ChangeEnqueue); }
+int MqtBegin() { return static_cast<int>(Pc::MqtBegin); }
 bool isTaskPc(int pc) {
   return pc == ConsumeLocalWait() || pc == ConsumeSrc() || pc == ConsumeSrcWait() || pc == MrtDst() ||
          pc == FlushLink() || pc == FlushRelease() || pc == DtlSrc() || pc == DsqMoveSrc() ||
-         pc == DsqMoveWait() || pc == DeqWait() || pc == MqtDst();
+         pc == DsqMoveWait() || pc == DeqWait() || pc == MqtDst() || pc == DsqMoveRemote() ||
+         pc == ChangeEnqueue() || pc == MqtBegin();
 }
 }  // namespace apc
 

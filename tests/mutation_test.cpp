@@ -206,7 +206,7 @@ TEST_F(Mutations, DsqCatchesCountMismatch) {
   expectCaught({"dsq", make<ForgetDecNr>, 1, 1, 1, "full", kEnvAll, "tasks are linked"});
 }
 TEST_F(Mutations, CallbackOrderCatchesMissingStopping) {
-  expectCaught({"callback-order", make<NoStoppingOnPut>, 2, 1, 1, "full", kEnvAll, "twice without ops.stopping"});
+  expectCaught({"callback-order", make<NoStoppingOnPut>, 2, 1, 1, "full", kEnvAll, "(no ops.stopping)"});
 }
 TEST_F(Mutations, NoLostTaskCatchesDroppedDispatch) {
   expectCaught({"no-lost-task", make<DropClaimed>, 1, 1, 1, "full", kEnvAll, "nobody will run it"});

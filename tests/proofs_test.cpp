@@ -284,11 +284,13 @@ TEST(ProofsVariants, DequeueRfcMergedIsTheBaselineEncoding) {
 // stays set on SCX_DSQ_GLOBAL).
 TEST(ProofsVariants, DequeueRfcFailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc", "custody"); }
 TEST(ProofsVariants, DequeueRfcFailsOpssWithReachableCti) { expectRealBug("dequeue-rfc", "opss"); }
-// r1's CTI (an SCX-internal migration arriving with the flag still set) is
-// not reachable at 1-2 tasks x 1-2 CPUs: the explicit checker's violation is
-// the evidence.
+// r1's CTI: before the sched_change and scx_dsq_move steps were split at
+// their DSQ unlocks (issue 15) the solver's CTI (an SCX-internal migration
+// arriving with the flag still set) was not reachable at 1-2 tasks x 1-2
+// CPUs; with the new actions it picks one that is, and a violation of the
+// same invariant replays either way.
 TEST(ProofsVariants, DequeueRfcR1FailsCustodyWithAReplayedViolation) {
-  expectRealBug("dequeue-rfc-r1", "custody", false);
+  expectRealBug("dequeue-rfc-r1", "custody");
 }
 TEST(ProofsVariants, DequeueRfcR2FailsCustodyWithReachableCti) { expectRealBug("dequeue-rfc-r2", "custody"); }
 
@@ -306,13 +308,20 @@ TEST(ProofsVariants, DequeueRfcChainEncodingsDiffer) {
 // Where the chain's variants differ, a flag left set by a dequeue that waited
 // on DISPATCHING meets the next verdict, so the states checked are those in
 // which a task's sched_change waits in ops_dequeue (Pc::DeqWait) and the wait
-// can end (its continuation enqueues afresh), breadth-first at 1 task
+// can end (its continuation enqueues afresh), or is about to enqueue after a
+// dequeue that dropped a DSQ's lock (Pc::ChangeEnqueue), breadth-first at 1 task
 // x 2 CPUs x 1 user DSQ, plus the first BFS states; both directions.
 bool waitingChangeCanResume(const Config& cfg, const State& s) {
-  for (int a = cfg.cpus; a < cfg.actors(); ++a)
+  for (int a = cfg.cpus; a < cfg.actors(); ++a) {
     if (s.actor[a].pc == static_cast<uint8_t>(Pc::DeqWait) &&
         s.task[s.actor[a].t].opss != static_cast<uint8_t>(Opss::Dispatching))
       return true;
+    // the continuation's enqueue, where the dequeue dropped a DSQ's lock,
+    // with the custody flag such a dequeue left set
+    if (s.actor[a].pc == static_cast<uint8_t>(Pc::ChangeEnqueue) &&
+        (s.task[s.actor[a].t].flags & kTaskInCustody))
+      return true;
+  }
   return false;
 }
 
@@ -324,10 +333,10 @@ AgreementStats agreeAtDeqWaits(const std::string& sym_variant, const std::string
   EXPECT_TRUE(m && sym) << sym_variant << " / " << exec_variant;
   if (!m || !sym) return {};
   proofs::AgreementOptions o;
-  o.first = 12;
+  o.first = 60;
   o.select = [&](const State& s) { return waitingChangeCanResume(cfg, s); };
-  o.selected = 12;
-  o.explore = 20000;
+  o.selected = 80;
+  o.explore = 100000;
   o.reverse = true;
   o.max_failures = max_failures;
   o.max_chain = max_chain;

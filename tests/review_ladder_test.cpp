@@ -43,9 +43,11 @@ LiftedCounterexample lift(const std::string& variant, const Config& small, const
                           const std::string& big_variant = "") {
   auto sm = makeModel(variant, small);
   auto bm = makeModel(big_variant.empty() ? variant : big_variant, big);
+  // (only `id`: with stop_at_first another invariant the same bug breaks
+  // may end the search first, e.g. dequeue-legacy's deq-flags at 1x2x0)
   InvariantList invs;
   std::string err;
-  EXPECT_TRUE(selectInvariants("all", &invs, &err)) << err;
+  EXPECT_TRUE(selectInvariants(id, &invs, &err)) << err;
   Limits lim;
   lim.threads = 1;
   lim.stop_at_first = true;

@@ -34,9 +34,10 @@ expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not vio
 expect ladder-decides 1 "custody +incomplete +VIOLATED \(new@1x2x0\)" -- \
   "$SCXMC" review --variant dequeue-legacy $two --max-states 4000 --json "$tmp/ladder.json"
 # a rung's counterexample is shown replayed on the requested configuration
-# (rungs are bounded by time only: --max-depth 1 keeps the 2-step
-# counterexample out of the requested configuration's search)
-expect ladder-lifts 1 "newly breaks custody \(2 steps: the 1x2x0 counterexample of 2 steps replayed on 1x2x1\)" -- \
+# (rungs are bounded by time only: --max-depth 1 keeps the 3-step
+# counterexample (the nice's sched_change pauses after its dequeue,
+# Pc::ChangeEnqueue) out of the requested configuration's search)
+expect ladder-lifts 1 "newly breaks custody \(3 steps: the 1x2x0 counterexample of 3 steps replayed on 1x2x1\)" -- \
   "$SCXMC" review --variant dequeue-legacy $two --max-depth 1 --diff-length 0 --invariants custody,callback-order \
   --json "$tmp/lifted.json"
 # with the lifecycle the rungs drop tasks too (the replay adds the helper's visits)
@@ -54,7 +55,7 @@ expect chain 1 "still violates opss; the base's counterexample does not reproduc
 if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" <<'PY'
 import json, sys
 lifted = json.load(open(sys.argv[5]))["variants"][0]["lifted_counterexamples"]["custody"]
-assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 2 and len(lifted["trace"]) == 2, lifted.keys()
+assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 3 and len(lifted["trace"]) == 3, lifted.keys()
 l = json.load(open(sys.argv[4]))
 assert l["exit"] == 1 and l["variants"][0]["decided_on"]["custody"] == "1x2x0", l["variants"][0]["decided_on"]
 assert l["ladder"]["linux-7.3.4"]["1x2x0"]["complete"] and l["variants"][0]["behaviour_diff"]["configuration"] == "1x2x1"

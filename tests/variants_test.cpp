@@ -75,7 +75,7 @@ TEST(DequeueLegacy, CustodyCatchesDispatchWithoutDequeue) {
 // core.c:3635-3640)
 TEST(DequeueLegacy, CustodyCatchesSelectCpuInsertToUserDsq) {
   const CheckResult r =
-      expectCaught({"dequeue-legacy", "custody", 1, 2, 1, "st-dequeue-2", "left custody without ops.dequeue"});
+      expectCaught({"dequeue-legacy", "custody", 1, 2, 1, "st-dequeue-2", "got no ops.dequeue()"});
   bool select_user = false;
   for (const Step& st : test::resultOf(r, "custody").cex.steps)
     for (const Event& e : st.log)

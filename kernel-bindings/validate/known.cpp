@@ -60,6 +60,10 @@ bool enqueueBypassed(const Projection&, const Segment& seg, size_t pos) {
     if (k == ObsKind::SwitchOut || k == ObsKind::Quiescent) break;
     --a;
   }
+  // a wakeup follows a sleep: after a quiescent without DEQUEUE_SLEEP (a
+  // sched_change: set_user_nice, sched_setaffinity) the next ops.runnable
+  // is its enqueue, which never skips ops.enqueue outside bypass
+  if (a > 0 && seg.obs[a - 1].k == ObsKind::Quiescent && !(seg.obs[a - 1].a & kDeqSleep)) return false;
   size_t b = pos;
   while (b < seg.obs.size() && seg.obs[b].k != ObsKind::Running && seg.obs[b].k != ObsKind::SwitchIn) ++b;
   if (b == seg.obs.size()) return false;

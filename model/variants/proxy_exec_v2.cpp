@@ -58,7 +58,7 @@ bool ProxyExecV2::consumeRecheck(uint8_t t, uint8_t src) {
 }
 
 uint8_t ProxyExecV2::pickProxy(uint8_t c, uint8_t& prev, uint8_t next) {
-  uint8_t& exec = s_->proxy_exec[c];
+  Field8& exec = s_->proxy_exec[c];
   const uint8_t was = exec;
   exec = kNone;
   if (next != kNone) site(Site::ProxySetDonor);

@@ -1,0 +1,110 @@
+// Divergences from 7.3.4 found by the granularity audit (issue 15,
+// docs/lockless.md section 2), each checked on the step that stands for the
+// kernel function: the direct-dispatch verdict is cleared everywhere 7.3.4
+// clears it.  The states are reachable ones with a verdict planted where the
+// kernel can leave one (a wakeup whose ops.select_cpu ran before the bypass
+// began, a task whose wakeup is pending when the disable loop reaches it).
+#include <gtest/gtest.h>
+
+#include "test_support.hpp"
+
+namespace scxmc {
+namespace {
+
+Config lifeConfig(int tasks = 1) {
+  Config c = test::smallConfig(tasks, 2, 1, "full");
+  c.lifecycle = true;
+  return c;
+}
+
+// The first reachable state satisfying `want`.
+bool findState(ExtCore& m, const std::function<bool(const State&)>& want, State* out) {
+  bool found = false;
+  test::forEachReachable(m, 200000, [&](const State& s) {
+    if (!found && want(s)) {
+      found = true;
+      *out = s;
+    }
+  });
+  return found;
+}
+
+// scx_do_enqueue_task's bypass path clears the verdict (ext.c:2129): a task
+// waking while its CPU bypasses goes to the bypass DSQ, and the verdict that
+// ops.select_cpu recorded before the bypass began must not survive to a
+// later re-enqueue (put_prev_task_scx, ext.c:3268) of the still-QUEUED task.
+TEST(Divergence, BypassEnqueueClearsTheDirectDispatchVerdict) {
+  ExtCore m(lifeConfig());
+  State s;
+  ASSERT_TRUE(findState(m, [](const State& x) {
+    return x.cpu[0].bypassing && x.cpu[1].bypassing && x.task[0].on_rq == static_cast<uint8_t>(OnRq::No) &&
+           x.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) && x.actor[2].pc == 0;
+  }, &s));
+  s.task[0].ddsp = makeTarget(TargetKind::Local);  // recorded before the bypass began
+  State n;
+  StepLog log;
+  ASSERT_TRUE(test::findStep(m, s, [](const StepLog& l, const State&) {
+    for (const Event& e : l)
+      if (e.kind == Ev::Site && e.a == static_cast<uint8_t>(Site::BypassEnqueue)) return true;
+    return false;
+  }, &n, &log)) << "no wakeup into the bypass DSQ";
+  EXPECT_EQ(n.task[0].ddsp, kNone) << "the bypass enqueue kept a stale direct-dispatch verdict";
+}
+
+// scx_disable_task clears the verdict (ext.c:4094): the disable loop, a
+// switch to a fair policy and sched_ext_dead all go through it.
+TEST(Divergence, DisableTaskClearsTheDirectDispatchVerdict) {
+  ExtCore m(lifeConfig());
+  State s;
+  ASSERT_TRUE(findState(m, [](const State& x) {
+    return x.life_pc == static_cast<uint8_t>(LifePc::DisTasks) &&
+           x.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) &&
+           x.task[0].on_rq == static_cast<uint8_t>(OnRq::No) && x.actor[2].pc == 0;
+  }, &s));
+  s.task[0].ddsp = makeTarget(TargetKind::Local);  // a wakeup's verdict, pending
+  State n;
+  ASSERT_TRUE(test::findStep(m, s, [](const StepLog& l, const State&) {
+    for (const Event& e : l)
+      if (e.kind == Ev::OpsLife && e.a == static_cast<uint8_t>(LifeOp::Disable) && e.t == 0) return true;
+    return false;
+  }, &n)) << "no ops.disable of the task";
+  EXPECT_EQ(n.task[0].ddsp, kNone) << "scx_disable_task kept a stale direct-dispatch verdict";
+}
+
+// A seeded bug for mark_direct_dispatch's WARN (ext.c:1906): a kernel that
+// forgot clear_direct_dispatch after a direct dispatch (ext.c:1984) and in
+// dequeue_task_scx (ext.c:2367) meets the stale verdict at the next
+// ops.select_cpu that inserts.
+class ForgetClearDirectDispatch : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-forget-clear-direct-dispatch"; }
+  void directDispatch(uint8_t rq, uint8_t t) override {
+    const uint8_t v = tk(t).ddsp;
+    ExtCore::directDispatch(rq, t);
+    if (tk(t).ddsp == kNone) tk(t).ddsp = v;  // BUG: not cleared
+  }
+  void dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) override {
+    const uint8_t v = tk(t).ddsp;
+    ExtCore::dequeueTaskFinish(rq, t, deq_flags);
+    tk(t).ddsp = v;  // BUG: not cleared
+  }
+};
+
+TEST(Divergence, StaleVerdictIsCaughtByMarkDirectDispatchWarn) {
+  registerVariant({"mut-forget-clear-direct-dispatch", "test-only: clear_direct_dispatch forgotten", "-"},
+                  [](const Config& c) { return std::make_unique<ForgetClearDirectDispatch>(c); });
+  ForgetClearDirectDispatch m(test::smallConfig(1, 2, 1, "full"));
+  const CheckResult r = test::check(m, "kernel-warn");
+  const InvariantResult& ir = test::resultOf(r, "kernel-warn");
+  ASSERT_EQ(ir.status, Status::Violated) << r.incomplete_reason;
+  EXPECT_NE(ir.message.find("ext.c:1906"), std::string::npos) << ir.message;
+  const ReplayOutcome o = test::replay(m, r, "kernel-warn");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  // and 7.3.4 itself never meets it
+  ExtCore base(test::smallConfig(1, 2, 1, "full"));
+  EXPECT_EQ(test::resultOf(test::check(base, "kernel-warn"), "kernel-warn").status, Status::Holds);
+}
+
+}  // namespace
+}  // namespace scxmc
