@@ -58,7 +58,7 @@ fi
 DUMP="$B/scxmc-trace-dump"
 if [ ! -x "$DUMP" ] || [ "$KB/trace/trace_format.cpp" -nt "$DUMP" ] || [ "$KB/trace/scxmc_trace_dump.cpp" -nt "$DUMP" ] \
    || [ "$KB/trace/trace_format.hpp" -nt "$DUMP" ] || [ "$KB/trace/scx_trace_abi.h" -nt "$DUMP" ]; then
-	nice -n 10 g++ -std=c++20 -O2 -I"$KB/trace" "$KB/trace/trace_format.cpp" "$KB/trace/scxmc_trace_dump.cpp" \
+	nice -n 10 g++ -std=c++20 -O2 -I"$KB/trace" -I"$KB/../support" "$KB/trace/trace_format.cpp" "$KB/trace/scxmc_trace_dump.cpp" \
 		-o "$DUMP" || die "building scxmc-trace-dump failed"
 fi
 

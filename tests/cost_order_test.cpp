@@ -67,18 +67,25 @@ TEST(CostOrder, ACounterexampleThatDoesNotReplayIsReportedAsTheSmallerConfigurat
     std::ostringstream out, progress;
     const CostOrderOutcome r = checkCheapestFirst(*model, o, out, progress);
     const std::string text = out.str();
+    // (the first violation dequeue-legacy meets on 1x2x0 is deq-flags since
+    // the finer steps of issue 15; without --stop-at-first custody is found
+    // too; neither replays on 7.3.4)
+    const std::string id = first ? "deq-flags" : "custody";
+    const size_t k = first ? 1 : 0;  // its row in the summary (the invariants' order)
     EXPECT_EQ(r.exit, 0) << text;
-    EXPECT_NE(text.find("  1x2x0  violated here only, not replayed on 1x2x1: custody ("), std::string::npos) << text;
-    EXPECT_EQ(text.find("VIOLATED"), std::string::npos) << text;
-    EXPECT_NE(text.find("  custody           holds on 1x2x1 (exhaustive); violated on 1x2x0: "), std::string::npos)
+    EXPECT_NE(text.find("  1x2x0  violated here only, not replayed on 1x2x1: " + id + " ("), std::string::npos)
         << text;
+    EXPECT_EQ(text.find("VIOLATED"), std::string::npos) << text;
+    std::string row = "  " + id;
+    row.resize(20, ' ');
+    EXPECT_NE(text.find(row + "holds on 1x2x1 (exhaustive); violated on 1x2x0: "), std::string::npos) << text;
     EXPECT_NE(text.find("verdict: every invariant holds on 1x2x1"), std::string::npos) << text;
     const auto& inv = r.json["summary"]["invariants"];
-    ASSERT_TRUE(inv.is_array() && !inv.empty());
-    EXPECT_EQ(inv[0]["id"], "custody");
-    EXPECT_EQ(inv[0]["verdict"], "holds");
-    EXPECT_TRUE(inv[0].contains("not_lifted"));
-    EXPECT_EQ(r.json["invariants"][0]["status"], "holds");
+    ASSERT_TRUE(inv.is_array() && inv.size() > k);
+    EXPECT_EQ(inv[k]["id"], id);
+    EXPECT_EQ(inv[k]["verdict"], "holds");
+    EXPECT_TRUE(inv[k].contains("not_lifted"));
+    EXPECT_EQ(r.json["invariants"][k]["status"], "holds");
     EXPECT_TRUE(r.json["ladder"]["1x2x0"].contains("not_lifted"));
   }
 }
