@@ -239,7 +239,7 @@ PY
 }
 for st in 3 null '[1]' '{}'; do
   edit "status-$st" "d['invariants'][1]['status'] = json.loads('$st')"
-  expect "replay-status-$st" 2 "invariants\[deq-flags\]\.status is not a string" -- "$SCXMC" replay "$tmp/status-$st.json"
+  expect "replay-status-$st" 2 "invariants\[deadlock\]\.status is not a string" -- "$SCXMC" replay "$tmp/status-$st.json"
 done
 edit cpus-wrap "d['config']['cpus'] = 4294967298"
 expect replay-int-range 2 "config\.cpus is out of range 0\.\.1000: 4294967298" -- "$SCXMC" replay "$tmp/cpus-wrap.json"
