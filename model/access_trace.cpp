@@ -228,18 +228,7 @@ uint32_t Recorder::heldFor(Location loc) {
 
 void Recorder::virtualAccess(Location loc, bool write) {
   if (busy_ || !s_) return;
-  busy_ = true;
-  Access a;
-  a.loc = loc;
-  a.write = write;
-  a.bookkeeping = bookkeeping_;
-  a.choice = choice_ > 0 && !write;
-  a.validated = validated_ && !write;
-  a.handler = handler_;
-  a.held = heldFor(a.loc);
-  for (int i = 0; i < 6; ++i) a.hreg[i] = hreg_[i];
-  acc_.push_back(a);
-  busy_ = false;
+  record(loc, write);
 }
 
 void Recorder::access(const void* addr, bool write) {
@@ -251,6 +240,10 @@ void Recorder::access(const void* addr, bool write) {
   // An actor's own registers are private to it by construction: not
   // recorded (the lock words it holds are: others test them).
   if (loc.kind == Loc::FrameRegs && loc.inst == actor_) return;
+  record(loc, write);
+}
+
+void Recorder::record(Location loc, bool write) {
   busy_ = true;
   Access a;
   a.loc = loc;

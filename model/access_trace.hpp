@@ -140,6 +140,7 @@ class Recorder {
 
  private:
   uint32_t heldFor(Location loc);
+  void record(Location loc, bool write);
   const Config* cfg_ = nullptr;
   const State* s_ = nullptr;
   const StepLog* log_ = nullptr;
