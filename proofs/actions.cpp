@@ -185,6 +185,13 @@ SymModel::E SymModel::allowed(Builder& b, const E& t, const std::string& why) {
 
 void SymModel::toIdle(Builder& b, const E& a) { b.set(APC, a, b.i(apc::Idle)); }
 
+void SymModel::pauseHolding(Builder& b, const E& a, int pc, const E& t, const E& rq) {
+  b.set(APC, a, b.i(pc));
+  b.set(AT, a, t);
+  b.set(AX, a, rq);
+  b.set(RQH, rq, a);
+}
+
 // ---- kernel functions --------------------------------------------------------------
 
 // enqueue_task_scx ext.c:2171
@@ -334,10 +341,7 @@ void SymModel::dequeueTask(Builder& b, const E& a, const E& rq, const E& t, int 
                   },
                   [&] {
                     // spin on DISPATCHING holding rq (ext.c:2288)
-                    b.set(APC, a, b.i(apc::DeqWait()));
-                    b.set(RQH, rq, a);
-                    b.set(AT, a, t);
-                    b.set(AX, a, rq);
+                    pauseHolding(b, a, apc::DeqWait(), t, rq);
                     b.set(AY, a, mig_dst);
                     b.set(AFLAG, a, b.i(flags));
                     b.set(ATAG, a, b.i(cont));
@@ -448,11 +452,8 @@ void SymModel::setNextTask(Builder& b, const E& rq, const E& t, const E& opv) {
 void SymModel::changeAfterDequeue(Builder& b, const E& a, const E& t, const E& rq, const E& opv, const E& shared) {
   b.when(shared,
          [&] {
-           b.set(APC, a, b.i(apc::ChangeEnqueue()));
-           b.set(AT, a, t);
-           b.set(AX, a, rq);
+           pauseHolding(b, a, apc::ChangeEnqueue(), t, rq);
            b.set(AOP, a, opv);
-           b.set(RQH, rq, a);
          },
          [&] { changeAndEnqueue(b, a, t, rq, opv); });
 }
@@ -474,12 +475,7 @@ void SymModel::changeAndEnqueue(Builder& b, const E& a, const E& t, const E& rq,
   b.when(mig,
          [&] {
            b.when(shared,
-                  [&] {
-                    b.set(APC, a, b.i(apc::MqtBegin()));
-                    b.set(AT, a, t);
-                    b.set(AX, a, rq);
-                    b.set(RQH, rq, a);
-                  },
+                  [&] { pauseHolding(b, a, apc::MqtBegin(), t, rq); },
                   [&] { moveQueuedTask(b, a, rq, t, opv); });
          },
          [&] { toIdle(b, a); });
@@ -523,11 +519,8 @@ void SymModel::dsqMoveBetween(Builder& b, const E& a, const E& t, const E& opv) 
                            [&] {
                              // src's lock is dropped first (ext.c:2687): the
                              // move goes on in scx_dsq_move_remote
-                             b.set(APC, a, b.i(apc::DsqMoveRemote()));
-                             b.set(AT, a, t);
-                             b.set(AX, a, x);
+                             pauseHolding(b, a, apc::DsqMoveRemote(), t, x);  // p's rq stays locked
                              b.set(AY, a, dc);
-                             b.set(RQH, x, a);  // p's rq stays locked
                            });
                   },
                   [&] {

@@ -94,6 +94,8 @@ class SymModel {
   E running(Builder& b, const E& t);                           // some rq->curr is t
   E allowed(Builder& b, const E& t, const std::string& why);   // cpumask test (PIN)
   void toIdle(Builder& b, const E& a);
+  // The actor pauses at `pc` on task t, keeping rq's lock (AX, the RQH witness).
+  void pauseHolding(Builder& b, const E& a, int pc, const E& t, const E& rq);
 
   // ---- kernel functions (the ExtCore members of the same names) ----
   virtual void enqueueTask(Builder& b, const E& a, const E& rq, const E& t, bool restore, const E& op);
