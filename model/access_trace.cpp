@@ -142,9 +142,7 @@ void Recorder::begin(const Config& cfg, const State* s, int actor, const StepLog
   const int n = heldLocks(cfg, *s, actor, h);
   held_.assign(h, h + n);
   handler_ = 0;
-  bookkeeping_ = false;
-  choice_ = 0;
-  validated_ = false;
+  for (int& m : marks_) m = 0;
   acc_.clear();
   handlers_.clear();
   busy_ = false;
@@ -182,7 +180,6 @@ uint32_t Recorder::heldFor(Location loc) {
   uint32_t m = 0;
   const bool task = locIsTask(loc.kind);
   const uint8_t tcpu = task ? s_->task[loc.inst].cpu.raw() : kNone;
-  const uint8_t tdsq = task ? s_->task[loc.inst].dsq.raw() : kNone;
   bool on_shared = false;  // the task is linked on a shared (non-local) DSQ's list
   if (task)
     for (int d = kDsqGlobal; d < kNumDsqs; ++d)
@@ -248,9 +245,9 @@ void Recorder::record(Location loc, bool write) {
   Access a;
   a.loc = loc;
   a.write = write;
-  a.bookkeeping = bookkeeping_;
-  a.choice = choice_ > 0 && !write;
-  a.validated = validated_ && !write;
+  a.bookkeeping = marks_[static_cast<int>(Mark::Bookkeeping)] > 0;
+  a.choice = marks_[static_cast<int>(Mark::Choice)] > 0 && !write;
+  a.validated = marks_[static_cast<int>(Mark::Validated)] > 0 && !write;
   a.handler = handler_;
   // (an actor's own frame and the monitors' bytes are nobody else's: their
   // lock sets are never consulted)

@@ -95,6 +95,16 @@ struct Access {
 
 inline constexpr uint8_t kHelperBase = 0x80;
 
+// What the accesses of a marked scope are (Access::bookkeeping, choice,
+// validated; docs/lockless.md argues each apart):
+//   Bookkeeping  the model's own bookkeeping, no kernel access (the
+//                dead-record drop, endPath's lock bookkeeping)
+//   Choice       reads that build the choices of a BPF program or the
+//                environment ("choice reads")
+//   Validated    reads the kernel makes without the lock and checks again
+//                under it before acting on the answer ("validated reads")
+enum class Mark : uint8_t { Bookkeeping, Choice, Validated, Count };
+
 // Locks held relative to the accessed location (bit sets of Access::held).
 inline constexpr uint32_t kHeldRqOfLoc = 1u << 0;   // the rq lock of the task's CPU / of the CPU
 // a DSQ list: its lock (a local DSQ's: its rq's lock); a task: the lock of
@@ -126,13 +136,8 @@ class Recorder {
   void end();
   void handler(uint8_t h, const Frame& regs);
   void access(const void* addr, bool write);
-  // Accesses between these are the model's own bookkeeping, not a kernel
-  // access (docs/architecture.md's dead-record argument).
-  void bookkeeping(bool on) { bookkeeping_ = on; }
-  // Reads between these build the set of choices a BPF program or the
-  // environment has (docs/lockless.md, "choice reads").
-  void choosing(bool on) { choice_ += on ? 1 : -1; }
-  void validating(bool on) { validated_ = on; }
+  // Opens (on) or closes a scope whose accesses carry mark m (Marked below).
+  void mark(Mark m, bool on) { marks_[static_cast<int>(m)] += on ? 1 : -1; }
   // An access to a location that is not a whole State byte (a flag bit).
   void virtualAccess(Location loc, bool write);
   const std::vector<Access>& accesses() const { return acc_; }
@@ -150,9 +155,7 @@ class Recorder {
   uint8_t handler_ = 0;
   uint8_t hreg_[6] = {};
   bool busy_ = false;
-  bool bookkeeping_ = false;
-  int choice_ = 0;  // nesting depth of ChoiceReads scopes
-  bool validated_ = false;
+  int marks_[static_cast<int>(Mark::Count)] = {};  // open scopes per mark (they nest)
   std::vector<Access> acc_;
   std::vector<uint8_t> handlers_;
 };
@@ -161,47 +164,26 @@ void setRecorder(Recorder* r);
 Recorder* recorder();
 #endif
 
-// Marks the reads of its scope as choice reads (a no-op in the model proper).
-// Marks the accesses of its scope as the model's own bookkeeping (no kernel
-// access: the dead-record drop, the lock bookkeeping of endPath).
-struct Bookkeeping {
+// Marks the accesses of its scope with M (a no-op in the model proper);
+// done() ends the scope early (e.g. at the choice).
+template <Mark M>
+struct Marked {
 #ifdef SCXMC_TRACE_ACCESS
   Recorder* r = recorder();
-  Bookkeeping() { if (r) r->bookkeeping(true); }
-  ~Bookkeeping() { if (r) r->bookkeeping(false); }
-#else
-  Bookkeeping() {}
-#endif
-};
-
-// Marks the reads of its scope as validated: the kernel reads the location
-// without the lock and acts on the answer only after checking it again
-// under the lock (docs/lockless.md, "validated reads").
-struct ValidatedReads {
-#ifdef SCXMC_TRACE_ACCESS
-  Recorder* r = recorder();
-  ValidatedReads() { if (r) r->validating(true); }
-  ~ValidatedReads() { if (r) r->validating(false); }
-#else
-  ValidatedReads() {}
-#endif
-};
-
-// done() ends the scope early (at the choice).
-struct ChoiceReads {
-#ifdef SCXMC_TRACE_ACCESS
-  Recorder* r = recorder();
-  ChoiceReads() { if (r) r->choosing(true); }
-  ~ChoiceReads() { done(); }
+  Marked() { if (r) r->mark(M, true); }
+  ~Marked() { done(); }
   void done() {
-    if (r) r->choosing(false);
+    if (r) r->mark(M, false);
     r = nullptr;
   }
 #else
-  ChoiceReads() {}  // (user-provided: no unused-variable warning)
+  Marked() {}  // (user-provided: no unused-variable warning)
   void done() {}
 #endif
 };
+using Bookkeeping = Marked<Mark::Bookkeeping>;
+using ChoiceReads = Marked<Mark::Choice>;
+using ValidatedReads = Marked<Mark::Validated>;
 
 }  // namespace trace
 }  // namespace scxmc
