@@ -116,6 +116,7 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     cfg->lifecycle = c["lifecycle"].get<bool>();
   }
   if (c.contains("fork_tasks") && !intField("fork_tasks", &cfg->fork_tasks)) return false;
+  if (c.contains("cycles") && !intField("cycles", &cfg->cycles)) return false;
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

@@ -130,6 +130,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   j["env"] = cfg.env;
   if (cfg.lifecycle) j["lifecycle"] = true;
   if (cfg.fork_tasks) j["fork_tasks"] = cfg.fork_tasks;
+  if (cfg.cycles > 1) j["cycles"] = cfg.cycles;
   return j;
 }
 

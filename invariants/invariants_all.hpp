@@ -17,6 +17,7 @@ std::unique_ptr<Invariant> makeLockOrder();
 std::unique_ptr<Invariant> makeLifecycle();
 std::unique_ptr<Invariant> makeBypass();
 std::unique_ptr<Invariant> makeSleepInAtomic();
+std::unique_ptr<Invariant> makeCycleResidue();
 std::unique_ptr<Invariant> makeRunningPairing();
 std::unique_ptr<Invariant> makeDonorMigration();
 }  // namespace scxmc

@@ -70,6 +70,7 @@ Table buildTable() {
   set(FIELD(State, scx_enable), Loc::ScxEnable, 0);
   set(FIELD(State, life_pc), Loc::LifePc, 0);
   set(FIELD(State, bypass_depth), Loc::BypassDepth, 0);
+  set(FIELD(State, cycle), Loc::LifePc, 0);
   for (int c = 0; c < kMaxCpus; ++c) set(offsetof(State, proxy_exec) + c, 1, Loc::ProxyExec, static_cast<uint8_t>(c));
   set(FIELD(State, mutex_owner), Loc::MutexState, 0);
   set(FIELD(State, mutex_blocked), Loc::MutexState, 0);

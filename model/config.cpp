@@ -19,6 +19,8 @@ std::string Config::validate() const {
     e << "policy '" << policy.name << "' needs a user DSQ but --user-dsqs is 0";
   else if (fork_tasks < 0 || fork_tasks > tasks || (fork_tasks && !lifecycle))
     e << "--fork-tasks must be 0..tasks and needs --lifecycle (got " << fork_tasks << ")";
+  else if (cycles < 1 || cycles > 3 || (cycles > 1 && !lifecycle))
+    e << "--cycles must be 1..3 and more than 1 needs --lifecycle (got " << cycles << ")";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -30,6 +32,7 @@ std::string Config::describe() const {
     << ", dispatch-actions " << dispatch_actions << ", dispatch-loops " << dispatch_loops;
   if (lifecycle) o << ", lifecycle";
   if (fork_tasks) o << ", " << fork_tasks << " forked";
+  if (cycles > 1) o << ", " << cycles << " cycles";
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

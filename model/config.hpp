@@ -50,6 +50,11 @@ struct Config {
   // With `lifecycle`: the last fork_tasks tasks do not exist yet; each is
   // created by a fork (scx_pre_fork .. scx_post_fork / sched_cancel_fork).
   int fork_tasks = 0;
+  // With `lifecycle`: the number of enable/disable cycles (--cycles).  After
+  // a disable completes, userspace may attach a scheduler again
+  // (bpf_scx_reg -> scx_enable), so what one cycle leaves behind is read by
+  // the next.  1 (the default): one cycle, no state bit.
+  int cycles = 1;
   // Proxy execution with SCX_OPS_ENQ_BLOCKED (seed 003): one mutex, blocked
   // donors, rq->donor next to rq->curr.  Set only by the proxy-exec-v2*
   // variants' factories; off by default: the default state space is unchanged.

@@ -198,9 +198,10 @@ void ExtCore::restTask() {
       ((asleep && (ready || ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled))) ||
        (ready && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
     opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
-  // a task on fair wakes up or blocks there (not once the scheduler is gone)
+  // a task on fair wakes up or blocks there (not once the last scheduler is
+  // gone; between --cycles it does)
   if (cfg_.lifecycle && !onExt(t) && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Unborn) && !running &&
-      s_->life_pc != static_cast<uint8_t>(LifePc::Done))
+      (s_->life_pc != static_cast<uint8_t>(LifePc::Done) || s_->cycle + 1 < cfg_.cycles))
     opts[n++] = {static_cast<uint8_t>(ts.on_rq == static_cast<uint8_t>(OnRq::No) ? TaskEv::OtherWake : TaskEv::OtherSleep), 0};
   if (n == 0) { blocked_ = true; return; }
   const Choice ch = opts[ch_->pick(n)];

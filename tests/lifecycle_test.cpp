@@ -52,6 +52,20 @@ class InitTaskUnderRqLock : public ExtCore {
   }
 };
 
+// cycle-residue: enqueue_task_scx no longer ends an SCX-internal migration
+// on arrival (the sticky_cpu clear at ext.c:2181-2182 dropped), so a task
+// moved by move_remote_task_to_local_dsq keeps sticky_cpu for good.
+class KeepStickyCpu : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-keep-sticky-cpu"; }
+  void enqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags) override {
+    const uint8_t sticky = tk(t).sticky;
+    ExtCore::enqueueTask(rq, t, enq_flags);
+    if (!blocked_) tk(t).sticky = sticky;  // BUG: not cleared
+  }
+};
+
 void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
   Config cfg = lifeConfig();
   cfg.fork_tasks = forks;
@@ -253,6 +267,61 @@ TEST(Variants, NoSwitchingToCaughtByLifecycle) {
   const CheckResult b = test::check(*base, "all");
   ASSERT_TRUE(b.complete);
   for (const auto& i : b.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+}
+
+// --cycles: a second enable/disable cycle starts from what the first left;
+// the baseline leaves nothing (cycle-residue), so the second cycle's states
+// are the first's with the cycle counter set.  One cycle adds no state bit.
+TEST(Cycles, BaselineHoldsOverTwoCyclesAndOneCycleIsUnchanged) {
+  Config one = test::smallConfig(1, 2, 1);
+  one.lifecycle = true;
+  Config two = one;
+  two.cycles = 2;
+  EXPECT_EQ(two.validate(), "");
+  Config bad = test::smallConfig(1, 2, 1);
+  bad.cycles = 2;
+  EXPECT_NE(bad.validate().find("--cycles"), std::string::npos);
+  auto m1 = makeModel("linux-7.3.4", one);
+  auto m2 = makeModel("linux-7.3.4", two);
+  const CheckResult r1 = test::check(*m1, "all"), r2 = test::check(*m2, "all");
+  ASSERT_TRUE(r1.complete && r2.complete);
+  for (const auto& i : r2.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+  // the cycle counter: one bit with two cycles, none with one
+  EXPECT_EQ(Codec(two).bits(), Codec(one).bits() + 1);
+  EXPECT_GT(r2.stats.states, r1.stats.states + r1.stats.states / 2);
+  const InvariantResult& res = test::resultOf(r2, "cycle-residue");
+  EXPECT_FALSE(res.vacuous);
+}
+
+TEST(Cycles, CycleResidueCatchesAStickyCpuLeftBehind) {
+  registerVariant({"mut-keep-sticky-cpu", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<KeepStickyCpu>(c); });
+  Config cfg = test::smallConfig(1, 2, 1);
+  cfg.lifecycle = true;
+  auto m = makeModel("mut-keep-sticky-cpu", cfg);
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*m, "cycle-residue", lim);
+  const InvariantResult& ir = test::resultOf(r, "cycle-residue");
+  ASSERT_EQ(ir.status, Status::Violated);
+  EXPECT_NE(ir.message.find("after disable (cycle 1): p0 keeps sticky_cpu"), std::string::npos) << ir.message;
+  const ReplayOutcome o = test::replay(*m, r, "cycle-residue");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
+}
+
+TEST(Cycles, NoSwitchingToCaughtWithTwoCycles) {
+  Config cfg = lifeConfig();
+  cfg.cycles = 2;
+  auto bad = makeModel("no-switching-to", cfg);
+  ASSERT_EQ(bad->config().cycles, 2);
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*bad, "lifecycle", lim);
+  const InvariantResult& ir = test::resultOf(r, "lifecycle");
+  ASSERT_EQ(ir.status, Status::Violated);
+  const ReplayOutcome o = test::replay(*bad, r, "lifecycle");
+  EXPECT_TRUE(o.confirmed) << o.error;
 }
 
 TEST(Variants, NoSwitchingToImpliesTheLifecycle) {
