@@ -120,6 +120,7 @@ const char* kCheckHelp =
     "                        DSQ destruction, concurrent with the tasks (off: unchanged state space)\n"
     "  --fork-tasks N        with --lifecycle: the last N tasks are created by forks\n"
     "  --cycles N            with --lifecycle: N enable/disable cycles (1..3, default 1)\n"
+    "  --task-death          with --lifecycle: running tasks may exit (TASK_DEAD .. sched_ext_dead)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
@@ -204,6 +205,8 @@ int cmdCheck(const std::vector<std::string>& args) {
     } else if (a == "--fork-tasks") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.fork_tasks = static_cast<int>(n);
+    } else if (a == "--task-death") {
+      cfg.task_death = true;
     } else if (a == "--cycles") {
       if (!val(&v) || !parseIntArg(a, v, 1, 3, &n, &err)) return usage(err);
       cfg.cycles = static_cast<int>(n);

@@ -117,6 +117,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
   }
   if (c.contains("fork_tasks") && !intField("fork_tasks", &cfg->fork_tasks)) return false;
   if (c.contains("cycles") && !intField("cycles", &cfg->cycles)) return false;
+  if (c.contains("task_death")) {
+    if (!c["task_death"].is_boolean()) {
+      *err = "config.task_death is not a boolean";
+      return false;
+    }
+    cfg->task_death = c["task_death"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

@@ -29,6 +29,12 @@ bool isTaskOp(Ev k) {
   }
 }
 
+bool onCpu(const Config& cfg, const State& s, uint8_t t) {
+  for (int c = 0; c < cfg.cpus; ++c)
+    if (s.cpu[c].curr == t) return true;
+  return false;
+}
+
 bool edgeAllowed(uint8_t from, uint8_t to) {
   using S = ScxTaskState;
   const auto f = static_cast<S>(from), t = static_cast<S>(to);
@@ -51,7 +57,8 @@ class Lifecycle final : public Invariant {
   bool exercisedBy(const Event& e) const override { return e.kind == Ev::OpsLife || e.kind == Ev::TaskState; }
   const char* statement() const override {
     return "task states move only along the kernel's edges; init_task before enable before scheduling; "
-           "disable before exit_task; after disable every task is back on fair";
+           "disable before exit_task; no callback for a dead task after its final switch; after disable every "
+           "task is back on fair";
   }
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
     if (!cfg.lifecycle) return true;
@@ -62,6 +69,7 @@ class Lifecycle final : public Invariant {
       if (!ok) *why = describeEvent(e) + " with " + taskName(e.t) + " in scx state " + scxTaskStateName(st[e.t]) + ": " + what;
       return ok;
     };
+    uint8_t disabled = 0;  // tasks whose ops.disable this step called
     for (const Event& e : log) {
       if (e.kind == Ev::TaskState) {
         if (e.a != st[e.t] || !edgeAllowed(e.a, e.b)) {
@@ -69,12 +77,32 @@ class Lifecycle final : public Invariant {
                  " is not an edge of scx_set_task_state (ext.c:649-687)";
           return false;
         }
+        // ENABLED -> READY only in scx_disable_task, after ops.disable (ext.c:4086-4101)
+        if (e.a == static_cast<uint8_t>(S::Enabled) && !(disabled >> e.t & 1)) {
+          *why = taskName(e.t) + " scx state ENABLED -> " + scxTaskStateName(e.b) + " without ops.disable";
+          return false;
+        }
         st[e.t] = e.b;
       } else if (isTaskOp(e.kind) && e.t != kNone) {
         if (!need(e, st[e.t] == static_cast<uint8_t>(S::Enabled), "scheduling callbacks need ops.enable first"))
           return false;
+        // --task-death: nothing calls into ext for a task that is dead and
+        // switched out (task_dead_and_done, ext.c:4329-4341)
+        if ((prev.task[e.t].flags & kTaskDead) && !onCpu(cfg, prev, e.t)) {
+          *why = describeEvent(e) + " for " + taskName(e.t) + " after its final switch (TASK_DEAD)";
+          return false;
+        }
       } else if (e.kind == Ev::OpsLife && e.t != kNone) {
         const uint8_t s = st[e.t];
+        // a dead, switched-out task is still initialized by an enable's
+        // loop (scx_tasks holds it until sched_ext_dead) and disabled and
+        // exited, but never enabled (switching_to_scx, ext.c:4419)
+        const auto op = static_cast<LifeOp>(e.a);
+        if ((prev.task[e.t].flags & kTaskDead) && !onCpu(cfg, prev, e.t) && op != LifeOp::InitTask &&
+            op != LifeOp::Disable && op != LifeOp::ExitTask) {
+          *why = describeEvent(e) + " for " + taskName(e.t) + " after its final switch (TASK_DEAD)";
+          return false;
+        }
         switch (static_cast<LifeOp>(e.a)) {
           case LifeOp::InitTask:
             if (!need(e, s == static_cast<uint8_t>(S::InitBegin), "ops.init_task runs in INIT_BEGIN")) return false;
@@ -84,6 +112,7 @@ class Lifecycle final : public Invariant {
             break;
           case LifeOp::Disable:
             if (!need(e, s == static_cast<uint8_t>(S::Enabled), "ops.disable only for enabled tasks")) return false;
+            disabled |= 1u << e.t;
             break;
           case LifeOp::ExitTask:
             if (!need(e, s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready),
@@ -153,9 +182,12 @@ class Bypass final : public Invariant {
       bool init = en == static_cast<uint8_t>(ScxEnable::Enabled) || en == static_cast<uint8_t>(ScxEnable::Disabling);
       if (en == static_cast<uint8_t>(ScxEnable::Enabling)) {
         init = true;
+        // (a dead task the switch loop found switched out stays READY:
+        // lifecycle.cpp, task_dead_and_done)
         for (int t = 0; t < cfg.tasks; ++t)
           init = init && (st[t] == static_cast<uint8_t>(ScxTaskState::Enabled) ||
-                          st[t] == static_cast<uint8_t>(ScxTaskState::Unborn));
+                          st[t] == static_cast<uint8_t>(ScxTaskState::Unborn) ||
+                          ((prev.task[t].flags & kTaskDead) && !onCpu(cfg, prev, t)));
       }
       if (!init) {
         *why = describeEvent(e) + " before initialization completed (" + scxEnableName(en) +

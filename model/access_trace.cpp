@@ -92,7 +92,7 @@ const Table& table() {
 
 const char* locName(Loc k) { return k < Loc::Count ? kLocs[static_cast<int>(k)].name : "?"; }
 const char* locWhat(Loc k) { return k < Loc::Count ? kLocs[static_cast<int>(k)].what : "?"; }
-bool locIsTask(Loc k) { return k <= Loc::TaskScxState; }
+bool locIsTask(Loc k) { return k <= Loc::TaskDead; }
 bool locIsCpu(Loc k) { return (k >= Loc::CpuCurr && k <= Loc::CpuBypass) || k == Loc::ProxyExec; }
 bool locIsFrame(Loc k) { return k == Loc::FrameRegs || k == Loc::FrameLocks; }
 

@@ -44,6 +44,7 @@ namespace scxmc {
   X(TaskOnRq, "p->on_rq")                                                                       \
   X(TaskGhost, "monitor ghost bytes (not kernel state)")                                        \
   X(TaskScxState, "p->scx.flags task state (SCX_TASK_STATE_*)")                                 \
+  X(TaskDead, "p->__state == TASK_DEAD (--task-death)")                                          \
   X(CpuCurr, "rq->curr")                                                                        \
   X(CpuDspCtx, "the rq's dispatch context (dsp_ctx buf/cursor/nr_tasks, ops.dispatch round)")   \
   X(CpuDeferred, "rq->scx.ddsp_deferred_locals")                                                \

@@ -21,6 +21,8 @@ std::string Config::validate() const {
     e << "--fork-tasks must be 0..tasks and needs --lifecycle (got " << fork_tasks << ")";
   else if (cycles < 1 || cycles > 3 || (cycles > 1 && !lifecycle))
     e << "--cycles must be 1..3 and more than 1 needs --lifecycle (got " << cycles << ")";
+  else if (task_death && !lifecycle)
+    e << "--task-death needs --lifecycle";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -33,6 +35,7 @@ std::string Config::describe() const {
   if (lifecycle) o << ", lifecycle";
   if (fork_tasks) o << ", " << fork_tasks << " forked";
   if (cycles > 1) o << ", " << cycles << " cycles";
+  if (task_death) o << ", task death";
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

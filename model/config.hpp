@@ -55,6 +55,11 @@ struct Config {
   // (bpf_scx_reg -> scx_enable), so what one cycle leaves behind is read by
   // the next.  1 (the default): one cycle, no state bit.
   int cycles = 1;
+  // With `lifecycle`: a running ext task may exit (--task-death): its last
+  // __schedule() with TASK_DEAD, then, after the final switch,
+  // sched_ext_dead() from finish_task_switch (core.c:5418-5427,
+  // ext.c:4344-4383), with other CPUs and the helper running in between.
+  bool task_death = false;
   // Proxy execution with SCX_OPS_ENQ_BLOCKED (seed 003): one mutex, blocked
   // donors, rq->donor next to rq->curr.  Set only by the proxy-exec-v2*
   // variants' factories; off by default: the default state space is unchanged.

@@ -33,6 +33,9 @@ void ExtCore::restCpu() {
   if (cs.curr != kNone) {
     // (a proxy owner running for a donor does not sleep in the model)
     if ((cfg_.env & kEnvSleep) && s_->proxy_exec[c] == kNone) opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 0};
+    // --task-death: the current task exits (do_exit -> do_task_dead)
+    if (cfg_.task_death && onExt(cs.curr) && s_->proxy_exec[c] == kNone)
+      opts[n++] = {static_cast<uint8_t>(CpuEv::Sleep), 1};
     if ((cfg_.env & kEnvTick) && tk(cs.curr).slice) opts[n++] = {static_cast<uint8_t>(CpuEv::Tick), 0};
     if ((cfg_.env & kEnvOthers) && queued(cs.curr)) {
       opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 1};  // preempted with slice left
@@ -81,6 +84,13 @@ void ExtCore::restCpu() {
       // __schedule -> try_to_block_task -> block_task -> deactivate_task
       f.op = static_cast<uint8_t>(Op::Sleep);
       const uint8_t t = cs.curr;
+      if (ch.arg) {
+        // do_task_dead: TASK_DEAD, then the final __schedule, which blocks
+        // the task like any sleep (prev_state != TASK_RUNNING); its
+        // sched_ext_dead comes after the switch (restTask)
+        site(Site::DoTaskDead);
+        setFlagBit(t, kTaskDead, true);
+      }
       site(Site::Schedule);
       site(Site::Deactivate);
       setOnRq(t, OnRq::No);
@@ -144,6 +154,26 @@ void ExtCore::restTask() {
   Choice opts[32];
   int n = 0;
   const bool running = isCurr(t);
+  if (cfg_.task_death && flagBit(t, kTaskDead)) {
+    // A dead task wakes no more and takes no syscall; once it is switched
+    // out for the last time (task_on_cpu false: task_dead_and_done,
+    // ext.c:4329-4341) the CPU that switched it runs sched_ext_dead from
+    // finish_task_switch (core.c:5418-5427).  Here that step is the task's
+    // own, so other actors (that CPU too) may run first: it adds
+    // interleavings, it removes none.  (set_user_nice / sched_setaffinity /
+    // sched_setscheduler on a dead task are short-circuited by
+    // task_dead_and_done for ext, ext.c:3713, 4392, 4419, 4435: they change
+    // no ext state and call no ops, and are not offered.)
+    if (running || ts.on_rq != static_cast<uint8_t>(OnRq::No)) { blocked_ = true; return; }
+    choosing.done();
+    Frame& f = fr();
+    f.t = t;
+    f.op = static_cast<uint8_t>(Op::Lifecycle);
+    site(Site::FinishTaskSwitchDead);
+    taskExit(t);
+    if (!blocked_) endPath();
+    return;
+  }
   // try_to_wake_up waits for p->on_cpu to clear (core.c), so a task that
   // blocked but has not yet been switched out cannot be woken yet.
   if ((cfg_.env & kEnvWake) && ts.on_rq == static_cast<uint8_t>(OnRq::No) && !running)

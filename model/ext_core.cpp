@@ -171,7 +171,9 @@ void ExtCore::setCustody(uint8_t t, bool on) {
 
 #ifdef SCXMC_TRACE_ACCESS
 namespace {
-Location flagLocation(uint8_t t, uint8_t bit) { return Location{bit == kTaskQueued ? Loc::TaskQueued : Loc::TaskCustody, t}; }
+Location flagLocation(uint8_t t, uint8_t bit) {
+  return Location{bit == kTaskQueued ? Loc::TaskQueued : bit == kTaskDead ? Loc::TaskDead : Loc::TaskCustody, t};
+}
 }  // namespace
 bool ExtCore::flagBit(uint8_t t, uint8_t bit) {
   if (trace::Recorder* r = trace::recorder()) r->virtualAccess(flagLocation(t, bit), false);

@@ -383,6 +383,9 @@ class ExtCore {
   virtual void forkTask(uint8_t t);
   // sched_ext_dead ext.c:4344 for a task that exited (asleep, switched out).
   virtual void taskExit(uint8_t t);
+  // task_dead_and_done ext.c:4329: TASK_DEAD and off its CPU (--task-death);
+  // the class-switch callbacks return early for such a task.
+  virtual bool taskDeadAndDone(uint8_t t) { return cfg_.task_death && flagBit(t, kTaskDead) && !isCurr(t); }
   // sched_setscheduler between SCHED_EXT and a fair policy: to fair of a
   // sleeping task, to ext of a sleeping or fair-queued one.
   virtual void setScheduler(uint8_t t);

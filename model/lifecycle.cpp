@@ -25,6 +25,9 @@
 // * --cycles N: after a disable completes, the next attach starts again at
 //   the idle stage (the Done step); the model's DSQs are the new
 //   scheduler's (the disable left them empty: invariants/cycle_residue.cpp);
+// * --task-death: a running task exits (do_task_dead marks it, its final
+//   __schedule dequeues it like a sleep); its sched_ext_dead (taskExit) is a
+//   later step of its own actor, once it is switched out;
 // * fork (--fork-tasks), exit and policy changes to fair act on sleeping
 //   tasks in one step each (a change to ext also on a task queued on fair);
 //   no sub-schedulers, hotplug, cid or dl_server steps.
@@ -307,6 +310,7 @@ void ExtCore::taskExit(uint8_t t) {
     unlock(LockClass::PiLock, t);
   }
   setTaskState(t, ScxTaskState::Unborn);  // SCX_TASK_DEAD, and the slot is freed
+  if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);  // (a new task in the slot)
 }
 
 void ExtCore::setScheduler(uint8_t t) {
@@ -332,8 +336,15 @@ void ExtCore::helperStep() {
     int n = 0;
     {
       trace::ChoiceReads choosing;  // the task iterator's order is any order
-      for (uint8_t t = 0; t < cfg_.tasks; ++t)
+      for (uint8_t t = 0; t < cfg_.tasks; ++t) {
+        // the switch loop's visit of a task that is dead and switched out
+        // changes nothing for ext: switching_to_scx returns at
+        // task_dead_and_done (ext.c:4419; switched_to_scx is empty,
+        // ext.c:4451), the task stays READY until its sched_ext_dead; the
+        // model skips that visit (its locks are those of any other visit)
+        if (pc == LifePc::EnSwitchTask && taskDeadAndDone(t)) continue;
         if (want(tk(t).scx_state)) c[n++] = t;
+      }
     }
     return n ? c[ch_->pick(n)] : kNone;
   };

@@ -66,6 +66,8 @@
   X(SetCpusAllowed, "do_set_cpus_allowed", "core.c", 2803, "sched_change(DEQUEUE_SAVE) around set_cpus_allowed_scx")           \
   X(MoveQueuedTask, "move_queued_task", "core.c", 2556, "deactivate, set_task_cpu, unlock src, lock dst, activate")             \
   X(ScxError, "scx_error", "internal.h", 2168, "the BPF scheduler is ejected")                                             \
+  X(DoTaskDead, "do_task_dead", "core.c", 7294, "with --task-death: TASK_DEAD, then the final __schedule (a sleep's dequeue)") \
+  X(FinishTaskSwitchDead, "finish_task_switch", "core.c", 5341, "with --task-death: after the final switch, sched_ext_dead(prev)") \
   X(Reattach, "bpf_scx_reg", "ext.c", 8348, "with --cycles: userspace attaches a scheduler again (scx_enable queues the enable work)") \
   X(RootEnable, "scx_root_enable_workfn", "ext.c", 7691, "enable: scx_enable_mutex, ENABLING, cpus_read_lock, link, ops.init") \
   X(OpsInitCall, "scx_root_enable_workfn", "ext.c", 7835, "ops.init (sleepable) under scx_enable_mutex + cpus_read_lock")    \

@@ -59,7 +59,10 @@ enum class Opss : uint8_t { None = 0, Queueing = 1, Queued = 2, Dispatching = 3 
 
 // p->scx.flags bits the model tracks (include/linux/sched/ext.h:99-152).
 inline constexpr uint8_t kTaskQueued = 1 << 0;     // SCX_TASK_QUEUED
-inline constexpr uint8_t kTaskInCustody = 1 << 1;  // SCX_TASK_IN_CUSTODY
+inline constexpr uint8_t kTaskInCustody = 1 << 1;
+// Not a p->scx.flags bit: p->__state == TASK_DEAD (do_task_dead, core.c:7297),
+// kept here with --task-death (Config::task_death) until sched_ext_dead.  // SCX_TASK_IN_CUSTODY
+inline constexpr uint8_t kTaskDead = 1 << 2;
 
 // p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
 enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };

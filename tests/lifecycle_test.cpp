@@ -66,6 +66,28 @@ class KeepStickyCpu : public ExtCore {
   }
 };
 
+// lifecycle (--task-death): task_dead_and_done never true, so the enable's
+// switch loop calls ops.enable for a dead, switched-out task.
+class NoDeadAndDone : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-no-dead-and-done"; }
+  bool taskDeadAndDone(uint8_t) override { return false; }
+};
+
+// lifecycle (--task-death): sched_ext_dead exits an enabled task without
+// scx_disable_task (ops.disable) first.
+class DeadWithoutDisable : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-dead-without-disable"; }
+  void taskExit(uint8_t t) override {
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled))
+      setTaskState(t, ScxTaskState::Ready);  // BUG: no ops.disable
+    ExtCore::taskExit(t);
+  }
+};
+
 void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
   Config cfg = lifeConfig();
   cfg.fork_tasks = forks;
@@ -322,6 +344,81 @@ TEST(Cycles, NoSwitchingToCaughtWithTwoCycles) {
   ASSERT_EQ(ir.status, Status::Violated);
   const ReplayOutcome o = test::replay(*bad, r, "lifecycle");
   EXPECT_TRUE(o.confirmed) << o.error;
+}
+
+// --task-death: a running task exits; other actors run between its final
+// switch and its sched_ext_dead.  The baseline holds everything, the window
+// is reached with the helper moving in it, and without the flag the state
+// has no extra bit.
+TEST(TaskDeath, BaselineHoldsAndTheHelperRunsInTheWindow) {
+  Config cfg = test::smallConfig(1, 2, 1);
+  cfg.lifecycle = true;
+  Config off = cfg;
+  cfg.task_death = true;
+  EXPECT_EQ(Codec(cfg).bits(), Codec(off).bits() + 1);  // the TASK_DEAD bit of one task
+  Config bad = test::smallConfig(1, 2, 1);
+  bad.task_death = true;
+  EXPECT_NE(bad.validate().find("--task-death"), std::string::npos);
+  auto m = makeModel("linux-7.3.4", cfg);
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
+  Checker ck(*m, std::move(invs), Limits{});
+  bool window = false, exited = false;
+  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+    const bool dead = (from.task[0].flags & kTaskDead) && from.cpu[0].curr != 0 && from.cpu[1].curr != 0 &&
+                      from.task[0].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn);
+    if (dead && to.life_pc != from.life_pc) window = true;
+    for (const Event& e : log)
+      if (dead && e.kind == Ev::OpsLife && e.a == static_cast<uint8_t>(LifeOp::ExitTask)) exited = true;
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+  EXPECT_TRUE(window) << "the helper never moved between a task's final switch and its sched_ext_dead";
+  EXPECT_TRUE(exited) << "no ops.exit_task for a dead task";
+}
+
+TEST(TaskDeath, LifecycleCatchesSchedExtDeadWithoutDisable) {
+  registerVariant({"mut-dead-without-disable", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<DeadWithoutDisable>(c); });
+  Config cfg = test::smallConfig(1, 2, 1);
+  cfg.lifecycle = true;
+  cfg.task_death = true;
+  auto m = makeModel("mut-dead-without-disable", cfg);
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*m, "lifecycle", lim);
+  const InvariantResult& ir = test::resultOf(r, "lifecycle");
+  ASSERT_EQ(ir.status, Status::Violated);
+  EXPECT_NE(ir.message.find("scx state ENABLED -> READY without ops.disable"), std::string::npos) << ir.message;
+  const ReplayOutcome o = test::replay(*m, r, "lifecycle");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
+}
+
+TEST(TaskDeath, LifecycleCatchesEnableOfADeadTaskInTheNextCycle) {
+  registerVariant({"mut-no-dead-and-done", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<NoDeadAndDone>(c); });
+  Config cfg = test::smallConfig(1, 2, 1);
+  cfg.lifecycle = true;
+  cfg.task_death = true;
+  cfg.cycles = 2;
+  auto m = makeModel("mut-no-dead-and-done", cfg);
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*m, "lifecycle", lim);
+  const InvariantResult& ir = test::resultOf(r, "lifecycle");
+  ASSERT_EQ(ir.status, Status::Violated);
+  EXPECT_NE(ir.message.find("after its final switch (TASK_DEAD)"), std::string::npos) << ir.message;
+  const ReplayOutcome o = test::replay(*m, r, "lifecycle");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
+  // the same model with one cycle: no dead task meets an enable
+  Config one = cfg;
+  one.cycles = 1;
+  auto m1 = makeModel("mut-no-dead-and-done", one);
+  EXPECT_EQ(test::resultOf(test::check(*m1, "lifecycle"), "lifecycle").status, Status::Holds);
 }
 
 TEST(Variants, NoSwitchingToImpliesTheLifecycle) {
