@@ -38,10 +38,12 @@ bool onCpu(const Config& cfg, const State& s, uint8_t t) {
 bool edgeAllowed(uint8_t from, uint8_t to) {
   using S = ScxTaskState;
   const auto f = static_cast<S>(from), t = static_cast<S>(to);
-  if (f == S::Unborn || t == S::Unborn) return f == S::None || t == S::None;  // created / freed in NONE
+  // created / freed in NONE; a task that died in INIT_BEGIN is freed from DEAD
+  if (f == S::Unborn || t == S::Unborn) return f == S::None || t == S::None || (f == S::Dead && t == S::Unborn);
   switch (t) {
     case S::Unborn: return false;
-    case S::None: return f != S::None;
+    case S::Dead: return f == S::InitBegin;  // sched_ext_dead during ops.init_task (ext.c:4369-4380)
+    case S::None: return f != S::None && f != S::Dead;
     case S::InitBegin: return f == S::None;
     case S::Init: return f == S::InitBegin;
     case S::Ready: return f == S::Init || f == S::Enabled;
@@ -105,7 +107,10 @@ class Lifecycle final : public Invariant {
         }
         switch (static_cast<LifeOp>(e.a)) {
           case LifeOp::InitTask:
-            if (!need(e, s == static_cast<uint8_t>(S::InitBegin), "ops.init_task runs in INIT_BEGIN")) return false;
+            // (or DEAD: sched_ext_dead ran while it did, ext.c:7954-7962)
+            if (!need(e, s == static_cast<uint8_t>(S::InitBegin) || s == static_cast<uint8_t>(S::Dead),
+                      "ops.init_task runs in INIT_BEGIN"))
+              return false;
             break;
           case LifeOp::Enable:
             if (!need(e, s == static_cast<uint8_t>(S::Ready), "ops.enable needs ops.init_task first")) return false;
@@ -115,7 +120,9 @@ class Lifecycle final : public Invariant {
             disabled |= 1u << e.t;
             break;
           case LifeOp::ExitTask:
-            if (!need(e, s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready),
+            // (DEAD: the cancelled exit_task of the enable loop's unwind, ext.c:7980-7985)
+            if (!need(e, s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready) ||
+                             s == static_cast<uint8_t>(S::Dead),
                       "ops.exit_task needs ops.disable first (and an initialized task)"))
               return false;
             break;

@@ -151,6 +151,8 @@ void ExtCore::restTask() {
   TaskState& ts = tk(t);
   trace::ChoiceReads choosing;  // the events that may start (docs/lockless.md, "choice reads")
   if (ts.on_rq == static_cast<uint8_t>(OnRq::Migrating)) { blocked_ = true; return; }
+  // exited during its ops.init_task: gone, but for the enable loop's unwind
+  if (cfg_.lifecycle && ts.scx_state == static_cast<uint8_t>(ScxTaskState::Dead)) { blocked_ = true; return; }
   Choice opts[32];
   int n = 0;
   const bool running = isCurr(t);

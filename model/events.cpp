@@ -36,8 +36,8 @@ bool lifeOpSleepable(uint8_t op) {
 }
 
 const char* scxTaskStateName(uint8_t s) {
-  static const char* const n[] = {"NONE", "INIT_BEGIN", "INIT", "READY", "ENABLED", "(unborn)"};
-  return s < 6 ? n[s] : "?";
+  static const char* const n[] = {"NONE", "INIT_BEGIN", "INIT", "READY", "ENABLED", "(unborn)", "DEAD"};
+  return s < 7 ? n[s] : "?";
 }
 
 const char* scxEnableName(uint8_t s) {

@@ -87,7 +87,10 @@ bool lifeOpSleepable(uint8_t op);
 // p->scx task state (include/linux/sched/ext.h:108-127; DEAD not modeled).
 // Unborn: the model's task slot holds no task yet (before its fork, or
 // after a failed one); the kernel has no such state.
-enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled, Unborn };
+// Dead: SCX_TASK_DEAD set by sched_ext_dead on a task in INIT_BEGIN, until
+// the enable loop's relock unwinds it (ext.c:4369-4380, 7980-7985); every
+// other dead task is Unborn (dead and its slot free).
+enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled, Unborn, Dead };
 const char* scxTaskStateName(uint8_t s);
 // enum scx_enable_state (int.h:1870-1875).
 enum class ScxEnable : uint8_t { Disabled = 0, Enabling, Enabled, Disabling };

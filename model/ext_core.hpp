@@ -80,8 +80,23 @@ enum class LifePc : uint8_t {
   DisExit,       // ops.exit, unlink, scx_root = NULL, unlock, DISABLED ext.c:6714-6765 [enable_mutex]
   DisUnbypass,   // scx_bypass(false) ext.c:6767
   Done,          // disabled again (quiescent: the helper idles)
+  // ops.init_task of task 0..3 runs with every lock dropped (ext.c:7954-7966,
+  // between INIT_BEGIN and scx_task_iter_relock); the stage is EnInitTask's
+  EnInitCall0, EnInitCall1, EnInitCall2, EnInitCall3,
   Count
 };
+// The stage a LifePc belongs to (EnInitCall* -> EnInitTask), for range tests.
+constexpr LifePc lifeStage(uint8_t pc) {
+  return pc >= static_cast<uint8_t>(LifePc::EnInitCall0) && pc <= static_cast<uint8_t>(LifePc::EnInitCall3)
+             ? LifePc::EnInitTask
+             : static_cast<LifePc>(pc);
+}
+// The task whose ops.init_task the helper runs, or kNone.
+constexpr uint8_t lifeInitTask(uint8_t pc) {
+  return lifeStage(pc) == LifePc::EnInitTask && pc != static_cast<uint8_t>(LifePc::EnInitTask)
+             ? static_cast<uint8_t>(pc - static_cast<uint8_t>(LifePc::EnInitCall0))
+             : 0xff;
+}
 const char* lifePcName(uint8_t pc);
 
 // Continuations (Frame::ret / Frame::ret2).
@@ -383,6 +398,9 @@ class ExtCore {
   virtual void forkTask(uint8_t t);
   // sched_ext_dead ext.c:4344 for a task that exited (asleep, switched out).
   virtual void taskExit(uint8_t t);
+  // The enable loop's ops.init_task and relock (ext.c:7965-7985), a step of
+  // its own after enableInitTask set INIT_BEGIN and dropped every lock.
+  virtual void enableInitTaskCall(uint8_t t);
   // task_dead_and_done ext.c:4329: TASK_DEAD and off its CPU (--task-death);
   // the class-switch callbacks return early for such a task.
   virtual bool taskDeadAndDone(uint8_t t) { return cfg_.task_death && flagBit(t, kTaskDead) && !isCurr(t); }

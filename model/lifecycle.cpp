@@ -40,7 +40,9 @@ const char* lifePcName(uint8_t pc) {
   static const char* const n[] = {"idle", "enable: bypass", "enable: lock fork+cgroup", "enable: init tasks",
                                   "enable: lock fork", "enable: switch tasks", "enable: unbypass",
                                   "enable: publish", "enabled", "disable: lock", "disable: tasks",
-                                  "disable: exit", "disable: unbypass", "done"};
+                                  "disable: exit", "disable: unbypass", "done",
+                                  "enable: ops.init_task(p0)", "enable: ops.init_task(p1)",
+                                  "enable: ops.init_task(p2)", "enable: ops.init_task(p3)"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
   return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
 }
@@ -147,23 +149,44 @@ bool ExtCore::scxBypass(bool on) {
 
 void ExtCore::enableInitTask(uint8_t t) {
   site(Site::EnableInitLoop);
-  // scx_task_iter_next_locked: scx_tasks_lock, then task_rq_lock
+  // scx_task_iter_next_locked: scx_tasks_lock, then task_rq_lock; INIT_BEGIN
+  // under them (ext.c:7954-7962), then everything is dropped for
+  // ops.init_task (scx_task_iter_unlock, ext.c:7963): a pause, in which
+  // sched_ext_dead may find the task in INIT_BEGIN (taskExit)
   lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return;
   setTaskState(t, ScxTaskState::InitBegin);
   unlockRq();
   unlock(LockClass::PiLock, t);
   unlock(LockClass::ScxTasks);
-  // everything dropped for ops.init_task(fork=false) (ext.c:7964-7966)
+  s_->life_pc = static_cast<uint8_t>(static_cast<uint8_t>(LifePc::EnInitCall0) + t);
+}
+
+void ExtCore::enableInitTaskCall(uint8_t t) {
+  // __scx_init_task(fork=false) with no lock held (ext.c:7965), then
+  // scx_task_iter_relock (ext.c:7967): scx_tasks_lock and task_rq_lock.
+  // ops.init_task touches no state other actors read, so it shares the
+  // step with the relock.
   site(Site::InitTask);
   lifeOp(LifeOp::InitTask, t);
   lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return;
-  setTaskState(t, ScxTaskState::Init);
-  setTaskState(t, ScxTaskState::Ready);
+  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Dead)) {
+    // sched_ext_dead saw INIT_BEGIN and set DEAD without calling ops:
+    // scx_sub_init_cancel_task calls ops.exit_task(cancelled) for it
+    // (ext.c:7980-7985, 4148-4162); the task is then gone (freed)
+    site(Site::DisableAndExit);
+    lifeOp(LifeOp::ExitTask, t);
+    setTaskState(t, ScxTaskState::Unborn);
+    if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);
+  } else {
+    setTaskState(t, ScxTaskState::Init);
+    setTaskState(t, ScxTaskState::Ready);
+  }
   unlockRq();
   unlock(LockClass::PiLock, t);
   unlock(LockClass::ScxTasks);
+  s_->life_pc = static_cast<uint8_t>(LifePc::EnInitTask);
 }
 
 void ExtCore::disableTask(uint8_t t) {
@@ -237,6 +260,7 @@ namespace {
 // scx_init_task_enabled: set at ext.c:7915 (with the fork rwsem held for
 // writing), cleared at ext.c:6656.
 bool initTaskEnabled(LifePc pc) {
+  pc = lifeStage(static_cast<uint8_t>(pc));
   return pc >= LifePc::EnInitTask && pc <= LifePc::DisLock;
 }
 }  // namespace
@@ -302,6 +326,14 @@ void ExtCore::taskExit(uint8_t t) {
   unlock(LockClass::ScxTasks);
   if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) {
     if (!taskRqLock(t)) return;
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::InitBegin)) {
+      // ops.init_task is running for it: no ops, DEAD; the enable loop's
+      // relock unwinds it (ext.c:4369-4380)
+      setTaskState(t, ScxTaskState::Dead);
+      unlockRq();
+      unlock(LockClass::PiLock, t);
+      return;
+    }
     if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) scxDisableTask(t);
     site(Site::DisableAndExit);
     lifeOp(LifeOp::ExitTask, t);
@@ -469,6 +501,12 @@ void ExtCore::helperStep() {
     case LifePc::DisUnbypass:
       if (!scxBypass(false)) return;
       s_->life_pc = static_cast<uint8_t>(LifePc::Done);
+      break;
+    case LifePc::EnInitCall0:
+    case LifePc::EnInitCall1:
+    case LifePc::EnInitCall2:
+    case LifePc::EnInitCall3:
+      enableInitTaskCall(lifeInitTask(s_->life_pc));
       break;
     case LifePc::Done:
       // With --cycles, userspace attaches a scheduler again: bpf_scx_reg

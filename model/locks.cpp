@@ -62,7 +62,7 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
   auto add = [&](LockClass c, uint8_t inst) { out[n++] = HeldLock{static_cast<uint8_t>(c), inst}; };
   if (actor >= cfg.actors()) {
     // the scx_enable_helper's sleeping locks, by stage (LifePc comments)
-    const LifePc pc = static_cast<LifePc>(s.life_pc);
+    const LifePc pc = lifeStage(s.life_pc);  // (ops.init_task's window keeps the loop's locks)
     const bool mutex = (pc >= LifePc::EnBypass && pc <= LifePc::EnPublish) || pc == LifePc::DisTasks ||
                        pc == LifePc::DisExit;
     if (mutex) add(LockClass::EnableMutex, 0);

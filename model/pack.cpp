@@ -78,7 +78,7 @@ Codec::Codec(const Config& cfg) {
     add(ts.on_rq, 3, false, "task.on_rq");
     add(ts.ghost, 16, false, "task.ghost");
     add(ts.ghost2, 1, false, "task.ghost2");
-    add(ts.scx_state, cfg.lifecycle ? 6 : 1, false, "task.scx_state");
+    add(ts.scx_state, cfg.lifecycle ? 7 : 1, false, "task.scx_state");
     addFrame(probe.actor[C + t]);
     endPart(PartKind::Task);
   }

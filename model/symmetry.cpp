@@ -53,6 +53,7 @@ Key signature(const Config& cfg, const State& s, uint8_t t) {
   }
   for (int u = 0; u < cfg.tasks; ++u)  // other task actors working on it
     if (u != t) put(s.actor[cfg.cpus + u].t == t ? 1 : 0);
+  put(lifeInitTask(s.life_pc) == t ? 1 : 0);  // the helper runs its ops.init_task
   return k;
 }
 
@@ -81,6 +82,8 @@ State permuteTasks(const Config& cfg, const State& s, const uint8_t* perm) {
   }
   for (auto& q : o.dsq)
     for (int i = 0; i < q.n; ++i) q.q[i] = map(q.q[i]);
+  if (const uint8_t t = lifeInitTask(s.life_pc); t != kNone)
+    o.life_pc = static_cast<uint8_t>(static_cast<uint8_t>(LifePc::EnInitCall0) + map(t));
   return o;
 }
 

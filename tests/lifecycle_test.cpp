@@ -88,6 +88,19 @@ class DeadWithoutDisable : public ExtCore {
   }
 };
 
+// lifecycle: the enable loop's relock ignores a DEAD task (set by
+// sched_ext_dead during ops.init_task) and makes it READY.
+class InitIgnoresDead : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-init-ignores-dead"; }
+  void enableInitTaskCall(uint8_t t) override {
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Dead))
+      setTaskState(t, ScxTaskState::InitBegin);  // BUG: the DEAD mark is lost
+    ExtCore::enableInitTaskCall(t);
+  }
+};
+
 void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
   Config cfg = lifeConfig();
   cfg.fork_tasks = forks;
@@ -419,6 +432,54 @@ TEST(TaskDeath, LifecycleCatchesEnableOfADeadTaskInTheNextCycle) {
   one.cycles = 1;
   auto m1 = makeModel("mut-no-dead-and-done", one);
   EXPECT_EQ(test::resultOf(test::check(*m1, "lifecycle"), "lifecycle").status, Status::Holds);
+}
+
+// The enable loop drops every lock for ops.init_task (ext.c:7963-7967): a
+// task that exits then is set DEAD by sched_ext_dead without ops and gets
+// its cancelled ops.exit_task from the relock (ext.c:4369-4380, 7980-7985).
+TEST(InitWindow, ATaskExitingDuringInitTaskIsUnwoundByTheRelock) {
+  Config cfg = test::smallConfig(1, 2, 1);
+  cfg.lifecycle = true;
+  cfg.fork_tasks = 1;
+  auto m = makeModel("linux-7.3.4", cfg);
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
+  Checker ck(*m, std::move(invs), Limits{});
+  bool dead = false, unwound = false;
+  ck.setObserver([&](const State& from, const StepLog& log, const State&) {
+    for (const Event& e : log) {
+      if (e.kind == Ev::TaskState && e.a == static_cast<uint8_t>(ScxTaskState::InitBegin) &&
+          e.b == static_cast<uint8_t>(ScxTaskState::Dead) && from.life_pc == static_cast<uint8_t>(LifePc::EnInitCall0))
+        dead = true;
+      if (e.kind == Ev::OpsLife && e.a == static_cast<uint8_t>(LifeOp::ExitTask) &&
+          from.task[e.t].scx_state == static_cast<uint8_t>(ScxTaskState::Dead))
+        unwound = true;
+    }
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+  EXPECT_TRUE(dead) << "sched_ext_dead never met a task in INIT_BEGIN";
+  EXPECT_TRUE(unwound) << "the relock never unwound a DEAD task";
+}
+
+TEST(InitWindow, LifecycleCatchesARelockThatIgnoresDead) {
+  registerVariant({"mut-init-ignores-dead", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<InitIgnoresDead>(c); });
+  Config cfg = test::smallConfig(1, 2, 1);
+  cfg.lifecycle = true;
+  cfg.fork_tasks = 1;
+  auto m = makeModel("mut-init-ignores-dead", cfg);
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*m, "lifecycle", lim);
+  const InvariantResult& ir = test::resultOf(r, "lifecycle");
+  ASSERT_EQ(ir.status, Status::Violated);
+  EXPECT_NE(ir.message.find("DEAD -> INIT_BEGIN is not an edge"), std::string::npos) << ir.message;
+  const ReplayOutcome o = test::replay(*m, r, "lifecycle");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
 }
 
 TEST(Variants, NoSwitchingToImpliesTheLifecycle) {
