@@ -328,7 +328,8 @@ class ExtCore {
   void flushRelease();
   bool lockBusy();              // a lock is held by another actor: block or spin
   void afterFlush();
-  void noneTail();
+  // dispatch_one's tail when nothing was found: keep prev (ext.c:3026-3041)
+  virtual void noneTail();
   void pickFinish();
   void consumeDone(bool ok);
   void consumeLocalWait();
