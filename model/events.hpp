@@ -122,6 +122,17 @@ enum class Warn : uint8_t {
   NotAllowedOnDst,      // move_remote WARN_ON_ONCE(!cpumask_test_cpu) ext.c:2478
   MoveTargetsGone,      // scx_dsq_move: no target left for a task still on its DSQ (model assertion)
   DdspPending,          // mark_direct_dispatch WARN_ON_ONCE(ddsp_dsq_id != SCX_DSQ_INVALID) ext.c:1906
+  UnlinkNotListed,      // scx_task_unlink_from_dsq WARN_ON_ONCE(list_empty(&p->scx.dsq_list.node)) ext.c:1761
+  DeferredAlreadyListed,  // direct_dispatch WARN_ON_ONCE(p->scx.dsq || !list_empty(...)) ext.c:1974
+  EnqueueNotQueued,     // scx_do_enqueue_task WARN_ON_ONCE(!(p->scx.flags & SCX_TASK_QUEUED)) ext.c:2010
+  EnqueueOpssNotNone,   // scx_do_enqueue_task WARN_ON_ONCE(ops_state != SCX_OPSS_NONE) ext.c:2085
+  RemoteRqIsTaskCpu,    // task_can_run_on_remote_rq WARN_ON_ONCE(task_cpu(p) == cpu) ext.c:2522
+  CursorRqChanged,      // nldsq_cursor_lost_task WARN_ON_ONCE(rq != task_rq(p)) ext.c:620
+  MigrateCpuChanged,    // move_queued_task WARN_ON_ONCE(task_cpu(p) != new_cpu) core.c:2569
+  BypassDepthUnderflow, // dec_bypass_depth WARN_ON_ONCE(sch->bypass_depth < 1) ext.c:6140
+  EnableInCustody,      // __scx_enable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4042
+  DisableInCustody,     // scx_disable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4122
+  SetCpuBlocked,        // set_task_cpu WARN_ON_ONCE(!RUNNING && !WAKING && !p->on_rq) core.c:3361
 };
 
 struct Event {

@@ -64,6 +64,19 @@ const char* warnName(uint8_t w) {
              "assertion: the deferred target choice is not exact)";
     case Warn::DdspPending:
       return "mark_direct_dispatch: a direct-dispatch verdict is still pending (ext.c:1906)";
+    case Warn::UnlinkNotListed: return "scx_task_unlink_from_dsq: p is not on the DSQ's list (ext.c:1761)";
+    case Warn::DeferredAlreadyListed:
+      return "direct_dispatch: p already on a DSQ or a deferred list before ddsp_deferred_locals (ext.c:1974)";
+    case Warn::EnqueueNotQueued: return "scx_do_enqueue_task: !SCX_TASK_QUEUED (ext.c:2010)";
+    case Warn::EnqueueOpssNotNone: return "scx_do_enqueue_task: ops_state not NONE before QUEUEING (ext.c:2085)";
+    case Warn::RemoteRqIsTaskCpu: return "task_can_run_on_remote_rq: the remote rq is task_cpu(p) (ext.c:2522)";
+    case Warn::CursorRqChanged:
+      return "nldsq_cursor_lost_task: p kept its DSQ position but task_rq(p) changed (ext.c:620)";
+    case Warn::MigrateCpuChanged: return "move_queued_task: task_cpu(p) != new_cpu after relocking (core.c:2569)";
+    case Warn::BypassDepthUnderflow: return "dec_bypass_depth: bypass_depth < 1 (ext.c:6140)";
+    case Warn::EnableInCustody: return "__scx_enable_task: p is in BPF custody (ext.c:4042)";
+    case Warn::DisableInCustody: return "scx_disable_task: p is in BPF custody after ops.disable (ext.c:4122)";
+    case Warn::SetCpuBlocked: return "set_task_cpu: p is blocked (not on_rq) and not waking (core.c:3361)";
   }
   return "?";
 }

@@ -37,19 +37,20 @@ class ForgetQueuedStore : public ExtCore {
   }
 };
 
-// NotQueuedAtFinish (finish_dispatch BUG_ON(!QUEUED) ext.c:2932): a
-// dequeue_task_scx for a migration (move_queued_task, p->on_rq MIGRATING)
-// skips ops_dequeue's claim QUEUED -> NONE (ext.c:2269) as if it were an
-// SCX-internal one: the task leaves SCX_TASK_QUEUED while its ops_state still
-// says QUEUED, and a dispatcher claims it while it is between the CPUs.
-class SkipClaimOnMigration : public ExtCore {
+// NotQueuedAtFinish (finish_dispatch BUG_ON(!QUEUED) ext.c:2932):
+// put_prev_task_scx hands a preempted task whose slice ran out to ops.enqueue
+// (ext.c:3268) and then clears SCX_TASK_QUEUED as if p were leaving, so the
+// BPF scheduler holds a QUEUED ops_state for a task that is not QUEUED.
+// (Skipping ops_dequeue's claim QUEUED -> NONE leaves the same state, but
+// every dequeue in the model that does not sleep re-enqueues at once, where
+// ext.c:2085 fires first.)
+class PutPrevClearsQueued : public ExtCore {
  public:
   using ExtCore::ExtCore;
-  const char* name() const override { return "mut-skip-claim-on-migration"; }
-  bool opsDequeueClaim(uint8_t t) override {
-    if (opss(t) == Opss::Queued && tk(t).on_rq == static_cast<uint8_t>(OnRq::Migrating) && custody(t))
-      return true;  // BUG: no cmpxchg QUEUED -> NONE
-    return ExtCore::opsDequeueClaim(t);
+  const char* name() const override { return "mut-put-prev-clears-queued"; }
+  void putPrevTask(uint8_t rq, uint8_t t, uint8_t next) override {
+    ExtCore::putPrevTask(rq, t, next);
+    if (!blocked_ && opss(t) == Opss::Queued) setFlagBit(t, kTaskQueued, false);  // BUG
   }
 };
 
@@ -273,6 +274,217 @@ class BpfNamesMissingDsq : public ExtCore {
   }
 };
 
+// --- seeded bugs for the checks issue 15 added (docs/warn-catalogue.md) --------
+
+// UnlinkNotListed (scx_task_unlink_from_dsq ext.c:1761): scx_dispatch_dequeue
+// ignores holding_cpu (ext.c:1815) and unlinks a task a consumer already
+// unlinked.
+class UnlinkIgnoringHolding : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-unlink-ignoring-holding"; }
+  void dispatchDequeue(uint8_t rq, uint8_t t) override {
+    if (tk(t).dsq != kNone) tk(t).holding = kNone;  // BUG: the consumer's claim is not seen
+    ExtCore::dispatchDequeue(rq, t);
+  }
+};
+
+// DeferredAlreadyListed (direct_dispatch ext.c:1974): scx_dispatch_dequeue's
+// !dsq branch forgets to unlink p from ddsp_deferred_locals (ext.c:1792), so
+// p's next deferred direct dispatch finds it still listed.
+class KeepDeferredOnDequeue : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-keep-deferred-on-dequeue"; }
+  void dispatchDequeue(uint8_t rq, uint8_t t) override {
+    if (tk(t).dsq == kNone && tk(t).deferred != kNone) {
+      site(Site::DispatchDequeue);
+      if (tk(t).holding != kNone) tk(t).holding = kNone;
+      return;  // BUG: still on rq->scx.ddsp_deferred_locals
+    }
+    ExtCore::dispatchDequeue(rq, t);
+  }
+};
+
+// EnqueueNotQueued (scx_do_enqueue_task ext.c:2010): enqueue_task_scx sets
+// SCX_TASK_QUEUED after scx_do_enqueue_task instead of before (ext.c:2210).
+class QueuedAfterDoEnqueue : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-queued-after-do-enqueue"; }
+  void enqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags) override {
+    site(Site::EnqueueTask);
+    TaskState& ts = tk(t);
+    uint8_t sticky = ts.sticky;
+    if (sticky != kNone) ts.sticky = kNone;
+    if ((enq_flags & kEnqRestore) && cpu(rq).curr == t) sticky = rq;
+    if (queued(t)) return;
+    if (ts.on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsRunnable, t, enq_flags);
+    doEnqueueTask(rq, t, enq_flags, sticky);
+    if (!blocked_) setFlagBit(t, kTaskQueued, true);  // BUG: too late
+  }
+};
+
+// EnqueueOpssNotNone (scx_do_enqueue_task ext.c:2085): ops_dequeue forgets
+// its claim QUEUED -> NONE (ext.c:2269) for a task the BPF scheduler holds,
+// so the re-enqueue after a sched_change finds QUEUED.
+class SkipOpsDequeueClaim : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-skip-ops-dequeue-claim"; }
+  bool opsDequeueClaim(uint8_t t) override {
+    if (opss(t) == Opss::Queued && custody(t)) return true;  // BUG: no cmpxchg QUEUED -> NONE
+    return ExtCore::opsDequeueClaim(t);
+  }
+};
+
+// RemoteRqIsTaskCpu (task_can_run_on_remote_rq ext.c:2522):
+// dispatch_to_local_dsq, under the source rq, loses its src_rq == dst_rq case
+// (ext.c:2826) and asks whether p may run "remotely" on its own CPU.
+class NoSameRqCaseInDispatchToLocal : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-no-same-rq-case"; }
+  void dispatchToLocalDsqSrc() override {
+    Frame& f = fr();
+    const uint8_t t = f.t, src = f.x, dst = f.y;
+    if (!lockRq(src)) return;
+    site(Site::DispatchToLocalSrc);
+    if (tk(t).holding == me_ && tk(t).cpu == src) {
+      // BUG: no `if (src == dst)` branch
+      if (!taskCanRunOnRemoteRq(t, dst, true)) {
+        tk(t).holding = kNone;
+        dispatchEnqueue(src, kDsqGlobal, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
+      } else {
+        moveRemoteTaskBegin(t, src, dst, Ret::MrtDtl);
+        return;
+      }
+    } else if (tk(t).holding == me_) {
+      warn(Warn::HoldingWrongRq, t);
+    }
+    if (blocked_) return;
+    dtlReturn();
+  }
+};
+
+// CursorRqChanged (nldsq_cursor_lost_task ext.c:620): scx_dispatch_enqueue
+// does not advance the DSQ's sequence (ext.c:1697-1699), so an iterator
+// cursor does not notice that p left its DSQ, migrated and came back.
+class NoDsqSeqAdvance : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-no-dsq-seq-advance"; }
+  bool dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool head) override {
+    uint8_t tags[kMaxActors];
+    for (int a = 0; a < cfg_.actors(); ++a) tags[a] = s_->actor[a].tag;
+    const bool r = ExtCore::dispatchEnqueueLink(rq, d, t, apply_slice, head);
+    for (int a = 0; a < cfg_.actors(); ++a)  // BUG: the cursor's dsq_seq test still passes
+      if (a != me_ && s_->actor[a].pc == static_cast<uint8_t>(Pc::DsqMoveSrc) && s_->actor[a].t == t)
+        s_->actor[a].tag = tags[a];
+    return r;
+  }
+};
+
+// MigrateCpuChanged (move_queued_task core.c:2569): move_queued_task forgets
+// set_task_cpu(p, new_cpu) between deactivate_task and rq_unlock (core.c:2563).
+class MigrateWithoutSetCpu : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-migrate-without-set-cpu"; }
+  void deqContinue() override {
+    Frame& f = fr();
+    if (static_cast<Ret>(f.tag) != Ret::DeqThenMigrate) return ExtCore::deqContinue();
+    f.tag = 0;
+    // BUG: no setTaskCpu(f.t, f.y)
+    f.x = f.y;
+    f.y = kNone;
+    f.d = kNone;
+    unlockRq();
+    pause(Pc::MqtDst);
+  }
+};
+
+// BypassDepthUnderflow (dec_bypass_depth ext.c:6140): scx_root_enable_workfn
+// skips its scx_bypass(true) (ext.c:7899) but still calls scx_bypass(false)
+// at the end (ext.c:8040).
+class EnableWithoutBypass : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-enable-without-bypass"; }
+  uint8_t enableNext(uint8_t done) override {
+    if (static_cast<LifePc>(done) == LifePc::Idle) return static_cast<uint8_t>(LifePc::EnInitLock);  // BUG
+    return ExtCore::enableNext(done);
+  }
+};
+
+// EnableInCustody (__scx_enable_task ext.c:4042): a forked task inherits its
+// parent's p->scx.flags (dup_task_struct) and init_scx_entity forgets to
+// clear them (core.c __sched_fork), so a child of a task in BPF custody
+// starts with SCX_TASK_IN_CUSTODY.
+class ForkInheritsCustody : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-fork-inherits-custody"; }
+  void forkTask(uint8_t t) override {
+    setFlagBit(t, kTaskInCustody, true);  // BUG: the parent's flag, never cleared
+    ExtCore::forkTask(t);
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Unborn)) setFlagBit(t, kTaskInCustody, false);
+  }
+};
+
+// DisableInCustody (scx_disable_task ext.c:4122).  No single seeded bug
+// reaches it in the model (docs/warn-catalogue.md): ops.disable runs for a
+// sleeping task (setScheduler, taskExit), which ran before it slept and so
+// left custody at set_next_task_scx at the latest (ext.c:3067-3073), or, in
+// the disable loop, after the sched_change's dequeue, whose ops_dequeue tail
+// ends custody (ext.c:2307-2308), for a task that scx_bypass(true) has
+// already moved out of custody.  So two bugs: scx_bypass does not cycle the
+// queued tasks through sched_change (ext.c:6370-6386), and the disable
+// loop's dequeue skips ops_dequeue's custody exit.
+class DisableKeepsCustody : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-disable-keeps-custody"; }
+  bool scxBypass(bool on) override {  // ExtCore::scxBypass without the task cycling
+    site(Site::Bypass);
+    for (uint8_t t = 0; t < cfg_.tasks; ++t)
+      if (opss(t) == Opss::Dispatching) { blocked_ = true; return false; }
+    lock(LockClass::BypassLock);
+    if (on) ++s_->bypass_depth; else --s_->bypass_depth;
+    lock(LockClass::SchedLock);
+    unlock(LockClass::SchedLock);
+    const bool change = on ? s_->bypass_depth == 1 : s_->bypass_depth == 0;
+    for (uint8_t c = 0; change && c < cfg_.cpus; ++c) {
+      if (!lockRq(c)) return false;
+      lock(LockClass::SchedLock);
+      cpu(c).bypassing = on ? 1 : 0;
+      emit(Ev::BypassFlag, kNone, on ? 1 : 0, 0, c);
+      unlock(LockClass::SchedLock);
+      unlockRq();  // BUG 1: no sched_change of the rq's queued tasks
+    }
+    unlock(LockClass::BypassLock);
+    return !blocked_;
+  }
+  void opsDequeueTail(uint8_t t, uint8_t deq_flags) override {
+    if (isHelper(me_) && static_cast<LifePc>(s_->life_pc) == LifePc::DisTasks) return;  // BUG 2
+    ExtCore::opsDequeueTail(t, deq_flags);
+  }
+};
+
+// SetCpuBlocked (set_task_cpu WARN_ON_ONCE core.c:3361): sched_setaffinity
+// on a blocked task whose CPU left its mask moves it at once with
+// set_task_cpu, instead of leaving the placement to its next wakeup as
+// core.c:3357-3360 requires.
+class MoveBlockedOnAffinity : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-move-blocked-on-affinity"; }
+  void sleepingSetCpusAllowed(uint8_t t, uint8_t mask) override {
+    ExtCore::sleepingSetCpusAllowed(t, mask);
+    if (!allowed(t, tk(t).cpu)) setTaskCpu(t, static_cast<uint8_t>(__builtin_ctz(mask)));  // BUG
+  }
+};
+
 // --- the harness -------------------------------------------------------------
 
 template <class M>
@@ -295,6 +507,7 @@ struct WarnCase {
   std::string cite;     // the citation, checked on its own
   std::string invariant = "kernel-warn";
   bool lifecycle = false;
+  int fork_tasks = 0;
 };
 
 // The seeded bug is caught as exactly this check, the counterexample
@@ -303,6 +516,7 @@ void expectWarn(const WarnCase& k) {
   Config cfg = test::smallConfig(k.tasks, k.cpus, k.dsqs, k.policy);
   cfg.env = k.env;
   cfg.lifecycle = k.lifecycle;
+  cfg.fork_tasks = k.fork_tasks;
   auto m = k.make(cfg);
   Limits lim;
   lim.stop_at_first = true;
@@ -333,7 +547,7 @@ class WarnMutations : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     registerMutation<ForgetQueuedStore>();
-    registerMutation<SkipClaimOnMigration>();
+    registerMutation<PutPrevClearsQueued>();
     registerMutation<ForgetHoldingResetOnLostRace>();
     registerMutation<ForgetHoldingResetNoDsq>();
     registerMutation<HoldWithoutUnlink>();
@@ -344,6 +558,17 @@ class WarnMutations : public ::testing::Test {
     registerMutation<NestRqLocks>();
     registerMutation<SkipCpumaskTest>();
     registerMutation<BpfNamesMissingDsq>();
+    registerMutation<UnlinkIgnoringHolding>();
+    registerMutation<KeepDeferredOnDequeue>();
+    registerMutation<QueuedAfterDoEnqueue>();
+    registerMutation<SkipOpsDequeueClaim>();
+    registerMutation<NoSameRqCaseInDispatchToLocal>();
+    registerMutation<NoDsqSeqAdvance>();
+    registerMutation<MigrateWithoutSetCpu>();
+    registerMutation<EnableWithoutBypass>();
+    registerMutation<ForkInheritsCustody>();
+    registerMutation<DisableKeepsCustody>();
+    registerMutation<MoveBlockedOnAffinity>();
   }
 };
 
@@ -354,8 +579,11 @@ TEST_F(WarnMutations, QueueingSeen) {
               warnText(Warn::QueueingSeen), "ext.c:2254"});
 }
 TEST_F(WarnMutations, NotQueuedAtFinish) {
-  expectWarn({make<SkipClaimOnMigration>, 1, 2, 0, "full:select=none,enqueue=keep,dispatch=insert-local",
-              kEnvAll | kEnvOthers, warnText(Warn::NotQueuedAtFinish), "ext.c:2932"});
+  // (2 tasks: the tick puts prev for the other task; no nice/affinity, whose
+  // dequeue of the not-QUEUED task would re-enqueue it and meet ext.c:2085
+  // first)
+  expectWarn({make<PutPrevClearsQueued>, 2, 1, 0, "full:select=none,enqueue=keep,dispatch=insert-local",
+              kEnvWake | kEnvSleep | kEnvTick, warnText(Warn::NotQueuedAtFinish), "ext.c:2932"});
 }
 TEST_F(WarnMutations, HoldingSet) {
   expectWarn({make<HoldWithoutUnlink>, 1, 2, 0, "full:select=none,enqueue=global,dispatch=insert-local", kEnvAll,
@@ -395,6 +623,64 @@ TEST_F(WarnMutations, NotAllowedOnDst) {
 TEST_F(WarnMutations, ScxErrorBadTarget) {
   expectWarn({make<BpfNamesMissingDsq>, 1, 1, 0, "full:select=none,enqueue=keep,dispatch=insert-local", kEnvAll,
               "non-existent DSQ", "ext.c:1875", "scx-error"});
+}
+
+// The checks issue 15 added for the catalogue's `missing:` rows.
+const char* const kKeepLocal = "full:select=none,enqueue=keep,dispatch=insert-local";
+
+TEST_F(WarnMutations, UnlinkNotListed) {
+  expectWarn({make<UnlinkIgnoringHolding>, 1, 2, 0, "full:select=none,enqueue=global,dispatch=insert-local", kEnvAll,
+              warnText(Warn::UnlinkNotListed), "ext.c:1761"});
+}
+TEST_F(WarnMutations, DeferredAlreadyListed) {
+  // (with affinity changes the deferred entry is processed first, ext.c:4491)
+  expectWarn({make<KeepDeferredOnDequeue>, 1, 2, 0, "full:select=none,enqueue=local-on,dispatch=insert-local",
+              kEnvWake | kEnvNice, warnText(Warn::DeferredAlreadyListed), "ext.c:1974"});
+}
+TEST_F(WarnMutations, EnqueueNotQueued) {
+  expectWarn({make<QueuedAfterDoEnqueue>, 1, 1, 0, kKeepLocal, kEnvAll, warnText(Warn::EnqueueNotQueued),
+              "ext.c:2010"});
+}
+TEST_F(WarnMutations, EnqueueOpssNotNone) {
+  expectWarn({make<SkipOpsDequeueClaim>, 1, 1, 0, kKeepLocal, kEnvAll, warnText(Warn::EnqueueOpssNotNone),
+              "ext.c:2085"});
+}
+TEST_F(WarnMutations, RemoteRqIsTaskCpu) {
+  expectWarn({make<NoSameRqCaseInDispatchToLocal>, 1, 2, 0, kKeepLocalOn, kEnvAll,
+              warnText(Warn::RemoteRqIsTaskCpu), "ext.c:2522"});
+}
+TEST_F(WarnMutations, CursorRqChanged) {
+  expectWarn({make<NoDsqSeqAdvance>, 1, 2, 1, "full:select=none,enqueue=user,dispatch=move-local", kEnvAll,
+              warnText(Warn::CursorRqChanged), "ext.c:620"});
+}
+TEST_F(WarnMutations, MigrateCpuChanged) {
+  expectWarn({make<MigrateWithoutSetCpu>, 1, 2, 0, kKeepLocal, kEnvAll, warnText(Warn::MigrateCpuChanged),
+              "core.c:2569"});
+}
+TEST_F(WarnMutations, BypassDepthUnderflow) {
+  WarnCase k{make<EnableWithoutBypass>, 1, 1, 0, kKeepLocal, kEnvAll, warnText(Warn::BypassDepthUnderflow),
+             "ext.c:6140"};
+  k.lifecycle = true;
+  expectWarn(k);
+}
+TEST_F(WarnMutations, EnableInCustody) {
+  WarnCase k{make<ForkInheritsCustody>, 1, 1, 0, kKeepLocal, kEnvAll, warnText(Warn::EnableInCustody),
+             "ext.c:4042"};
+  k.lifecycle = true;
+  k.fork_tasks = 1;
+  expectWarn(k);
+}
+TEST_F(WarnMutations, DisableInCustody) {
+  WarnCase k{make<DisableKeepsCustody>, 1, 1, 0, kKeepLocal, kEnvAll, warnText(Warn::DisableInCustody),
+             "ext.c:4122"};
+  k.lifecycle = true;
+  expectWarn(k);
+}
+
+TEST_F(WarnMutations, SetCpuBlocked) {
+  // (kEnvOthers: a blocked task's attribute changes, restTask's SleepingAttr)
+  expectWarn({make<MoveBlockedOnAffinity>, 1, 2, 0, kKeepLocal, kEnvAll | kEnvOthers, warnText(Warn::SetCpuBlocked),
+              "core.c:3361"});
 }
 
 }  // namespace
