@@ -25,7 +25,7 @@ void ExtCore::otherClassWake(uint8_t t) {
   for (uint8_t x = 0; x < cfg_.cpus; ++x)
     if (allowed(t, x)) cand[k++] = x;
   const uint8_t c = cand[ch_->pick(k)];
-  setTaskCpu(t, c);
+  setTaskCpu(t, c, /*waking=*/true);
   if (!lockRq(c)) return;
   site(Site::Activate);
   setOnRq(t, OnRq::Queued);
@@ -44,6 +44,7 @@ void ExtCore::otherClassSleep(uint8_t t) {
 
 void ExtCore::switchingToScx(uint8_t t) {
   site(Site::SwitchingTo);
+  if (custody(t)) warn(Warn::EnableInCustody, t);  // __scx_enable_task ext.c:4042
   lifeOp(LifeOp::Enable, t);  // scx_enable_task: ops.enable, then ENABLED (ext.c:4081-4085)
   setTaskState(t, ScxTaskState::Enabled);
   emit(Ev::OpsSetCpumask, t, tk(t).affinity);  // ext.c:4428-4430

@@ -160,6 +160,8 @@ void ExtCore::dsqMoveAtSrc() {
     dsqMoveFinish(false);
     return;
   }
+  // ... and a task that kept its place on d kept its rq (ext.c:620)
+  if (tk(t).cpu != x) warn(Warn::CursorRqChanged, t);
   site(Site::MoveBetweenDsqs);
   site(Site::WaitDispatching);
   if (opss(t) == Opss::Dispatching) {

@@ -104,6 +104,7 @@ void ExtCore::moveLocalTaskToLocalDsq(uint8_t t, uint8_t dst_rq) {
 
 bool ExtCore::taskCanRunOnRemoteRq(uint8_t t, uint8_t rq, bool enforce) {
   site(Site::CanRunRemote);
+  if (tk(t).cpu == rq) warn(Warn::RemoteRqIsTaskCpu, t);  // ext.c:2522
   // (migration-disabled tasks and offline CPUs are not modeled)
   if (!allowed(t, rq)) {
     if (enforce) scxError(ErrorKind::NotAllowed);

@@ -110,6 +110,7 @@ void ExtCore::enqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags) {
 
 void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t sticky_cpu) {
   site(Site::DoEnqueue);
+  if (!queued(t)) warn(Warn::EnqueueNotQueued, t);  // ext.c:2010
   // internal movements - rq migration / RESTORE: local_norefill
   if (sticky_cpu == rq) {
     dispatchEnqueue(rq, rq, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/false);
@@ -132,6 +133,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   }
   // BPF path: qseq++, NONE -> QUEUEING, ops.enqueue (ext.c:2076-2092)
   qseqAdvance(t);
+  if (opss(t) != Opss::None) warn(Warn::EnqueueOpssNotNone, t);  // ext.c:2085
   setOpss(t, Opss::Queueing);
   const uint8_t verdict = bpfEnqueueVerdict(t);
   emit(Ev::OpsEnqueue, t, enq_flags, verdict, rq);
@@ -161,6 +163,7 @@ void ExtCore::directDispatch(uint8_t rq, uint8_t t) {
       warn(Warn::BadDirectOpss, t);
       setOpss(t, Opss::None);
     }
+    if (ts.dsq != kNone || ts.deferred != kNone) warn(Warn::DeferredAlreadyListed, t);  // ext.c:1974
     CpuState& cs = cpu(rq);
     cs.dfq[cs.dfn++] = t;
     ts.deferred = rq;

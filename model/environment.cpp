@@ -287,7 +287,7 @@ void ExtCore::restTask() {
           if (allowed(t, x)) cand[k++] = x;
         c = cand[ch_->pick(k)];
       }
-      setTaskCpu(t, c);
+      setTaskCpu(t, c, /*waking=*/true);
       if (!lockRq(c)) return;
       // ttwu_do_activate -> activate_task(ENQUEUE_WAKEUP): enqueue, then on_rq
       site(Site::Activate);
@@ -305,8 +305,7 @@ void ExtCore::restTask() {
       f.op = static_cast<uint8_t>(ch.arg ? Op::Affinity : Op::Nice);
       site(ch.arg ? Site::SetCpusAllowed : Site::SetUserNice);
       if (ch.arg) {
-        ts.affinity = ch.arg;
-        emit(Ev::OpsSetCpumask, t, ch.arg);
+        sleepingSetCpusAllowed(t, ch.arg);
       } else {
         emit(Ev::OpsSetWeight, t);
       }
@@ -342,6 +341,11 @@ void ExtCore::restTask() {
     case TaskEv::OtherSleep:
       break;  // handled above
   }
+}
+
+void ExtCore::sleepingSetCpusAllowed(uint8_t t, uint8_t mask) {
+  tk(t).affinity = mask;
+  emit(Ev::OpsSetCpumask, t, mask);  // set_cpus_allowed_scx
 }
 
 // dequeue_task_scx as called by a core path, with its possible spin-wait.
@@ -456,6 +460,7 @@ void ExtCore::moveQueuedTask(uint8_t rq, uint8_t t) {
 void ExtCore::mqtDst() {
   Frame& f = fr();
   if (!lockRq(f.x)) return;
+  if (tk(f.t).cpu != f.x) warn(Warn::MigrateCpuChanged, f.t);  // core.c:2569
   site(Site::Activate);
   enqueueTask(f.x, f.t, 0);
   setOnRq(f.t, OnRq::Queued);

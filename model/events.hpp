@@ -111,20 +111,31 @@ inline constexpr uint8_t kDeqCoreSchedExec = 1 << 3; // SCX_DEQ_CORE_SCHED_EXEC
 enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn };
 enum class Warn : uint8_t {
   None = 0,
-  DsqAlreadySet,        // scx_dispatch_enqueue WARN_ON_ONCE(p->scx.dsq) ext.c:1620
+  DsqAlreadySet,        // scx_dispatch_enqueue WARN_ON_ONCE(p->scx.dsq) ext.c:1619
   QueueingSeen,         // ops_dequeue BUG() on QUEUEING ext.c:2254
   NotQueuedAtFinish,    // finish_dispatch BUG_ON(!QUEUED) ext.c:2932
-  HoldingSet,           // WARN_ON_ONCE(holding_cpu >= 0) ext.c:2431 / 2604
-  HoldingWrongRq,       // WARN_ON_ONCE(src_rq != task_rq(p)) ext.c:2612 / 2819
-  UnlinkedButListed,    // scx_dispatch_dequeue WARN ext.c:1823
+  HoldingSet,           // WARN_ON_ONCE(holding_cpu >= 0) ext.c:2430 / 2605
+  HoldingWrongRq,       // WARN_ON_ONCE(src_rq != task_rq(p)) ext.c:2613 / 2819
+  UnlinkedButListed,    // scx_dispatch_dequeue WARN ext.c:1824
   BadDirectOpss,        // direct_dispatch WARN_ONCE ext.c:1968
   DeqWaitNotNone,       // ops_dequeue BUG_ON(!= NONE) ext.c:2289
   SetNextBlocked,       // set_next_task_scx found p DISPATCHING (model assertion)
-  EnqLastWithoutFlag,   // put_prev_task_scx WARN_ON_ONCE(!ENQ_LAST) ext.c:3259
+  EnqLastWithoutFlag,   // put_prev_task_scx WARN_ON_ONCE(!ENQ_LAST) ext.c:3254
   TwoRqLocks,           // an actor would hold two rq locks (ext never nests them)
   NotAllowedOnDst,      // move_remote WARN_ON_ONCE(!cpumask_test_cpu) ext.c:2478
   MoveTargetsGone,      // scx_dsq_move: no target left for a task still on its DSQ (model assertion)
   DdspPending,          // mark_direct_dispatch WARN_ON_ONCE(ddsp_dsq_id != SCX_DSQ_INVALID) ext.c:1906
+  UnlinkNotListed,      // scx_task_unlink_from_dsq WARN_ON_ONCE(list_empty(&p->scx.dsq_list.node)) ext.c:1761
+  DeferredAlreadyListed,  // direct_dispatch WARN_ON_ONCE(p->scx.dsq || !list_empty(...)) ext.c:1974
+  EnqueueNotQueued,     // scx_do_enqueue_task WARN_ON_ONCE(!(p->scx.flags & SCX_TASK_QUEUED)) ext.c:2010
+  EnqueueOpssNotNone,   // scx_do_enqueue_task WARN_ON_ONCE(ops_state != SCX_OPSS_NONE) ext.c:2085
+  RemoteRqIsTaskCpu,    // task_can_run_on_remote_rq WARN_ON_ONCE(task_cpu(p) == cpu) ext.c:2522
+  CursorRqChanged,      // nldsq_cursor_lost_task WARN_ON_ONCE(rq != task_rq(p)) ext.c:620
+  MigrateCpuChanged,    // move_queued_task WARN_ON_ONCE(task_cpu(p) != new_cpu) core.c:2569
+  BypassDepthUnderflow, // dec_bypass_depth WARN_ON_ONCE(sch->bypass_depth < 1) ext.c:6140
+  EnableInCustody,      // __scx_enable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4042
+  DisableInCustody,     // scx_disable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4122
+  SetCpuBlocked,        // set_task_cpu WARN_ON_ONCE(!RUNNING && !WAKING && !p->on_rq) core.c:3361
 };
 
 struct Event {

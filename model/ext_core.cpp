@@ -210,7 +210,10 @@ void ExtCore::listDel(uint8_t d, uint8_t t) {
   int at = -1;
   for (int i = 0; i < q.n; ++i)
     if (q.q[i] == t) at = i;
-  if (at < 0) return;
+  if (at < 0) {
+    warn(Warn::UnlinkNotListed, t);  // scx_task_unlink_from_dsq ext.c:1761
+    return;
+  }
   for (int i = at; i + 1 < q.n; ++i) q.q[i] = q.q[i + 1];
   --q.n;
   q.q[q.n] = 0;
@@ -225,8 +228,9 @@ bool ExtCore::onList(uint8_t d, uint8_t t) const {
   return false;
 }
 
-void ExtCore::setTaskCpu(uint8_t t, uint8_t c) {
-  if (tk(t).cpu == c) return;
+void ExtCore::setTaskCpu(uint8_t t, uint8_t c, bool waking) {
+  if (tk(t).cpu == c) return;  // (try_to_wake_up tests task_cpu(p) != cpu first, core.c:4417)
+  if (!waking && tk(t).on_rq == static_cast<uint8_t>(OnRq::No)) warn(Warn::SetCpuBlocked, t);  // core.c:3361
   emit(Ev::SetCpu, t, c);
   tk(t).cpu = c;
 }

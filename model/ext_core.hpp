@@ -234,7 +234,9 @@ class ExtCore {
   void listAdd(uint8_t d, uint8_t t, bool head);  // link p->scx.dsq_list
   void listDel(uint8_t d, uint8_t t);
   bool onList(uint8_t d, uint8_t t) const;
-  void setTaskCpu(uint8_t t, uint8_t c);
+  // set_task_cpu (core.c:3351).  `waking`: try_to_wake_up, p->__state is
+  // TASK_WAKING (core.c:4380); otherwise p must be on_rq (core.c:3361).
+  void setTaskCpu(uint8_t t, uint8_t c, bool waking = false);
   void setOnRq(uint8_t t, OnRq v);
   uint8_t targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu);  // find_dsq_for_dispatch
   bool allowed(uint8_t t, uint8_t c) { return (tk(t).affinity >> c) & 1; }
@@ -343,7 +345,8 @@ class ExtCore {
   void flushRelease();
   bool lockBusy();              // a lock is held by another actor: block or spin
   void afterFlush();
-  void noneTail();
+  // dispatch_one's tail when nothing was found: keep prev (ext.c:3026-3041)
+  virtual void noneTail();
   void pickFinish();
   void consumeDone(bool ok);
   void consumeLocalWait();
@@ -355,7 +358,8 @@ class ExtCore {
   void returnHome(Pc resume);
   void deferred();
   void deqWait();
-  void deqContinue();
+  // the core path after its dequeue (Frame::tag: sleep, sched_change, move_queued_task)
+  virtual void deqContinue();
   void mqtDst();
   void mqtBegin();
   void dsqMoveWait();
@@ -363,6 +367,10 @@ class ExtCore {
   void dsqMoveRemote();         // ... its remote case after the unlock
   void dsqMoveFinish(bool dispatched);
   void setVerdict(Verdict v);
+  // do_set_cpus_allowed on a task that is not queued (restTask's
+  // SleepingAttr): only the mask and ops.set_cpumask, placement is left to
+  // the next wakeup (core.c:3357-3360).
+  virtual void sleepingSetCpusAllowed(uint8_t t, uint8_t mask);
   virtual bool prevKeepable(uint8_t prev);
   void changeAndEnqueue();      // sched_change body + sched_change_end
   void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU

@@ -47,16 +47,16 @@ std::string deqFlagsName(uint8_t f) {
 const char* warnName(uint8_t w) {
   switch (static_cast<Warn>(w)) {
     case Warn::None: return "none";
-    case Warn::DsqAlreadySet: return "scx_dispatch_enqueue: p->scx.dsq already set (ext.c:1620)";
+    case Warn::DsqAlreadySet: return "scx_dispatch_enqueue: p->scx.dsq already set (ext.c:1619)";
     case Warn::QueueingSeen: return "QUEUEING seen outside p's rq lock (ext.c:2254 BUG)";
     case Warn::NotQueuedAtFinish: return "finish_dispatch: !SCX_TASK_QUEUED (ext.c:2932 BUG_ON)";
-    case Warn::HoldingSet: return "holding_cpu already set (ext.c:2431/2604)";
-    case Warn::HoldingWrongRq: return "holding_cpu kept but task_rq changed (ext.c:2612/2819)";
-    case Warn::UnlinkedButListed: return "scx_dispatch_dequeue: holding_cpu set but still listed (ext.c:1823)";
+    case Warn::HoldingSet: return "holding_cpu already set (ext.c:2430/2605)";
+    case Warn::HoldingWrongRq: return "holding_cpu kept but task_rq changed (ext.c:2613/2819)";
+    case Warn::UnlinkedButListed: return "scx_dispatch_dequeue: holding_cpu set but still listed (ext.c:1824)";
     case Warn::BadDirectOpss: return "direct_dispatch: invalid ops_state (ext.c:1968)";
     case Warn::DeqWaitNotNone: return "ops_dequeue: not NONE after waiting (ext.c:2289 BUG_ON)";
     case Warn::SetNextBlocked: return "set_next_task_scx: task is DISPATCHING";
-    case Warn::EnqLastWithoutFlag: return "put_prev_task_scx: ENQ_LAST without SCX_OPS_ENQ_LAST (ext.c:3259)";
+    case Warn::EnqLastWithoutFlag: return "put_prev_task_scx: ENQ_LAST without SCX_OPS_ENQ_LAST (ext.c:3254)";
     case Warn::TwoRqLocks: return "two rq locks held at once (ext never nests rq locks)";
     case Warn::NotAllowedOnDst: return "move_remote_task_to_local_dsq: dst not in cpus_ptr (ext.c:2478)";
     case Warn::MoveTargetsGone:
@@ -64,6 +64,19 @@ const char* warnName(uint8_t w) {
              "assertion: the deferred target choice is not exact)";
     case Warn::DdspPending:
       return "mark_direct_dispatch: a direct-dispatch verdict is still pending (ext.c:1906)";
+    case Warn::UnlinkNotListed: return "scx_task_unlink_from_dsq: p is not on the DSQ's list (ext.c:1761)";
+    case Warn::DeferredAlreadyListed:
+      return "direct_dispatch: p already on a DSQ or a deferred list before ddsp_deferred_locals (ext.c:1974)";
+    case Warn::EnqueueNotQueued: return "scx_do_enqueue_task: !SCX_TASK_QUEUED (ext.c:2010)";
+    case Warn::EnqueueOpssNotNone: return "scx_do_enqueue_task: ops_state not NONE before QUEUEING (ext.c:2085)";
+    case Warn::RemoteRqIsTaskCpu: return "task_can_run_on_remote_rq: the remote rq is task_cpu(p) (ext.c:2522)";
+    case Warn::CursorRqChanged:
+      return "nldsq_cursor_lost_task: p kept its DSQ position but task_rq(p) changed (ext.c:620)";
+    case Warn::MigrateCpuChanged: return "move_queued_task: task_cpu(p) != new_cpu after relocking (core.c:2569)";
+    case Warn::BypassDepthUnderflow: return "dec_bypass_depth: bypass_depth < 1 (ext.c:6140)";
+    case Warn::EnableInCustody: return "__scx_enable_task: p is in BPF custody (ext.c:4042)";
+    case Warn::DisableInCustody: return "scx_disable_task: p is in BPF custody after ops.disable (ext.c:4122)";
+    case Warn::SetCpuBlocked: return "set_task_cpu: p is blocked (not on_rq) and not waking (core.c:3361)";
   }
   return "?";
 }
@@ -152,7 +165,7 @@ std::string describeEvent(const Event& e, bool* bpf) {
     case Ev::Error:
       if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
-      else o << "scx_error: bad DSQ target";
+      else o << "scx_error: non-existent DSQ or invalid CPU in a dsq_id (ext.c:1875 / ext.c:998)";
       break;
   }
   if (bpf) *bpf = isBpf;

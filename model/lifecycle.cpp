@@ -117,6 +117,7 @@ bool ExtCore::scxBypass(bool on) {
   for (uint8_t t = 0; t < cfg_.tasks; ++t)
     if (opss(t) == Opss::Dispatching) { blocked_ = true; return false; }
   lock(LockClass::BypassLock);
+  if (!on && s_->bypass_depth == 0) warn(Warn::BypassDepthUnderflow);  // dec_bypass_depth ext.c:6140
   if (on) ++s_->bypass_depth; else --s_->bypass_depth;
   lock(LockClass::SchedLock);  // propagate to descendants (ext.c:6299-6310)
   unlock(LockClass::SchedLock);
@@ -222,6 +223,7 @@ void ExtCore::scxDisableTask(uint8_t t) {
   tk(t).ddsp = kNone;
   lifeOp(LifeOp::Disable, t);
   setTaskState(t, ScxTaskState::Ready);
+  if (custody(t)) warn(Warn::DisableInCustody, t);  // ext.c:4122
 }
 
 void ExtCore::destroyDsq(uint8_t d) {
@@ -309,6 +311,7 @@ void ExtCore::forkTask(uint8_t t) {
     if (pc >= LifePc::EnSwitchLock && pc <= LifePc::DisLock) {
       if (!taskRqLock(t)) return;
       site(Site::PostForkEnable);
+      if (custody(t)) warn(Warn::EnableInCustody, t);  // __scx_enable_task ext.c:4042
       lifeOp(LifeOp::Enable, t);
       setTaskState(t, ScxTaskState::Enabled);
       unlockRq();
