@@ -138,6 +138,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   x.failed = false;
   x.exercised = 0;
   x.succs_per_state.clear();
+  x.error_exit.clear();
   x.succs.clear();
   x.packs.clear();
   x.logs.clear();
@@ -220,6 +221,14 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
       x.succs.push_back(sc);
     });
     x.succs_per_state.push_back(count);
+    // An scx_error() ends the BPF scheduler: scx_vexit (ext.c:7276) claims
+    // the exit and queues the disable work (scx_disable_irq_workfn ext.c:7239
+    // -> scx_disable_workfn ext.c:6841 -> scx_root_disable), which takes over
+    // from every CPU (bypass).  The model stops the execution there (the
+    // disable path is modeled with --lifecycle only, from a scheduler that
+    // has not failed), so a state without successors after an error is the
+    // end of the scheduler, not a deadlock.
+    x.error_exit.push_back(count == 0 && s.scx_error ? 1 : 0);
   }
 }
 
@@ -240,7 +249,7 @@ CheckResult Checker::run() {
   {
     InvariantResult r;
     r.id = "deadlock";
-    r.statement = "some actor can always move (no cycle of spin-waits and held locks)";
+    r.statement = "some actor can always move (no cycle of spin-waits and held locks); an scx_error() that ends the BPF scheduler is not a deadlock";
     res.invariants.push_back(r);
   }
   const int deadlock_idx = static_cast<int>(invs_.size());
@@ -443,7 +452,9 @@ CheckResult Checker::run() {
               for (const auto& [v, w] : nt->state) record(v, from, false, sc.tr, w);
           }
         }
-        if (x.succs_per_state[n] == 0) {
+        if (x.succs_per_state[n] == 0 && x.error_exit[n]) {
+          ++res.stats.error_exits;
+        } else if (x.succs_per_state[n] == 0) {
           ++res.stats.deadlocks;
           if (res.invariants[deadlock_idx].status != Status::Violated) {
             // the deadlocked state itself is the end of the counterexample

@@ -227,6 +227,20 @@ TEST_F(Mutations, DeadlockCatchesLockWhileDispatching) {
                 "no actor can move"});
 }
 
+// An scx_error() ends the BPF scheduler (7.3.4's disable path takes over,
+// ext.c:7276 scx_vexit -> ext.c:6841 scx_disable_workfn): the states after it
+// have no successor in the model but are not deadlocks (issue 18).
+TEST_F(Mutations, ScxErrorIsNotADeadlock) {
+  Config c = test::smallConfig(1, 2, 0, "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on");
+  BpfIgnoresAffinity m(c);
+  const CheckResult r = test::check(m, "all");
+  ASSERT_TRUE(r.complete);
+  EXPECT_EQ(test::resultOf(r, "scx-error").status, Status::Violated);
+  EXPECT_EQ(test::resultOf(r, "deadlock").status, Status::Holds) << test::resultOf(r, "deadlock").message;
+  EXPECT_EQ(r.stats.deadlocks, 0u);
+  EXPECT_GT(r.stats.error_exits, 0u);
+}
+
 // Without symmetry the counterexample is rebuilt from states stored as they
 // are; with 3 tasks on 2 CPUs the initial state is not the canonical one.
 TEST_F(Mutations, CaughtAndReplayedWithoutSymmetry) {
