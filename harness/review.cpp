@@ -17,6 +17,7 @@
 
 #include "behaviour_diff.hpp"
 #include "checker.hpp"
+#include "hook_probe.hpp"
 #include "cli_args.hpp"
 #include "next_state.hpp"
 #include "report.hpp"
@@ -194,6 +195,8 @@ struct Checked {
   VariantInfo info;
   std::unique_ptr<ExtCore> model;
   CheckResult res;
+  std::shared_ptr<HookCoverage> cov;  // a variant's probe (hook_probe.hpp)
+  HookCoverageCounts coverage;        // ... after its search
 };
 
 // How the base's counterexample of invariant `id` fares in model `m`:
@@ -239,6 +242,86 @@ bool extendsAnother(const BehaviourExample& x, const std::vector<BehaviourExampl
   return false;
 }
 
+// Which of the variant's overridden hooks ran in its search and how often
+// they did something else than 7.3.4's code (hook_probe.hpp); when the
+// variant's state space is the base's, one line saying so, with the likely
+// causes (issue 18: no silent "holds").
+nlohmann::json coverageReport(std::ostream& out, const Checked& v, const Checked& base, bool chain) {
+  const HookCoverageCounts& c = v.coverage;
+  nlohmann::json j;
+  j["available"] = c.available;
+  if (!c.available) {
+    out << "   change coverage: not measured (the variant was registered without makeVariant<T>)\n";
+    return j;
+  }
+  uint64_t calls = 0, differs = 0;
+  std::string called, never;
+  nlohmann::json hooks = nlohmann::json::array();
+  const std::string scope = v.res.complete ? "in the whole search" : "in the part searched before the limit";
+  out << "   change coverage (every call of an overridden function also run as linux-7.3.4's code, " << scope << "):\n";
+  for (int h = 0; h < kHookCount; ++h) {
+    if (!c.overridden[h]) continue;
+    const HookInfo& hi = hookInfo(static_cast<Hook>(h));
+    calls += c.calls[h];
+    differs += c.differs[h];
+    std::string sites;
+    nlohmann::json jsites = nlohmann::json::array();
+    for (int s = 0; s < siteCount() && s < 128; ++s)
+      if ((c.sites[h][s / 64] >> (s % 64)) & 1) {
+        const SiteInfo& si = siteInfo(static_cast<Site>(s));
+        sites += (sites.empty() ? "" : ", ") + std::string(si.function) + " " + si.file + ":" + std::to_string(si.line);
+        jsites.push_back({{"id", si.id}, {"function", si.function}, {"file", si.file}, {"line", si.line}});
+      }
+    out << "     " << hi.name << " (" << hi.function << " " << hi.file << ":" << hi.line << "): ";
+    if (c.calls[h] == 0) {
+      out << "never called\n";
+    } else {
+      out << c.calls[h] << " calls, " << c.differs[h] << " did something else than linux-7.3.4's code"
+          << (sites.empty() ? std::string() : " (passing " + sites + ")") << "\n";
+    }
+    hooks.push_back({{"name", hi.name}, {"function", hi.function}, {"file", hi.file}, {"line", hi.line},
+                     {"calls", c.calls[h]}, {"differing_calls", c.differs[h]}, {"sites_in_differing_calls", jsites}});
+  }
+  if (hooks.empty()) out << "     (no hook of model/hooks.hpp is overridden)\n";
+  j["hooks"] = hooks;
+  j["calls"] = calls;
+  j["differing_calls"] = differs;
+  // The verdict on the state space.  Zero differing calls in a complete
+  // search proves it is 7.3.4's (hook_probe.hpp); equal counts only suggest
+  // it when the comparison is with another variant or calls differed.
+  const bool complete = v.res.complete && base.res.complete;
+  const bool same_counts = complete && v.res.stats.states == base.res.stats.states &&
+                           v.res.stats.transitions == base.res.stats.transitions;
+  const bool proven = complete && !chain && base.base && differs == 0 && !hooks.empty();
+  j["same_state_space"] = proven ? "identical" : same_counts ? "same counts" : "different";
+  if (proven || same_counts) {
+    out << "   SAME STATE SPACE as " << base.label << (proven ? "" : " (the same counts)") << ": "
+        << v.res.stats.states << " states, " << v.res.stats.transitions << " transitions; likely causes: ";
+    std::string why;
+    if (calls == 0)
+      why = "the changed code is not reached at these bounds (no overridden function was called: grow --tasks, "
+            "--cpus, --user-dsqs or widen --policy/--env)";
+    else if (differs == 0)
+      why = "the changed code ran " + std::to_string(calls) + " times and always did what linux-7.3.4's does: the "
+            "case it changes is not reached at these bounds, or a model step is coarser than the kernel's access "
+            "(the model runs the changed lines inside one atomic step, so the interleaving they matter for does "
+            "not exist at this granularity)";
+    else {
+      bool same_verdicts = true;
+      for (size_t i = 0; i < v.res.invariants.size() && i < base.res.invariants.size(); ++i)
+        same_verdicts &= v.res.invariants[i].status == base.res.invariants[i].status;
+      why = std::to_string(differs) + " calls did something else, yet the states are the same: the change "
+            "alters the events of steps (what the invariants and the behaviour diff see), not the states" +
+            std::string(same_verdicts ? "; here no invariant tells them apart: the effect is invisible to every "
+                                        "invariant"
+                                      : "");
+    }
+    out << why << "\n";
+    j["likely_cause"] = why;
+  }
+  return j;
+}
+
 }  // namespace
 
 int reviewMain(const std::vector<std::string>& args) {
@@ -263,7 +346,12 @@ int reviewMain(const std::vector<std::string>& args) {
     c.base = base;
     for (const auto& v : variants())
       if (v.name == name) c.info = v;
-    c.model = makeModel(name, cfg);
+    if (base) {
+      c.model = makeModel(name, cfg);
+    } else {
+      c.cov = std::make_shared<HookCoverage>();
+      c.model = makeProbedModel(name, cfg, c.cov);
+    }
     models.push_back(std::move(c));
   };
   add(o.base, o.cfg, true);
@@ -289,8 +377,10 @@ int reviewMain(const std::vector<std::string>& args) {
     Checker checker(*c.model, std::move(invs), o.lim);
     const std::string name = c.name;
     const Config cfg = c.cfg;
-    checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
+    const std::shared_ptr<HookCoverage> cov = c.cov;
+    checker.setWorkerFactory([name, cfg, cov] { return cov ? makeProbedModel(name, cfg, cov) : makeModel(name, cfg); });
     c.res = checker.run();
+    if (cov) c.coverage = snapshot(*cov);
   }
   const Checked& base0 = models[0];
   Limits rung_lim = o.lim;
@@ -448,6 +538,7 @@ int reviewMain(const std::vector<std::string>& args) {
                    decided_on = nlohmann::json::object(), lifted = nlohmann::json::object();
     out << "\n== " << v.name << " (against " << base.label << "): " << v.info.what
         << "\n   touches: " << v.info.touches << "\n";
+    jv["coverage"] = coverageReport(out, v, base, o.chain);
     for (const std::string& id : ids) {
       const InvariantResult& bi = *find(base.res, id);
       const InvariantResult& vi = *find(v.res, id);

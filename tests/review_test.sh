@@ -51,9 +51,27 @@ expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --
 expect chain 1 "still violates opss; the base's counterexample does not reproduce here" -- \
   "$SCXMC" review --chain --variant dequeue-rfc-r2 dequeue-rfc-r3 $two --diff-length 0 --json "$tmp/chain.json"
 
+# issue 18, no silent holds: the coverage of the change, and one line when
+# the variant's state space is the base's, with the likely cause
+expect coverage 1 "opsDequeueTail \(ops_dequeue ext.c:2307\): [0-9]+ calls, [1-9][0-9]* did something else than linux-7.3.4's code" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --diff-length 0
+expect identical 0 "SAME STATE SPACE as linux-7.3.4: 19922 states, 138525 transitions; likely causes: the changed code ran [0-9]+ times and always did what linux-7.3.4's does" -- \
+  "$SCXMC" review --variant dequeue-rfc-merged $two --diff-length 0 --json "$tmp/identical.json"
+expect not-reached 0 "destroyDsq \(destroy_dsq ext.c:5300\): never called" -- \
+  "$SCXMC" review --variant destroy-dsq-inversion --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
+expect not-reached-cause 0 "SAME STATE SPACE as linux-7.3.4\+lifecycle: .*the changed code is not reached at these bounds" -- \
+  "$SCXMC" review --variant destroy-dsq-inversion --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
+expect events-only 1 "SAME STATE SPACE as linux-7.3.4 \(the same counts\): .*alters the events of steps" -- \
+  "$SCXMC" review --variant global-dequeue-locked $two --diff-length 0
+
 # JSON shape, and a counterexample inside it replays
-if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" <<'PY'
+if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" "$tmp/identical.json" <<'PY'
 import json, sys
+cov = json.load(open(sys.argv[6]))["variants"][0]["coverage"]
+assert cov["available"] and cov["same_state_space"] == "identical" and cov["differing_calls"] == 0, cov
+assert cov["calls"] > 0 and all(h["differing_calls"] == 0 for h in cov["hooks"]) and "likely_cause" in cov
+legacy_cov = json.load(open(sys.argv[1]))["variants"][0]["coverage"]
+assert legacy_cov["same_state_space"] == "different" and legacy_cov["differing_calls"] > 0, legacy_cov
 lifted = json.load(open(sys.argv[5]))["variants"][0]["lifted_counterexamples"]["custody"]
 assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 3 and len(lifted["trace"]) == 3, lifted.keys()
 l = json.load(open(sys.argv[4]))
