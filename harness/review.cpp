@@ -39,8 +39,10 @@ const char* kHelp =
     "variant newly breaks, its shortest counterexample; for every one it newly fixes, the\n"
     "base's counterexample; for one violated by both, whether the base's counterexample\n"
     "still reproduces in the variant; and the behaviour diff: the sequences of ops callbacks\n"
-    "a task can receive (up to --diff-length) that one model allows and the other does not,\n"
-    "each with a shortest trace.\n"
+    "a task can receive that one model allows and the other does not, each with a shortest\n"
+    "trace: compared up to length 6 first, then 8, 10, ... up to --diff-length until a\n"
+    "difference shows; the text shows the shortest ones, at most about a screenful per\n"
+    "variant, --json all of them.\n"
     "\n"
     "  --base NAME           the model to compare against (default linux-7.3.4)\n"
     "  --variant NAME...     one or more variants (see 'scxmc variants'); repeatable\n"
@@ -61,7 +63,9 @@ const char* kHelp =
     "                        the other stopped at --ladder-time is checked again for up to SEC\n"
     "                        (default 60)\n"
     "  --no-ladder           decide only on the requested configuration\n"
-    "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
+    "  --diff-length N       the longest callback sequence the diff grows to (default 10; it\n"
+    "                        starts at 6, or N if smaller, and stops at the first length with\n"
+    "                        a difference; 0 = no diff)\n"
     "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
     "                        (default 4000000)\n"
     "  --json FILE           write the report as JSON (each model's check result included,\n"
@@ -96,6 +100,8 @@ int parse(const std::vector<std::string>& args, Options* o) {
   o->lim.max_memory_mib = 8192;
   o->lim.time_limit_s = 15;
   o->blim.time_limit_s = 15;
+  o->blim.length = 10;
+  o->blim.grow_from = 6;
   o->lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -158,6 +164,7 @@ int parse(const std::vector<std::string>& args, Options* o) {
     } else if (a == "--diff-length") {
       if (!val(&v) || !parseIntArg(a, v, 0, 64, &n, &err)) return usage(err);
       o->blim.length = static_cast<int>(n);
+      o->blim.grow_from = std::min(6, o->blim.length);
     } else if (a == "--diff-max-pairs") {
       if (!val(&v) || !parseIntArg(a, v, 1, 4000000000L, &n, &err)) return usage(err);
       o->blim.max_pairs = static_cast<uint64_t>(n);
@@ -631,14 +638,14 @@ int reviewMain(const std::vector<std::string>& args) {
       if (o.ladder && !(v.res.complete && base.res.complete) &&
           (top_lim.time_limit_s <= 0 || top_lim.time_limit_s > o.ladder_time_s))
         top_lim.time_limit_s = o.ladder_time_s;
-      BehaviourDiff d = behaviourDiff(*v.model, *base.model, top_lim);
+      BehaviourDiff d = behaviourDiffGrowing(*v.model, *base.model, top_lim);
       ExtCore* dv = v.model.get();
       ExtCore* db = base.model.get();
       for (size_t r = ladder.size(); !d.complete && o.ladder && r-- > 0;) {
         const CheckResult* rv = ladder.peek(r, v.name);
         const CheckResult* rb = ladder.peek(r, base.name);
         if (!rv || !rb || !rv->complete || !rb->complete) continue;
-        BehaviourDiff dr = behaviourDiff(ladder.model(r, v.name), ladder.model(r, base.name), o.blim);
+        BehaviourDiff dr = behaviourDiffGrowing(ladder.model(r, v.name), ladder.model(r, base.name), o.blim);
         if (!dr.complete) continue;
         out << "\n   (behaviour diff on " << rungName(ladder.config(r)) << ": on the requested configuration "
             << d.incomplete_reason << ")";
@@ -648,9 +655,18 @@ int reviewMain(const std::vector<std::string>& args) {
       }
       nlohmann::json jd;
       jd["length"] = d.length;
+      jd["lengths_compared"] = d.lengths;
+      jd["cap"] = o.blim.length;
+      if (!d.growth_stopped.empty()) jd["growth_stopped"] = d.growth_stopped;
       jd["complete"] = d.complete;
       jd["configuration"] = rungName(dv->config());
-      out << "\n   behaviour diff (a task's ops callbacks, sequences up to " << d.length << "): ";
+      std::string grown;
+      if (d.lengths.size() > 1) {
+        grown = ", grown ";
+        for (size_t i = 0; i < d.lengths.size(); ++i) grown += (i ? " -> " : "") + std::to_string(d.lengths[i]);
+      }
+      out << "\n   behaviour diff (a task's ops callbacks, sequences up to " << d.length << grown << "; cap "
+          << o.blim.length << "): ";
       if (!d.complete) {
         undetermined_any = true;
         jd["incomplete_reason"] = d.incomplete_reason;
@@ -658,29 +674,58 @@ int reviewMain(const std::vector<std::string>& args) {
       } else {
         out << d.only_a.size() << " only in " << v.name << ", " << d.only_b.size() << " only in " << base.name
             << " (" << d.sequences_a << " and " << d.sequences_b << " sequences)\n";
-        auto side = [&](const std::vector<BehaviourExample>& xs, const ExtCore& mdl, const std::string& who) {
+        if (!d.growth_stopped.empty())
+          out << "   (no difference up to length " << d.length << "; " << d.growth_stopped << ")\n";
+        auto side = [&](const std::vector<BehaviourExample>& xs, const ExtCore& mdl) {
           nlohmann::json arr = nlohmann::json::array();
-          int folded = 0;
           for (const BehaviourExample& x : xs) {
-            // The text shows a sequence once: one that only adds callbacks in
-            // front of another listed difference is counted, not printed.
-            if (extendsAnother(x, xs)) {
-              ++folded;
-            } else {
-              out << "\n   only in " << who << ": " << seqName(x.seq) << "\n";
-              printCounterexample(out, mdl, x.trace, o.trace_all);
-            }
             nlohmann::json seq = nlohmann::json::array();
             for (Callback c : x.seq) seq.push_back(callbackName(c));
             arr.push_back({{"sequence", seq}, {"example", traceJson(mdl, x.trace)}});
           }
-          if (folded)
-            out << "\n   (" << folded << " more only in " << who
-                << " differ from one shown only by callbacks in front; all are in --json)\n";
           return arr;
         };
-        jd["only_in_variant"] = side(d.only_a, *dv, v.name);
-        jd["only_in_base"] = side(d.only_b, *db, base.name);
+        jd["only_in_variant"] = side(d.only_a, *dv);
+        jd["only_in_base"] = side(d.only_b, *db);
+        // The text: the shortest differences first (both sides), each once
+        // (one that only adds callbacks in front of another listed difference
+        // is not printed), within about a screenful; the rest is in --json.
+        struct Shown {
+          const BehaviourExample* x;
+          const ExtCore* m;
+          const std::string* who;
+        };
+        std::vector<Shown> items;
+        for (const BehaviourExample& x : d.only_a)
+          if (!extendsAnother(x, d.only_a)) items.push_back({&x, dv, &v.name});
+        for (const BehaviourExample& x : d.only_b)
+          if (!extendsAnother(x, d.only_b)) items.push_back({&x, db, &base.name});
+        std::stable_sort(items.begin(), items.end(),
+                         [](const Shown& p, const Shown& q) { return p.x->seq.size() < q.x->seq.size(); });
+        constexpr int kScreen = 40;
+        int used = 0;
+        size_t shown = 0;
+        for (const Shown& it : items) {
+          std::ostringstream block;
+          block << "\n   only in " << *it.who << ": " << seqName(it.x->seq) << "\n";
+          printCounterexample(block, *it.m, it.x->trace, o.trace_all);
+          std::string text = block.str();
+          const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+          if (shown > 0 && used + lines > kScreen) break;
+          if (lines > kScreen) {  // the first one alone: cut its trace
+            size_t at = 0;
+            for (int l = 0; l < kScreen && at != std::string::npos; ++l) at = text.find('\n', at + 1);
+            if (at != std::string::npos) text = text.substr(0, at + 1) + "   ... (trace cut; all of it is in --json)\n";
+          }
+          out << text;
+          used += lines;
+          ++shown;
+        }
+        const size_t total = d.only_a.size() + d.only_b.size();
+        if (shown < total)
+          out << "\n   (" << total - shown << " more differences not shown, longer or differing from a shown one "
+              << "only by callbacks in front; every one with a shortest trace is in --json)\n";
+        jd["shown_in_text"] = shown;
       }
       jd["sequences_variant"] = d.sequences_a;
       jd["sequences_base"] = d.sequences_b;

@@ -310,6 +310,49 @@ TEST(Reductions, ShortestCounterexamplesUnchanged) {
   }
 }
 
+// Issue 18: a change that skips an ops.enqueue late in a task's life is
+// invisible to the diff at length 6 and found once it grows.  Test-only:
+// put_prev_task_scx's re-enqueue of a preempted prev (enq_flags 0) keeps the
+// task on the BPF side without calling ops.enqueue.
+class SkipReenqueueCallback : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "test-skip-reenqueue-callback"; }
+
+ protected:
+  void doEnqueueTask(uint8_t rq, uint8_t t, uint8_t f, uint8_t sticky) override {
+    if (f != 0 || sticky == rq || bypassing(rq) || tk(t).ddsp != kNone) return ExtCore::doEnqueueTask(rq, t, f, sticky);
+    site(Site::DoEnqueue);
+    qseqAdvance(t);
+    setOpss(t, Opss::Queueing);
+    site(Site::EnterCustodyEnqueue);  // BUG: no ops.enqueue
+    setCustody(t, true);
+    setOpss(t, Opss::Queued);
+  }
+};
+
+TEST(BehaviourDiff, GrowsUntilItFindsTheSkippedEnqueue) {
+  const Config cfg = test::smallConfig(1, 2, 0);
+  SkipReenqueueCallback skip(cfg);
+  auto base = makeModel("linux-7.3.4", cfg);
+  BehaviourLimits lim;
+  lim.length = 6;
+  const BehaviourDiff at6 = behaviourDiff(skip, *base, lim);
+  ASSERT_TRUE(at6.complete);
+  EXPECT_TRUE(at6.only_a.empty() && at6.only_b.empty()) << "found at 6 already: the test needs a later difference";
+  lim.length = 10;
+  lim.grow_from = 6;
+  const BehaviourDiff grown = behaviourDiffGrowing(skip, *base, lim);
+  ASSERT_TRUE(grown.complete) << grown.incomplete_reason;
+  EXPECT_EQ(grown.lengths, (std::vector<int>{6, 8}));
+  EXPECT_EQ(grown.length, 8);
+  EXPECT_TRUE(contains(grown.only_b, "enqueue(0, keep)")) << (grown.only_b.empty() ? "" : seqName(grown.only_b[0].seq));
+  // a cap at 6 does not grow
+  lim.length = 6;
+  const BehaviourDiff capped = behaviourDiffGrowing(skip, *base, lim);
+  EXPECT_EQ(capped.lengths, (std::vector<int>{6}));
+}
+
 // Issue 18 (no silent holds): the probe that compares each call of an
 // overridden hook with 7.3.4's code changes no step: every built-in variant
 // has the same states and transitions probed and unprobed; it sees the
