@@ -224,10 +224,9 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
     // An scx_error() ends the BPF scheduler: scx_vexit (ext.c:7276) claims
     // the exit and queues the disable work (scx_disable_irq_workfn ext.c:7239
     // -> scx_disable_workfn ext.c:6841 -> scx_root_disable), which takes over
-    // from every CPU (bypass).  The model stops the execution there (the
-    // disable path is modeled with --lifecycle only, from a scheduler that
-    // has not failed), so a state without successors after an error is the
-    // end of the scheduler, not a deadlock.
+    // from every CPU (bypass).  Without --lifecycle the model has no disable
+    // path and stops the execution there (ExtCore::step), so a state without
+    // successors after an error is the end of the scheduler, not a deadlock.
     x.error_exit.push_back(count == 0 && s.scx_error ? 1 : 0);
   }
 }
