@@ -36,6 +36,9 @@ if [ -d "$REF/kernel/sched/ext" ]; then
   expect no-hook 0 "no variant hook models activate_task yet" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect summary 0 "summary: 2 of 3 hunks in modeled functions; hooks a variant would override: dispatchEnqueueLink, dispatchEnqueueTail, dsqInsertCustody" -- \
     "$SCXMC" map-patch "$P/mixed.patch" $K
+  # the worked example of docs/check-your-patch.md
+  expect doc-example 0 "summary: 1 of 1 hunks in modeled functions; hooks a variant would override: dispatchEnqueueLink, dispatchEnqueueTail, dsqInsertCustody" -- \
+    "$SCXMC" map-patch "$P/global-dequeue-locked.patch" $K
   expect offset 0 "applies to 7.3.4 at offset \+5 lines" -- "$SCXMC" map-patch "$P/offset.patch" $K
   if "$SCXMC" map-patch "$P/mixed.patch" $K --json >"$tmp/m.json" && python3 - "$tmp/m.json" <<'PY'
 import json, sys
