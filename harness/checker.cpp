@@ -231,7 +231,37 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   }
 }
 
+// Memory exhaustion before the breadth-first loop (the store's first
+// tables, after an earlier search in this process left little address
+// space) ends the search like the loop's own out-of-memory handling does:
+// INCOMPLETE, nothing claimed, never an abort.
 CheckResult Checker::run() {
+  try {
+    return search();
+  } catch (const std::bad_alloc&) {
+    CheckResult res;
+    res.limits = limits_;
+    res.complete = false;
+    res.incomplete_reason =
+        "out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) + " MiB resident)";
+    for (const auto& inv : invs_) {
+      InvariantResult r;
+      r.id = inv->id();
+      r.statement = inv->statement();
+      r.status = Status::Incomplete;
+      res.invariants.push_back(r);
+    }
+    for (const char* id : {"deadlock", "model-bounds"}) {
+      InvariantResult r;
+      r.id = id;
+      r.status = Status::Incomplete;
+      res.invariants.push_back(r);
+    }
+    return res;
+  }
+}
+
+CheckResult Checker::search() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
   CollapseStore store(codec);

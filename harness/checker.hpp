@@ -120,6 +120,7 @@ class Checker {
   ExtCore& model_;
   InvariantList invs_;
   Limits limits_;
+  CheckResult search();  // run() without its out-of-memory guard
   Observer observer_;
   IndexedObserver indexed_;
   bool progress_ = false;
