@@ -530,11 +530,14 @@ int mapPatchMain(const std::vector<std::string>& args) {
       }
       for (int k : it->second.hooks) {
         const HookInfo& hk = hookInfo(static_cast<Hook>(k));
-        // a hook cites the line where its part of the function starts: the
-        // one at or before the change is the likeliest to override
-        jk.push_back({{"name", hk.name}, {"function", hk.function}, {"file", hk.file}, {"line", hk.line}});
+        // a hook cites the line where its part of the function starts; one
+        // citing a changed line is the likeliest to override
+        const bool at = hk.line >= lo && hk.line <= hi_line;
+        jk.push_back({{"name", hk.name}, {"function", hk.function}, {"file", hk.file}, {"line", hk.line},
+                      {"at_change", at}});
         all_hooks.insert(hk.name);
-        out << "    hook ExtCore::" << hk.name << " (" << hk.file << ":" << hk.line << ")\n";
+        out << "    hook ExtCore::" << hk.name << " (" << hk.file << ":" << hk.line << ")" << (at ? " [changed]" : "")
+            << "\n";
       }
       if (it->second.hooks.empty())
         out << "    no variant hook models " << f.name << " yet: split the lines the patch changes out of the model "

@@ -29,7 +29,7 @@ if [ -d "$REF/kernel/sched/ext" ]; then
     "$SCXMC" map-patch "$P/other-version.patch" $K
   expect modeled 0 "function: scx_dispatch_enqueue \(ext.c:1608-1757\)" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect modeled-site 0 "site ext.c:1740 GlobalLeaveCustody \[changed\]" -- "$SCXMC" map-patch "$P/mixed.patch" $K
-  expect modeled-hook 0 "hook ExtCore::dsqInsertCustody \(ext.c:1740\)" -- "$SCXMC" map-patch "$P/mixed.patch" $K
+  expect modeled-hook 0 "hook ExtCore::dsqInsertCustody \(ext.c:1740\) \[changed\]" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect unmodeled 0 "function: scx_exit_reason \(ext.c:6436-6464\)  NOT MODELED" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect nearest 0 "the model does not cover this code: .* the nearest modeled function is scx_root_disable \(ext.c:6605\)" -- \
     "$SCXMC" map-patch "$P/mixed.patch" $K
@@ -48,6 +48,7 @@ h = j["hunks"]
 assert [x["patch_line"] for x in h] == [9, 29, 40]
 assert h[0]["modeled"] and h[0]["old_lines"] == [1740, 1748]
 assert {"dsqInsertCustody", "dispatchEnqueueTail"} <= {k["name"] for k in h[0]["hooks"]}
+assert [k["name"] for k in h[0]["hooks"] if k["at_change"]] == ["dsqInsertCustody"]
 assert [s["id"] for s in h[0]["sites"] if s["in_hunk"]] == ["GlobalLeaveCustody", "UserEnterCustody"]
 assert not h[1]["modeled"] and h[1]["not_modeled"] == ["scx_exit_reason"]
 assert h[1]["nearest_modeled"] == {"function": "scx_root_disable", "file": "ext.c", "line": 6605}
