@@ -269,15 +269,15 @@ BehaviourDiff behaviourDiffGrowing(ExtCore& a, ExtCore& b, const BehaviourLimits
       }
     }
     BehaviourDiff d = behaviourDiff(a, b, l);
-    tried.push_back(len);
     if (!d.complete) {
       if (len == first) {
-        d.lengths = tried;
+        d.lengths = {len};
         return d;  // nothing complete to show
       }
       best.growth_stopped = "length " + std::to_string(len) + " stopped: " + d.incomplete_reason;
       break;
     }
+    tried.push_back(len);  // (the lengths compared completely)
     best = std::move(d);
     if (!best.only_a.empty() || !best.only_b.empty() || len >= lim.length) break;
   }

@@ -49,8 +49,8 @@ struct BehaviourDiff {
   // Minimal distinguishing sequences: allowed by one model, not by the other,
   // while every proper prefix is allowed by both.
   std::vector<BehaviourExample> only_a, only_b;
-  // behaviourDiffGrowing: the lengths compared, in order, and why it stopped
-  // growing before the cap without a difference ("" if it did not)
+  // behaviourDiffGrowing: the lengths compared completely, in order, and why
+  // it stopped growing before the cap without a difference ("" if it did not)
   std::vector<int> lengths;
   std::string growth_stopped;
 };
