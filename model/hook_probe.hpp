@@ -21,6 +21,7 @@
 // counts.  Not used by the access-traced build.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <atomic>
 #include <cstring>
