@@ -252,4 +252,37 @@ BehaviourDiff behaviourDiff(ExtCore& a, ExtCore& b, const BehaviourLimits& lim) 
   return d;
 }
 
+BehaviourDiff behaviourDiffGrowing(ExtCore& a, ExtCore& b, const BehaviourLimits& lim) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const int first = lim.grow_from > 0 && lim.grow_from < lim.length ? lim.grow_from : lim.length;
+  BehaviourDiff best;
+  std::vector<int> tried;
+  for (int len = first;; len = std::min(len + 2, lim.length)) {
+    BehaviourLimits l = lim;
+    l.length = len;
+    if (lim.time_limit_s > 0) {
+      l.time_limit_s = lim.time_limit_s - std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+      if (l.time_limit_s <= 0) {
+        best.growth_stopped = "length " + std::to_string(len) + " not compared: the diff's time limit of " +
+                              std::to_string(static_cast<int>(lim.time_limit_s)) + " s is used up";
+        break;
+      }
+    }
+    BehaviourDiff d = behaviourDiff(a, b, l);
+    if (!d.complete) {
+      if (len == first) {
+        d.lengths = {len};
+        return d;  // nothing complete to show
+      }
+      best.growth_stopped = "length " + std::to_string(len) + " stopped: " + d.incomplete_reason;
+      break;
+    }
+    tried.push_back(len);  // (the lengths compared completely)
+    best = std::move(d);
+    if (!best.only_a.empty() || !best.only_b.empty() || len >= lim.length) break;
+  }
+  best.lengths = tried;
+  return best;
+}
+
 }  // namespace scxmc

@@ -28,6 +28,9 @@ CallbackSeq callbacksOf(const StepLog& log, uint8_t t);
 
 struct BehaviourLimits {
   int length = 6;                // longest sequence compared
+  // behaviourDiffGrowing: start at this length and grow by 2 up to `length`
+  // until a difference is found (0: compare at `length` only)
+  int grow_from = 0;
   uint64_t max_pairs = 4'000'000;
   double time_limit_s = 60;      // 0 = none
 };
@@ -46,9 +49,19 @@ struct BehaviourDiff {
   // Minimal distinguishing sequences: allowed by one model, not by the other,
   // while every proper prefix is allowed by both.
   std::vector<BehaviourExample> only_a, only_b;
+  // behaviourDiffGrowing: the lengths compared completely, in order, and why
+  // it stopped growing before the cap without a difference ("" if it did not)
+  std::vector<int> lengths;
+  std::string growth_stopped;
 };
 
 BehaviourDiff behaviourDiff(ExtCore& a, ExtCore& b, const BehaviourLimits& lim);
+// The diff at lim.grow_from, then 2 longer each time, up to lim.length, until
+// one finds a difference; lim.time_limit_s bounds the whole growth.  The
+// result is the last complete comparison: a longer one that stops at a limit
+// ends the growth (growth_stopped says why) without making the result
+// incomplete; only an incomplete first comparison does.
+BehaviourDiff behaviourDiffGrowing(ExtCore& a, ExtCore& b, const BehaviourLimits& lim);
 // The tasks whose sequences are explored (one per class, see above).
 std::vector<uint8_t> representativeTasks(const Config& cfg);
 

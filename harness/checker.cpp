@@ -138,6 +138,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   x.failed = false;
   x.exercised = 0;
   x.succs_per_state.clear();
+  x.error_exit.clear();
   x.succs.clear();
   x.packs.clear();
   x.logs.clear();
@@ -220,10 +221,47 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
       x.succs.push_back(sc);
     });
     x.succs_per_state.push_back(count);
+    // An scx_error() ends the BPF scheduler: scx_vexit (ext.c:7276) claims
+    // the exit and queues the disable work (scx_disable_irq_workfn ext.c:7239
+    // -> scx_disable_workfn ext.c:6841 -> scx_root_disable), which takes over
+    // from every CPU (bypass).  Without --lifecycle the model has no disable
+    // path and stops the execution there (ExtCore::step), so a state without
+    // successors after an error is the end of the scheduler, not a deadlock.
+    x.error_exit.push_back(count == 0 && s.scx_error ? 1 : 0);
   }
 }
 
+// Memory exhaustion before the breadth-first loop (the store's first
+// tables, after an earlier search in this process left little address
+// space) ends the search like the loop's own out-of-memory handling does:
+// INCOMPLETE, nothing claimed, never an abort.
 CheckResult Checker::run() {
+  try {
+    return search();
+  } catch (const std::bad_alloc&) {
+    CheckResult res;
+    res.limits = limits_;
+    res.complete = false;
+    res.incomplete_reason =
+        "out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) + " MiB resident)";
+    for (const auto& inv : invs_) {
+      InvariantResult r;
+      r.id = inv->id();
+      r.statement = inv->statement();
+      r.status = Status::Incomplete;
+      res.invariants.push_back(r);
+    }
+    for (const char* id : {"deadlock", "model-bounds"}) {
+      InvariantResult r;
+      r.id = id;
+      r.status = Status::Incomplete;
+      res.invariants.push_back(r);
+    }
+    return res;
+  }
+}
+
+CheckResult Checker::search() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
   CollapseStore store(codec);
@@ -240,7 +278,7 @@ CheckResult Checker::run() {
   {
     InvariantResult r;
     r.id = "deadlock";
-    r.statement = "some actor can always move (no cycle of spin-waits and held locks)";
+    r.statement = "some actor can always move (no cycle of spin-waits and held locks); an scx_error() that ends the BPF scheduler is not a deadlock";
     res.invariants.push_back(r);
   }
   const int deadlock_idx = static_cast<int>(invs_.size());
@@ -443,7 +481,9 @@ CheckResult Checker::run() {
               for (const auto& [v, w] : nt->state) record(v, from, false, sc.tr, w);
           }
         }
-        if (x.succs_per_state[n] == 0) {
+        if (x.succs_per_state[n] == 0 && x.error_exit[n]) {
+          ++res.stats.error_exits;
+        } else if (x.succs_per_state[n] == 0) {
           ++res.stats.deadlocks;
           if (res.invariants[deadlock_idx].status != Status::Violated) {
             // the deadlocked state itself is the end of the counterexample

@@ -59,6 +59,10 @@ struct Stats {
   uint64_t store_bytes = 0;
   int state_bytes = 0;
   uint64_t deadlocks = 0;
+  // states where the search ends because the BPF scheduler hit scx_error():
+  // 7.3.4 hands over to its disable path there (scx_vexit ext.c:7276 ->
+  // scx_disable_workfn ext.c:6841), so they are not deadlocks (checker.cpp)
+  uint64_t error_exits = 0;
   uint64_t subsumed = 0;       // successors not stored: a dominating state was (checker.cpp)
 };
 
@@ -116,6 +120,7 @@ class Checker {
   ExtCore& model_;
   InvariantList invs_;
   Limits limits_;
+  CheckResult search();  // run() without its out-of-memory guard
   Observer observer_;
   IndexedObserver indexed_;
   bool progress_ = false;
@@ -169,6 +174,7 @@ class Checker {
     std::vector<uint32_t> doms_end;         // per Succ: end of its dominators in `doms`
     std::vector<uint8_t> doms;              // packed dominators (see subsumption in checker.cpp)
     std::vector<uint32_t> succs_per_state;  // successors of each state, in order
+    std::vector<uint8_t> error_exit;        // per state: no successor because of an scx_error
     std::vector<Succ> succs;
     std::vector<Notes> notes;
     std::vector<uint8_t> packs;             // one packed successor per Succ

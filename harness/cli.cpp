@@ -22,6 +22,7 @@
 
 #include "atomic_file.hpp"
 #include "interrupt.hpp"
+#include "map_patch.hpp"
 #include "checker.hpp"
 #include "cli_args.hpp"
 #include "cost_order.hpp"
@@ -55,6 +56,7 @@ const char* kMainHelp =
     "commands:\n"
     "  check       explore every interleaving within bounds and check the invariants\n"
     "  replay      re-execute a saved counterexample and confirm its violation\n"
+    "  map-patch   map a kernel patch's hunks to the model's functions, sites and variant hooks\n"
     "  review      compare variants with a base: invariant matrix, counterexamples, behaviour diff\n"
     "  invariants  list the invariants with their ids\n"
     "  policies    list the BPF policy presets\n"
@@ -383,6 +385,7 @@ int main(int argc, char** argv) {
     if (cmd == "check") return cmdCheck(args);
     if (cmd == "replay") return cmdReplay(args);
     if (cmd == "review") return reviewMain(args);
+    if (cmd == "map-patch") return mapPatchMain(args);
     if (cmd == "locks") return cmdLocks(args);
     if (cmd == "sources") return cmdSources(args);
     if (cmd == "record") return cmdRecord(args);

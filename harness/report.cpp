@@ -101,6 +101,9 @@ void printResult(std::ostream& o, const ExtCore& m, const CheckResult& r, bool v
     << " MiB, " << std::setprecision(0) << rate << " states/s, " << s.state_bytes << " bytes/state\n"
     << std::defaultfloat;
   if (s.deadlocks) o << "  deadlocked states (no actor can move): " << s.deadlocks << "\n";
+  if (s.error_exits)
+    o << "  states where scx_error() ended the BPF scheduler (the kernel's disable path takes over; not deadlocks): "
+      << s.error_exits << "\n";
   if (s.subsumed) o << "  successors not stored because a state with fewer kfunc calls spent was: " << s.subsumed << "\n";
   if (!r.complete) o << "  INCOMPLETE: " << r.incomplete_reason << " (nothing is claimed to hold)\n";
   if (r.any_vacuous()) {
@@ -190,6 +193,7 @@ nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
                 {"states_per_second", s.seconds > 0 ? s.states / s.seconds : 0.0},
                 {"bytes_per_state", s.state_bytes},
                 {"deadlocked_states", s.deadlocks},
+                {"error_exit_states", s.error_exits},
                 {"subsumed_successors", s.subsumed}};
   return j;
 }

@@ -17,6 +17,7 @@
 
 #include "behaviour_diff.hpp"
 #include "checker.hpp"
+#include "hook_probe.hpp"
 #include "cli_args.hpp"
 #include "next_state.hpp"
 #include "report.hpp"
@@ -38,8 +39,12 @@ const char* kHelp =
     "variant newly breaks, its shortest counterexample; for every one it newly fixes, the\n"
     "base's counterexample; for one violated by both, whether the base's counterexample\n"
     "still reproduces in the variant; and the behaviour diff: the sequences of ops callbacks\n"
-    "a task can receive (up to --diff-length) that one model allows and the other does not,\n"
-    "each with a shortest trace.\n"
+    "a task can receive that one model allows and the other does not, each with a shortest\n"
+    "trace: compared up to length 6 first, then 8, 10, ... up to --diff-length until a\n"
+    "difference shows; the text shows the shortest ones, at most about a screenful per\n"
+    "variant, --json all of them.  And the coverage of the change: how often each hook the\n"
+    "variant overrides (model/hooks.hpp) was called and did something else than 7.3.4's\n"
+    "code, and one line when the variant's state space is the base's, with the likely cause.\n"
     "\n"
     "  --base NAME           the model to compare against (default linux-7.3.4)\n"
     "  --variant NAME...     one or more variants (see 'scxmc variants'); repeatable\n"
@@ -60,7 +65,9 @@ const char* kHelp =
     "                        the other stopped at --ladder-time is checked again for up to SEC\n"
     "                        (default 60)\n"
     "  --no-ladder           decide only on the requested configuration\n"
-    "  --diff-length N       longest callback sequence compared (default 6; 0 = no diff)\n"
+    "  --diff-length N       the longest callback sequence the diff grows to (default 10; it\n"
+    "                        starts at 6, or N if smaller, and stops at the first length with\n"
+    "                        a difference; 0 = no diff)\n"
     "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
     "                        (default 4000000)\n"
     "  --json FILE           write the report as JSON (each model's check result included,\n"
@@ -95,6 +102,8 @@ int parse(const std::vector<std::string>& args, Options* o) {
   o->lim.max_memory_mib = 8192;
   o->lim.time_limit_s = 15;
   o->blim.time_limit_s = 15;
+  o->blim.length = 10;
+  o->blim.grow_from = 6;
   o->lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
@@ -157,6 +166,7 @@ int parse(const std::vector<std::string>& args, Options* o) {
     } else if (a == "--diff-length") {
       if (!val(&v) || !parseIntArg(a, v, 0, 64, &n, &err)) return usage(err);
       o->blim.length = static_cast<int>(n);
+      o->blim.grow_from = std::min(6, o->blim.length);
     } else if (a == "--diff-max-pairs") {
       if (!val(&v) || !parseIntArg(a, v, 1, 4000000000L, &n, &err)) return usage(err);
       o->blim.max_pairs = static_cast<uint64_t>(n);
@@ -194,6 +204,8 @@ struct Checked {
   VariantInfo info;
   std::unique_ptr<ExtCore> model;
   CheckResult res;
+  std::shared_ptr<HookCoverage> cov;  // a variant's probe (hook_probe.hpp)
+  HookCoverageCounts coverage;        // ... after its search
 };
 
 // How the base's counterexample of invariant `id` fares in model `m`:
@@ -239,6 +251,91 @@ bool extendsAnother(const BehaviourExample& x, const std::vector<BehaviourExampl
   return false;
 }
 
+// Which of the variant's overridden hooks ran in its search and how often
+// they did something else than 7.3.4's code (hook_probe.hpp); when the
+// variant's state space is the base's, one line saying so, with the likely
+// causes (issue 18: no silent "holds").
+nlohmann::json coverageReport(std::ostream& out, const Checked& v, const Checked& base, bool chain) {
+  const HookCoverageCounts& c = v.coverage;
+  nlohmann::json j;
+  j["available"] = c.available;
+  if (!c.available) {
+    out << "   change coverage: not measured (the variant was registered without makeVariant<T>)\n";
+    return j;
+  }
+  uint64_t calls = 0, differs = 0, uncompared = 0;
+  nlohmann::json hooks = nlohmann::json::array();
+  const std::string scope = v.res.complete ? "in the whole search" : "in the part searched before the limit";
+  out << "   change coverage (every call of an overridden function also run as linux-7.3.4's code, " << scope << "):\n";
+  for (int h = 0; h < kHookCount; ++h) {
+    if (!c.overridden[h]) continue;
+    const HookInfo& hi = hookInfo(static_cast<Hook>(h));
+    calls += c.calls[h];
+    differs += c.differs[h];
+    std::string sites;
+    nlohmann::json jsites = nlohmann::json::array();
+    for (int s = 0; s < siteCount() && s < 128; ++s)
+      if ((c.sites[h][s / 64] >> (s % 64)) & 1) {
+        const SiteInfo& si = siteInfo(static_cast<Site>(s));
+        sites += (sites.empty() ? "" : ", ") + std::string(si.function) + " " + si.file + ":" + std::to_string(si.line);
+        jsites.push_back({{"id", si.id}, {"function", si.function}, {"file", si.file}, {"line", si.line}});
+      }
+    out << "     " << hi.name << " (" << hi.function << " " << hi.file << ":" << hi.line << "): ";
+    // pickProxy's in/out argument keeps its calls from being compared
+    // (hook_probe.hpp): its calls prove nothing about the state space
+    const bool comparable = std::string(hi.name) != "pickProxy";
+    if (!comparable) uncompared += c.calls[h];
+    if (c.calls[h] == 0) {
+      out << "never called\n";
+    } else if (!comparable) {
+      out << c.calls[h] << " calls (not compared with linux-7.3.4's code: an in/out argument)\n";
+    } else {
+      out << c.calls[h] << " calls, " << c.differs[h] << " did something else than linux-7.3.4's code"
+          << (sites.empty() ? std::string() : " (passing " + sites + ")") << "\n";
+    }
+    hooks.push_back({{"name", hi.name}, {"function", hi.function}, {"file", hi.file}, {"line", hi.line},
+                     {"calls", c.calls[h]}, {"differing_calls", c.differs[h]}, {"sites_in_differing_calls", jsites}});
+  }
+  if (hooks.empty()) out << "     (no hook of model/hooks.hpp is overridden)\n";
+  j["hooks"] = hooks;
+  j["calls"] = calls;
+  j["differing_calls"] = differs;
+  // The verdict on the state space.  Zero differing calls in a complete
+  // search proves it is 7.3.4's (hook_probe.hpp); equal counts only suggest
+  // it when the comparison is with another variant or calls differed.
+  const bool complete = v.res.complete && base.res.complete;
+  const bool same_counts = complete && v.res.stats.states == base.res.stats.states &&
+                           v.res.stats.transitions == base.res.stats.transitions;
+  const bool proven = complete && !chain && base.base && differs == 0 && uncompared == 0 && !hooks.empty();
+  j["same_state_space"] = proven ? "identical" : same_counts ? "same counts" : "different";
+  if (proven || same_counts) {
+    out << "   SAME STATE SPACE as " << base.label << (proven ? "" : " (the same counts)") << ": "
+        << v.res.stats.states << " states, " << v.res.stats.transitions << " transitions; likely causes: ";
+    std::string why;
+    if (calls == 0)
+      why = "the changed code is not reached at these bounds (no overridden function was called: grow --tasks, "
+            "--cpus, --user-dsqs or widen --policy/--env)";
+    else if (differs == 0)
+      why = "the changed code ran " + std::to_string(calls) + " times and always did what linux-7.3.4's does: the "
+            "case it changes is not reached at these bounds, or a model step is coarser than the kernel's access "
+            "(the model runs the changed lines inside one atomic step, so the interleaving they matter for does "
+            "not exist at this granularity)";
+    else {
+      bool same_verdicts = true;
+      for (size_t i = 0; i < v.res.invariants.size() && i < base.res.invariants.size(); ++i)
+        same_verdicts &= v.res.invariants[i].status == base.res.invariants[i].status;
+      why = std::to_string(differs) + " calls did something else, yet the states are the same: the change "
+            "alters the events of steps (what the invariants and the behaviour diff see), not the states" +
+            std::string(same_verdicts ? "; here no invariant tells them apart: the effect is invisible to every "
+                                        "invariant"
+                                      : "");
+    }
+    out << why << "\n";
+    j["likely_cause"] = why;
+  }
+  return j;
+}
+
 }  // namespace
 
 int reviewMain(const std::vector<std::string>& args) {
@@ -263,7 +360,12 @@ int reviewMain(const std::vector<std::string>& args) {
     c.base = base;
     for (const auto& v : variants())
       if (v.name == name) c.info = v;
-    c.model = makeModel(name, cfg);
+    if (base) {
+      c.model = makeModel(name, cfg);
+    } else {
+      c.cov = std::make_shared<HookCoverage>();
+      c.model = makeProbedModel(name, cfg, c.cov);
+    }
     models.push_back(std::move(c));
   };
   add(o.base, o.cfg, true);
@@ -289,8 +391,10 @@ int reviewMain(const std::vector<std::string>& args) {
     Checker checker(*c.model, std::move(invs), o.lim);
     const std::string name = c.name;
     const Config cfg = c.cfg;
-    checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
+    const std::shared_ptr<HookCoverage> cov = c.cov;
+    checker.setWorkerFactory([name, cfg, cov] { return cov ? makeProbedModel(name, cfg, cov) : makeModel(name, cfg); });
     c.res = checker.run();
+    if (cov) c.coverage = snapshot(*cov);
   }
   const Checked& base0 = models[0];
   Limits rung_lim = o.lim;
@@ -448,6 +552,7 @@ int reviewMain(const std::vector<std::string>& args) {
                    decided_on = nlohmann::json::object(), lifted = nlohmann::json::object();
     out << "\n== " << v.name << " (against " << base.label << "): " << v.info.what
         << "\n   touches: " << v.info.touches << "\n";
+    jv["coverage"] = coverageReport(out, v, base, o.chain);
     for (const std::string& id : ids) {
       const InvariantResult& bi = *find(base.res, id);
       const InvariantResult& vi = *find(v.res, id);
@@ -540,14 +645,14 @@ int reviewMain(const std::vector<std::string>& args) {
       if (o.ladder && !(v.res.complete && base.res.complete) &&
           (top_lim.time_limit_s <= 0 || top_lim.time_limit_s > o.ladder_time_s))
         top_lim.time_limit_s = o.ladder_time_s;
-      BehaviourDiff d = behaviourDiff(*v.model, *base.model, top_lim);
+      BehaviourDiff d = behaviourDiffGrowing(*v.model, *base.model, top_lim);
       ExtCore* dv = v.model.get();
       ExtCore* db = base.model.get();
       for (size_t r = ladder.size(); !d.complete && o.ladder && r-- > 0;) {
         const CheckResult* rv = ladder.peek(r, v.name);
         const CheckResult* rb = ladder.peek(r, base.name);
         if (!rv || !rb || !rv->complete || !rb->complete) continue;
-        BehaviourDiff dr = behaviourDiff(ladder.model(r, v.name), ladder.model(r, base.name), o.blim);
+        BehaviourDiff dr = behaviourDiffGrowing(ladder.model(r, v.name), ladder.model(r, base.name), o.blim);
         if (!dr.complete) continue;
         out << "\n   (behaviour diff on " << rungName(ladder.config(r)) << ": on the requested configuration "
             << d.incomplete_reason << ")";
@@ -557,9 +662,18 @@ int reviewMain(const std::vector<std::string>& args) {
       }
       nlohmann::json jd;
       jd["length"] = d.length;
+      jd["lengths_compared"] = d.lengths;
+      jd["cap"] = o.blim.length;
+      if (!d.growth_stopped.empty()) jd["growth_stopped"] = d.growth_stopped;
       jd["complete"] = d.complete;
       jd["configuration"] = rungName(dv->config());
-      out << "\n   behaviour diff (a task's ops callbacks, sequences up to " << d.length << "): ";
+      std::string grown;
+      if (d.lengths.size() > 1) {
+        grown = ", grown ";
+        for (size_t i = 0; i < d.lengths.size(); ++i) grown += (i ? " -> " : "") + std::to_string(d.lengths[i]);
+      }
+      out << "\n   behaviour diff (a task's ops callbacks, sequences up to " << d.length << grown << "; cap "
+          << o.blim.length << "): ";
       if (!d.complete) {
         undetermined_any = true;
         jd["incomplete_reason"] = d.incomplete_reason;
@@ -567,29 +681,58 @@ int reviewMain(const std::vector<std::string>& args) {
       } else {
         out << d.only_a.size() << " only in " << v.name << ", " << d.only_b.size() << " only in " << base.name
             << " (" << d.sequences_a << " and " << d.sequences_b << " sequences)\n";
-        auto side = [&](const std::vector<BehaviourExample>& xs, const ExtCore& mdl, const std::string& who) {
+        if (!d.growth_stopped.empty())
+          out << "   (no difference up to length " << d.length << "; " << d.growth_stopped << ")\n";
+        auto side = [&](const std::vector<BehaviourExample>& xs, const ExtCore& mdl) {
           nlohmann::json arr = nlohmann::json::array();
-          int folded = 0;
           for (const BehaviourExample& x : xs) {
-            // The text shows a sequence once: one that only adds callbacks in
-            // front of another listed difference is counted, not printed.
-            if (extendsAnother(x, xs)) {
-              ++folded;
-            } else {
-              out << "\n   only in " << who << ": " << seqName(x.seq) << "\n";
-              printCounterexample(out, mdl, x.trace, o.trace_all);
-            }
             nlohmann::json seq = nlohmann::json::array();
             for (Callback c : x.seq) seq.push_back(callbackName(c));
             arr.push_back({{"sequence", seq}, {"example", traceJson(mdl, x.trace)}});
           }
-          if (folded)
-            out << "\n   (" << folded << " more only in " << who
-                << " differ from one shown only by callbacks in front; all are in --json)\n";
           return arr;
         };
-        jd["only_in_variant"] = side(d.only_a, *dv, v.name);
-        jd["only_in_base"] = side(d.only_b, *db, base.name);
+        jd["only_in_variant"] = side(d.only_a, *dv);
+        jd["only_in_base"] = side(d.only_b, *db);
+        // The text: the shortest differences first (both sides), each once
+        // (one that only adds callbacks in front of another listed difference
+        // is not printed), within about a screenful; the rest is in --json.
+        struct Shown {
+          const BehaviourExample* x;
+          const ExtCore* m;
+          const std::string* who;
+        };
+        std::vector<Shown> items;
+        for (const BehaviourExample& x : d.only_a)
+          if (!extendsAnother(x, d.only_a)) items.push_back({&x, dv, &v.name});
+        for (const BehaviourExample& x : d.only_b)
+          if (!extendsAnother(x, d.only_b)) items.push_back({&x, db, &base.name});
+        std::stable_sort(items.begin(), items.end(),
+                         [](const Shown& p, const Shown& q) { return p.x->seq.size() < q.x->seq.size(); });
+        constexpr int kScreen = 40;
+        int used = 0;
+        size_t shown = 0;
+        for (const Shown& it : items) {
+          std::ostringstream block;
+          block << "\n   only in " << *it.who << ": " << seqName(it.x->seq) << "\n";
+          printCounterexample(block, *it.m, it.x->trace, o.trace_all);
+          std::string text = block.str();
+          const int lines = static_cast<int>(std::count(text.begin(), text.end(), '\n'));
+          if (shown > 0 && used + lines > kScreen) break;
+          if (lines > kScreen) {  // the first one alone: cut its trace
+            size_t at = 0;
+            for (int l = 0; l < kScreen && at != std::string::npos; ++l) at = text.find('\n', at + 1);
+            if (at != std::string::npos) text = text.substr(0, at + 1) + "   ... (trace cut; all of it is in --json)\n";
+          }
+          out << text;
+          used += lines;
+          ++shown;
+        }
+        const size_t total = d.only_a.size() + d.only_b.size();
+        if (shown < total)
+          out << "\n   (" << total - shown << " more differences not shown, longer or differing from a shown one "
+              << "only by callbacks in front; every one with a shortest trace is in --json)\n";
+        jd["shown_in_text"] = shown;
       }
       jd["sequences_variant"] = d.sequences_a;
       jd["sequences_base"] = d.sequences_b;

@@ -322,7 +322,14 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
     ~EndRecording() { if (r) r->end(); }
   } end_recording{rec};
 #endif
-  if (s.scx_error) return false;  // the scheduler is being ejected
+  // scx_error() ends the BPF scheduler: scx_vexit (ext.c:7276) claims the
+  // exit and queues the disable work (scx_disable_irq_workfn ext.c:7239 ->
+  // scx_disable_workfn ext.c:6841 -> scx_root_disable).  With the lifecycle
+  // modeled, the code in flight goes on (with the error's fallback, e.g.
+  // find_dsq_for_dispatch's global DSQ) and the helper's disable path takes
+  // over from its Enabled stage; without it the execution ends here (the
+  // checker counts such a state as the scheduler's end, not as a deadlock).
+  if (s.scx_error && !cfg_.lifecycle) return false;
   if (isHelper(actor)) {
 #ifdef SCXMC_TRACE_ACCESS
     if (trace::Recorder* r = trace::recorder()) r->handler(static_cast<uint8_t>(trace::kHelperBase + s.life_pc.raw()), Frame{});

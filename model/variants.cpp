@@ -1,4 +1,5 @@
 #include "variants.hpp"
+#include "hook_probe.hpp"
 
 
 namespace scxmc {
@@ -33,6 +34,20 @@ std::unique_ptr<ExtCore> makeModel(const std::string& variant, const Config& cfg
   for (const Entry& e : registry())
     if (e.info.name == variant) return e.make(cfg);
   return nullptr;
+}
+
+std::shared_ptr<HookCoverage>& probeRequest() {
+  thread_local std::shared_ptr<HookCoverage> request;
+  return request;
+}
+
+std::unique_ptr<ExtCore> makeProbedModel(const std::string& variant, const Config& cfg,
+                                         const std::shared_ptr<HookCoverage>& cov) {
+  struct Reset {
+    ~Reset() { probeRequest().reset(); }
+  } reset;
+  probeRequest() = cov;
+  return makeModel(variant, cfg);
 }
 
 void registerVariant(const VariantInfo& info, ModelFactory make) {

@@ -26,6 +26,14 @@ std::vector<VariantInfo> variants();
 std::unique_ptr<ExtCore> makeModel(const std::string& variant, const Config& cfg);
 // The variants under model/variants/ (variants/builtin.cpp).
 std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants();
+struct HookCoverage;
+// The variant's model wrapped in a probe that counts the calls of the hooks
+// it overrides and compares each with 7.3.4's code (hook_probe.hpp); the
+// counts go to `cov` (shared by every model made for one search).  A
+// variant registered without makeVariant<T> (tests' lambdas) comes back
+// unprobed: cov->attached stays false.  nullptr for an unknown name.
+std::unique_ptr<ExtCore> makeProbedModel(const std::string& variant, const Config& cfg,
+                                         const std::shared_ptr<HookCoverage>& cov);
 // Adds a variant at run time (tests register their seeded-bug mutations so
 // that counterexamples replay through the same path as real variants).
 void registerVariant(const VariantInfo& info, ModelFactory make);

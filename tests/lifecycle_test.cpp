@@ -149,6 +149,43 @@ TEST(Lifecycle, ReachesTheEndOfTheCycle) {
   EXPECT_TRUE(done);
 }
 
+// Issue 18: with the lifecycle, an scx_error() hands over to the disable
+// path as in 7.3.4 (scx_vexit ext.c:7276 -> scx_disable_workfn ext.c:6841):
+// the scheduler is disabled after it, and nothing deadlocks.  Test-only BPF
+// scheduler that ignores p->cpus_ptr for SCX_DSQ_LOCAL_ON (ext.c:2545).
+class BpfIgnoresAffinityLife : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-bpf-ignores-affinity-life"; }
+  uint8_t bpfDispatchTarget(uint8_t t, uint8_t c) override {
+    uint8_t opts[kMaxCpus];
+    int n = 0;
+    for (uint8_t x = 0; x < cfg_.cpus; ++x)
+      if (x != c) opts[n++] = makeTarget(TargetKind::LocalOn, x);
+    return n ? opts[ch_->pick(n)] : ExtCore::bpfDispatchTarget(t, c);
+  }
+};
+
+TEST(Lifecycle, ScxErrorHandsOverToTheDisablePath) {
+  Config cfg = test::smallConfig(1, 2, 0, "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on");
+  cfg.lifecycle = true;
+  BpfIgnoresAffinityLife m(cfg);
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
+  Checker c(m, std::move(invs), Limits{});
+  bool disabled_after_error = false;
+  c.setObserver([&](const State& from, const StepLog&, const State& to) {
+    disabled_after_error |= from.scx_error && to.life_pc == static_cast<uint8_t>(LifePc::Done);
+  });
+  const CheckResult r = c.run();
+  ASSERT_TRUE(r.complete);
+  EXPECT_EQ(test::resultOf(r, "scx-error").status, Status::Violated);
+  EXPECT_EQ(test::resultOf(r, "deadlock").status, Status::Holds) << test::resultOf(r, "deadlock").message;
+  EXPECT_EQ(r.stats.error_exits, 0u);  // every actor goes on after the error
+  EXPECT_TRUE(disabled_after_error);
+}
+
 TEST(Lifecycle, LifecycleCatchesExitBeforeDisable) {
   registerVariant({"mut-exit-before-disable", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<ExitBeforeDisable>(c); });

@@ -8,6 +8,14 @@
 
 #include "test_support.hpp"
 
+#include <cstdio>
+#include <fstream>
+#include <unistd.h>
+
+#include <nlohmann/json.hpp>
+
+#include "review.hpp"
+
 namespace scxmc {
 namespace {
 
@@ -225,6 +233,41 @@ TEST_F(Mutations, DeadlockCatchesLockWhileDispatching) {
   expectCaught({"deadlock", make<LockWhileDispatching>, 1, 2, 0,
                 "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on", kEnvWake | kEnvNice,
                 "no actor can move"});
+}
+
+// An scx_error() ends the BPF scheduler (7.3.4's disable path takes over,
+// ext.c:7276 scx_vexit -> ext.c:6841 scx_disable_workfn): the states after it
+// have no successor in the model but are not deadlocks (issue 18).
+TEST_F(Mutations, ScxErrorIsNotADeadlock) {
+  Config c = test::smallConfig(1, 2, 0, "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on");
+  BpfIgnoresAffinity m(c);
+  const CheckResult r = test::check(m, "all");
+  ASSERT_TRUE(r.complete);
+  EXPECT_EQ(test::resultOf(r, "scx-error").status, Status::Violated);
+  EXPECT_EQ(test::resultOf(r, "deadlock").status, Status::Holds) << test::resultOf(r, "deadlock").message;
+  EXPECT_EQ(r.stats.deadlocks, 0u);
+  EXPECT_GT(r.stats.error_exits, 0u);
+}
+
+// ... and `scxmc review`'s matrix has no second, spurious violation: the
+// variant's scx-error row is violated, its deadlock row holds.
+TEST_F(Mutations, ReviewMatrixHasNoDeadlockAfterScxError) {
+  char path[] = "/tmp/scxmc-review-XXXXXX";
+  const int fd = mkstemp(path);
+  ASSERT_GE(fd, 0);
+  close(fd);
+  testing::internal::CaptureStdout();
+  const int rc = reviewMain({"--variant", "mut-bpf-ignores-affinity", "--tasks", "1", "--cpus", "2", "--user-dsqs", "0",
+                             "--policy", "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on",
+                             "--diff-length", "0", "--no-ladder", "--json", path});
+  const std::string out = testing::internal::GetCapturedStdout();
+  EXPECT_EQ(rc, 1) << out;
+  nlohmann::json j;
+  std::ifstream(path) >> j;
+  std::remove(path);
+  EXPECT_EQ(j["matrix"]["scx-error"]["mut-bpf-ignores-affinity"], "violated");
+  EXPECT_EQ(j["matrix"]["deadlock"]["mut-bpf-ignores-affinity"], "holds") << out;
+  EXPECT_EQ(j["variants"][0]["newly_broken"], nlohmann::json::array({"scx-error"}));
 }
 
 // Without symmetry the counterexample is rebuilt from states stored as they

@@ -25,7 +25,7 @@ expect merged-ok 0 "no invariant newly broken" -- "$SCXMC" review --variant dequ
 expect implied-lifecycle 1 "lifecycle +holds +holds +VIOLATED \(new\)" -- \
   "$SCXMC" review --variant no-switching-to --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
 expect fixes 0 "newly fixes custody" -- "$SCXMC" review --base dequeue-legacy --variant linux-7.3.4 $small
-expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100
+expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100 --diff-length 6
 expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not violate it in linux-7.3.4" -- \
   "$SCXMC" review --variant dequeue-legacy $two --max-states 4000 --diff-length 0 --no-ladder
 # the same bounds with the ladder: decided on the smallest configuration where
@@ -51,9 +51,45 @@ expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --
 expect chain 1 "still violates opss; the base's counterexample does not reproduce here" -- \
   "$SCXMC" review --chain --variant dequeue-rfc-r2 dequeue-rfc-r3 $two --diff-length 0 --json "$tmp/chain.json"
 
-# JSON shape, and a counterexample inside it replays
-if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" <<'PY'
+# issue 18, no silent holds: the coverage of the change, and one line when
+# the variant's state space is the base's, with the likely cause
+expect coverage 1 "opsDequeueTail \(ops_dequeue ext.c:2307\): [0-9]+ calls, [1-9][0-9]* did something else than linux-7.3.4's code" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --diff-length 0
+expect identical 0 "SAME STATE SPACE as linux-7.3.4: 19922 states, 138525 transitions; likely causes: the changed code ran [0-9]+ times and always did what linux-7.3.4's does" -- \
+  "$SCXMC" review --variant dequeue-rfc-merged $two --diff-length 0 --json "$tmp/identical.json"
+expect not-reached 0 "destroyDsq \(destroy_dsq ext.c:5300\): never called" -- \
+  "$SCXMC" review --variant destroy-dsq-inversion --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
+expect not-reached-cause 0 "SAME STATE SPACE as linux-7.3.4\+lifecycle: .*the changed code is not reached at these bounds" -- \
+  "$SCXMC" review --variant destroy-dsq-inversion --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
+expect events-only 1 "SAME STATE SPACE as linux-7.3.4 \(the same counts\): .*alters the events of steps" -- \
+  "$SCXMC" review --variant global-dequeue-locked $two --diff-length 0
+
+# issue 18, the behaviour diff grows from 6 until a difference or the cap;
+# at most about a screenful of examples per variant, the rest in --json
+expect diff-grows 0 "behaviour diff \(a task's ops callbacks, sequences up to 8, grown 6 -> 8; cap 8\): 0 only in dequeue-rfc-merged, 0 only in linux-7.3.4" -- \
+  "$SCXMC" review --variant dequeue-rfc-merged $two --diff-length 8 --json "$tmp/grown.json"
+expect diff-screenful 1 "\(24 more differences not shown, .* in --json\)" -- \
+  "$SCXMC" review --variant no-switching-to --tasks 1 --cpus 1 --user-dsqs 0 --json "$tmp/screen.json"
+n=$(sed -n '/^   behaviour diff/,/^verdict/p' "$tmp/out" | wc -l)
+if [ "$n" -le 50 ]; then echo "ok   diff-screenful-lines ($n)"; pass=$((pass+1)); else echo "FAIL diff-screenful-lines: $n lines"; fail=$((fail+1)); fi
+if python3 - "$tmp/grown.json" "$tmp/screen.json" <<'PY'
 import json, sys
+d = json.load(open(sys.argv[1]))["variants"][0]["behaviour_diff"]
+assert d["lengths_compared"] == [6, 8] and d["length"] == 8 and d["cap"] == 8, d
+s = json.load(open(sys.argv[2]))["variants"][0]["behaviour_diff"]
+assert s["shown_in_text"] == 1 and len(s["only_in_variant"]) + len(s["only_in_base"]) == 25, s.keys()
+assert s["lengths_compared"] == [6] and s["cap"] == 10
+PY
+then echo "ok   diff-json"; pass=$((pass+1)); else echo "FAIL diff-json"; fail=$((fail+1)); fi
+
+# JSON shape, and a counterexample inside it replays
+if python3 - "$tmp/legacy.json" "$tmp/chain.json" "$tmp/cex.json" "$tmp/ladder.json" "$tmp/lifted.json" "$tmp/identical.json" <<'PY'
+import json, sys
+cov = json.load(open(sys.argv[6]))["variants"][0]["coverage"]
+assert cov["available"] and cov["same_state_space"] == "identical" and cov["differing_calls"] == 0, cov
+assert cov["calls"] > 0 and all(h["differing_calls"] == 0 for h in cov["hooks"]) and "likely_cause" in cov
+legacy_cov = json.load(open(sys.argv[1]))["variants"][0]["coverage"]
+assert legacy_cov["same_state_space"] == "different" and legacy_cov["differing_calls"] > 0, legacy_cov
 lifted = json.load(open(sys.argv[5]))["variants"][0]["lifted_counterexamples"]["custody"]
 assert lifted["rung"] == "1x2x0" and lifted["rung_steps"] == 3 and len(lifted["trace"]) == 3, lifted.keys()
 l = json.load(open(sys.argv[4]))

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "behaviour_diff.hpp"
+#include "hook_probe.hpp"
 #include "test_support.hpp"
 
 namespace scxmc {
@@ -307,6 +308,94 @@ TEST(Reductions, ShortestCounterexamplesUnchanged) {
     EXPECT_EQ(x.cex.steps.size(), y.cex.steps.size()) << k.variant << " " << k.invariant;
     EXPECT_LE(a.stats.states, b.stats.states) << k.variant;
   }
+}
+
+// Issue 18: a change that skips an ops.enqueue late in a task's life is
+// invisible to the diff at length 6 and found once it grows.  Test-only:
+// put_prev_task_scx's re-enqueue of a preempted prev (enq_flags 0) keeps the
+// task on the BPF side without calling ops.enqueue.
+class SkipReenqueueCallback : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "test-skip-reenqueue-callback"; }
+
+ protected:
+  void doEnqueueTask(uint8_t rq, uint8_t t, uint8_t f, uint8_t sticky) override {
+    if (f != 0 || sticky == rq || bypassing(rq) || tk(t).ddsp != kNone) return ExtCore::doEnqueueTask(rq, t, f, sticky);
+    site(Site::DoEnqueue);
+    qseqAdvance(t);
+    setOpss(t, Opss::Queueing);
+    site(Site::EnterCustodyEnqueue);  // BUG: no ops.enqueue
+    setCustody(t, true);
+    setOpss(t, Opss::Queued);
+  }
+};
+
+TEST(BehaviourDiff, GrowsUntilItFindsTheSkippedEnqueue) {
+  const Config cfg = test::smallConfig(1, 2, 0);
+  SkipReenqueueCallback skip(cfg);
+  auto base = makeModel("linux-7.3.4", cfg);
+  BehaviourLimits lim;
+  lim.length = 6;
+  const BehaviourDiff at6 = behaviourDiff(skip, *base, lim);
+  ASSERT_TRUE(at6.complete);
+  EXPECT_TRUE(at6.only_a.empty() && at6.only_b.empty()) << "found at 6 already: the test needs a later difference";
+  lim.length = 10;
+  lim.grow_from = 6;
+  const BehaviourDiff grown = behaviourDiffGrowing(skip, *base, lim);
+  ASSERT_TRUE(grown.complete) << grown.incomplete_reason;
+  EXPECT_EQ(grown.lengths, (std::vector<int>{6, 8}));
+  EXPECT_EQ(grown.length, 8);
+  EXPECT_TRUE(contains(grown.only_b, "enqueue(0, keep)")) << (grown.only_b.empty() ? "" : seqName(grown.only_b[0].seq));
+  // a cap at 6 does not grow
+  lim.length = 6;
+  const BehaviourDiff capped = behaviourDiffGrowing(skip, *base, lim);
+  EXPECT_EQ(capped.lengths, (std::vector<int>{6}));
+}
+
+// Issue 18 (no silent holds): the probe that compares each call of an
+// overridden hook with 7.3.4's code changes no step: every built-in variant
+// has the same states and transitions probed and unprobed; it sees the
+// overrides (and only the overridden hooks are counted); a variant whose
+// every call does what 7.3.4 does (dequeue-rfc-merged = commit ebf1ccff79)
+// has no differing call, one that changes behaviour has some.
+TEST(HookProbe, ChangesNoStepAndCountsTheOverrides) {
+  const Config cfg = test::smallConfig(1, 2, 0);
+  for (const VariantInfo& v : variants()) {
+    if (v.name == "linux-7.3.4") continue;
+    auto plain = makeModel(v.name, cfg);
+    auto cov = std::make_shared<HookCoverage>();
+    auto probed = makeProbedModel(v.name, cfg, cov);
+    ASSERT_TRUE(cov->attached) << v.name;
+    Limits lim;
+    lim.max_states = 300000;
+    lim.threads = 1;
+    const CheckResult a = test::check(*plain, "all", lim), b = test::check(*probed, "all", lim);
+    EXPECT_EQ(a.stats.states, b.stats.states) << v.name;
+    EXPECT_EQ(a.stats.transitions, b.stats.transitions) << v.name;
+    for (size_t i = 0; i < a.invariants.size(); ++i) EXPECT_EQ(a.invariants[i].status, b.invariants[i].status) << v.name;
+    int overridden = 0;
+    for (int h = 0; h < kHookCount; ++h) {
+      overridden += cov->overridden[h];
+      if (!cov->overridden[h]) {
+        EXPECT_EQ(cov->calls[h].load(), 0u) << v.name << " " << hookInfo(static_cast<Hook>(h)).name;
+      }
+    }
+    EXPECT_GT(overridden, 0) << v.name;
+  }
+  auto count = [&](const std::string& name, int tasks, int cpus, int dsqs, uint64_t* calls, uint64_t* differs) {
+    auto cov = std::make_shared<HookCoverage>();
+    auto m = makeProbedModel(name, test::smallConfig(tasks, cpus, dsqs), cov);
+    test::check(*m, "all");
+    *calls = *differs = 0;
+    for (int h = 0; h < kHookCount; ++h) *calls += cov->calls[h], *differs += cov->differs[h];
+  };
+  uint64_t calls, differs;
+  count("dequeue-rfc-merged", 1, 2, 1, &calls, &differs);
+  EXPECT_GT(calls, 0u);
+  EXPECT_EQ(differs, 0u);
+  count("global-dequeue-locked", 1, 2, 1, &calls, &differs);
+  EXPECT_GT(differs, 0u);
 }
 
 }  // namespace

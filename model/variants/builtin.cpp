@@ -3,6 +3,7 @@
 // revises) that overrides only the modeled functions its patch changes and
 // names the patch and the 7.3.4 lines it touches.
 #include "variants.hpp"
+#include "hook_probe.hpp"
 #include "variants/dequeue_legacy.hpp"
 #include "variants/dequeue_rfc_merged.hpp"
 #include "variants/global_dequeue_locked.hpp"
@@ -15,7 +16,7 @@ namespace scxmc {
 namespace {
 template <class M>
 ModelFactory factory() {
-  return [](const Config& c) { return std::make_unique<M>(c); };
+  return [](const Config& c) { return makeVariant<M>(c); };
 }
 }  // namespace
 

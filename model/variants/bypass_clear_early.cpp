@@ -10,6 +10,7 @@
 // scx_ops_enable().  The variant moves scx_bypass(false) to between the two
 // loops: every task has run ops.init_task, but not all have been switched
 // to ext (ops.enable) when scheduling callbacks resume.
+#include "hook_probe.hpp"
 #include "lifecycle_variants.hpp"
 
 namespace scxmc {
@@ -30,6 +31,6 @@ class BypassClearEarly : public ExtCore {
 };
 }  // namespace
 
-std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg) { return std::make_unique<BypassClearEarly>(withLifecycle(cfg)); }
+std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg) { return makeVariant<BypassClearEarly>(withLifecycle(cfg)); }
 
 }  // namespace scxmc

@@ -9,6 +9,7 @@
 // A BPF call that may sleep is only wrong under a spinning lock, so the
 // variant models the seed's "cgroup lock" as cgroup's spinlock,
 // css_set_lock, held across the call.
+#include "hook_probe.hpp"
 #include "lifecycle_variants.hpp"
 
 namespace scxmc {
@@ -32,7 +33,7 @@ class CgroupAttachHoldsLock : public ExtCore {
 }  // namespace
 
 std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg) {
-  return std::make_unique<CgroupAttachHoldsLock>(withLifecycle(cfg));
+  return makeVariant<CgroupAttachHoldsLock>(withLifecycle(cfg));
 }
 
 }  // namespace scxmc

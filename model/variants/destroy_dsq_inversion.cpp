@@ -12,6 +12,7 @@
 // not say why destroy would need scx_tasks_lock; the variant models its
 // description literally (as a walk of scx_tasks to find tasks still queued
 // on the DSQ) and nothing else.
+#include "hook_probe.hpp"
 #include "lifecycle_variants.hpp"
 
 namespace scxmc {
@@ -33,7 +34,7 @@ class DestroyDsqInversion : public ExtCore {
 }  // namespace
 
 std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg) {
-  return std::make_unique<DestroyDsqInversion>(withLifecycle(cfg));
+  return makeVariant<DestroyDsqInversion>(withLifecycle(cfg));
 }
 
 }  // namespace scxmc

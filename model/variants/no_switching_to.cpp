@@ -17,6 +17,7 @@
 //
 // It needs the lifecycle (a task switches class only there): the factory
 // switches Config::lifecycle on, like the seed-000 variants.
+#include "hook_probe.hpp"
 #include "lifecycle_variants.hpp"
 
 namespace scxmc {
@@ -37,6 +38,6 @@ class NoSwitchingTo : public ExtCore {
 };
 }  // namespace
 
-std::unique_ptr<ExtCore> makeNoSwitchingTo(const Config& cfg) { return std::make_unique<NoSwitchingTo>(withLifecycle(cfg)); }
+std::unique_ptr<ExtCore> makeNoSwitchingTo(const Config& cfg) { return makeVariant<NoSwitchingTo>(withLifecycle(cfg)); }
 
 }  // namespace scxmc

@@ -1,0 +1,89 @@
+// The variant hooks: every virtual member of ExtCore that stands for kernel
+// code a patch may change, with the 7.3.4 function it models (ext_core.hpp
+// has the details).  `scxmc map-patch` maps a hunk to the hooks of the
+// functions it touches; `scxmc review` counts how often a variant's
+// overrides of them ran and how often they did something else than 7.3.4's
+// code (harness/hook_probe.hpp).
+//
+// X(return type, name, (parameters), (arguments), kernel function, file, line)
+#pragma once
+
+#include <cstdint>
+
+namespace scxmc {
+
+#define SCXMC_HOOKS(X)                                                                                                 \
+  X(uint8_t, bpfDispatchTarget, (uint8_t t, uint8_t c), (t, c), "scx_bpf_dsq_insert", "ext.c", 9084)                   \
+  X(uint8_t, bpfDsqMoveTarget, (uint8_t t, uint8_t c, uint8_t src), (t, c, src), "scx_dsq_move", "ext.c", 9208)        \
+  X(uint8_t, selectTaskRq, (uint8_t t, uint8_t prev_cpu), (t, prev_cpu), "select_task_rq_scx", "ext.c", 3628)          \
+  X(void, enqueueTask, (uint8_t rq, uint8_t t, uint8_t f), (rq, t, f), "enqueue_task_scx", "ext.c", 2171)              \
+  X(void, doEnqueueTask, (uint8_t rq, uint8_t t, uint8_t f, uint8_t sticky), (rq, t, f, sticky), "scx_do_enqueue_task", \
+    "ext.c", 2002)                                                                                                     \
+  X(void, directDispatch, (uint8_t rq, uint8_t t), (rq, t), "direct_dispatch", "ext.c", 1936)                          \
+  X(bool, dispatchEnqueueLink, (uint8_t rq, uint8_t d, uint8_t t, bool slice, bool head), (rq, d, t, slice, head),     \
+    "scx_dispatch_enqueue", "ext.c", 1608)                                                                             \
+  X(bool, dsqInsertCustody, (uint8_t d, uint8_t t), (d, t), "scx_dispatch_enqueue", "ext.c", 1740)                     \
+  X(void, dispatchEnqueueTail, (uint8_t t, bool call_dequeue, bool clear_opss), (t, call_dequeue, clear_opss),         \
+    "scx_dispatch_enqueue", "ext.c", 1755)                                                                             \
+  X(bool, leaveCustody, (uint8_t t), (t), "task_leave_custody", "ext.c", 1527)                                         \
+  X(void, rqOwnedPostEnq, (uint8_t rq, uint8_t t), (rq, t), "rq_owned_post_enq", "ext.c", 1536)                        \
+  X(void, dispatchDequeue, (uint8_t rq, uint8_t t), (rq, t), "scx_dispatch_dequeue", "ext.c", 1780)                    \
+  X(DeqStart, dequeueTaskBegin, (uint8_t rq, uint8_t t, uint8_t f), (rq, t, f), "dequeue_task_scx", "ext.c", 2311)     \
+  X(bool, opsDequeueClaim, (uint8_t t), (t), "ops_dequeue", "ext.c", 2230)                                             \
+  X(void, opsDequeueTail, (uint8_t t, uint8_t f), (t, f), "ops_dequeue", "ext.c", 2307)                                \
+  X(void, dequeueTaskFinish, (uint8_t rq, uint8_t t, uint8_t f), (rq, t, f), "dequeue_task_scx", "ext.c", 2311)        \
+  X(void, moveLocalTaskToLocalDsq, (uint8_t t, uint8_t dst), (t, dst), "scx_move_local_task_to_local_dsq", "ext.c",    \
+    2423)                                                                                                              \
+  X(void, moveRemoteTaskBegin, (uint8_t t, uint8_t src, uint8_t dst, Ret then), (t, src, dst, then),                   \
+    "move_remote_task_to_local_dsq", "ext.c", 2456)                                                                    \
+  X(void, moveRemoteTaskArrive, (uint8_t t, uint8_t dst), (t, dst), "move_remote_task_to_local_dsq", "ext.c", 2456)    \
+  X(bool, taskCanRunOnRemoteRq, (uint8_t t, uint8_t rq, bool enforce), (t, rq, enforce), "task_can_run_on_remote_rq",  \
+    "ext.c", 2508)                                                                                                     \
+  X(void, finishDispatch, (const BufEnt& e), (e), "finish_dispatch", "ext.c", 2876)                                    \
+  X(void, finishDispatchCustody, (uint8_t t, uint8_t d), (t, d), "finish_dispatch", "ext.c", 2876)                     \
+  X(bool, claimFresh, (const BufEnt& e), (e), "finish_dispatch", "ext.c", 2901)                                        \
+  X(void, dispatchToLocalDsq, (uint8_t rq, uint8_t dst, uint8_t t), (rq, dst, t), "dispatch_to_local_dsq", "ext.c",    \
+    2775)                                                                                                              \
+  X(void, dispatchToLocalDsqSrc, (), (), "dispatch_to_local_dsq", "ext.c", 2818)                                       \
+  X(void, putPrevTask, (uint8_t rq, uint8_t t, uint8_t next), (rq, t, next), "put_prev_task_scx", "ext.c", 3175)       \
+  X(void, setNextTask, (uint8_t rq, uint8_t t), (rq, t), "set_next_task_scx", "ext.c", 3063)                           \
+  X(void, consumeDispatchQ, (), (), "scx_consume_dispatch_q", "ext.c", 2704)                                           \
+  X(void, dsqMoveAtSrc, (), (), "scx_dsq_move", "ext.c", 9208)                                                         \
+  X(void, opsRunning, (uint8_t t), (t), "set_next_task_scx", "ext.c", 3078)                                            \
+  X(void, opsStopping, (uint8_t t, bool runnable), (t, runnable), "put_prev_task_scx", "ext.c", 3197)                  \
+  X(bool, consumeRecheck, (uint8_t t, uint8_t src), (t, src), "consume_remote_task", "ext.c", 2621)                    \
+  X(uint8_t, pickProxy, (uint8_t c, uint8_t& prev, uint8_t next), (c, prev, next), "__schedule", "core.c", 7201)       \
+  X(int, proxyEnvCount, (uint8_t c), (c), "find_proxy_task", "core.c", 6921)                                           \
+  X(void, proxyEnv, (uint8_t c, int k), (c, k), "find_proxy_task", "core.c", 6921)                                     \
+  X(bool, prevKeepable, (uint8_t prev), (prev), "dispatch_one", "ext.c", 2972)                                         \
+  X(bool, scxBypass, (bool bypass), (bypass), "scx_bypass", "ext.c", 6275)                                             \
+  X(uint8_t, enableNext, (uint8_t done), (done), "scx_root_enable_workfn", "ext.c", 7691)                              \
+  X(void, enableInitTask, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 7943)                                   \
+  X(void, disableTask, (uint8_t t), (t), "scx_root_disable", "ext.c", 6658)                                            \
+  X(void, scxDisableTask, (uint8_t t), (t), "scx_disable_task", "ext.c", 4087)                                         \
+  X(void, destroyDsq, (uint8_t d), (d), "destroy_dsq", "ext.c", 5300)                                                  \
+  X(void, cgroupAttach, (uint8_t t, bool fail), (t, fail), "scx_cgroup_can_attach", "ext.c", 4984)                     \
+  X(void, forkTask, (uint8_t t), (t), "scx_fork", "ext.c", 4244)                                                       \
+  X(void, taskExit, (uint8_t t), (t), "sched_ext_dead", "ext.c", 4344)                                                 \
+  X(void, setScheduler, (uint8_t t), (t), "__sched_setscheduler", "syscalls.c", 494)                                   \
+  X(void, switchingToScx, (uint8_t t), (t), "switching_to_scx", "ext.c", 4415)                                         \
+  X(void, switchedToScx, (uint8_t t), (t), "switched_to_scx", "ext.c", 4451)
+
+enum class Hook : uint8_t {
+#define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,
+  SCXMC_HOOKS(SCXMC_HOOK_ENUM)
+#undef SCXMC_HOOK_ENUM
+      Count
+};
+
+struct HookInfo {
+  const char* name;      // the ExtCore member
+  const char* function;  // the 7.3.4 function it models
+  const char* file;
+  int line;
+};
+
+const HookInfo& hookInfo(Hook h);
+constexpr int kHookCount = static_cast<int>(Hook::Count);
+
+}  // namespace scxmc
