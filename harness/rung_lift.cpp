@@ -17,6 +17,10 @@ bool rungView(const State& big, const Config& sc, const Config& bc, const State&
     v.task[t] = small_blank.task[t];
     v.actor[bc.cpus + t] = small_blank.actor[sc.cpus + t];
   }
+  // the helper inside its visit of an extra task (ops.init_task's window)
+  // is, to the rung, still in the init loop
+  if (const uint8_t t = lifeInitTask(big.life_pc); t != 0xff && t >= sc.tasks)
+    v.life_pc = static_cast<uint8_t>(LifePc::EnInitTask);
   *out = v;
   return true;
 }

@@ -519,6 +519,7 @@ void ExtCore::helperStep() {
       // scx_sched, its DSQs and its state are new).
       if (s_->cycle + 1 < cfg_.cycles) {
         site(Site::Reattach);
+        s_->scx_error = 0;  // an scx_error() ended the previous scx_sched, not the new one
         ++s_->cycle;
         s_->life_pc = static_cast<uint8_t>(LifePc::Idle);
       }
