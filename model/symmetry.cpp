@@ -119,6 +119,19 @@ uint8_t mapMask(uint8_t m, int cpus, const uint8_t* sigma) {
 
 namespace {
 
+// A variant's pause point (Pc::Variant0..3, ExtCore::definePause) inside a
+// dequeue (tag is a DeqThen* continuation) keeps the registers as DeqWait
+// does: d the dequeue flags, y what the continuation needs.  Anywhere else
+// its d is a DSQ and its y a value no renaming changes.
+bool variantPc(Pc pc) { return pc >= Pc::Variant0 && pc < Pc::Count; }
+bool inDequeue(Ret tag) { return tag == Ret::DeqThenPick || tag == Ret::DeqThenChange || tag == Ret::DeqThenMigrate; }
+
+// Whether Frame::d holds dequeue flags rather than a DSQ.
+bool dIsDeqFlags(const Frame& f) {
+  const auto pc = static_cast<Pc>(f.pc);
+  return pc == Pc::DeqWait || (variantPc(pc) && inDequeue(static_cast<Ret>(f.tag)));
+}
+
 // What Frame::y holds, by where the actor is (the writers of Frame::y:
 // bpfDispatch's dsq_move, finishDispatch, dispatchToLocalDsq, the
 // sched_change paths, returnHome).
@@ -131,9 +144,10 @@ YKind yKind(const Frame& f) {
       (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
     return YKind::Target;
   if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
-      (pc == Pc::DeqWait && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
+      ((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
     return YKind::Cpu;
-  if ((pc == Pc::DeqWait && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue) return YKind::Mask;
+  if (((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue)
+    return YKind::Mask;
   if (pc == Pc::FlushLink) return YKind::Dsq;  // a non-local DSQ
   if (pc == Pc::RelockHome) return YKind::Pc;
   return YKind::Unused;
@@ -198,7 +212,7 @@ State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho) {
     for (int i = 0; i < o.cpu[c].nbuf; ++i) o.cpu[c].buf[i].target = target(o.cpu[c].buf[i].target);
   for (int a = 0; a < C + T; ++a) {
     Frame& f = o.actor[a];
-    if (f.pc != static_cast<uint8_t>(Pc::DeqWait)) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
+    if (!dIsDeqFlags(f)) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
     f.holds_dsq = dsq(f.holds_dsq);
     if (yKind(f) == YKind::Dsq) f.y = dsq(f.y);
     else if (yKind(f) == YKind::Target) f.y = target(f.y);
@@ -254,7 +268,7 @@ Sig dsqSig(const Config& cfg, const State& s, uint8_t d) {
   k[1] = q.nr;
   for (int i = 0; i < q.n && i < 3; ++i) nameFree(s.task[q.q[i]], &k[2 + 6 * i]);
   for (int a = 0; a < cfg.actors(); ++a) k[20] += s.actor[a].holds_dsq == d;
-  for (int a = 0; a < cfg.actors(); ++a) k[21] += s.actor[a].d == d && s.actor[a].pc != static_cast<uint8_t>(Pc::DeqWait);
+  for (int a = 0; a < cfg.actors(); ++a) k[21] += s.actor[a].d == d && !dIsDeqFlags(s.actor[a]);
   return k;
 }
 

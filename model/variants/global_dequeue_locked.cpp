@@ -1,0 +1,8 @@
+// global-dequeue-locked's translation unit (variants/builtin.cpp lists it).
+#include <memory>
+
+#include "variants/global_dequeue_locked.hpp"
+
+namespace scxmc {
+std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config& c) { return std::make_unique<GlobalDequeueLocked>(c); }
+}  // namespace scxmc
