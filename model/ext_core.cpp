@@ -15,7 +15,8 @@ const char* const kPcNames[] = {
     "after_flush", "none_tail", "pick_finish", "consume", "consume_local_wait", "consume_src",
     "consume_src_wait", "mrt_dst", "relock_home", "dtl_src", "dsq_move_src", "dsq_move_wait",
     "deferred", "deq_wait", "mqt_dst", "dsq_move_remote", "change_enqueue", "mqt_begin",
-    "variant_pause_0", "variant_pause_1", "variant_pause_2", "variant_pause_3"};
+    "variant_pause_0", "variant_pause_1", "variant_pause_2", "variant_pause_3", "variant_pause_4",
+    "variant_pause_5"};
 static_assert(sizeof(kPcNames) / sizeof(kPcNames[0]) == static_cast<size_t>(Pc::Count));
 }  // namespace
 
@@ -45,7 +46,7 @@ std::string ExtCore::actorName(int actor) const {
 
 std::string ExtCore::pcLabel(uint8_t pc) const {
   const int k = pc - static_cast<int>(Pc::Variant0);
-  if (k >= 0 && k < n_variant_pauses_) return variant_pauses_[k].label;
+  if (k >= 0 && k < kVariantPcs && variant_pauses_[k].resume) return variant_pauses_[k].label;
   return pcName(pc);
 }
 
@@ -102,12 +103,15 @@ Site ExtCore::defineSite(const char* label, const char* function, const char* fi
 }
 
 ExtCore::PausePoint ExtCore::definePause(const char* label, const char* function, const char* file, int line,
-                                         const char* what, std::function<void()> resume) {
-  if (n_variant_pauses_ >= kVariantPcs) {
-    std::fprintf(stderr, "scxmc: model bug: %s defines more than %d pause points\n", name(), kVariantPcs);
+                                         const char* what, std::function<void()> resume, PauseY y) {
+  // two program counters per kind of y (Pc::Variant0..5)
+  int k = 2 * static_cast<int>(y);
+  if (variant_pauses_[k].resume) ++k;
+  if (variant_pauses_[k].resume || !resume) {
+    std::fprintf(stderr, "scxmc: model bug: %s defines more than 2 pause points of one kind (or one without resume)\n",
+                 label);
     std::abort();
   }
-  const int k = n_variant_pauses_++;
   variant_pauses_[k] = VariantPause{label, std::move(resume)};
   return PausePoint{static_cast<Pc>(static_cast<int>(Pc::Variant0) + k), defineSite(label, function, file, line, what)};
 }
@@ -118,7 +122,7 @@ void ExtCore::pauseAt(const PausePoint& p) {
 }
 
 void ExtCore::resumeVariant(int k) {
-  if (k >= n_variant_pauses_ || !variant_pauses_[k].resume) {
+  if (k < 0 || k >= kVariantPcs || !variant_pauses_[k].resume) {
     std::fprintf(stderr, "scxmc: model bug: %s has no pause point %d\n", name(), k);
     std::abort();
   }
@@ -429,7 +433,9 @@ void ExtCore::run() {
       case Pc::Variant0:
       case Pc::Variant1:
       case Pc::Variant2:
-      case Pc::Variant3: resumeVariant(static_cast<uint8_t>(fr().pc) - static_cast<int>(Pc::Variant0)); break;
+      case Pc::Variant3:
+      case Pc::Variant4:
+      case Pc::Variant5: resumeVariant(static_cast<uint8_t>(fr().pc) - static_cast<int>(Pc::Variant0)); break;
       case Pc::Count: std::abort();
     }
     started = true;

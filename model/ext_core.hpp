@@ -60,16 +60,21 @@ enum class Pc : uint8_t {
   DsqMoveRemote,     // move_task_between_dsqs remote case, src dsq dropped [rq x]
   ChangeEnqueue,     // sched_change body + end after its dequeue [rq x]
   MqtBegin,          // affine_move_task -> move_queued_task after the change [rq x]
-  // Reserved for variants: a pause point a variant defines inside a function
-  // it overrides (ExtCore::definePause), k-th of the model; its label and
-  // site are the variant's (pcLabel), what it holds is in its frame.
-  Variant0,
-  Variant1,
-  Variant2,
-  Variant3,
+  // Reserved for variants: the pause points a variant defines inside the
+  // functions it overrides (ExtCore::definePause); their labels and sites
+  // are the variant's (pcLabel), what the actor holds is in its frame.
+  // Two per kind of Frame::y (PauseY): a value, a DSQ, a CPU.
+  Variant0,          // y: a value (or as at DeqWait inside a dequeue)
+  Variant1,          // y: a value (or as at DeqWait inside a dequeue)
+  Variant2,          // y: a DSQ
+  Variant3,          // y: a DSQ
+  Variant4,          // y: a CPU
+  Variant5,          // y: a CPU
   Count
 };
-inline constexpr int kVariantPcs = 4;
+inline constexpr int kVariantPcs = 6;
+// What Frame::y holds at a variant's pause point (symmetry renames it so).
+enum class PauseY : uint8_t { Value = 0, Dsq = 1, Cpu = 2 };
 
 const char* pcName(uint8_t pc);
 
@@ -222,18 +227,21 @@ class ExtCore {
   // lock), and the actor's next step calls `resume`, which must continue
   // the path (goTo a built-in Pc, pause again, or endPath).  The pause has
   // its own program counter (Pc::Variant0 + k, at most kVariantPcs per
-  // model) and its own label and site in traces.  Call pauseAt only where
-  // the caller does nothing after the overridden function returns (a
-  // handler-level function: flushRelease, deferred, ...), as the core's own
-  // pauses do.  Registers kept across the pause: t (a task), x and home (CPUs),
-  // d (a DSQ), y (a value no renaming of tasks, CPUs or DSQs changes),
-  // ret/ret2/tag (the path's continuations): symmetry renames them so.
+  // model, two per PauseY) and its own label and site in traces.  Call
+  // pauseAt only where the caller does nothing after the overridden
+  // function returns (a handler-level function: flushLink, deferred, or a
+  // dequeue, whose callers expect a pause), as the core's own pauses do.
+  // Registers kept across the pause: t (a task), x and home (CPUs), d (a
+  // DSQ), y as `y` says, ret/ret2/tag (the path's continuations); inside a
+  // dequeue (tag a DeqThen* continuation) with PauseY::Value, d and y are
+  // as at DeqWait (the dequeue flags, the continuation's register).  The
+  // symmetry reduction renames them so (symmetry.cpp).
   struct PausePoint {
     Pc pc = Pc::Count;
     Site site{};
   };
   PausePoint definePause(const char* label, const char* function, const char* file, int line, const char* what,
-                         std::function<void()> resume);
+                         std::function<void()> resume, PauseY y = PauseY::Value);
   void pauseAt(const PausePoint& p);
 
   // Locks.  rqFree/dsqFree consult every actor's held locks; the running
@@ -472,8 +480,7 @@ class ExtCore {
     std::string label;
     std::function<void()> resume;
   };
-  std::array<VariantPause, kVariantPcs> variant_pauses_{};
-  int n_variant_pauses_ = 0;
+  std::array<VariantPause, kVariantPcs> variant_pauses_{};  // by Pc::Variant0 + k (empty: unused)
 };
 
 }  // namespace scxmc

@@ -119,11 +119,14 @@ uint8_t mapMask(uint8_t m, int cpus, const uint8_t* sigma) {
 
 namespace {
 
-// A variant's pause point (Pc::Variant0..3, ExtCore::definePause) inside a
-// dequeue (tag is a DeqThen* continuation) keeps the registers as DeqWait
-// does: d the dequeue flags, y what the continuation needs.  Anywhere else
-// its d is a DSQ and its y a value no renaming changes.
-bool variantPc(Pc pc) { return pc >= Pc::Variant0 && pc < Pc::Count; }
+// A variant's pause point (Pc::Variant0..5, ExtCore::definePause): y is a
+// value (Variant0/1), a DSQ (Variant2/3) or a CPU (Variant4/5).  Inside a
+// dequeue (tag a DeqThen* continuation) a value-y pause keeps the registers
+// as DeqWait does: d the dequeue flags, y what the continuation needs.
+// Anywhere else its d is a DSQ.
+bool variantPc(Pc pc) { return pc == Pc::Variant0 || pc == Pc::Variant1; }
+bool variantDsqPc(Pc pc) { return pc == Pc::Variant2 || pc == Pc::Variant3; }
+bool variantCpuPc(Pc pc) { return pc == Pc::Variant4 || pc == Pc::Variant5; }
 bool inDequeue(Ret tag) { return tag == Ret::DeqThenPick || tag == Ret::DeqThenChange || tag == Ret::DeqThenMigrate; }
 
 // Whether Frame::d holds dequeue flags rather than a DSQ.
@@ -144,11 +147,12 @@ YKind yKind(const Frame& f) {
       (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
     return YKind::Target;
   if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
-      ((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
+      ((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst ||
+      variantCpuPc(pc))
     return YKind::Cpu;
   if (((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue)
     return YKind::Mask;
-  if (pc == Pc::FlushLink) return YKind::Dsq;  // a non-local DSQ
+  if (pc == Pc::FlushLink || variantDsqPc(pc)) return YKind::Dsq;  // (FlushLink: a non-local DSQ)
   if (pc == Pc::RelockHome) return YKind::Pc;
   return YKind::Unused;
 }
@@ -188,7 +192,8 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
       case YKind::Cpu: f.y = cpu(f.y); break;
       // (0xfe: a sched_change whose body calls no ext callback, environment.cpp)
       case YKind::Mask: if (f.y != kNone && f.y != 0xfe) f.y = mapMask(f.y, C, sigma); break;
-      default: break;  // a non-local DSQ, a program counter, or unused
+      case YKind::Dsq: f.y = dsq(f.y); break;  // (a local one: FlushLink's never is)
+      default: break;  // a program counter, or unused
     }
   }
   return o;

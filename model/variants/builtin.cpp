@@ -23,6 +23,13 @@ std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequ
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
 std::unique_ptr<ExtCore> makeProxyExecV2ConsumeToctou(const Config&);
+// docs/check-your-patch.md section 8, one recipe each (recipe_*.cpp)
+std::unique_ptr<ExtCore> makeRecipeRemovedCheck(const Config&);
+std::unique_ptr<ExtCore> makeRecipeMovedBlock(const Config&);
+std::unique_ptr<ExtCore> makeRecipeNewWarn(const Config&);
+std::unique_ptr<ExtCore> makeRecipeLockDropped(const Config&);
+std::unique_ptr<ExtCore> makeRecipeSplitRead(const Config&);
+std::unique_ptr<ExtCore> makeRecipeNewKfunc(const Config&);
 
 std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
   return {
@@ -93,6 +100,33 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "proxy-exec-v2 without its patch 05: consume_remote_task does not re-check after its lock switch (seed 003)",
         "ext.c:2621 consume_remote_task"},
        makeProxyExecV2ConsumeToctou},
+      // The recipes of docs/check-your-patch.md, section 8: one small
+      // hypothetical patch of each kind, each with a seeded bug a test
+      // shows caught (tests/variants_test.cpp, Recipes.*).
+      {{"recipe-removed-check",
+        "recipe: scx_dsq_move without the nldsq_cursor_lost_task test (a removed check)",
+        "ext.c:9268 scx_dsq_move"},
+       makeRecipeRemovedCheck},
+      {{"recipe-moved-block",
+        "recipe: the SCX_ENQ_CLEAR_OPSS store moved before the DSQ lock in scx_dispatch_enqueue (a moved block)",
+        "ext.c:1755 scx_dispatch_enqueue, ext.c:1632 scx_dispatch_enqueue"},
+       makeRecipeMovedBlock},
+      {{"recipe-new-warn",
+        "recipe: WARN_ON_ONCE(p->scx.ddsp_dsq_id != SCX_DSQ_INVALID) in dequeue_task_scx (a new WARN)",
+        "ext.c:2367 dequeue_task_scx"},
+       makeRecipeNewWarn},
+      {{"recipe-lock-dropped",
+        "recipe: process_ddsp_deferred_locals drops the rq lock after clear_direct_dispatch (a lock dropped)",
+        "ext.c:4489 process_ddsp_deferred_locals"},
+       makeRecipeLockDropped},
+      {{"recipe-split-read",
+        "recipe: ops_dequeue's QUEUED -> NONE cmpxchg split into a read and a plain store (a lockless read split in two)",
+        "ext.c:2270 ops_dequeue"},
+       makeRecipeSplitRead},
+      {{"recipe-new-kfunc",
+        "recipe: a new kfunc scx_bpf_dsq_move_to_global that forgets the GLOBAL custody exit (a new kfunc)",
+        "ext.c:9429 scx_bpf_dsq_move_to_local, ext.c:1740 scx_dispatch_enqueue"},
+       makeRecipeNewKfunc},
   };
 }
 
