@@ -318,6 +318,7 @@ CheckResult Checker::search() {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint8_t> buf(codec.bytes());
   const State init = model_.initial();
+  bool init_oom = false;
   {
     Violations v;
     monitorState(cfg, invs_, init, &v);
@@ -326,9 +327,15 @@ CheckResult Checker::search() {
     State rep = init;
     if (limits_.symmetry) model_.normalizeDead(rep);
     canonicalPack(codec, cfg, rep, limits_.symmetry, buf.data());
-    store.reserve(1);
-    store.insert(buf.data(), &ins);
-    parent.push_back(0);
+    // (memory exhaustion here ends the search like one in a level below:
+    // INCOMPLETE, reported and saved, not an exception out of run())
+    try {
+      store.reserve(1);
+      store.insert(buf.data(), &ins);
+      parent.push_back(0);
+    } catch (const std::bad_alloc&) {
+      init_oom = true;
+    }
   }
 
   // The search runs level by level.  A level's states are cut into chunks
@@ -361,6 +368,8 @@ CheckResult Checker::search() {
     res.incomplete_reason = std::move(why);
     stop = limited = true;
   };
+  if (init_oom)
+    limitHit("out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) + " MiB resident)");
   for (uint64_t level_lo = 0; level_lo < store.size() && !stop;) {
     const uint64_t level_hi = store.size();
     if (level_lo > 0) {

@@ -491,7 +491,7 @@ CostOrderOutcome checkCheapestFirst(ExtCore& top, const CostOrderOptions& o, std
       if (k.status == Status::Violated) {
         ij["message"] = k.message;
         ij["counterexample"] = traceJson(top, k.cex);
-        ij["final_state"] = describeState(tc, k.cex.final_state);
+        ij["final_state"] = describeState(tc, k.cex.final_state, &top);
       }
     }
     if (k.status == Status::Violated && k.violated_on < static_cast<int>(R)) {

@@ -57,7 +57,7 @@ void printCounterexample(std::ostream& o, const ExtCore& m, const Counterexample
       o << "            " << (bpf ? "BPF  " : "     ") << text << "\n";
     }
   }
-  o << "  final state:\n" << describeState(m.config(), cex.final_state);
+  o << "  final state:\n" << describeState(m.config(), cex.final_state, &m);
 }
 
 std::string envList(uint32_t env) {
@@ -179,7 +179,7 @@ nlohmann::json resultJson(const ExtCore& m, const CheckResult& r) {
     if (inv.status == Status::Violated) {
       ij["message"] = inv.message;
       ij["counterexample"] = traceJson(m, inv.cex);
-      ij["final_state"] = describeState(m.config(), inv.cex.final_state);
+      ij["final_state"] = describeState(m.config(), inv.cex.final_state, &m);
     }
     invs.push_back(ij);
   }

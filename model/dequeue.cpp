@@ -61,7 +61,7 @@ void ExtCore::dequeueTaskFinish(uint8_t rq, uint8_t t, uint8_t deq_flags) {
   if (tk(t).on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsQuiescent, t, deq_flags);
   setFlagBit(t, kTaskQueued, false);
   dispatchDequeue(rq, t);
-  tk(t).ddsp = kNone;  // clear_direct_dispatch (ext.c:2367)
+  clearDirectDispatch(t);  // ext.c:2367
 }
 
 }  // namespace scxmc

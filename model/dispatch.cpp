@@ -388,7 +388,7 @@ void ExtCore::deferred() {
   cs.dfq[--cs.dfn] = 0;
   tk(t).deferred = kNone;
   const uint8_t target = tk(t).ddsp;
-  tk(t).ddsp = kNone;  // clear_direct_dispatch
+  clearDirectDispatch(t);  // ext.c:4488
   const uint8_t d = targetDsq(target, f.home, tk(t).cpu);
   if (!isLocalDsq(d)) {
     warn(Warn::BadDirectOpss, t);  // WARN_ON_ONCE(dsq->id != SCX_DSQ_LOCAL)

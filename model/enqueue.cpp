@@ -123,7 +123,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
     // a verdict ops.select_cpu recorded before the bypass began is dropped
     // (clear_direct_dispatch at the shared enqueue label, ext.c:2129)
     site(Site::BypassEnqueue);
-    tk(t).ddsp = kNone;
+    clearDirectDispatch(t);
     dispatchEnqueue(rq, kDsqGlobal, t, /*apply_slice=*/true, /*clear_opss=*/false, /*head=*/false);
     return;
   }
@@ -150,6 +150,9 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   setOpss(t, Opss::Queued);
 }
 
+// clear_direct_dispatch ext.c:1930
+void ExtCore::clearDirectDispatch(uint8_t t) { tk(t).ddsp = kNone; }
+
 void ExtCore::directDispatch(uint8_t rq, uint8_t t) {
   site(Site::DirectDispatch);
   TaskState& ts = tk(t);
@@ -169,7 +172,7 @@ void ExtCore::directDispatch(uint8_t rq, uint8_t t) {
     ts.deferred = rq;
     return;
   }
-  ts.ddsp = kNone;  // clear_direct_dispatch
+  clearDirectDispatch(t);  // ext.c:1984
   dispatchEnqueue(rq, d, t, /*apply_slice=*/true, /*clear_opss=*/true, /*head=*/false);
 }
 

@@ -14,7 +14,9 @@ const char* const kPcNames[] = {
     "rest", "pick", "dispatch_sched", "call_dispatch", "bpf_dispatch", "flush", "flush_link", "flush_release",
     "after_flush", "none_tail", "pick_finish", "consume", "consume_local_wait", "consume_src",
     "consume_src_wait", "mrt_dst", "relock_home", "dtl_src", "dsq_move_src", "dsq_move_wait",
-    "deferred", "deq_wait", "mqt_dst", "dsq_move_remote", "change_enqueue", "mqt_begin"};
+    "deferred", "deq_wait", "mqt_dst", "dsq_move_remote", "change_enqueue", "mqt_begin",
+    "variant_pause_0", "variant_pause_1", "variant_pause_2", "variant_pause_3", "variant_pause_4",
+    "variant_pause_5"};
 static_assert(sizeof(kPcNames) / sizeof(kPcNames[0]) == static_cast<size_t>(Pc::Count));
 }  // namespace
 
@@ -40,6 +42,12 @@ std::string ExtCore::actorName(int actor) const {
   if (actor < cfg_.cpus) return "CPU" + std::to_string(actor);
   if (actor == cfg_.actors()) return "scx_enable_helper";
   return "task" + std::to_string(actor - cfg_.cpus);
+}
+
+std::string ExtCore::pcLabel(uint8_t pc) const {
+  const int k = pc - static_cast<int>(Pc::Variant0);
+  if (k >= 0 && k < kVariantPcs && variant_pauses_[k].resume) return variant_pauses_[k].label;
+  return pcName(pc);
 }
 
 void ExtCore::emit(Ev k, uint8_t t, uint8_t a, uint8_t b, uint8_t c) {
@@ -78,6 +86,47 @@ void ExtCore::scxError(ErrorKind k) {
 
 void ExtCore::warn(Warn w, uint8_t t) {
   emit(Ev::Error, t, static_cast<uint8_t>(ErrorKind::Warn), static_cast<uint8_t>(w));
+}
+
+// ---- variant extension points ---------------------------------------------
+
+ExtCore::WarnCheck ExtCore::defineWarn(const char* name, const char* file, int line, const char* text) {
+  return WarnCheck{internVariantWarn(VariantWarnInfo{name, file, line, text})};
+}
+
+void ExtCore::warn(WarnCheck w, uint8_t t) {
+  emit(Ev::Error, t, static_cast<uint8_t>(ErrorKind::Warn), static_cast<uint8_t>(kVariantWarn), w.index);
+}
+
+Site ExtCore::defineSite(const char* label, const char* function, const char* file, int line, const char* what) {
+  return internVariantSite(label, function, file, line, what);
+}
+
+ExtCore::PausePoint ExtCore::definePause(const char* label, const char* function, const char* file, int line,
+                                         const char* what, std::function<void()> resume, PauseY y) {
+  // two program counters per kind of y (Pc::Variant0..5)
+  int k = 2 * static_cast<int>(y);
+  if (variant_pauses_[k].resume) ++k;
+  if (variant_pauses_[k].resume || !resume) {
+    std::fprintf(stderr, "scxmc: model bug: %s defines more than 2 pause points of one kind (or one without resume)\n",
+                 label);
+    std::abort();
+  }
+  variant_pauses_[k] = VariantPause{label, std::move(resume)};
+  return PausePoint{static_cast<Pc>(static_cast<int>(Pc::Variant0) + k), defineSite(label, function, file, line, what)};
+}
+
+void ExtCore::pauseAt(const PausePoint& p) {
+  site(p.site);
+  pause(p.pc);
+}
+
+void ExtCore::resumeVariant(int k) {
+  if (k < 0 || k >= kVariantPcs || !variant_pauses_[k].resume) {
+    std::fprintf(stderr, "scxmc: model bug: %s has no pause point %d\n", name(), k);
+    std::abort();
+  }
+  variant_pauses_[k].resume();
 }
 
 // ---- locks ------------------------------------------------------------------
@@ -358,7 +407,7 @@ void ExtCore::run() {
     at_entry_ = true;
     if (guard > 256) {
       std::fprintf(stderr, "scxmc: model bug: %s does not pause (pc %s)\n",
-                   actorName(me_).c_str(), pcName(fr().pc));
+                   actorName(me_).c_str(), pcLabel(fr().pc).c_str());
       std::abort();
     }
 #ifdef SCXMC_TRACE_ACCESS
@@ -394,6 +443,12 @@ void ExtCore::run() {
       case Pc::DsqMoveRemote: dsqMoveRemote(); break;
       case Pc::ChangeEnqueue: changeAndEnqueue(); break;
       case Pc::MqtBegin: mqtBegin(); break;
+      case Pc::Variant0:
+      case Pc::Variant1:
+      case Pc::Variant2:
+      case Pc::Variant3:
+      case Pc::Variant4:
+      case Pc::Variant5: resumeVariant(static_cast<uint8_t>(fr().pc) - static_cast<int>(Pc::Variant0)); break;
       case Pc::Count: std::abort();
     }
     started = true;

@@ -18,6 +18,8 @@
 // subclass ExtCore and override the functions the patch changes.
 #pragma once
 
+#include <array>
+#include <functional>
 #include <string>
 
 #include "choice.hpp"
@@ -25,6 +27,7 @@
 #include "events.hpp"
 #include "locks.hpp"
 #include "state.hpp"
+#include "variant_api.hpp"
 
 namespace scxmc {
 
@@ -57,8 +60,21 @@ enum class Pc : uint8_t {
   DsqMoveRemote,     // move_task_between_dsqs remote case, src dsq dropped [rq x]
   ChangeEnqueue,     // sched_change body + end after its dequeue [rq x]
   MqtBegin,          // affine_move_task -> move_queued_task after the change [rq x]
+  // Reserved for variants: the pause points a variant defines inside the
+  // functions it overrides (ExtCore::definePause); their labels and sites
+  // are the variant's (pcLabel), what the actor holds is in its frame.
+  // Two per kind of Frame::y (PauseY): a value, a DSQ, a CPU.
+  Variant0,          // y: a value (or as at DeqWait inside a dequeue)
+  Variant1,          // y: a value (or as at DeqWait inside a dequeue)
+  Variant2,          // y: a DSQ
+  Variant3,          // y: a DSQ
+  Variant4,          // y: a CPU
+  Variant5,          // y: a CPU
   Count
 };
+inline constexpr int kVariantPcs = 6;
+// What Frame::y holds at a variant's pause point (symmetry renames it so).
+enum class PauseY : uint8_t { Value = 0, Dsq = 1, Cpu = 2 };
 
 const char* pcName(uint8_t pc);
 
@@ -156,6 +172,9 @@ class ExtCore {
 
   // Human-readable actor name ("CPU0", "task1").
   std::string actorName(int actor) const;
+  // Where an actor paused at `pc` is: pcName, or the label of this model's
+  // variant pause point (definePause).
+  std::string pcLabel(uint8_t pc) const;
   bool isCpu(int actor) const { return actor < cfg_.cpus; }
 
  protected:
@@ -202,17 +221,62 @@ class ExtCore {
   void warn(Warn w, uint8_t t = kNone);
   void endPath();               // back at rest: registers cleared, locks dropped
 
+  // ---- variant extension points (docs/check-your-patch.md, "Recipes") -----
+  // None of these changes the baseline: a variant calls them from its
+  // constructor (member initializers) and from the functions it overrides.
+  //
+  // A WARN/BUG check of the patched code: defineWarn registers it (name,
+  // file:LINE, the condition in words) and returns its handle; warn(handle,
+  // t) reports it through the `kernel-warn` invariant like a built-in Warn,
+  // with the name and citation in counterexamples, JSON and replay.
+  struct WarnCheck {
+    uint8_t index = kNone;
+  };
+  WarnCheck defineWarn(const char* name, const char* file, int line, const char* text);
+  void warn(WarnCheck w, uint8_t t = kNone);
+  // A kernel site of the patched code for traces: site(defineSite(...)).
+  Site defineSite(const char* label, const char* function, const char* file, int line, const char* what);
+  // A pause point of the patched code (a lock dropped, a lockless read, a
+  // spin): pauseAt(p) ends the step there (the actor keeps the locks its
+  // frame holds; emit the matching unlockRq/unlockDsq first for a dropped
+  // lock), and the actor's next step calls `resume`, which must continue
+  // the path (goTo a built-in Pc, pause again, or endPath).  The pause has
+  // its own program counter (Pc::Variant0 + k, at most kVariantPcs per
+  // model, two per PauseY) and its own label and site in traces.  Call
+  // pauseAt only where the caller does nothing after the overridden
+  // function returns (a handler-level function: flushLink, deferred, or a
+  // dequeue, whose callers expect a pause), as the core's own pauses do.
+  // Registers kept across the pause: t (a task), x and home (CPUs), d (a
+  // DSQ), y as `y` says, ret/ret2/tag (the path's continuations); inside a
+  // dequeue (tag a DeqThen* continuation) with PauseY::Value, d and y are
+  // as at DeqWait (the dequeue flags, the continuation's register).  The
+  // symmetry reduction renames them so (symmetry.cpp).
+  struct PausePoint {
+    Pc pc = Pc::Count;
+    Site site{};
+  };
+  PausePoint definePause(const char* label, const char* function, const char* file, int line, const char* what,
+                         std::function<void()> resume, PauseY y = PauseY::Value);
+  void pauseAt(const PausePoint& p);
+
   // Locks.  rqFree/dsqFree consult every actor's held locks; the running
-  // actor's own locks live in its frame as well.
+  // actor's own locks live in its frame as well.  The lock helpers are
+  // virtual so that a variant can add or remove a lock operation where a
+  // patch does (docs/check-your-patch.md, "A lock dropped or added").
   bool rqFree(uint8_t rq) const;
   bool dsqFree(uint8_t d) const;
-  bool lockRq(uint8_t rq);      // false: busy -> blocked_ (step discarded)
-  void unlockRq();
-  bool lockDsq(uint8_t d);      // rq-owned (local) DSQs need no lock
-  void unlockDsq(uint8_t d);
+  // raw_spin_rq_lock (core.c:669 raw_spin_rq_lock_nested); false: busy ->
+  // blocked_ (step discarded) or a spin at the handler's entry (lockBusy)
+  virtual bool lockRq(uint8_t rq);
+  // raw_spin_rq_unlock (sched.h:1680)
+  virtual void unlockRq();
+  // raw_spin_lock(&dsq->lock); rq-owned (local) DSQs need no lock
+  virtual bool lockDsq(uint8_t d);
+  // raw_spin_unlock(&dsq->lock): a commit point (docs/lockless.md)
+  virtual void unlockDsq(uint8_t d);
   // switch_rq_lock (ext.c:430): drop the held rq lock, then continue at `pc`
   // which re-acquires `to` in a later step.
-  void switchRqLock(uint8_t to, Pc pc);
+  virtual void switchRqLock(uint8_t to, Pc pc);
 
   // ---- primitive updates --------------------------------------------------
   void setOpss(uint8_t t, Opss to);
@@ -244,8 +308,8 @@ class ExtCore {
   void qseqAdvance(uint8_t t);   // invalidate recorded dispatch-buffer entries
 
   // ---- BPF choice points (restricted by the Policy) -----------------------
-  uint8_t bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict);
-  uint8_t bpfEnqueueVerdict(uint8_t t);  // kNone = keep on the BPF side
+  virtual uint8_t bpfSelectCpu(uint8_t t, uint8_t prev_cpu, uint8_t* verdict);
+  virtual uint8_t bpfEnqueueVerdict(uint8_t t);  // kNone = keep on the BPF side
   virtual uint8_t bpfDispatchTarget(uint8_t t, uint8_t c);  // scx_bpf_dsq_insert from ops.dispatch
   // scx_bpf_dsq_move's dsq_id options for @t found on user DSQ @src (at most
   // kMaxMoveTargets), and the one BPF passes, chosen where it is first read.
@@ -270,7 +334,10 @@ class ExtCore {
   virtual bool dsqInsertCustody(uint8_t d, uint8_t t);
   // The tail after the unlock: ops.dequeue(0) if owed, then CLEAR_OPSS.
   virtual void dispatchEnqueueTail(uint8_t t, bool call_dequeue, bool clear_opss);
-  void dispatchEnqueue(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool clear_opss, bool head);
+  virtual void dispatchEnqueue(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool clear_opss, bool head);
+  // clear_direct_dispatch ext.c:1930: drop p's pending direct-dispatch
+  // verdict (p->scx.ddsp_dsq_id = SCX_DSQ_INVALID, ddsp_enq_flags = 0)
+  virtual void clearDirectDispatch(uint8_t t);
   // task_leave_custody ext.c:1527
   virtual bool leaveCustody(uint8_t t);
   // rq_owned_post_enq ext.c:1536
@@ -280,7 +347,7 @@ class ExtCore {
   // dequeue_task_scx ext.c:2311 up to ops_dequeue's wait
   virtual DeqStart dequeueTaskBegin(uint8_t rq, uint8_t t, uint8_t core_flags);
   // a core path's dequeue_task: begin, maybe spin (DeqWait), finish, continue
-  void dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags);
+  virtual void dequeueTask(uint8_t rq, uint8_t t, uint8_t core_flags);
   // ops_dequeue ext.c:2230 state switch; false = must spin (DISPATCHING)
   virtual bool opsDequeueClaim(uint8_t t);
   // ops_dequeue's tail (ext.c:2307-2308): ops.dequeue if still in custody
@@ -306,7 +373,7 @@ class ExtCore {
   // dispatch_to_local_dsq ext.c:2775
   virtual void dispatchToLocalDsq(uint8_t rq, uint8_t dst, uint8_t t);
   virtual void dispatchToLocalDsqSrc();  // the part under src rq (ext.c:2818)
-  void dtlReturn();
+  virtual void dtlReturn();
   // put_prev_task_scx ext.c:3175 / set_next_task_scx ext.c:3063
   virtual void putPrevTask(uint8_t rq, uint8_t t, uint8_t next);
   virtual void setNextTask(uint8_t rq, uint8_t t);
@@ -333,59 +400,63 @@ class ExtCore {
   virtual void proxyEnv(uint8_t c, int k) {}
 
   // ---- paths driven by the program counter --------------------------------
+  // Each handler is virtual: a variant may replace a whole step (the kernel
+  // code between two pause points) when a patch changes it.
   void run();                   // dispatch on fr().pc until pause/block/end
-  void restCpu();               // environment on a CPU at rest
-  void restTask();              // environment on a task at rest
-  void pick();                  // dispatch_one entry
-  void dispatchSched();
-  void callDispatch();
-  void bpfDispatch();
-  void flush();
-  void flushLink();
-  void flushRelease();
+  virtual void restCpu();               // environment on a CPU at rest
+  virtual void restTask();              // environment on a task at rest
+  virtual void pick();                  // dispatch_one entry
+  virtual void dispatchSched();
+  virtual void callDispatch();
+  virtual void bpfDispatch();
+  virtual void flush();
+  virtual void flushLink();
+  virtual void flushRelease();
   bool lockBusy();              // a lock is held by another actor: block or spin
-  void afterFlush();
+  virtual void afterFlush();
   // dispatch_one's tail when nothing was found: keep prev (ext.c:3026-3041)
   virtual void noneTail();
-  void pickFinish();
-  void consumeDone(bool ok);
-  void consumeLocalWait();
-  void consumeSrc();
-  void mrtDst();
-  void relockHome();
+  virtual void pickFinish();
+  virtual void consumeDone(bool ok);
+  virtual void consumeLocalWait();
+  virtual void consumeSrc();
+  virtual void mrtDst();
+  virtual void relockHome();
   // Back to the rq the path was called with (switch_rq_lock if another is
   // held), then continue at `resume`.
-  void returnHome(Pc resume);
-  void deferred();
-  void deqWait();
+  virtual void returnHome(Pc resume);
+  // process_ddsp_deferred_locals ext.c:4465 (from run_deferred ext.c:4800):
+  // one deferred LOCAL_ON insert per step, under the rq lock
+  virtual void deferred();
+  virtual void deqWait();
   // the core path after its dequeue (Frame::tag: sleep, sched_change, move_queued_task)
   virtual void deqContinue();
-  void mqtDst();
-  void mqtBegin();
-  void dsqMoveWait();
-  void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
-  void dsqMoveRemote();         // ... its remote case after the unlock
-  void dsqMoveFinish(bool dispatched);
+  virtual void mqtDst();
+  virtual void mqtBegin();
+  virtual void dsqMoveWait();
+  virtual void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
+  virtual void dsqMoveRemote();         // ... its remote case after the unlock
+  virtual void dsqMoveFinish(bool dispatched);
   void setVerdict(Verdict v);
   // do_set_cpus_allowed on a task that is not queued (restTask's
   // SleepingAttr): only the mask and ops.set_cpumask, placement is left to
   // the next wakeup (core.c:3357-3360).
   virtual void sleepingSetCpusAllowed(uint8_t t, uint8_t mask);
   virtual bool prevKeepable(uint8_t prev);
-  void changeAndEnqueue();      // sched_change body + sched_change_end
-  void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
+  virtual void changeAndEnqueue();      // sched_change body + sched_change_end
+  virtual void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
 
   // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------
   bool isHelper(int actor) const { return actor == cfg_.actors(); }
   bool onExt(uint8_t t) const;  // the task is on the ext class (scx state ENABLED)
   bool bypassing(uint8_t c) const { return cfg_.lifecycle && s_->cpu[c].bypassing; }
-  void lifeOp(LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
+  virtual void lifeOp(LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
   void setTaskState(uint8_t t, ScxTaskState to);
   void setEnable(ScxEnable to);
   void lock(LockClass c, uint8_t inst = 0);     // a lock only the lifecycle paths take
   void unlock(LockClass c, uint8_t inst = 0);
-  bool taskRqLock(uint8_t t);   // task_rq_lock: p->pi_lock, wait out a migration, rq lock
-  void helperStep();            // one step of scx_enable_helper (root enable, then disable)
+  virtual bool taskRqLock(uint8_t t);   // task_rq_lock core.c:708: p->pi_lock, wait out a migration, rq lock
+  virtual void helperStep();            // one step of scx_enable_helper (root enable, then disable)
   // scx_bypass(sch, bypass) ext.c:6275: false = the step cannot run now
   virtual bool scxBypass(bool bypass);
   // The stage that follows `done` in scx_root_enable_workfn (variants reorder it).
@@ -419,18 +490,26 @@ class ExtCore {
   // ---- class switches into ext (class_switch.cpp; Config::lifecycle) ------
   // A task on another class (fair) wakes up or blocks there: p->on_rq moves,
   // nothing of ext sees it.
-  void otherClassWake(uint8_t t);
-  void otherClassSleep(uint8_t t);
+  virtual void otherClassWake(uint8_t t);
+  virtual void otherClassSleep(uint8_t t);
   // sched_change(SAVE|MOVE|CLASS) of t to ext, its rq locked:
   // sched_change_begin dequeues it from fair, sched_change_end calls
   // switching_to_scx, enqueue_task_scx if it was queued, switched_to_scx.
-  void schedChangeToExt(uint8_t t);
+  virtual void schedChangeToExt(uint8_t t);
   // switching_to_scx ext.c:4415: scx_enable_task (ops.enable), set_cpumask
   virtual void switchingToScx(uint8_t t);
   // switched_to_scx ext.c:4451: empty in 7.3.4
   virtual void switchedToScx(uint8_t t) { site(Site::SwitchedTo); (void)t; }
 
   const Config cfg_;
+
+ private:
+  void resumeVariant(int k);
+  struct VariantPause {
+    std::string label;
+    std::function<void()> resume;
+  };
+  std::array<VariantPause, kVariantPcs> variant_pauses_{};  // by Pc::Variant0 + k (empty: unused)
 };
 
 }  // namespace scxmc

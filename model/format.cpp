@@ -4,6 +4,7 @@
 
 #include "ext_core.hpp"
 #include "locks.hpp"
+#include "variant_api.hpp"
 
 namespace scxmc {
 
@@ -45,6 +46,7 @@ std::string deqFlagsName(uint8_t f) {
 }
 
 const char* warnName(uint8_t w) {
+  if (w == static_cast<uint8_t>(kVariantWarn)) return "a variant's check (variant_api.hpp)";
   switch (static_cast<Warn>(w)) {
     case Warn::None: return "none";
     case Warn::DsqAlreadySet: return "scx_dispatch_enqueue: p->scx.dsq already set (ext.c:1619)";
@@ -163,7 +165,9 @@ std::string describeEvent(const Event& e, bool* bpf) {
       break;
     case Ev::EnableState: o << "scx_enable_state " << scxEnableName(e.a) << " -> " << scxEnableName(e.b); break;
     case Ev::Error:
-      if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn) o << "WARN: " << warnName(e.b) << (e.t != kNone ? " for " + p : "");
+      if (static_cast<ErrorKind>(e.a) == ErrorKind::Warn)
+        o << "WARN: " << (e.b == static_cast<uint8_t>(kVariantWarn) ? variantWarnText(e.c) : std::string(warnName(e.b)))
+          << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
       else o << "scx_error: non-existent DSQ or invalid CPU in a dsq_id (ext.c:1875 / ext.c:998)";
       break;
@@ -189,7 +193,8 @@ std::string describeTask(const Config& cfg, const State& s, uint8_t t) {
   return o.str();
 }
 
-std::string describeState(const Config& cfg, const State& s) {
+std::string describeState(const Config& cfg, const State& s, const ExtCore* model) {
+  auto at = [&](uint8_t pc) { return model ? model->pcLabel(pc) : std::string(pcName(pc)); };
   std::ostringstream o;
   for (int t = 0; t < cfg.tasks; ++t) o << "  " << describeTask(cfg, s, static_cast<uint8_t>(t)) << "\n";
   for (int c = 0; c < cfg.cpus; ++c) {
@@ -200,13 +205,13 @@ std::string describeState(const Config& cfg, const State& s) {
     for (int i = 0; i < s.dsq[c].n; ++i) o << (i ? " " : "") << taskName(s.dsq[c].q[i]);
     o << "]";
     const Frame& f = s.actor[c];
-    if (f.pc) o << " at " << pcName(f.pc) << (f.holds_rq != kNone ? " holding rq" + std::to_string(f.holds_rq) : "");
+    if (f.pc) o << " at " << at(f.pc) << (f.holds_rq != kNone ? " holding rq" + std::to_string(f.holds_rq) : "");
     if (cs.nbuf) o << " dsp_buf=" << int(cs.nbuf);
     o << "\n";
   }
   for (int t = 0; t < cfg.tasks; ++t) {
     const Frame& f = s.actor[cfg.cpus + t];
-    if (f.pc) o << "  task" << t << " actor at " << pcName(f.pc) << "\n";
+    if (f.pc) o << "  task" << t << " actor at " << at(f.pc) << "\n";
   }
   if (cfg.proxy) {
     o << "  mutex owner=" << taskName(s.mutex_owner) << ", blocked donors:";

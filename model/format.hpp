@@ -18,7 +18,9 @@ const char* warnName(uint8_t w);
 // One event as text; `bpf` tells whether it is BPF-visible (callback/kfunc).
 std::string describeEvent(const Event& e, bool* bpf = nullptr);
 // A compact description of the whole state, one line per task/CPU/DSQ.
-std::string describeState(const Config& cfg, const State& s);
+// With the model, a variant's pause points are named by their labels.
+class ExtCore;
+std::string describeState(const Config& cfg, const State& s, const ExtCore* model = nullptr);
 // A one-line summary of task t ("p0 QUEUED custody on USER0 cpu1 ...").
 std::string describeTask(const Config& cfg, const State& s, uint8_t t);
 

@@ -220,7 +220,7 @@ void ExtCore::disableTask(uint8_t t) {
 // dropped (clear_direct_dispatch, ext.c:4094), ops.disable, READY.
 void ExtCore::scxDisableTask(uint8_t t) {
   site(Site::SwitchedFrom);
-  tk(t).ddsp = kNone;
+  clearDirectDispatch(t);
   lifeOp(LifeOp::Disable, t);
   setTaskState(t, ScxTaskState::Ready);
   if (custody(t)) warn(Warn::DisableInCustody, t);  // ext.c:4122

@@ -1,5 +1,7 @@
 #include "sites.hpp"
 
+#include "variant_api.hpp"
+
 namespace scxmc {
 
 namespace {
@@ -10,7 +12,10 @@ const SiteInfo kSites[] = {
 };
 }  // namespace
 
-const SiteInfo& siteInfo(Site s) { return kSites[static_cast<int>(s)]; }
+const SiteInfo& siteInfo(Site s) {
+  const auto i = static_cast<uint8_t>(s);
+  return i >= kVariantSiteBase ? variantSiteInfo(i) : kSites[i];
+}
 int siteCount() { return static_cast<int>(Site::Count); }
 
 }  // namespace scxmc

@@ -123,7 +123,10 @@ struct SiteInfo {
   const char* what;
 };
 
+// Built-in sites and, from kVariantSiteBase on, the sites variants define
+// (variant_api.hpp).
 const SiteInfo& siteInfo(Site s);
+// The built-in sites only (Site::Count).
 int siteCount();
 
 }  // namespace scxmc

@@ -122,6 +122,22 @@ uint8_t mapMask(uint8_t m, int cpus, const uint8_t* sigma) {
 
 namespace {
 
+// A variant's pause point (Pc::Variant0..5, ExtCore::definePause): y is a
+// value (Variant0/1), a DSQ (Variant2/3) or a CPU (Variant4/5).  Inside a
+// dequeue (tag a DeqThen* continuation) a value-y pause keeps the registers
+// as DeqWait does: d the dequeue flags, y what the continuation needs.
+// Anywhere else its d is a DSQ.
+bool variantPc(Pc pc) { return pc == Pc::Variant0 || pc == Pc::Variant1; }
+bool variantDsqPc(Pc pc) { return pc == Pc::Variant2 || pc == Pc::Variant3; }
+bool variantCpuPc(Pc pc) { return pc == Pc::Variant4 || pc == Pc::Variant5; }
+bool inDequeue(Ret tag) { return tag == Ret::DeqThenPick || tag == Ret::DeqThenChange || tag == Ret::DeqThenMigrate; }
+
+// Whether Frame::d holds dequeue flags rather than a DSQ.
+bool dIsDeqFlags(const Frame& f) {
+  const auto pc = static_cast<Pc>(f.pc);
+  return pc == Pc::DeqWait || (variantPc(pc) && inDequeue(static_cast<Ret>(f.tag)));
+}
+
 // What Frame::y holds, by where the actor is (the writers of Frame::y:
 // bpfDispatch's dsq_move, finishDispatch, dispatchToLocalDsq, the
 // sched_change paths, returnHome).
@@ -134,10 +150,12 @@ YKind yKind(const Frame& f) {
       (pc == Pc::MrtDst && tag == Ret::MrtDsqMove))
     return YKind::Target;
   if (pc == Pc::DtlSrc || (pc == Pc::MrtDst && tag == Ret::MrtDtl) ||
-      (pc == Pc::DeqWait && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst)
+      ((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenMigrate) || pc == Pc::MqtDst ||
+      variantCpuPc(pc))
     return YKind::Cpu;
-  if ((pc == Pc::DeqWait && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue) return YKind::Mask;
-  if (pc == Pc::FlushLink) return YKind::Dsq;  // a non-local DSQ
+  if (((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue)
+    return YKind::Mask;
+  if (pc == Pc::FlushLink || variantDsqPc(pc)) return YKind::Dsq;  // (FlushLink: a non-local DSQ)
   if (pc == Pc::RelockHome) return YKind::Pc;
   return YKind::Unused;
 }
@@ -177,7 +195,8 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
       case YKind::Cpu: f.y = cpu(f.y); break;
       // (0xfe: a sched_change whose body calls no ext callback, environment.cpp)
       case YKind::Mask: if (f.y != kNone && f.y != 0xfe) f.y = mapMask(f.y, C, sigma); break;
-      default: break;  // a non-local DSQ, a program counter, or unused
+      case YKind::Dsq: f.y = dsq(f.y); break;  // (a local one: FlushLink's never is)
+      default: break;  // a program counter, or unused
     }
   }
   return o;
@@ -201,7 +220,7 @@ State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho) {
     for (int i = 0; i < o.cpu[c].nbuf; ++i) o.cpu[c].buf[i].target = target(o.cpu[c].buf[i].target);
   for (int a = 0; a < C + T; ++a) {
     Frame& f = o.actor[a];
-    if (f.pc != static_cast<uint8_t>(Pc::DeqWait)) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
+    if (!dIsDeqFlags(f)) f.d = dsq(f.d);  // (in DeqWait, d holds dequeue flags)
     f.holds_dsq = dsq(f.holds_dsq);
     if (yKind(f) == YKind::Dsq) f.y = dsq(f.y);
     else if (yKind(f) == YKind::Target) f.y = target(f.y);
@@ -257,7 +276,7 @@ Sig dsqSig(const Config& cfg, const State& s, uint8_t d) {
   k[1] = q.nr;
   for (int i = 0; i < q.n && i < 3; ++i) nameFree(s.task[q.q[i]], &k[2 + 6 * i]);
   for (int a = 0; a < cfg.actors(); ++a) k[20] += s.actor[a].holds_dsq == d;
-  for (int a = 0; a < cfg.actors(); ++a) k[21] += s.actor[a].d == d && s.actor[a].pc != static_cast<uint8_t>(Pc::DeqWait);
+  for (int a = 0; a < cfg.actors(); ++a) k[21] += s.actor[a].d == d && !dIsDeqFlags(s.actor[a]);
   return k;
 }
 

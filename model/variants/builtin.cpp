@@ -1,24 +1,35 @@
-// The built-in variants, in `scxmc variants` order.  Each variant is one
-// header in this directory: a subclass of ExtCore (or of the variant it
-// revises) that overrides only the modeled functions its patch changes and
-// names the patch and the 7.3.4 lines it touches.
+// The built-in variants, in `scxmc variants` order.  Each variant is a
+// header in this directory (a subclass of ExtCore, or of the variant it
+// revises, that overrides only the modeled functions its patch changes) and
+// a translation unit of its own that defines its factory; this file only
+// names the patch and the 7.3.4 lines each touches.  So a change to a
+// variant recompiles that variant's .cpp and relinks, nothing else
+// (docs/check-your-patch.md, "Rebuilding").  Every variants/*.cpp is built
+// (model/CMakeLists.txt globs them).
 #include "variants.hpp"
-#include "hook_probe.hpp"
-#include "variants/dequeue_legacy.hpp"
-#include "variants/dequeue_rfc_merged.hpp"
-#include "variants/global_dequeue_locked.hpp"
 #include "variants/lifecycle_variants.hpp"
-#include "variants/proxy_exec_v2_consume_toctou.hpp"
-#include "variants/proxy_exec_v2_no_pairing_fix.hpp"
 
 namespace scxmc {
 
-namespace {
-template <class M>
-ModelFactory factory() {
-  return [](const Config& c) { return makeVariant<M>(c); };
-}
-}  // namespace
+// The factories, one per variant, each in its variant's .cpp.
+std::unique_ptr<ExtCore> makeDequeueLegacy(const Config&);       // dequeue_legacy.cpp
+std::unique_ptr<ExtCore> makeDequeueRfc(const Config&);          // dequeue_rfc_series.cpp
+std::unique_ptr<ExtCore> makeDequeueRfcR1(const Config&);
+std::unique_ptr<ExtCore> makeDequeueRfcR2(const Config&);
+std::unique_ptr<ExtCore> makeDequeueRfcR3(const Config&);
+std::unique_ptr<ExtCore> makeDequeueRfcR4(const Config&);
+std::unique_ptr<ExtCore> makeDequeueRfcMerged(const Config&);
+std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequeue_locked.cpp
+std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
+std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
+std::unique_ptr<ExtCore> makeProxyExecV2ConsumeToctou(const Config&);
+// docs/check-your-patch.md section 8, one recipe each (recipe_*.cpp)
+std::unique_ptr<ExtCore> makeRecipeRemovedCheck(const Config&);
+std::unique_ptr<ExtCore> makeRecipeMovedBlock(const Config&);
+std::unique_ptr<ExtCore> makeRecipeNewWarn(const Config&);
+std::unique_ptr<ExtCore> makeRecipeLockDropped(const Config&);
+std::unique_ptr<ExtCore> makeRecipeSplitRead(const Config&);
+std::unique_ptr<ExtCore> makeRecipeNewKfunc(const Config&);
 
 std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
   return {
@@ -42,53 +53,80 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},
-       factory<DequeueLegacy>()},
+       makeDequeueLegacy},
       {{"dequeue-rfc",
         "seed 002: 'sched_ext: Fix ops.dequeue() semantics' as posted 2026-02-04, flag managed in 6 places",
         "ext.c:1882 mark_direct_dispatch, ext.c:1936 direct_dispatch, ext.c:1741 scx_dispatch_enqueue, "
         "ext.c:2423 scx_move_local_task_to_local_dsq, ext.c:2876 finish_dispatch, ext.c:2307 ops_dequeue, "
         "ext.c:1529 task_leave_custody"},
-       factory<DequeueRfc>()},
+       makeDequeueRfc},
       {{"dequeue-rfc-r1", "dequeue-rfc + review: no flag management in mark_direct_dispatch (seed 002)",
         "ext.c:1882 mark_direct_dispatch"},
-       factory<DequeueRfcR1>()},
+       makeDequeueRfcR1},
       {{"dequeue-rfc-r2", "dequeue-rfc-r1 + review: no flag management or ops.dequeue in direct_dispatch (seed 002)",
         "ext.c:1936 direct_dispatch"},
-       factory<DequeueRfcR2>()},
+       makeDequeueRfcR2},
       {{"dequeue-rfc-r3",
         "dequeue-rfc-r2 + review: terminal custody exit in dispatch_enqueue, not finish_dispatch, so "
         "scx_bpf_dsq_move is covered (seed 002)",
         "ext.c:2876 finish_dispatch, ext.c:1741 scx_dispatch_enqueue, ext.c:1540 rq_owned_post_enq, "
         "ext.c:2423 scx_move_local_task_to_local_dsq"},
-       factory<DequeueRfcR3>()},
+       makeDequeueRfcR3},
       {{"dequeue-rfc-r4",
         "dequeue-rfc-r3 + review: one ops.dequeue helper after the ops_state switch, also after a DISPATCHING "
         "wait (seed 002)",
         "ext.c:2307 ops_dequeue"},
-       factory<DequeueRfcR4>()},
+       makeDequeueRfcR4},
       {{"dequeue-rfc-merged",
         "dequeue-rfc-r4 + v9: no custody exit during an SCX-internal migration (sticky_cpu) = commit ebf1ccff79",
         "ext.c:1529 task_leave_custody"},
-       factory<DequeueRfcMerged>()},
+       makeDequeueRfcMerged},
       {{"global-dequeue-locked",
         "docs/check-your-patch.md example: ops.dequeue(0) for a GLOBAL insert before dsq->lock is dropped",
         "ext.c:1741 scx_dispatch_enqueue"},
-       factory<GlobalDequeueLocked>()},
+       makeGlobalDequeueLocked},
       {{"proxy-exec-v2",
         "seed 003: proxy execution with sched_ext, PATCHSET v2 (SCX_OPS_ENQ_BLOCKED donors through ops.enqueue, "
         "rq->donor as the ext scheduling context; implies the mutex model)",
         "ext.c:3063 set_next_task_scx, ext.c:3175 put_prev_task_scx, ext.c:2311 dequeue_task_scx, "
         "ext.c:2508 task_can_run_on_remote_rq, ext.c:2621 consume_remote_task, "
         "core.c:7192 try_to_block_task, core.c:6921 find_proxy_task"},
-       factory<ProxyExecV2>()},
+       makeProxyExecV2},
       {{"proxy-exec-v2-no-pairing-fix",
         "proxy-exec-v2 without its patch 06: ops.stopping also for a donor that got no ops.running (seed 003)",
         "ext.c:3175 put_prev_task_scx, ext.c:2311 dequeue_task_scx"},
-       factory<ProxyExecV2NoPairingFix>()},
+       makeProxyExecV2NoPairingFix},
       {{"proxy-exec-v2-consume-toctou",
         "proxy-exec-v2 without its patch 05: consume_remote_task does not re-check after its lock switch (seed 003)",
         "ext.c:2621 consume_remote_task"},
-       factory<ProxyExecV2ConsumeToctou>()},
+       makeProxyExecV2ConsumeToctou},
+      // The recipes of docs/check-your-patch.md, section 8: one small
+      // hypothetical patch of each kind, each with a seeded bug a test
+      // shows caught (tests/variants_test.cpp, Recipes.*).
+      {{"recipe-removed-check",
+        "recipe: scx_dsq_move without the nldsq_cursor_lost_task test (a removed check)",
+        "ext.c:9268 scx_dsq_move"},
+       makeRecipeRemovedCheck},
+      {{"recipe-moved-block",
+        "recipe: the SCX_ENQ_CLEAR_OPSS store moved before the DSQ lock in scx_dispatch_enqueue (a moved block)",
+        "ext.c:1755 scx_dispatch_enqueue, ext.c:1632 scx_dispatch_enqueue"},
+       makeRecipeMovedBlock},
+      {{"recipe-new-warn",
+        "recipe: WARN_ON_ONCE(p->scx.ddsp_dsq_id != SCX_DSQ_INVALID) in dequeue_task_scx (a new WARN)",
+        "ext.c:2367 dequeue_task_scx"},
+       makeRecipeNewWarn},
+      {{"recipe-lock-dropped",
+        "recipe: process_ddsp_deferred_locals drops the rq lock after clear_direct_dispatch (a lock dropped)",
+        "ext.c:4489 process_ddsp_deferred_locals"},
+       makeRecipeLockDropped},
+      {{"recipe-split-read",
+        "recipe: ops_dequeue's QUEUED -> NONE cmpxchg split into a read and a plain store (a lockless read split in two)",
+        "ext.c:2270 ops_dequeue"},
+       makeRecipeSplitRead},
+      {{"recipe-new-kfunc",
+        "recipe: a new kfunc scx_bpf_dsq_move_to_global that forgets the GLOBAL custody exit (a new kfunc)",
+        "ext.c:9429 scx_bpf_dsq_move_to_local, ext.c:1740 scx_dispatch_enqueue"},
+       makeRecipeNewKfunc},
   };
 }
 
