@@ -398,6 +398,8 @@ TEST(HookProbe, ChangesNoStepAndCountsTheOverrides) {
   EXPECT_EQ(differs, 0u);
   count("global-dequeue-locked", 1, 2, 1, &calls, &differs);
   EXPECT_GT(differs, 0u);
+}
+
 // --- the recipes of docs/check-your-patch.md, section 8 ----------------------
 // One hypothetical patch of each kind a reviewer meets, written with only
 // model/variants/ (variant WARNs, sites and pause points; overrides of
