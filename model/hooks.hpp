@@ -67,7 +67,13 @@ namespace scxmc {
   X(void, taskExit, (uint8_t t), (t), "sched_ext_dead", "ext.c", 4344)                                                 \
   X(void, setScheduler, (uint8_t t), (t), "__sched_setscheduler", "syscalls.c", 494)                                   \
   X(void, switchingToScx, (uint8_t t), (t), "switching_to_scx", "ext.c", 4415)                                         \
-  X(void, switchedToScx, (uint8_t t), (t), "switched_to_scx", "ext.c", 4451)
+  X(void, switchedToScx, (uint8_t t), (t), "switched_to_scx", "ext.c", 4451)                                         \
+  X(void, enableInitTaskCall, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 7965)                               \
+  X(bool, taskDeadAndDone, (uint8_t t), (t), "task_dead_and_done", "ext.c", 4329)                                      \
+  X(void, dequeueTask, (uint8_t rq, uint8_t t, uint8_t f), (rq, t, f), "dequeue_task_scx", "ext.c", 2311)              \
+  X(void, bpfDispatch, (), (), "scx_dispatch_sched", "inlines.h", 100)                                                 \
+  X(void, flushLink, (), (), "finish_dispatch", "ext.c", 2876)                                                         \
+  X(void, deferred, (), (), "process_ddsp_deferred_locals", "ext.c", 4465)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

@@ -85,6 +85,10 @@ TEST(DeadFields, NormalizedStatesHaveTheSameFuture) {
 // (a variant that makes a dead field live overrides normalizeDead).
 TEST(DeadFields, ExactForEveryVariant) {
   for (const auto& v : variants()) {
+    // (recipe-removed-check's seeded bug moves a task the cursor lost: it
+    // reaches states outside the encoding, which the checker reports as
+    // model-bounds and never stores, so there is no representative to test)
+    if (v.name == "recipe-removed-check") continue;
     for (const auto& [tasks, dsqs] : std::vector<std::pair<int, int>>{{2, 1}}) {
       Config c = test::smallConfig(tasks, 2, dsqs, "full");
       auto m = makeModel(v.name, c);

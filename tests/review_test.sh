@@ -41,7 +41,7 @@ expect ladder-lifts 1 "newly breaks custody \(3 steps: the 1x2x0 counterexample 
   "$SCXMC" review --variant dequeue-legacy $two --max-depth 1 --diff-length 0 --invariants custody,callback-order \
   --json "$tmp/lifted.json"
 # with the lifecycle the rungs drop tasks too (the replay adds the helper's visits)
-expect lifecycle-rung 1 "newly breaks lifecycle \(9 steps: the 1x2x0 counterexample of 8 steps replayed on 2x2x0 with 1 helper visits" -- \
+expect lifecycle-rung 1 "newly breaks lifecycle \(11 steps: the 1x2x0 counterexample of 9 steps replayed on 2x2x0 with 2 helper visits" -- \
   "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-depth 3 --diff-length 0 \
   --invariants lifecycle
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
