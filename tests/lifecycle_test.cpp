@@ -101,9 +101,9 @@ class InitIgnoresDead : public ExtCore {
   }
 };
 
-void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
-  Config cfg = lifeConfig();
-  cfg.fork_tasks = forks;
+// `variant` on `cfg` violates `inv` with a message containing `phrase`, and
+// the counterexample replays to the same message.
+void expectCaughtOn(const std::string& variant, const Config& cfg, const std::string& inv, const std::string& phrase) {
   auto m = makeModel(variant, cfg);
   ASSERT_NE(m, nullptr) << variant;
   Limits lim;
@@ -115,6 +115,32 @@ void expectCaught(const std::string& variant, const std::string& inv, const std:
   const ReplayOutcome o = test::replay(*m, r, inv);
   EXPECT_TRUE(o.confirmed) << o.error;
   EXPECT_EQ(o.message, ir.message);
+}
+
+void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
+  Config cfg = lifeConfig();
+  cfg.fork_tasks = forks;
+  expectCaughtOn(variant, cfg, inv, phrase);
+}
+
+// The lifecycle configuration 1 task x 2 CPUs x 1 user DSQ, full policy.
+Config oneTaskLife() {
+  Config c = test::smallConfig(1, 2, 1);
+  c.lifecycle = true;
+  return c;
+}
+
+// Every invariant holds on `m`, searched to the end with `observe` seeing
+// every transition.
+void expectAllHoldObserved(ExtCore& m, Observer observe) {
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
+  Checker ck(m, std::move(invs), Limits{});
+  ck.setObserver(std::move(observe));
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
 }
 
 TEST(Lifecycle, OffByDefaultAddsNoActor) {
@@ -368,18 +394,7 @@ TEST(Cycles, BaselineHoldsOverTwoCyclesAndOneCycleIsUnchanged) {
 TEST(Cycles, CycleResidueCatchesAStickyCpuLeftBehind) {
   registerVariant({"mut-keep-sticky-cpu", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<KeepStickyCpu>(c); });
-  Config cfg = test::smallConfig(1, 2, 1);
-  cfg.lifecycle = true;
-  auto m = makeModel("mut-keep-sticky-cpu", cfg);
-  Limits lim;
-  lim.stop_at_first = true;
-  const CheckResult r = test::check(*m, "cycle-residue", lim);
-  const InvariantResult& ir = test::resultOf(r, "cycle-residue");
-  ASSERT_EQ(ir.status, Status::Violated);
-  EXPECT_NE(ir.message.find("after disable (cycle 1): p0 keeps sticky_cpu"), std::string::npos) << ir.message;
-  const ReplayOutcome o = test::replay(*m, r, "cycle-residue");
-  EXPECT_TRUE(o.confirmed) << o.error;
-  EXPECT_EQ(o.message, ir.message);
+  expectCaughtOn("mut-keep-sticky-cpu", oneTaskLife(), "cycle-residue", "after disable (cycle 1): p0 keeps sticky_cpu");
 }
 
 TEST(Cycles, NoSwitchingToCaughtWithTwoCycles) {
@@ -401,8 +416,7 @@ TEST(Cycles, NoSwitchingToCaughtWithTwoCycles) {
 // is reached with the helper moving in it, and without the flag the state
 // has no extra bit.
 TEST(TaskDeath, BaselineHoldsAndTheHelperRunsInTheWindow) {
-  Config cfg = test::smallConfig(1, 2, 1);
-  cfg.lifecycle = true;
+  Config cfg = oneTaskLife();
   Config off = cfg;
   cfg.task_death = true;
   EXPECT_EQ(Codec(cfg).bits(), Codec(off).bits() + 1);  // the TASK_DEAD bit of one task
@@ -410,21 +424,14 @@ TEST(TaskDeath, BaselineHoldsAndTheHelperRunsInTheWindow) {
   bad.task_death = true;
   EXPECT_NE(bad.validate().find("--task-death"), std::string::npos);
   auto m = makeModel("linux-7.3.4", cfg);
-  InvariantList invs;
-  std::string err;
-  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
-  Checker ck(*m, std::move(invs), Limits{});
   bool window = false, exited = false;
-  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+  expectAllHoldObserved(*m, [&](const State& from, const StepLog& log, const State& to) {
     const bool dead = (from.task[0].flags & kTaskDead) && from.cpu[0].curr != 0 && from.cpu[1].curr != 0 &&
                       from.task[0].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn);
     if (dead && to.life_pc != from.life_pc) window = true;
     for (const Event& e : log)
       if (dead && e.kind == Ev::OpsLife && e.a == static_cast<uint8_t>(LifeOp::ExitTask)) exited = true;
   });
-  const CheckResult r = ck.run();
-  ASSERT_TRUE(r.complete);
-  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
   EXPECT_TRUE(window) << "the helper never moved between a task's final switch and its sched_ext_dead";
   EXPECT_TRUE(exited) << "no ops.exit_task for a dead task";
 }
@@ -432,38 +439,18 @@ TEST(TaskDeath, BaselineHoldsAndTheHelperRunsInTheWindow) {
 TEST(TaskDeath, LifecycleCatchesSchedExtDeadWithoutDisable) {
   registerVariant({"mut-dead-without-disable", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<DeadWithoutDisable>(c); });
-  Config cfg = test::smallConfig(1, 2, 1);
-  cfg.lifecycle = true;
+  Config cfg = oneTaskLife();
   cfg.task_death = true;
-  auto m = makeModel("mut-dead-without-disable", cfg);
-  Limits lim;
-  lim.stop_at_first = true;
-  const CheckResult r = test::check(*m, "lifecycle", lim);
-  const InvariantResult& ir = test::resultOf(r, "lifecycle");
-  ASSERT_EQ(ir.status, Status::Violated);
-  EXPECT_NE(ir.message.find("scx state ENABLED -> READY without ops.disable"), std::string::npos) << ir.message;
-  const ReplayOutcome o = test::replay(*m, r, "lifecycle");
-  EXPECT_TRUE(o.confirmed) << o.error;
-  EXPECT_EQ(o.message, ir.message);
+  expectCaughtOn("mut-dead-without-disable", cfg, "lifecycle", "scx state ENABLED -> READY without ops.disable");
 }
 
 TEST(TaskDeath, LifecycleCatchesEnableOfADeadTaskInTheNextCycle) {
   registerVariant({"mut-no-dead-and-done", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<NoDeadAndDone>(c); });
-  Config cfg = test::smallConfig(1, 2, 1);
-  cfg.lifecycle = true;
+  Config cfg = oneTaskLife();
   cfg.task_death = true;
   cfg.cycles = 2;
-  auto m = makeModel("mut-no-dead-and-done", cfg);
-  Limits lim;
-  lim.stop_at_first = true;
-  const CheckResult r = test::check(*m, "lifecycle", lim);
-  const InvariantResult& ir = test::resultOf(r, "lifecycle");
-  ASSERT_EQ(ir.status, Status::Violated);
-  EXPECT_NE(ir.message.find("after its final switch (TASK_DEAD)"), std::string::npos) << ir.message;
-  const ReplayOutcome o = test::replay(*m, r, "lifecycle");
-  EXPECT_TRUE(o.confirmed) << o.error;
-  EXPECT_EQ(o.message, ir.message);
+  expectCaughtOn("mut-no-dead-and-done", cfg, "lifecycle", "after its final switch (TASK_DEAD)");
   // the same model with one cycle: no dead task meets an enable
   Config one = cfg;
   one.cycles = 1;
@@ -475,16 +462,11 @@ TEST(TaskDeath, LifecycleCatchesEnableOfADeadTaskInTheNextCycle) {
 // task that exits then is set DEAD by sched_ext_dead without ops and gets
 // its cancelled ops.exit_task from the relock (ext.c:4369-4380, 7980-7985).
 TEST(InitWindow, ATaskExitingDuringInitTaskIsUnwoundByTheRelock) {
-  Config cfg = test::smallConfig(1, 2, 1);
-  cfg.lifecycle = true;
+  Config cfg = oneTaskLife();
   cfg.fork_tasks = 1;
   auto m = makeModel("linux-7.3.4", cfg);
-  InvariantList invs;
-  std::string err;
-  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
-  Checker ck(*m, std::move(invs), Limits{});
   bool dead = false, unwound = false;
-  ck.setObserver([&](const State& from, const StepLog& log, const State&) {
+  expectAllHoldObserved(*m, [&](const State& from, const StepLog& log, const State&) {
     for (const Event& e : log) {
       if (e.kind == Ev::TaskState && e.a == static_cast<uint8_t>(ScxTaskState::InitBegin) &&
           e.b == static_cast<uint8_t>(ScxTaskState::Dead) && from.life_pc == static_cast<uint8_t>(LifePc::EnInitCall0))
@@ -494,9 +476,6 @@ TEST(InitWindow, ATaskExitingDuringInitTaskIsUnwoundByTheRelock) {
         unwound = true;
     }
   });
-  const CheckResult r = ck.run();
-  ASSERT_TRUE(r.complete);
-  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
   EXPECT_TRUE(dead) << "sched_ext_dead never met a task in INIT_BEGIN";
   EXPECT_TRUE(unwound) << "the relock never unwound a DEAD task";
 }
@@ -504,19 +483,9 @@ TEST(InitWindow, ATaskExitingDuringInitTaskIsUnwoundByTheRelock) {
 TEST(InitWindow, LifecycleCatchesARelockThatIgnoresDead) {
   registerVariant({"mut-init-ignores-dead", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<InitIgnoresDead>(c); });
-  Config cfg = test::smallConfig(1, 2, 1);
-  cfg.lifecycle = true;
+  Config cfg = oneTaskLife();
   cfg.fork_tasks = 1;
-  auto m = makeModel("mut-init-ignores-dead", cfg);
-  Limits lim;
-  lim.stop_at_first = true;
-  const CheckResult r = test::check(*m, "lifecycle", lim);
-  const InvariantResult& ir = test::resultOf(r, "lifecycle");
-  ASSERT_EQ(ir.status, Status::Violated);
-  EXPECT_NE(ir.message.find("DEAD -> INIT_BEGIN is not an edge"), std::string::npos) << ir.message;
-  const ReplayOutcome o = test::replay(*m, r, "lifecycle");
-  EXPECT_TRUE(o.confirmed) << o.error;
-  EXPECT_EQ(o.message, ir.message);
+  expectCaughtOn("mut-init-ignores-dead", cfg, "lifecycle", "DEAD -> INIT_BEGIN is not an edge");
 }
 
 TEST(Variants, NoSwitchingToImpliesTheLifecycle) {
