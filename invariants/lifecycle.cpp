@@ -107,7 +107,7 @@ class Lifecycle final : public Invariant {
         }
         switch (static_cast<LifeOp>(e.a)) {
           case LifeOp::InitTask:
-            // (or DEAD: sched_ext_dead ran while it did, ext.c:7954-7962)
+            // (or DEAD: sched_ext_dead ran while it did, ext.c:7963-7968)
             if (!need(e, s == static_cast<uint8_t>(S::InitBegin) || s == static_cast<uint8_t>(S::Dead),
                       "ops.init_task runs in INIT_BEGIN"))
               return false;
@@ -120,7 +120,7 @@ class Lifecycle final : public Invariant {
             disabled |= 1u << e.t;
             break;
           case LifeOp::ExitTask:
-            // (DEAD: the cancelled exit_task of the enable loop's unwind, ext.c:7980-7985)
+            // (DEAD: the cancelled exit_task of the enable loop's unwind, ext.c:7980-7986)
             if (!need(e, s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready) ||
                              s == static_cast<uint8_t>(S::Dead),
                       "ops.exit_task needs ops.disable first (and an initialized task)"))

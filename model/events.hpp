@@ -88,7 +88,7 @@ bool lifeOpSleepable(uint8_t op);
 // Unborn: the model's task slot holds no task yet (before its fork, or
 // after a failed one); the kernel has no such state.
 // Dead: SCX_TASK_DEAD set by sched_ext_dead on a task in INIT_BEGIN, until
-// the enable loop's relock unwinds it (ext.c:4369-4380, 7980-7985); every
+// the enable loop's relock unwinds it (ext.c:4369-4380, 7980-7986); every
 // other dead task is Unborn (dead and its slot free).
 enum class ScxTaskState : uint8_t { None = 0, InitBegin, Init, Ready, Enabled, Unborn, Dead };
 const char* scxTaskStateName(uint8_t s);

@@ -96,7 +96,7 @@ enum class LifePc : uint8_t {
   DisExit,       // ops.exit, unlink, scx_root = NULL, unlock, DISABLED ext.c:6714-6765 [enable_mutex]
   DisUnbypass,   // scx_bypass(false) ext.c:6767
   Done,          // disabled again (quiescent: the helper idles)
-  // ops.init_task of task 0..3 runs with every lock dropped (ext.c:7954-7966,
+  // ops.init_task of task 0..3 runs with every lock dropped (ext.c:7963-7968,
   // between INIT_BEGIN and scx_task_iter_relock); the stage is EnInitTask's
   EnInitCall0, EnInitCall1, EnInitCall2, EnInitCall3,
   Count
@@ -477,7 +477,7 @@ class ExtCore {
   virtual void forkTask(uint8_t t);
   // sched_ext_dead ext.c:4344 for a task that exited (asleep, switched out).
   virtual void taskExit(uint8_t t);
-  // The enable loop's ops.init_task and relock (ext.c:7965-7985), a step of
+  // The enable loop's ops.init_task and relock (ext.c:7966-7986), a step of
   // its own after enableInitTask set INIT_BEGIN and dropped every lock.
   virtual void enableInitTaskCall(uint8_t t);
   // task_dead_and_done ext.c:4329: TASK_DEAD and off its CPU (--task-death);

@@ -68,7 +68,7 @@ namespace scxmc {
   X(void, setScheduler, (uint8_t t), (t), "__sched_setscheduler", "syscalls.c", 494)                                   \
   X(void, switchingToScx, (uint8_t t), (t), "switching_to_scx", "ext.c", 4415)                                         \
   X(void, switchedToScx, (uint8_t t), (t), "switched_to_scx", "ext.c", 4451)                                         \
-  X(void, enableInitTaskCall, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 7965)                               \
+  X(void, enableInitTaskCall, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 7966)                               \
   X(bool, taskDeadAndDone, (uint8_t t), (t), "task_dead_and_done", "ext.c", 4329)                                      \
   X(void, dequeueTask, (uint8_t rq, uint8_t t, uint8_t f), (rq, t, f), "dequeue_task_scx", "ext.c", 2311)              \
   X(void, bpfDispatch, (), (), "scx_dispatch_sched", "inlines.h", 100)                                                 \

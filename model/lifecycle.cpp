@@ -151,8 +151,8 @@ bool ExtCore::scxBypass(bool on) {
 void ExtCore::enableInitTask(uint8_t t) {
   site(Site::EnableInitLoop);
   // scx_task_iter_next_locked: scx_tasks_lock, then task_rq_lock; INIT_BEGIN
-  // under them (ext.c:7954-7962), then everything is dropped for
-  // ops.init_task (scx_task_iter_unlock, ext.c:7963): a pause, in which
+  // under them (ext.c:7963), then everything is dropped for
+  // ops.init_task (scx_task_iter_unlock, ext.c:7964): a pause, in which
   // sched_ext_dead may find the task in INIT_BEGIN (taskExit)
   lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return;
@@ -164,8 +164,8 @@ void ExtCore::enableInitTask(uint8_t t) {
 }
 
 void ExtCore::enableInitTaskCall(uint8_t t) {
-  // __scx_init_task(fork=false) with no lock held (ext.c:7965), then
-  // scx_task_iter_relock (ext.c:7967): scx_tasks_lock and task_rq_lock.
+  // __scx_init_task(fork=false) with no lock held (ext.c:7966), then
+  // scx_task_iter_relock (ext.c:7968): scx_tasks_lock and task_rq_lock.
   // ops.init_task touches no state other actors read, so it shares the
   // step with the relock.
   site(Site::InitTask);
@@ -175,7 +175,7 @@ void ExtCore::enableInitTaskCall(uint8_t t) {
   if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Dead)) {
     // sched_ext_dead saw INIT_BEGIN and set DEAD without calling ops:
     // scx_sub_init_cancel_task calls ops.exit_task(cancelled) for it
-    // (ext.c:7980-7985, 4148-4162); the task is then gone (freed)
+    // (ext.c:7980-7986, 4159-4169); the task is then gone (freed)
     site(Site::DisableAndExit);
     lifeOp(LifeOp::ExitTask, t);
     setTaskState(t, ScxTaskState::Unborn);

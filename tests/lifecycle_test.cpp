@@ -458,9 +458,9 @@ TEST(TaskDeath, LifecycleCatchesEnableOfADeadTaskInTheNextCycle) {
   EXPECT_EQ(test::resultOf(test::check(*m1, "lifecycle"), "lifecycle").status, Status::Holds);
 }
 
-// The enable loop drops every lock for ops.init_task (ext.c:7963-7967): a
+// The enable loop drops every lock for ops.init_task (ext.c:7963-7968): a
 // task that exits then is set DEAD by sched_ext_dead without ops and gets
-// its cancelled ops.exit_task from the relock (ext.c:4369-4380, 7980-7985).
+// its cancelled ops.exit_task from the relock (ext.c:4369-4380, 7980-7986).
 TEST(InitWindow, ATaskExitingDuringInitTaskIsUnwoundByTheRelock) {
   Config cfg = oneTaskLife();
   cfg.fork_tasks = 1;
