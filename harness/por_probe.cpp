@@ -41,9 +41,20 @@ struct StateHash {
     return h;
   }
 };
+using Steps = std::vector<std::pair<Transition, State>>;
+
+// Whether two enabled steps (each with its successor) commute in one step:
+// both stay enabled after the other and reach the same state.
+bool commute(ExtCore& m, const std::pair<Transition, State>& x, const std::pair<Transition, State>& u) {
+  State xu, ux;
+  StepLog log;
+  return applyTransition(m, x.second, u.first, &xu, &log) && applyTransition(m, u.second, x.first, &ux, &log) &&
+         xu == ux;
+}
+
 // An enabled actor whose every step commutes in one step with every enabled
 // step of every other actor, or -1 (also when fewer than two are enabled).
-int commutingActor(ExtCore& m, const std::vector<std::pair<Transition, State>>& steps) {
+int commutingActor(ExtCore& m, const Steps& steps) {
   std::vector<bool> enabled(m.config().steppers(), false);
   for (const auto& x : steps) enabled[x.first.actor] = true;
   int actors = 0;
@@ -56,10 +67,7 @@ int commutingActor(ExtCore& m, const std::vector<std::pair<Transition, State>>& 
       if (x.first.actor != a) continue;
       for (const auto& u : steps) {
         if (u.first.actor == a) continue;
-        State xu, ux;
-        StepLog log;
-        if (!applyTransition(m, x.second, u.first, &xu, &log) || !applyTransition(m, u.second, x.first, &ux, &log) ||
-            !(xu == ux)) {
+        if (!commute(m, x, u)) {
           commutes = false;
           break;
         }
@@ -70,8 +78,6 @@ int commutingActor(ExtCore& m, const std::vector<std::pair<Transition, State>>& 
   }
   return -1;
 }
-
-using Steps = std::vector<std::pair<Transition, State>>;
 
 // The enabled actors of the smallest (fewest steps) component of the
 // one-step conflict graph, as a bit mask; 0 if there is one component.
@@ -84,11 +90,7 @@ uint32_t smallestComponent(ExtCore& m, const Steps& steps) {
     for (size_t j = 0; j < steps.size(); ++j) {
       const int a = steps[i].first.actor, b = steps[j].first.actor;
       if (a >= b || (conflict[a] >> b & 1)) continue;
-      State xu, ux;
-      StepLog log;
-      if (!applyTransition(m, steps[i].second, steps[j].first, &xu, &log) ||
-          !applyTransition(m, steps[j].second, steps[i].first, &ux, &log) || !(xu == ux))
-        conflict[a] |= 1u << b, conflict[b] |= 1u << a;
+      if (!commute(m, steps[i], steps[j])) conflict[a] |= 1u << b, conflict[b] |= 1u << a;
     }
   uint32_t best = 0, seen = 0;
   int best_steps = 1 << 30;

@@ -19,7 +19,7 @@ bool rungView(const State& big, const Config& sc, const Config& bc, const State&
   }
   // the helper inside its visit of an extra task (ops.init_task's window)
   // is, to the rung, still in the init loop
-  if (const uint8_t t = lifeInitTask(big.life_pc); t != 0xff && t >= sc.tasks)
+  if (const uint8_t t = lifeInitTask(big.life_pc); t != kNone && t >= sc.tasks)
     v.life_pc = static_cast<uint8_t>(LifePc::EnInitTask);
   *out = v;
   return true;

@@ -35,6 +35,12 @@ bool onCpu(const Config& cfg, const State& s, uint8_t t) {
   return false;
 }
 
+// --task-death: TASK_DEAD and switched out for the last time
+// (task_dead_and_done, ext.c:4329-4341)
+bool deadAndDone(const Config& cfg, const State& s, uint8_t t) {
+  return (s.task[t].flags & kTaskDead) && !onCpu(cfg, s, t);
+}
+
 bool edgeAllowed(uint8_t from, uint8_t to) {
   using S = ScxTaskState;
   const auto f = static_cast<S>(from), t = static_cast<S>(to);
@@ -90,7 +96,7 @@ class Lifecycle final : public Invariant {
           return false;
         // --task-death: nothing calls into ext for a task that is dead and
         // switched out (task_dead_and_done, ext.c:4329-4341)
-        if ((prev.task[e.t].flags & kTaskDead) && !onCpu(cfg, prev, e.t)) {
+        if (deadAndDone(cfg, prev, e.t)) {
           *why = describeEvent(e) + " for " + taskName(e.t) + " after its final switch (TASK_DEAD)";
           return false;
         }
@@ -100,7 +106,7 @@ class Lifecycle final : public Invariant {
         // loop (scx_tasks holds it until sched_ext_dead) and disabled and
         // exited, but never enabled (switching_to_scx, ext.c:4419)
         const auto op = static_cast<LifeOp>(e.a);
-        if ((prev.task[e.t].flags & kTaskDead) && !onCpu(cfg, prev, e.t) && op != LifeOp::InitTask &&
+        if (deadAndDone(cfg, prev, e.t) && op != LifeOp::InitTask &&
             op != LifeOp::Disable && op != LifeOp::ExitTask) {
           *why = describeEvent(e) + " for " + taskName(e.t) + " after its final switch (TASK_DEAD)";
           return false;
@@ -137,9 +143,8 @@ class Lifecycle final : public Invariant {
   bool onState(const Config& cfg, const State& s, std::string* why) const override {
     if (!cfg.lifecycle || s.life_pc != static_cast<uint8_t>(LifePc::Done)) return true;
     for (uint8_t t = 0; t < cfg.tasks; ++t) {
-      bool running = false;
-      for (int c = 0; c < cfg.cpus; ++c) running = running || s.cpu[c].curr == t;
-      if ((s.task[t].scx_state != 0 && s.task[t].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn)) || running) {
+      if ((s.task[t].scx_state != 0 && s.task[t].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn)) ||
+          onCpu(cfg, s, t)) {
         *why = "after disable " + taskName(t) + " is still on ext (" + scxTaskStateName(s.task[t].scx_state) + ")";
         return false;
       }
@@ -194,7 +199,7 @@ class Bypass final : public Invariant {
         for (int t = 0; t < cfg.tasks; ++t)
           init = init && (st[t] == static_cast<uint8_t>(ScxTaskState::Enabled) ||
                           st[t] == static_cast<uint8_t>(ScxTaskState::Unborn) ||
-                          ((prev.task[t].flags & kTaskDead) && !onCpu(cfg, prev, t)));
+                          deadAndDone(cfg, prev, t));
       }
       if (!init) {
         *why = describeEvent(e) + " before initialization completed (" + scxEnableName(en) +

@@ -111,7 +111,7 @@ constexpr LifePc lifeStage(uint8_t pc) {
 constexpr uint8_t lifeInitTask(uint8_t pc) {
   return lifeStage(pc) == LifePc::EnInitTask && pc != static_cast<uint8_t>(LifePc::EnInitTask)
              ? static_cast<uint8_t>(pc - static_cast<uint8_t>(LifePc::EnInitCall0))
-             : 0xff;
+             : kNone;
 }
 const char* lifePcName(uint8_t pc);
 
@@ -480,6 +480,9 @@ class ExtCore {
   // The enable loop's ops.init_task and relock (ext.c:7966-7986), a step of
   // its own after enableInitTask set INIT_BEGIN and dropped every lock.
   virtual void enableInitTaskCall(uint8_t t);
+  // The end of sched_ext_dead or of the enable loop's DEAD unwind: the task
+  // is gone and its slot free (Unborn).
+  void freeTask(uint8_t t);
   // task_dead_and_done ext.c:4329: TASK_DEAD and off its CPU (--task-death);
   // the class-switch callbacks return early for such a task.
   virtual bool taskDeadAndDone(uint8_t t) { return cfg_.task_death && flagBit(t, kTaskDead) && !isCurr(t); }

@@ -178,8 +178,7 @@ void ExtCore::enableInitTaskCall(uint8_t t) {
     // (ext.c:7980-7986, 4159-4169); the task is then gone (freed)
     site(Site::DisableAndExit);
     lifeOp(LifeOp::ExitTask, t);
-    setTaskState(t, ScxTaskState::Unborn);
-    if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);
+    freeTask(t);
   } else {
     setTaskState(t, ScxTaskState::Init);
     setTaskState(t, ScxTaskState::Ready);
@@ -344,8 +343,14 @@ void ExtCore::taskExit(uint8_t t) {
     unlockRq();
     unlock(LockClass::PiLock, t);
   }
-  setTaskState(t, ScxTaskState::Unborn);  // SCX_TASK_DEAD, and the slot is freed
-  if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);  // (a new task in the slot)
+  freeTask(t);
+}
+
+// SCX_TASK_DEAD, and the task_struct freed: its slot may hold a new task
+// (a fork), which is not TASK_DEAD.
+void ExtCore::freeTask(uint8_t t) {
+  setTaskState(t, ScxTaskState::Unborn);
+  if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);
 }
 
 void ExtCore::setScheduler(uint8_t t) {

@@ -371,8 +371,7 @@ TEST(Variants, NoSwitchingToCaughtByLifecycle) {
 // the baseline leaves nothing (cycle-residue), so the second cycle's states
 // are the first's with the cycle counter set.  One cycle adds no state bit.
 TEST(Cycles, BaselineHoldsOverTwoCyclesAndOneCycleIsUnchanged) {
-  Config one = test::smallConfig(1, 2, 1);
-  one.lifecycle = true;
+  Config one = oneTaskLife();
   Config two = one;
   two.cycles = 2;
   EXPECT_EQ(two.validate(), "");
