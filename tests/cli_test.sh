@@ -78,6 +78,17 @@ if ! command -v dot >/dev/null 2>&1; then
 fi
 expect lifecycle-variant 1 "sleep-in-atomic +violated" -- "$SCXMC" check --policy simple --tasks 2 --cpus 2 --user-dsqs 1 --lifecycle --variant cgroup-attach-holds-lock --invariants sleep-in-atomic --json "$tmp/v.json"
 expect lifecycle-variant-replay 0 "confirmed: sleep-in-atomic" -- "$SCXMC" replay "$tmp/v.json"
+# --cycles and --task-death: bounds and their need for --lifecycle; a
+# counterexample with both replays, and a bad value in its config is named
+expect cycles-range 2 "--cycles expects an integer in 1..3, got .4." -- "$SCXMC" check --lifecycle --cycles 4
+expect cycles-needs-lifecycle 2 "more than 1 needs --lifecycle" -- "$SCXMC" check --cycles 2
+expect task-death-needs-lifecycle 2 "--task-death needs --lifecycle" -- "$SCXMC" check --task-death
+expect cycles-death-variant 1 "lifecycle +violated" -- "$SCXMC" check --variant no-switching-to --lifecycle --tasks 1 --cpus 2 --user-dsqs 0 --cycles 2 --task-death --invariants lifecycle --json "$tmp/cd.json"
+expect cycles-death-replay 0 "confirmed: lifecycle" -- "$SCXMC" replay "$tmp/cd.json"
+sed 's/"task_death": true/"task_death": 1/' "$tmp/cd.json" >"$tmp/cd-bad.json"
+expect task-death-not-bool 2 "config.task_death is not a boolean" -- "$SCXMC" replay "$tmp/cd-bad.json"
+sed 's/"cycles": 2/"cycles": 7/' "$tmp/cd.json" >"$tmp/cd-bad2.json"
+expect cycles-out-of-range-json 2 "--cycles must be 1..3" -- "$SCXMC" replay "$tmp/cd-bad2.json"
 # issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
 # path with quotes, spaces and ';' is one argument: the svg is written and no
 # injected command runs.
