@@ -231,10 +231,16 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   }
 }
 
+namespace {
+std::string outOfMemory() {
+  return "out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) + " MiB resident)";
+}
+}  // namespace
+
 // Memory exhaustion before the breadth-first loop (the store's first
-// tables, after an earlier search in this process left little address
-// space) ends the search like the loop's own out-of-memory handling does:
-// INCOMPLETE, nothing claimed, never an abort.
+// tables and the initial state, after an earlier search in this process
+// left little address space) ends the search like the loop's own
+// out-of-memory handling does: INCOMPLETE, nothing claimed, never an abort.
 CheckResult Checker::run() {
   try {
     return search();
@@ -242,8 +248,7 @@ CheckResult Checker::run() {
     CheckResult res;
     res.limits = limits_;
     res.complete = false;
-    res.incomplete_reason =
-        "out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) + " MiB resident)";
+    res.incomplete_reason = outOfMemory();
     for (const auto& inv : invs_) {
       InvariantResult r;
       r.id = inv->id();
@@ -318,7 +323,6 @@ CheckResult Checker::search() {
   const auto t0 = std::chrono::steady_clock::now();
   std::vector<uint8_t> buf(codec.bytes());
   const State init = model_.initial();
-  bool init_oom = false;
   {
     Violations v;
     monitorState(cfg, invs_, init, &v);
@@ -327,15 +331,10 @@ CheckResult Checker::search() {
     State rep = init;
     if (limits_.symmetry) model_.normalizeDead(rep);
     canonicalPack(codec, cfg, rep, limits_.symmetry, buf.data());
-    // (memory exhaustion here ends the search like one in a level below:
-    // INCOMPLETE, reported and saved, not an exception out of run())
-    try {
-      store.reserve(1);
-      store.insert(buf.data(), &ins);
-      parent.push_back(0);
-    } catch (const std::bad_alloc&) {
-      init_oom = true;
-    }
+    // (memory exhaustion here: run()'s handler)
+    store.reserve(1);
+    store.insert(buf.data(), &ins);
+    parent.push_back(0);
   }
 
   // The search runs level by level.  A level's states are cut into chunks
@@ -368,8 +367,6 @@ CheckResult Checker::search() {
     res.incomplete_reason = std::move(why);
     stop = limited = true;
   };
-  if (init_oom)
-    limitHit("out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) + " MiB resident)");
   for (uint64_t level_lo = 0; level_lo < store.size() && !stop;) {
     const uint64_t level_hi = store.size();
     if (level_lo > 0) {
@@ -429,10 +426,7 @@ CheckResult Checker::search() {
       });
     // Memory exhaustion (std::bad_alloc) in an expansion or in the merge
     // ends the search like a limit: INCOMPLETE, with the states so far.
-    const auto oom = [&] {
-      limitHit("out of memory (std::bad_alloc at " + std::to_string(support::currentRssMiB()) +
-               " MiB resident)");
-    };
+    const auto oom = [&] { limitHit(outOfMemory()); };
     try {
     for (uint64_t m = 0; m < nchunks && !stop; ++m) {
       Slot& sl = ring[m % ring.size()];
