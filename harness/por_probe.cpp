@@ -18,7 +18,18 @@
 // choice; with no cycle proviso and no visibility condition, both figures
 // are optimistic bounds on what a sound partial-order reduction can save.
 //
-// usage: por_probe TASKS USER_DSQS [all|wst] [STATES | gain]   (2 CPUs, the full policy)
+// With `lockfree` (issue 22, session 10) the commuting actor must also take
+// no lock in any of its enabled steps (no Ev::Lock or Ev::Wait): a persistent
+// set that contains a step taking lock L must contain every actor that can
+// take L before that step runs, and every CPU and task actor can later take
+// every rq and DSQ lock, so only such steps can form a persistent set of one
+// actor.  The figure bounds the reduction a sound POR gets from this model's
+// steps (still without proviso and visibility).  `gain lockfree` explores
+// twice (fully, and expanding only such an actor); the sampling mode with
+// `lockfree` also prints the share of steps expanded in the sampled states,
+// and `pcs` lists where those actors are paused.
+//
+// usage: por_probe TASKS USER_DSQS [all|wst] [STATES | gain] [lockfree] [pcs]   (2 CPUs, the full policy)
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
@@ -42,6 +53,9 @@ struct StateHash {
   }
 };
 using Steps = std::vector<std::pair<Transition, State>>;
+// With `lockfree`: whether each enabled step takes no lock (set by successors()).
+std::vector<uint8_t> g_lockfree;
+bool g_need_lockfree = false;
 
 // Whether two enabled steps (each with its successor) commute in one step:
 // both stay enabled after the other and reach the same state.
@@ -63,8 +77,13 @@ int commutingActor(ExtCore& m, const Steps& steps) {
   for (int a = 0; a < m.config().steppers(); ++a) {
     if (!enabled[a]) continue;
     bool commutes = true;
-    for (const auto& x : steps) {
+    for (size_t i = 0; i < steps.size(); ++i) {
+      const auto& x = steps[i];
       if (x.first.actor != a) continue;
+      if (g_need_lockfree && !g_lockfree[i]) {
+        commutes = false;
+        break;
+      }
       for (const auto& u : steps) {
         if (u.first.actor == a) continue;
         if (!commute(m, x, u)) {
@@ -113,7 +132,13 @@ uint32_t smallestComponent(ExtCore& m, const Steps& steps) {
 
 Steps successors(ExtCore& m, const State& s) {
   Steps steps;
-  forEachSuccessor(m, s, [&](const State& n, const StepLog&, const Transition& t) { steps.push_back({t, n}); });
+  g_lockfree.clear();
+  forEachSuccessor(m, s, [&](const State& n, const StepLog& log, const Transition& t) {
+    steps.push_back({t, n});
+    bool lockfree = true;
+    for (const Event& e : log) lockfree = lockfree && e.kind != Ev::Lock && e.kind != Ev::Wait;
+    g_lockfree.push_back(lockfree);
+  });
   return steps;
 }
 
@@ -143,19 +168,38 @@ size_t explore(ExtCore& m, bool reduce, bool comp = false) {
 
 int main(int argc, char** argv) {
   if (argc < 3) {
-    std::fprintf(stderr, "usage: por_probe TASKS USER_DSQS [all|wst] [STATES]\n");
+    std::fprintf(stderr, "usage: por_probe TASKS USER_DSQS [all|wst] [STATES | gain] [lockfree] [pcs]\n");
     return 2;
   }
   Config cfg;
   cfg.tasks = std::atoi(argv[1]);
   cfg.user_dsqs = std::atoi(argv[2]);
   if (argc > 3 && std::string(argv[3]) == "wst") cfg.env = kEnvWake | kEnvSleep | kEnvTick;
+  bool pcs = false;
+  for (int i = 5; i < argc; ++i) {
+    const std::string o = argv[i];
+    if (o == "lockfree") {
+      g_need_lockfree = true;
+    } else if (o == "pcs") {
+      pcs = true;
+    } else {
+      std::fprintf(stderr, "por_probe: unknown option '%s' (lockfree, pcs)\n", argv[i]);
+      return 2;
+    }
+  }
   if (argc > 4 && std::string(argv[4]) == "gain") {
     if (const std::string bad = cfg.validate(); !bad.empty()) {
       std::fprintf(stderr, "por_probe: %s\n", bad.c_str());
       return 2;
     }
     auto m = makeModel("linux-7.3.4", cfg);
+    if (g_need_lockfree) {
+      const size_t full = explore(*m, false), reduced = explore(*m, true);
+      std::printf("%zu raw states; %zu expanding only an actor whose steps take no lock and commute in one step with "
+                  "all others' (%.2fx fewer)\n",
+                  full, reduced, static_cast<double>(full) / static_cast<double>(reduced));
+      return 0;
+    }
     const size_t full = explore(*m, false), reduced = explore(*m, true), comp = explore(*m, true, true);
     std::printf("%zu raw states; %zu expanding only a commuting actor where one exists (%.2fx fewer); %zu expanding "
                 "the smallest component of the one-step conflict graph (%.2fx fewer)\n",
@@ -185,7 +229,7 @@ int main(int argc, char** argv) {
     });
   }
   int total = 0, with = 0, by_cpu = 0, by_task = 0, with_comp = 0;
-  size_t all_steps = 0, comp_steps = 0;
+  size_t all_steps = 0, comp_steps = 0, act_all = 0, act_steps = 0;
   for (const State& s : sample) {
     const Steps steps = successors(*m, s);
     std::vector<bool> enabled(cfg.steppers(), false);
@@ -199,7 +243,15 @@ int main(int argc, char** argv) {
     for (const auto& x : steps) comp_steps += !comp || (comp >> x.first.actor & 1);
     with_comp += comp != 0;
     const int a = commutingActor(*m, steps);
+    if (a >= 0) {
+      act_all += steps.size();
+      for (const auto& x : steps) act_steps += x.first.actor == a;
+    } else {
+      act_all += steps.size();
+      act_steps += steps.size();
+    }
     if (a < 0) continue;
+    if (pcs) std::printf("pc %s%s\n", pcName(s.actor[a].pc), m->isCpu(a) ? " (cpu)" : " (task)");
     ++with;
     (m->isCpu(a) ? by_cpu : by_task) += 1;
   }
@@ -210,5 +262,7 @@ int main(int argc, char** argv) {
               "smallest one takes %zu of their %zu steps (%.2fx fewer)\n",
               with_comp, total ? 100.0 * with_comp / total : 0.0, comp_steps, all_steps,
               comp_steps ? static_cast<double>(all_steps) / static_cast<double>(comp_steps) : 0.0);
+  std::printf("expanding only the commuting actor where one exists takes %zu of %zu steps (%.2fx fewer)\n", act_steps,
+              act_all, act_steps ? static_cast<double>(act_all) / static_cast<double>(act_steps) : 0.0);
   return 0;
 }
