@@ -15,6 +15,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "base_cache.hpp"
 #include "behaviour_diff.hpp"
 #include "checker.hpp"
 #include "hook_probe.hpp"
@@ -70,6 +71,12 @@ const char* kHelp =
     "                        a difference; 0 = no diff)\n"
     "  --diff-max-pairs N    (state, sequence) pairs per model before the diff gives up\n"
     "                        (default 4000000)\n"
+    "  --base-cache DIR      where complete checks of linux-7.3.4 in which everything holds are\n"
+    "                        kept, keyed by the sources they depend on (not the variants' own\n"
+    "                        files), the configuration and the invariants, so that the next\n"
+    "                        review against the same base searches only the variants (default\n"
+    "                        $XDG_CACHE_HOME/scxmc/review-base or ~/.cache/scxmc/review-base)\n"
+    "  --no-base-cache       neither read nor write the base cache\n"
     "  --json FILE           write the report as JSON (each model's check result included,\n"
     "                        so its counterexamples can be replayed)\n"
     "  --trace-all           show every event of a trace, not only the salient ones\n"
@@ -90,6 +97,8 @@ struct Options {
   bool ladder = true;
   double ladder_time_s = 5;
   double retry_time_s = 60;
+  std::string base_cache_dir;  // "" = no cache
+  bool base_cache_explicit = false;
 };
 
 int usage(const std::string& msg) {
@@ -105,6 +114,7 @@ int parse(const std::vector<std::string>& args, Options* o) {
   o->blim.length = 10;
   o->blim.grow_from = 6;
   o->lim.threads = static_cast<int>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u));
+  o->base_cache_dir = defaultBaseCacheDir();
   std::string err;
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
@@ -177,6 +187,13 @@ int parse(const std::vector<std::string>& args, Options* o) {
       o->trace_all = true;
     } else if (a == "--chain") {
       o->chain = true;
+    } else if (a == "--base-cache") {
+      if (!val(&o->base_cache_dir)) return usage(err);
+      if (o->base_cache_dir.empty()) return usage("--base-cache needs a directory");
+      o->base_cache_explicit = true;
+    } else if (a == "--no-base-cache") {
+      o->base_cache_dir.clear();
+      o->base_cache_explicit = true;
     } else {
       return usage("unknown option '" + a + "'");
     }
@@ -192,6 +209,8 @@ int parse(const std::vector<std::string>& args, Options* o) {
     if (const std::string b = m->config().validate(); !b.empty()) return usage(name + ": " + b);
   }
   if (!makeModel(o->base, o->cfg)) return usage("--base: unknown variant '" + o->base + "' (see 'scxmc variants')");
+  if (o->base_cache_explicit && !o->base_cache_dir.empty())
+    if (const std::string e = prepareBaseCacheDir(o->base_cache_dir); !e.empty()) return usage("--base-cache: " + e);
   return -1;
 }
 
@@ -206,6 +225,7 @@ struct Checked {
   CheckResult res;
   std::shared_ptr<HookCoverage> cov;  // a variant's probe (hook_probe.hpp)
   HookCoverageCounts coverage;        // ... after its search
+  std::string cached;                 // the base cache file its result came from ("": searched)
 };
 
 // How the base's counterexample of invariant `id` fares in model `m`:
@@ -384,7 +404,28 @@ int reviewMain(const std::vector<std::string>& args) {
     if (o.chain && !models[m - 1].base && life(m - 1) == life(m)) cmp = m - 1;
     models[m].cmp = cmp;
   }
+  // The base cache (base_cache.hpp): only for linux-7.3.4, whose code is
+  // all in the fingerprinted sources (a variant base has its own files).
+  std::string selected_ids;
+  {
+    InvariantList invs;
+    std::string err;
+    selectInvariants(o.invariants, &invs, &err);
+    for (const auto& inv : invs) selected_ids += std::string(selected_ids.empty() ? "" : ",") + inv->id();
+  }
+  std::vector<std::string> cache_notes;
   for (Checked& c : models) {
+    const bool cacheable = c.base && c.name == "linux-7.3.4" && !o.base_cache_dir.empty() && baseCacheable(o.lim);
+    const std::string key = cacheable ? baseCacheKey(*c.model, selected_ids, o.lim) : "";
+    if (cacheable) {
+      std::string note;
+      if (loadBaseResult(o.base_cache_dir, key, &c.res, &note)) {
+        c.res.limits = o.lim;
+        c.cached = baseCachePath(o.base_cache_dir, key);
+        continue;
+      }
+      if (!note.empty()) cache_notes.push_back(note);
+    }
     InvariantList invs;
     std::string err;
     selectInvariants(o.invariants, &invs, &err);
@@ -395,6 +436,9 @@ int reviewMain(const std::vector<std::string>& args) {
     checker.setWorkerFactory([name, cfg, cov] { return cov ? makeProbedModel(name, cfg, cov) : makeModel(name, cfg); });
     c.res = checker.run();
     if (cov) c.coverage = snapshot(*cov);
+    if (cacheable && baseStorable(c.res))
+      if (const std::string e = storeBaseResult(o.base_cache_dir, key, c.res); !e.empty())
+        cache_notes.push_back("not stored: " + e);
   }
   const Checked& base0 = models[0];
   Limits rung_lim = o.lim;
@@ -504,8 +548,10 @@ int reviewMain(const std::vector<std::string>& args) {
       out << ", INCOMPLETE: " << c.res.incomplete_reason;
       undetermined_any = true;
     }
+    if (!c.cached.empty()) out << " when searched; from the base cache " << c.cached << " (--no-base-cache searches again)";
     out << "\n";
   }
+  for (const std::string& n : cache_notes) out << "  base cache: " << n << "\n";
   // What the ladder established, per model (only the rungs it needed).
   nlohmann::json jladder = nlohmann::json::object();
   if (o.ladder && ladder_plain.seconds() + ladder_life.seconds() > 0) {
@@ -760,8 +806,10 @@ int reviewMain(const std::vector<std::string>& args) {
     j["matrix"] = matrix;
     j["ladder"] = jladder;
     nlohmann::json jm = nlohmann::json::array();
-    for (const auto& c : models)
+    for (const auto& c : models) {
       jm.push_back({{"name", c.name}, {"label", c.label}, {"check", resultJson(*c.model, c.res)}});
+      if (!c.cached.empty()) jm.back()["from_base_cache"] = c.cached;
+    }
     j["models"] = jm;
     j["variants"] = jvariants;
     j["exit"] = code;

@@ -143,8 +143,10 @@ class Probed final : public T {
     shadowing_ = false;
     const State sb = *this->s_;
     const int nb = this->log_->n;
-    std::array<Event, StepLog::kCap> eb;
-    std::copy(this->log_->ev.begin() + n0, this->log_->ev.begin() + nb, eb.begin());
+    // (raw storage: constructing kCap Events per call cost more than the call)
+    static_assert(std::is_trivially_copyable_v<Event>);
+    alignas(Event) unsigned char eb[sizeof(Event) * StepLog::kCap];
+    std::memcpy(eb, this->log_->ev.data() + n0, sizeof(Event) * static_cast<size_t>(nb - n0));
     const Frame scratchb = this->scratch_;
     const Control cb = control();
     const Chooser chb = *this->ch_;
@@ -157,7 +159,7 @@ class Probed final : public T {
     // the variant's code
     auto differs = [&] {
       if (std::memcmp(&sb, this->s_, sizeof(State)) != 0 || nb != this->log_->n ||
-          std::memcmp(eb.data(), this->log_->ev.data() + n0, sizeof(Event) * (nb - n0)) != 0 ||
+          std::memcmp(eb, this->log_->ev.data() + n0, sizeof(Event) * static_cast<size_t>(nb - n0)) != 0 ||
           std::memcmp(&scratchb, &this->scratch_, sizeof(Frame)) != 0 || !(cb == control()) ||
           chb.depth() != this->ch_->depth() ||
           std::memcmp(chb.values(), this->ch_->values(), static_cast<size_t>(chb.depth())) != 0)

@@ -259,7 +259,7 @@ TEST_F(Mutations, ReviewMatrixHasNoDeadlockAfterScxError) {
   testing::internal::CaptureStdout();
   const int rc = reviewMain({"--variant", "mut-bpf-ignores-affinity", "--tasks", "1", "--cpus", "2", "--user-dsqs", "0",
                              "--policy", "full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on",
-                             "--diff-length", "0", "--no-ladder", "--json", path});
+                             "--diff-length", "0", "--no-ladder", "--no-base-cache", "--json", path});
   const std::string out = testing::internal::GetCapturedStdout();
   EXPECT_EQ(rc, 1) << out;
   nlohmann::json j;

@@ -6,6 +6,7 @@
 set -u
 SCXMC=$1
 . "$(dirname "$0")/expect_lib.sh"
+export XDG_CACHE_HOME="$tmp/xdg"   # the base cache: never the user's
 small="--tasks 1 --cpus 1 --user-dsqs 1"
 two="--tasks 1 --cpus 2 --user-dsqs 1"
 expect help 0 "--variant NAME" -- "$SCXMC" review --help
