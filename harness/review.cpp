@@ -447,6 +447,8 @@ int reviewMain(const std::vector<std::string>& args) {
   rung_lim.max_states = 0;
   // one ladder per base configuration (with and without the lifecycle)
   Ladder ladder_plain(o.cfg, o.invariants, rung_lim), ladder_life(with_lifecycle, o.invariants, rung_lim);
+  ladder_plain.setBaseCache(o.base_cache_dir);
+  ladder_life.setBaseCache(o.base_cache_dir);
   auto ladderOf = [&](size_t m) -> Ladder& { return life(m) ? ladder_life : ladder_plain; };
 
   // The verdict on invariant `id` for model `vm` compared with model `bm`:
@@ -571,11 +573,13 @@ int reviewMain(const std::vector<std::string>& args) {
             if (i.status == Status::Violated) which += (which.empty() ? "" : ",") + i.id;
           v += " " + which;
         }
-        line += (line.empty() ? "" : ", ") + rungName(ladder.config(r)) + " " + v;
+        const bool cached = ladder.cached(r, c.name);
+        line += (line.empty() ? "" : ", ") + rungName(ladder.config(r)) + " " + v + (cached ? " (base cache)" : "");
         jladder[c.label][rungName(ladder.config(r))] = {{"complete", res->complete},
                                                        {"states", res->stats.states},
                                                        {"seconds", res->stats.seconds},
-                                                       {"verdict", v}};
+                                                       {"verdict", v},
+                                                       {"from_base_cache", cached}};
       }
       if (!line.empty()) out << "    " << c.label << ": " << line << "\n";
     }

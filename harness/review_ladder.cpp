@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "base_cache.hpp"
 #include "variants.hpp"
 
 namespace scxmc {
@@ -45,11 +46,32 @@ void Ladder::check(size_t r, const std::string& name, const Limits& lim, Entry& 
   InvariantList invs;
   std::string err;
   selectInvariants(invariants_, &invs, &err);
+  // (the base cache: as review's own base, only linux-7.3.4)
+  const bool cacheable = !cache_dir_.empty() && name == "linux-7.3.4" && baseCacheable(lim);
+  std::string key;
+  if (cacheable) {
+    std::string ids;
+    for (const auto& inv : invs) ids += std::string(ids.empty() ? "" : ",") + inv->id();
+    key = baseCacheKey(*e.model, ids, lim);
+    std::string note;
+    if (loadBaseResult(cache_dir_, key, &e.res, &note)) {
+      e.res.limits = lim;
+      e.cached = true;
+      return;
+    }
+  }
   Checker checker(*e.model, std::move(invs), lim);
   const Config cfg = rungs_[r];
   checker.setWorkerFactory([name, cfg] { return makeModel(name, cfg); });
   e.res = checker.run();
+  e.cached = false;
   seconds_ += e.res.stats.seconds;
+  if (cacheable && baseStorable(e.res)) storeBaseResult(cache_dir_, key, e.res);  // (a failure only costs time)
+}
+
+bool Ladder::cached(size_t r, const std::string& name) const {
+  auto it = done_.find({r, name});
+  return it != done_.end() && it->second.cached;
 }
 
 const CheckResult* Ladder::retry(size_t r, const std::string& name, double time_limit_s) {

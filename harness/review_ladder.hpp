@@ -61,13 +61,20 @@ class Ladder {
   const CheckResult* peek(size_t r, const std::string& name) const;
   ExtCore& model(size_t r, const std::string& name);  // after result() != nullptr
 
-  double seconds() const { return seconds_; }
+  double seconds() const { return seconds_; }  // spent searching (not what came from the cache)
+
+  // Take linux-7.3.4's rungs from review's base cache in `dir` and store
+  // them there (base_cache.hpp); "" = no cache.
+  void setBaseCache(std::string dir) { cache_dir_ = std::move(dir); }
+  // Whether rung r of model `name` came from the base cache.
+  bool cached(size_t r, const std::string& name) const;
 
  private:
   struct Entry {
     std::unique_ptr<ExtCore> model;
     CheckResult res;
     bool retried = false;
+    bool cached = false;
   };
   void check(size_t r, const std::string& name, const Limits& lim, Entry& e);  // runs into e.res
 
@@ -76,6 +83,7 @@ class Ladder {
   Limits lim_;
   std::map<std::pair<size_t, std::string>, Entry> done_;
   double seconds_ = 0;
+  std::string cache_dir_;
 };
 
 }  // namespace scxmc

@@ -49,6 +49,22 @@ lacks no-symmetry-not-cached "from the base cache"
 # a bounded search is neither stored nor served
 expect bounded 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100 --base-cache "$bc"
 lacks bounded-not-cached "from the base cache"
+# the ladder's rungs of linux-7.3.4 are cached too (the requested
+# configuration, bounded by --max-states, is not); the verdict is the same
+lc="$tmp/lc"
+expect ladder-first 1 "custody +incomplete +VIOLATED \(new@1x2x0\)" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 4000 --base-cache "$lc"
+lacks ladder-first-not-cached "base cache\)"
+expect ladder-second 1 "linux-7.3.4: 1x2x0 holds \(base cache\)" -- \
+  "$SCXMC" review --variant dequeue-legacy $two --max-states 4000 --base-cache "$lc" --json "$tmp/lad.json"
+grep -qE "custody +incomplete +VIOLATED \(new@1x2x0\)" "$tmp/out" && { echo "ok   ladder-second-verdict"; pass=$((pass+1)); } || { echo "FAIL ladder-second-verdict"; fail=$((fail+1)); }
+if python3 - "$tmp/lad.json" <<'PY'
+import json, sys
+l = json.load(open(sys.argv[1]))["ladder"]
+assert l["linux-7.3.4"]["1x2x0"]["from_base_cache"] and l["linux-7.3.4"]["1x2x0"]["complete"], l
+assert not l["dequeue-legacy"]["1x2x0"]["from_base_cache"], l
+PY
+then echo "ok   ladder-json"; pass=$((pass+1)); else echo "FAIL ladder-json"; fail=$((fail+1)); fi
 # a damaged entry: reported, searched again, replaced
 for damage in 'not json' '{"format": 9}' ; do
   for g in "$bc"/*.json; do printf '%s' "$damage" >"$g"; done
