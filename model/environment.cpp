@@ -277,7 +277,8 @@ void ExtCore::restTask() {
       const bool wakelist = (cfg_.env & kEnvWakelist) && allowed(t, c) && ch_->pick(2);
       // select_task_rq calls the class only when more than one CPU is
       // allowed, else cpumask_any(p->cpus_ptr) (core.c:3635-3640).
-      if (!wakelist && (ts.affinity & (ts.affinity - 1))) c = selectTaskRq(t, ts.cpu);
+      const bool selected = !wakelist && (ts.affinity & (ts.affinity - 1));
+      if (selected) c = selectTaskRq(t, ts.cpu);
       else if (!wakelist) c = static_cast<uint8_t>(__builtin_ctz(ts.affinity));
       if (!allowed(t, c)) {
         // select_task_rq -> select_fallback_rq: some allowed CPU
@@ -288,17 +289,22 @@ void ExtCore::restTask() {
         c = cand[ch_->pick(k)];
       }
       setTaskCpu(t, c, /*waking=*/true);
-      if (!lockRq(c)) return;
-      // ttwu_do_activate -> activate_task(ENQUEUE_WAKEUP): enqueue, then on_rq
-      site(Site::Activate);
-      enqueueTask(c, t, kEnqWakeup);
-      setOnRq(t, OnRq::Queued);
-      // task_woken_scx -> run_deferred(rq)
-      site(Site::TaskWoken);
-      f.home = c;
-      f.t = kNone;  // (run_deferred works on the rq's list, not on p)
-      f.op = static_cast<uint8_t>(Op::Deferred);
-      goTo(Pc::Deferred);
+      // ttwu_queue(p, cpu) takes the rq lock (core.c:4438, 4098) after
+      // select_task_rq_scx read the CPU's bypass flag without it
+      // (ext.c:3646): with the lifecycle, scx_bypass (which writes that flag
+      // under the rq lock) can run in between, so the wakeup pauses here
+      // holding only p->pi_lock (docs/lockless.md V2).  Exact to merge
+      // otherwise: without the lifecycle the flag is constant, and without
+      // select_task_rq_scx nothing before the rq lock reads shared state
+      // (p's mask and CPU are written only under p->pi_lock), so the rq
+      // acquisition moves left (Lipton).  (The wakelist path, which skips
+      // select_task_rq, stays one step: V2's open half.)
+      if (cfg_.lifecycle && selected) {
+        f.x = c;
+        pause(Pc::TtwuActivate);
+        break;
+      }
+      ttwuQueue(t, c);
       break;
     }
     case TaskEv::SleepingAttr:
@@ -435,6 +441,29 @@ void ExtCore::changeAndEnqueue() {
     return;
   }
   endPath();
+}
+
+// try_to_wake_up's second half (core.c:4438): ttwu_queue -> rq_lock(x)
+// (core.c:4098) -> ttwu_do_activate, task t, p->pi_lock held throughout.
+void ExtCore::ttwuActivate() {
+  const uint8_t c = fr().x;
+  fr().x = kNone;
+  ttwuQueue(fr().t, c);
+}
+
+void ExtCore::ttwuQueue(uint8_t t, uint8_t c) {
+  Frame& f = fr();
+  if (!lockRq(c)) return;
+  // ttwu_do_activate -> activate_task(ENQUEUE_WAKEUP): enqueue, then on_rq
+  site(Site::Activate);
+  enqueueTask(c, t, kEnqWakeup);
+  setOnRq(t, OnRq::Queued);
+  // task_woken_scx -> run_deferred(rq)
+  site(Site::TaskWoken);
+  f.home = c;
+  f.t = kNone;  // (run_deferred works on the rq's list, not on p)
+  f.op = static_cast<uint8_t>(Op::Deferred);
+  goTo(Pc::Deferred);
 }
 
 // affine_move_task -> move_queued_task after the sched_change, rq x held.

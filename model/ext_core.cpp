@@ -15,6 +15,7 @@ const char* const kPcNames[] = {
     "after_flush", "none_tail", "pick_finish", "consume", "consume_local_wait", "consume_src",
     "consume_src_wait", "mrt_dst", "relock_home", "dtl_src", "dsq_move_src", "dsq_move_wait",
     "deferred", "deq_wait", "mqt_dst", "dsq_move_remote", "change_enqueue", "mqt_begin",
+    "ttwu_activate",
     "variant_pause_0", "variant_pause_1", "variant_pause_2", "variant_pause_3", "variant_pause_4",
     "variant_pause_5"};
 static_assert(sizeof(kPcNames) / sizeof(kPcNames[0]) == static_cast<size_t>(Pc::Count));
@@ -443,6 +444,7 @@ void ExtCore::run() {
       case Pc::DsqMoveRemote: dsqMoveRemote(); break;
       case Pc::ChangeEnqueue: changeAndEnqueue(); break;
       case Pc::MqtBegin: mqtBegin(); break;
+      case Pc::TtwuActivate: ttwuActivate(); break;
       case Pc::Variant0:
       case Pc::Variant1:
       case Pc::Variant2:

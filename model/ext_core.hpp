@@ -60,6 +60,8 @@ enum class Pc : uint8_t {
   DsqMoveRemote,     // move_task_between_dsqs remote case, src dsq dropped [rq x]
   ChangeEnqueue,     // sched_change body + end after its dequeue [rq x]
   MqtBegin,          // affine_move_task -> move_queued_task after the change [rq x]
+  TtwuActivate,      // try_to_wake_up after select_task_rq and set_task_cpu (core.c:4416, 4425), before
+                     // ttwu_queue's rq_lock (core.c:4438, 4098) [p->pi_lock; needs rq x] (--lifecycle only)
   // Reserved for variants: the pause points a variant defines inside the
   // functions it overrides (ExtCore::definePause); their labels and sites
   // are the variant's (pcLabel), what the actor holds is in its frame.
@@ -433,6 +435,8 @@ class ExtCore {
   virtual void deqContinue();
   virtual void mqtDst();
   virtual void mqtBegin();
+  virtual void ttwuActivate();
+  void ttwuQueue(uint8_t t, uint8_t c);  // ttwu_queue's rq lock and ttwu_do_activate
   virtual void dsqMoveWait();
   virtual void dsqMoveBetween();        // move_task_between_dsqs ext.c:2650
   virtual void dsqMoveRemote();         // ... its remote case after the unlock

@@ -106,5 +106,56 @@ TEST(Divergence, StaleVerdictIsCaughtByMarkDirectDispatchWarn) {
   EXPECT_EQ(test::resultOf(test::check(base, "kernel-warn"), "kernel-warn").status, Status::Holds);
 }
 
+// Lockless row V2, the select half: with the lifecycle a wakeup pauses
+// between select_task_rq (whose ops.select_cpu may record a verdict,
+// ext.c:3646-3692) and ttwu_queue's rq lock (core.c:4438, 4098), so
+// scx_bypass can begin in between, as the real kernel does (finding L2 of
+// `scxmc validate`), and the enqueue then takes the bypass path with the
+// verdict set: the clear at ext.c:2129 (the test above) is reached on a
+// real path, not only from a planted state.  Before the split no such
+// transition existed.
+TEST(Divergence, WakeupWindowReachesTheBypassEnqueueWithAVerdict) {
+  ExtCore m(lifeConfig());
+  const uint8_t task_actor = static_cast<uint8_t>(m.config().cpus);
+  bool helper_in_window = false, bypass_enqueue_with_verdict = false;
+  Limits lim;
+  InvariantList invs;
+  std::string err;
+  ASSERT_TRUE(selectInvariants("all", &invs, &err)) << err;
+  Checker ck(m, std::move(invs), lim);
+  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+    const bool paused = from.actor[task_actor].pc == static_cast<uint8_t>(Pc::TtwuActivate);
+    if (paused && to.actor[task_actor].pc == static_cast<uint8_t>(Pc::TtwuActivate) && from.life_pc != to.life_pc)
+      helper_in_window = true;
+    if (!paused || from.task[0].ddsp == kNone) return;
+    for (const Event& e : log)
+      if (e.kind == Ev::Site && e.a == static_cast<uint8_t>(Site::BypassEnqueue) && e.actor == task_actor) {
+        bypass_enqueue_with_verdict = true;
+        EXPECT_EQ(to.task[0].ddsp, kNone) << "the bypass enqueue kept ops.select_cpu's verdict";
+      }
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+  EXPECT_TRUE(helper_in_window) << "the helper never moves while a wakeup waits for its rq lock";
+  EXPECT_TRUE(bypass_enqueue_with_verdict) << "no wakeup reaches the bypass enqueue with a select_cpu verdict";
+}
+
+// Without the lifecycle nothing select_task_rq reads can change before the
+// rq lock, and the wakeup stays one step: the state count is the one
+// before the split.
+TEST(Divergence, WakeupIsOneStepWithoutTheLifecycle) {
+  ExtCore m(test::smallConfig(1, 2, 1, "full"));
+  bool paused = false;
+  Checker ck(m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State&, const StepLog&, const State& to) {
+    for (int a = 0; a < m.config().actors(); ++a)
+      paused |= to.actor[a].pc == static_cast<uint8_t>(Pc::TtwuActivate);
+  });
+  const CheckResult r = ck.run();
+  EXPECT_FALSE(paused);
+  EXPECT_EQ(r.stats.states, 19922u);  // `scxmc check --tasks 1 --cpus 2 --user-dsqs 1` before the split
+}
+
 }  // namespace
 }  // namespace scxmc
