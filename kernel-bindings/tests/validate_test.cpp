@@ -376,7 +376,7 @@ TEST(ValidateBypass, ExitingTaskCyclingEndsTheTaskSegment) {
   const TraceResult r = run(t);
   EXPECT_EQ(r.events, 4u);
   EXPECT_EQ(r.accepted, r.events);
-  EXPECT_EQ(p.skipped.at("exiting task cycled back without ops.enqueue (PF_EXITING, not modeled)"), 5u);
+  EXPECT_EQ(p.skipped.at("exiting task enqueued again without ops.enqueue (PF_EXITING, not modeled)"), 5u);
   EXPECT_EQ(p.skipped.count("scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)"), 0u);
 }
 

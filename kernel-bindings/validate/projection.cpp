@@ -133,6 +133,37 @@ std::map<std::pair<uint32_t, size_t>, TaskBypass> taskBypassStarts(const Project
       if (!fresh && at < it->second.seq) it->second = tb;
     }
   }
+  // A task that is exiting (after its sched_process_exit) and wakes up (it
+  // blocked in do_exit, e.g. TASK_UNINTERRUPTIBLE): unless ops.select_cpu
+  // inserted it (ddsp, ext.c:2054), scx_do_enqueue_task puts it on the local
+  // DSQ without ops.enqueue (PF_EXITING without SCX_OPS_ENQ_EXITING,
+  // ext.c:2057-2063).  The model has no PF_EXITING: its segment ends at that
+  // wakeup (its first callback), as for the exiting cycling above.
+  for (const auto& [pid, v] : cbs) {
+    const auto ex = exit_seq.find(pid);
+    if (ex == exit_seq.end()) continue;
+    for (size_t j = 0; j < v.size(); ++j) {
+      const auto& run = p.recs[v[j]];
+      if (run.seq < ex->second || run.kind != Kind::CbRunnable || !(run.arg[0] & 0x1)) continue;  // WAKEUP
+      if (j + 1 < v.size() && p.recs[v[j + 1]].kind == Kind::CbEnqueue) continue;
+      size_t a = j;
+      bool direct = false;
+      while (a > 0 && (p.recs[v[a - 1]].kind == Kind::CbSelectCpuRet || p.recs[v[a - 1]].kind == Kind::CbSelectCpu ||
+                       p.recs[v[a - 1]].kind == Kind::KfDsqInsert)) {
+        direct |= p.recs[v[a - 1]].kind == Kind::KfDsqInsert;
+        --a;
+        if (p.recs[v[a]].kind == Kind::CbSelectCpu) break;
+      }
+      if (direct) continue;
+      const auto* c = p.cycleOf(run.seq);
+      if (!c) continue;
+      const size_t ci = static_cast<size_t>(c - p.cycles.data());
+      const TaskBypass tb{p.recs[v[a]].seq, true};
+      auto [it, fresh] = out.emplace(std::make_pair(pid, ci), tb);
+      if (!fresh && tb.seq < it->second.seq) it->second = tb;
+      break;
+    }
+  }
   return out;
 }
 
@@ -222,7 +253,7 @@ Projection project(const trace::Trace& t) {
   // The task's records from its scx_bypass cycling on belong to its bypass
   // phase (see taskBypassStarts): the reason to count them under, or null.
   const char* kTaskBypass = "scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)";
-  const char* kTaskExiting = "exiting task cycled back without ops.enqueue (PF_EXITING, not modeled)";
+  const char* kTaskExiting = "exiting task enqueued again without ops.enqueue (PF_EXITING, not modeled)";
   auto taskBypassed = [&](uint32_t pid, uint64_t seq) -> const char* {
     const auto* c = p.cycleOf(seq);
     if (!c) return nullptr;
@@ -270,6 +301,21 @@ Projection project(const trace::Trace& t) {
     if (k == Kind::KfSelectCpuDfl) { skip("scx_bpf_select_cpu_dfl (a query)"); continue; }
     if (k == Kind::CbTick) { skip("ops.tick"); continue; }
     if (k == Kind::TpProcessFork || k == Kind::TpProcessExit) { skip("fork/exit tracepoint"); continue; }
+    if (k == Kind::CbCgroupInit || k == Kind::CbCgroupExit || k == Kind::CbCgroupPrepMove ||
+        k == Kind::CbCgroupMove || k == Kind::CbCgroupCancelMove) {
+      skip("cgroup callback (lifecycle slice; checked by the lifecycle check, not replayed)");
+      continue;
+    }
+    if (k == Kind::KfDestroyDsq || k == Kind::KfError) {
+      skip("kfunc naming no task (destroy_dsq, error)");
+      continue;
+    }
+    if (k == Kind::TpScxExit) { skip("scheduler init/exit"); continue; }
+    if ((static_cast<uint16_t>(k) >> 8) == 0x04) {
+      skip("kernel lifecycle probe (enable/disable stage, bypass, task state, fork, class switch; "
+           "checked by the lifecycle check, not replayed)");
+      continue;
+    }
     if (k == Kind::CbInitTask || k == Kind::CbInitTaskRet || k == Kind::CbExitTask) {
       skip("task init/exit (lifecycle, not modeled)");
       continue;
