@@ -15,6 +15,7 @@
 
 #include "atomic_file.hpp"
 #include "interrupt.hpp"
+#include "lifecycle_check.hpp"
 #include "memory.hpp"
 #include "parse.hpp"
 #include "validator.hpp"
@@ -57,6 +58,40 @@ std::string pct(uint64_t a, uint64_t n) {
   return o.str();
 }
 
+nlohmann::json lifecycleJson(const LifecycleCheck& l) {
+  if (!l.checked) return nullptr;
+  return {{"transitions", l.transitions}, {"inferred", l.inferred}, {"callbacks", l.callbacks},
+          {"cycles", l.cycles}, {"stages", l.stages}, {"bypass_windows", l.bypass_windows},
+          {"bypass_records", l.bypass_records}, {"class_switches_to", l.class_switches_to},
+          {"class_switches_from", l.class_switches_from}, {"setscheduler", l.setscheduler},
+          {"forks", l.forks}, {"cancelled_forks", l.cancelled_forks}, {"deaths", l.deaths},
+          {"cgroup_moves", l.cgroup_moves}, {"cgroup_inits", l.cgroup_inits}, {"cgroup_exits", l.cgroup_exits},
+          {"dsq_creates", l.dsq_creates}, {"dsq_destroys", l.dsq_destroys}, {"error_exits", l.error_exits},
+          {"violations", l.violations}, {"first", l.first}};
+}
+
+// Coverage per model slice: the sites on explaining steps and, for the
+// lifecycle slice, the sites the recording shows running (lifecycle_check).
+nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
+  nlohmann::json out = nlohmann::json::object();
+  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec}) {
+    nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
+    for (int i = 0; i < siteCount(); ++i) {
+      if (siteSlice(static_cast<Site>(i)) != sl) continue;
+      j["sites"] = j["sites"].get<int>() + 1;
+      const bool ex = r.sites.test(i), ob = l.observed.test(i);
+      if (ex) j["explained"] = j["explained"].get<int>() + 1;
+      if (ob) j["observed"] = j["observed"].get<int>() + 1;
+      if (!ex && !ob) {
+        const SiteInfo& s = siteInfo(static_cast<Site>(i));
+        j["never"].push_back(std::string(s.function) + ":" + std::to_string(s.line));
+      }
+    }
+    out[sliceName(sl)] = j;
+  }
+  return out;
+}
+
 nlohmann::json toJson(const TraceResult& r) {
   nlohmann::json j;
   j["file"] = r.file;
@@ -94,6 +129,40 @@ nlohmann::json toJson(const TraceResult& r) {
   for (size_t k = 0; k < r.kind_seen.size(); ++k) kinds[obsName(static_cast<ObsKind>(k))] = r.kind_seen[k];
   j["recorded_observables"] = kinds;
   return j;
+}
+
+void printLifecycle(std::ostream& o, const TraceResult& r, const LifecycleCheck& l) {
+  if (!l.checked) {
+    o << "  lifecycle check: not checkable (no lifecycle probes: a version-1 trace or not a --lifecycle session)\n";
+  } else {
+    o << "  lifecycle check (recorded events vs the model's task states and helper program): " << l.transitions
+      << " task state transitions (" << l.inferred << " inferred at inlined call sites), " << l.callbacks
+      << " init_task/enable/disable/exit_task placed, " << l.cycles << " cycles with " << l.stages
+      << " helper stages in order, " << l.bypass_windows << " all-CPU bypass windows (" << l.bypass_records
+      << " records, no BPF decision); class switches to ext " << l.class_switches_to << ", from ext "
+      << l.class_switches_from << ", sched_setscheduler " << l.setscheduler << ", forks " << l.forks
+      << " (cancelled " << l.cancelled_forks << "), sched_ext_dead " << l.deaths << ", cgroup moves "
+      << l.cgroup_moves << " (cgroup init " << l.cgroup_inits << ", exit " << l.cgroup_exits << "), create_dsq "
+      << l.dsq_creates << ", destroy_dsq " << l.dsq_destroys << ", scx_bpf_error " << l.error_exits << "; "
+      << l.violations << " violations" << (l.violations ? "" : " - holds") << "\n";
+    for (const auto& v : l.first) o << "    " << v << "\n";
+  }
+  const nlohmann::json sl = sliceJson(r, l);
+  o << "  coverage per slice:";
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+    const auto& j = sl.at(n);
+    o << " " << n << " " << j["explained"].get<int>() << " / " << j["sites"].get<int>() << " explained";
+    if (j["observed"].get<int>()) o << " (" << j["observed"].get<int>() << " observed running)";
+    o << ";";
+  }
+  o << "\n";
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+    const auto& j = sl.at(n);
+    if (j["never"].empty()) continue;
+    o << "    " << n << " never exercised nor observed:";
+    for (const auto& s : j["never"]) o << " " << s.get<std::string>();
+    o << "\n";
+  }
 }
 
 void print(std::ostream& o, const TraceResult& r, size_t max_d) {
@@ -289,17 +358,21 @@ int validateMain(const std::vector<std::string>& args) {
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       print(std::cout, r, max_d);
+      const LifecycleCheck life = checkLifecycle(project(traces[i]));
+      printLifecycle(std::cout, r, life);
       std::cout << "  validated in " << std::fixed << std::setprecision(1) << secs << " s\n";
       acc += r.accepted;
       tot += r.events;
       const bool unexplained = r.known_counts.count("(unexplained)");
       // a trace with no task event explains nothing: it cannot pass
-      const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 &&
+      const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 && life.violations == 0 &&
                         100.0 * static_cast<double>(r.accepted) >= min_accept * static_cast<double>(r.events);
       std::cout << "  verdict: " << (pass ? "PASS" : "FAIL")
                 << (r.events ? "" : " (no task event was projected from this trace)") << "\n";
       ok = ok && pass;
       auto j = toJson(r);
+      j["lifecycle"] = lifecycleJson(life);
+      j["coverage_slices"] = sliceJson(r, life);
       j["pass"] = pass;
       j["seconds"] = secs;
       all.push_back(j);
