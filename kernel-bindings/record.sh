@@ -43,6 +43,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$OUT" ] || die "-o TRACE is required"
 case "$SCHED" in rec|simple|central|qmap) ;; *) die "--scheduler must be rec, simple, central or qmap" ;; esac
+case " ${VMARGS[*]-} " in *" --lifecycle "*) [ "$SCHED" = rec ] || die "--lifecycle needs --scheduler rec (the lifecycle session is scx_rec's)" ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -ge 1 ] || die "--seconds must be a positive integer"
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
 [[ "$CYCLES" =~ ^[0-9]+$ ]] && [ "$CYCLES" -ge 1 ] || die "--cycles must be a positive integer"

@@ -8,6 +8,7 @@
 #include <map>
 #include <string>
 
+#include "lifecycle_check.hpp"
 #include "next_state.hpp"
 #include "validate_cli.hpp"
 #include "validator.hpp"
@@ -549,4 +550,132 @@ TEST(ValidateEscalation, StaleInsertsInTwoDispatchRoundsNeedTwoRounds) {
   EXPECT_EQ(two.accepted, two.events);
   EXPECT_EQ(two.escalated_segments, 1u);
   EXPECT_TRUE(two.disagreements.empty());
+}
+
+// ---- the lifecycle session (record.sh --lifecycle): tests/golden/rec-lifecycle.bin
+
+namespace {
+
+// Index (in file order) of the first record matching `pred`, in seq order.
+template <typename Pred>
+size_t findRecord(const trace::Trace& t, Pred pred) {
+  size_t best = t.records.size();
+  for (size_t i = 0; i < t.records.size(); ++i)
+    if (pred(t.records[i]) && (best == t.records.size() || t.records[i].seq < t.records[best].seq)) best = i;
+  return best;
+}
+
+bool firstViolationAt(const LifecycleCheck& l, uint64_t seq) {
+  return !l.first.empty() && l.first.front().rfind("seq " + std::to_string(seq) + " ", 0) == 0;
+}
+
+}  // namespace
+
+TEST(ValidateLifecycle, GoldenSessionIsExplainedAndHolds) {
+  const trace::Trace t = golden("rec-lifecycle.bin");
+  EXPECT_EQ(t.header.version, 2);
+  const TraceResult r = run(t);
+  EXPECT_GT(r.events, 1500u);
+  EXPECT_EQ(r.accepted, r.events);
+  EXPECT_EQ(unexplained(r), 0u);
+  EXPECT_EQ(r.custody.violations, 0u);
+  const LifecycleCheck l = checkLifecycle(project(t));
+  ASSERT_TRUE(l.checked);
+  EXPECT_EQ(l.violations, 0u) << (l.first.empty() ? "" : l.first.front());
+  EXPECT_EQ(l.cycles, 2u);
+  EXPECT_EQ(l.stages, 32u);  // 16 helper stages per cycle, in the model's order
+  EXPECT_EQ(l.bypass_windows, 4u);
+  EXPECT_EQ(l.error_exits, 1u);
+  EXPECT_EQ(l.dsq_destroys, 2u);
+  EXPECT_GT(l.class_switches_to, 0u);
+  EXPECT_GT(l.class_switches_from, 0u);
+  EXPECT_GT(l.forks, 50u);
+  EXPECT_GT(l.cgroup_moves, 0u);
+  EXPECT_GT(l.transitions, 500u);
+  int lifecycle_observed = 0;
+  for (int i = 0; i < siteCount(); ++i)
+    if (l.observed.test(i) && siteSlice(static_cast<Site>(i)) == SiteSlice::Lifecycle) ++lifecycle_observed;
+  EXPECT_GE(lifecycle_observed, 26);
+  // version-1 traces have no lifecycle probes: nothing to check
+  EXPECT_FALSE(checkLifecycle(project(golden("rec-seed3.bin"))).checked);
+  EXPECT_EQ(validateMain({kGolden + "/rec-lifecycle.bin"}), 0);
+}
+
+// A task state transition the model's machine does not have: READY -> INIT
+// instead of READY -> ENABLED.
+TEST(ValidateLifecycle, NonEdgeTaskStateIsRejectedAtItsRecord) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  const size_t i = findRecord(t, [](const trace::Record& r) {
+    return r.kind == trace::Kind::KTaskState && r.arg[0] == 3 && r.arg[1] == 4;
+  });
+  ASSERT_LT(i, t.records.size());
+  t.records[i].arg[1] = 2;
+  const LifecycleCheck l = checkLifecycle(project(t));
+  EXPECT_GE(l.violations, 1u);
+  EXPECT_TRUE(firstViolationAt(l, t.records[i].seq)) << (l.first.empty() ? "" : l.first.front());
+  EXPECT_NE(l.first.front().find("READY -> INIT is not an edge"), std::string::npos) << l.first.front();
+}
+
+// ops.enable of a task still in INIT (its READY transition removed): the
+// model runs ops.enable in READY only.
+TEST(ValidateLifecycle, EnableBeforeReadyIsRejected) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  const size_t e = findRecord(t, [](const trace::Record& r) { return r.kind == trace::Kind::CbEnable; });
+  ASSERT_LT(e, t.records.size());
+  const uint32_t pid = t.records[e].pid;
+  // the task's last transition before its ops.enable is INIT -> READY (or
+  // ENABLED -> READY); make it INIT_BEGIN -> INIT instead
+  size_t last = t.records.size();
+  for (size_t i = 0; i < t.records.size(); ++i)
+    if (t.records[i].kind == trace::Kind::KTaskState && t.records[i].pid == pid && t.records[i].seq < t.records[e].seq &&
+        (last == t.records.size() || t.records[i].seq > t.records[last].seq))
+      last = i;
+  ASSERT_LT(last, t.records.size());
+  ASSERT_EQ(t.records[last].arg[1], 3u);
+  t.records[last].arg[0] = 1;
+  t.records[last].arg[1] = 2;
+  const LifecycleCheck l = checkLifecycle(project(t));
+  ASSERT_GE(l.violations, 1u);
+  bool found = false;
+  for (const auto& v : l.first)
+    found |= v.rfind("seq " + std::to_string(t.records[e].seq) + " ", 0) == 0 &&
+             v.find("runs ops.enable in READY") != std::string::npos;
+  EXPECT_TRUE(found) << l.first.front();
+}
+
+// A BPF decision while every CPU bypasses: an ops.runnable inside the
+// enable's bypass window relabelled as ops.enqueue.
+TEST(ValidateLifecycle, DecisionWhileBypassingIsRejected) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  const size_t on = findRecord(t, [](const trace::Record& r) { return r.kind == trace::Kind::KBypassRet && r.arg[0]; });
+  ASSERT_LT(on, t.records.size());
+  const uint64_t from = t.records[on].seq;
+  const size_t off = findRecord(t, [&](const trace::Record& r) {
+    return r.kind == trace::Kind::KBypass && !r.arg[0] && r.seq > from;
+  });
+  ASSERT_LT(off, t.records.size());
+  const size_t run_i = findRecord(t, [&](const trace::Record& r) {
+    return r.kind == trace::Kind::CbRunnable && r.seq > from && r.seq < t.records[off].seq;
+  });
+  ASSERT_LT(run_i, t.records.size()) << "no ops.runnable inside the enable's bypass";
+  t.records[run_i].kind = trace::Kind::CbEnqueue;
+  const LifecycleCheck l = checkLifecycle(project(t));
+  EXPECT_EQ(l.violations, 1u);
+  EXPECT_TRUE(firstViolationAt(l, t.records[run_i].seq)) << (l.first.empty() ? "" : l.first.front());
+  EXPECT_EQ(validateMain({"--max-disagreements", "0", "/dev/null"}), 2);  // (usage: not a trace)
+}
+
+// The helper's stages out of the model's order: the enable returns before
+// its scx_bypass(false).
+TEST(ValidateLifecycle, HelperStageOutOfOrderIsRejected) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  const size_t off = findRecord(t, [](const trace::Record& r) { return r.kind == trace::Kind::KBypass && !r.arg[0]; });
+  ASSERT_LT(off, t.records.size());
+  t.records[off].kind = trace::Kind::KEnableWorkfnRet;
+  t.records[off].arg[0] = 0;
+  const LifecycleCheck l = checkLifecycle(project(t));
+  ASSERT_GE(l.violations, 1u);
+  EXPECT_TRUE(firstViolationAt(l, t.records[off].seq)) << l.first.front();
+  EXPECT_NE(l.first.front().find("where the model's helper program has scx_bypass(false)"), std::string::npos)
+      << l.first.front();
 }
