@@ -574,8 +574,16 @@ bool firstViolationAt(const LifecycleCheck& l, uint64_t seq) {
 TEST(ValidateLifecycle, GoldenSessionIsExplainedAndHolds) {
   const trace::Trace t = golden("rec-lifecycle.bin");
   EXPECT_EQ(t.header.version, 2);
-  const TraceResult r = run(t);
-  EXPECT_GT(r.events, 1500u);
+  // replayed as `scxmc validate` does: on the --lifecycle model, with the
+  // bypass phases projected
+  Validator v(oneRound());
+  const TraceResult r = v.run(project(t, ProjectOptions{true}), "test");
+  EXPECT_GT(r.events, 2000u);
+  EXPECT_LT(run(t).events, r.events);
+  int lifecycle_explained = 0;
+  for (int i = 0; i < siteCount(); ++i)
+    if (r.sites.test(i) && siteSlice(static_cast<Site>(i)) == SiteSlice::Lifecycle) ++lifecycle_explained;
+  EXPECT_GE(lifecycle_explained, 10);  // scx_bypass, the bypass enqueue, the switch loop, ...
   EXPECT_EQ(r.accepted, r.events);
   EXPECT_EQ(unexplained(r), 0u);
   EXPECT_EQ(r.custody.violations, 0u);
@@ -678,4 +686,32 @@ TEST(ValidateLifecycle, HelperStageOutOfOrderIsRejected) {
   EXPECT_TRUE(firstViolationAt(l, t.records[off].seq)) << l.first.front();
   EXPECT_NE(l.first.front().find("where the model's helper program has scx_bypass(false)"), std::string::npos)
       << l.first.front();
+}
+
+// The bypass phases are replayed on the --lifecycle model, gated by the
+// recorded scx_bypass windows: with the disable's scx_bypass records removed
+// from the golden lifecycle trace, the tasks' bypass-mode events of that
+// disable (ops.runnable without ops.enqueue, runs from the bypass DSQ) have
+// no explanation any more.
+TEST(ValidateLifecycle, BypassPhaseOutsideScxBypassIsRejected) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  {
+    const Projection p = project(t, ProjectOptions{true});
+    EXPECT_TRUE(p.bypass_projected);
+    EXPECT_EQ(p.bypass_windows.size(), 4u);
+    EXPECT_EQ(p.skipped.count("bypass phase of scx_enable/scx_disable (not projected)"), 0u);
+  }
+  const size_t dis = findRecord(t, [](const trace::Record& r) { return r.kind == trace::Kind::KRootDisable; });
+  ASSERT_LT(dis, t.records.size());
+  const uint64_t from = t.records[dis].seq;
+  std::erase_if(t.records, [&](const trace::Record& r) {
+    return (r.kind == trace::Kind::KBypass || r.kind == trace::Kind::KBypassRet) && r.seq > from &&
+           r.seq < from + 3000;
+  });
+  Validator v(oneRound());
+  const TraceResult r = v.run(project(t, ProjectOptions{true}), "test");
+  EXPECT_GT(unexplained(r), 0u);
+  EXPECT_LT(r.accepted, r.events);
+  for (const auto& d : r.disagreements)
+    if (d.known.empty()) EXPECT_GT(d.seq, from) << d.recorded;
 }

@@ -26,7 +26,7 @@ namespace {
 
 const char* kHelp =
     "usage: scxmc validate TRACE... [--json FILE] [--max-disagreements N] [--policy SPEC]\n"
-    "                      [--min-accept PCT] [--max-memory MIB] [--time-limit SEC]\n"
+    "                      [--min-accept PCT] [--max-memory MIB] [--time-limit SEC] [--baseline]\n"
     "\n"
     "Replays each recorded trace (kernel-bindings, docs/trace-format.md) against the model:\n"
     "every task's callbacks, kfunc calls and tracepoints, in seq order, must be produced by a\n"
@@ -39,6 +39,9 @@ const char* kHelp =
     "  --json FILE             also write the results as JSON\n"
     "  --max-disagreements N   disagreements printed per trace (default 3; all are counted)\n"
     "  --policy SPEC           restrict the model's BPF scheduler (default full)\n"
+    "  --baseline              replay on the baseline model (no --lifecycle slice) and do not\n"
+    "                          project the bypass phases of scx_enable/scx_disable (the replay\n"
+    "                          before issue 19); default: the --lifecycle model, bypass projected\n"
     "  --min-accept PCT        acceptance threshold for exit 0 (default 99.9)\n"
     "  --max-memory MIB        stop when the resident memory exceeds MIB (default 4096; 0 = no limit)\n"
     "  --time-limit SEC        stop after SEC seconds (default 600; 0 = no limit)\n"
@@ -275,6 +278,8 @@ int validateMain(const std::vector<std::string>& args) {
       if (!val(&v)) return usage("--min-accept needs a percentage");
       if (!support::parseStrictDouble(v, 0, 100, &min_accept))
         return usage("--min-accept: '" + v + "' is not a number in 0..100");
+    } else if (a == "--baseline") {
+      opt.lifecycle = false;
     } else if (a == "--policy") {
       std::string err;
       if (!val(&v)) return usage("--policy needs a SPEC");
@@ -347,7 +352,9 @@ int validateMain(const std::vector<std::string>& args) {
       const auto t0 = std::chrono::steady_clock::now();
       TraceResult r;
       try {
-        r = val.run(project(traces[i]), files[i]);
+        ProjectOptions po;
+        po.bypass_phases = opt.lifecycle;
+        r = val.run(project(traces[i], po), files[i]);
       } catch (const ValidateStopped&) {
         throw;
       } catch (const std::bad_alloc&) {
