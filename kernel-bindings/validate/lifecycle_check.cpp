@@ -91,6 +91,11 @@ LifecycleCheck checkLifecycle(const Projection& p) {
   std::map<uint32_t, uint64_t> last_kernel;  // pid -> last recorded kernel state
   std::map<uint32_t, uint64_t> post_fork;    // pid -> seq of its scx_post_fork
   std::map<uint32_t, uint64_t> setsched;     // pid -> seq of its last __sched_setscheduler
+  struct Pending {
+    uint32_t need;     // model states the callback may run in
+    std::string what;  // the violation, if the next transition does not start in one
+  };
+  std::map<uint32_t, Pending> pending;       // pid -> a callback placed against a state not yet confirmed
   for (const auto& r : p.recs) {
     const uint32_t pid = r.pid;
     switch (r.kind) {
@@ -101,6 +106,11 @@ LifecycleCheck checkLifecycle(const Projection& p) {
         if (from == 0xff || to == 0xff) {
           violate(at(r) + ": unknown task state " + std::to_string(r.arg[0]) + " -> " + std::to_string(r.arg[1]));
           break;
+        }
+        if (auto pe = pending.find(pid); pe != pending.end()) {
+          if ((pe->second.need >> from) & 1) ++out.inferred;
+          else violate(pe->second.what);
+          pending.erase(pe);
         }
         auto it = st.find(pid);
         if (it != st.end() && it->second != from) {
@@ -126,26 +136,33 @@ LifecycleCheck checkLifecycle(const Projection& p) {
       case Kind::CbEnable:
       case Kind::CbDisable:
       case Kind::CbExitTask: {
-        auto it = st.find(pid);
-        if (it == st.end()) break;  // its state was never recorded (before the probes saw it)
-        ++out.callbacks;
-        const uint8_t s = it->second;
-        auto need = [&](bool ok, const char* what) {
-          if (!ok) violate(at(r) + " in task state " + scxTaskStateName(s) + ": " + what);
-        };
+        uint32_t need = 0;  // bit set of the model states the callback runs in
+        const char* what = "";
         if (r.kind == Kind::CbInitTask) {
-          need(s == static_cast<uint8_t>(S::InitBegin), "the model runs ops.init_task in INIT_BEGIN");
+          need = 1u << static_cast<int>(S::InitBegin);
+          what = "the model runs ops.init_task in INIT_BEGIN";
           if (!r.arg[0]) { observe(Site::EnableInitLoop); observe(Site::InitTask); }
         } else if (r.kind == Kind::CbEnable) {
-          need(s == static_cast<uint8_t>(S::Ready), "the model runs ops.enable in READY");
+          need = 1u << static_cast<int>(S::Ready);
+          what = "the model runs ops.enable in READY";
           auto pf = post_fork.find(pid);
           if (pf != post_fork.end() && r.seq - pf->second < 8) observe(Site::PostForkEnable);
         } else if (r.kind == Kind::CbDisable) {
-          need(s == static_cast<uint8_t>(S::Enabled), "the model runs ops.disable in ENABLED");
+          need = 1u << static_cast<int>(S::Enabled);
+          what = "the model runs ops.disable in ENABLED";
         } else {
-          need(s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready),
-               "the model runs ops.exit_task in INIT or READY (after ops.disable)");
+          need = 1u << static_cast<int>(S::Init) | 1u << static_cast<int>(S::Ready);
+          what = "the model runs ops.exit_task in INIT or READY (after ops.disable)";
           observe(Site::DisableAndExit);
+        }
+        auto it = st.find(pid);
+        if (it == st.end()) break;  // its state was never recorded (before the probes saw it)
+        ++out.callbacks;
+        if (!((need >> it->second) & 1)) {
+          // The probe may have missed a transition (an inlined call site, or
+          // fentry's recursion guard): decide at the task's next recorded
+          // transition, whose `from` is the state the task was really in.
+          pending[pid] = Pending{need, at(r) + " in task state " + scxTaskStateName(it->second) + ": " + what};
         }
         break;
       }
@@ -174,6 +191,8 @@ LifecycleCheck checkLifecycle(const Projection& p) {
       default: break;
     }
   }
+
+  for (const auto& [pid, pe] : pending) violate(pe.what + " (and no later transition shows otherwise)");
 
   // ---- the helper's stages of each cycle, in the model's order
   // (helperStep: Idle -> EnBypass -> EnInitLock/EnInitTask -> EnSwitchTask
