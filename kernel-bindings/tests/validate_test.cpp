@@ -742,3 +742,66 @@ TEST(ValidateLifecycle, MissedTransitionIsInferredFromTheNextOne) {
   EXPECT_EQ(l.violations, 0u) << (l.first.empty() ? "" : l.first.front());
   EXPECT_GT(l.inferred, before.inferred);
 }
+
+namespace {
+
+// The CI lifecycle session's pid 119 (seq 32673-32784), reduced: a wakeup's
+// ops.select_cpu on cpu0 while cpu1's scx_disable turns bypass on, then the
+// enqueue without ops.enqueue.  `bypass_first`: scx_bypass(true) lands
+// between ops.select_cpu and ops.runnable (as recorded); else after both.
+trace::Trace selectThenBypassTrace(bool bypass_first) {
+  using K = trace::Kind;
+  TraceBuilder b;
+  b.add(K::MetaSessionBegin, 0, 1, {1, 0, 2});
+  b.add(K::CbEnable, 0, 119);
+  b.add(K::MetaAttach, 0, 1, {0, 0});
+  b.add(K::CbSelectCpu, 0, 119, {0, 8});
+  b.add(K::CbSelectCpuRet, 0, 119, {0});
+  b.add(K::CbRunnable, 0, 119, {9});
+  b.add(K::CbEnqueue, 0, 119, {9});
+  b.add(K::TpSchedWakeup, 0, 119, {0, 0});
+  b.add(K::CbDispatch, 0, 0, {0, 0});
+  b.add(K::CbRunning, 0, 119);
+  b.add(K::TpSchedSwitch, 0, 119, {0, 0, 0, 0, 0});
+  b.add(K::CbStopping, 0, 119, {0});
+  b.add(K::CbQuiescent, 0, 119, {9});
+  b.add(K::TpSchedSwitch, 0, 0, {119, 1, 0, 0, 0});
+  b.add(K::CbSelectCpu, 0, 119, {0, 8});  // seq 14
+  auto bypass = [&] {
+    b.add(K::TpScxExit, 1, 0, {64});
+    b.add(K::KRootDisable, 1, 0);
+    b.add(K::KBypass, 1, 0, {1});
+    b.add(K::KBypassRet, 1, 0, {1});
+  };
+  if (bypass_first) bypass();
+  b.add(K::CbSelectCpuRet, 0, 119, {0});
+  b.add(K::CbRunnable, 0, 119, {0x100009});
+  b.add(K::TpSchedWakeup, 0, 119, {0, 0});
+  if (!bypass_first) bypass();
+  b.add(K::CbRunning, 0, 119);
+  b.add(K::TpSchedSwitch, 0, 119, {0, 0, 0, 0, 0});
+  b.add(K::CbDisable, 0, 119);
+  b.add(K::KBypass, 1, 0, {0});
+  b.add(K::KBypassRet, 1, 0, {0});
+  b.add(K::MetaDetach, 0, 1, {0, 64});
+  return b.t;
+}
+
+}  // namespace
+
+TEST(ValidateLifecycle, SelectThenBypassRuleNeedsTheBypassInBetween) {
+  for (bool first : {true, false}) {
+    SCOPED_TRACE(first ? "scx_bypass between select_cpu and the enqueue" : "scx_bypass after the wakeup");
+    const Projection p = project(selectThenBypassTrace(first), ProjectOptions{true});
+    ASSERT_TRUE(p.bypass_projected);
+    const Segment* seg = nullptr;
+    for (const auto& s : p.segs)
+      if (s.pid == 119) seg = &s;
+    ASSERT_NE(seg, nullptr);
+    size_t pos = seg->obs.size();
+    for (size_t i = 0; i < seg->obs.size(); ++i)
+      if (seg->obs[i].k == ObsKind::SelectCpu && p.recs[seg->obs[i].rec].seq == 14) pos = i;
+    ASSERT_LT(pos, seg->obs.size());
+    EXPECT_EQ(classify(p, *seg, pos) == "select-then-bypass", first);
+  }
+}

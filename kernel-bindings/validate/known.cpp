@@ -177,6 +177,7 @@ bool selectThenBypass(const Projection& p, const Segment& seg, size_t pos) {
   const uint64_t a = p.recs[o.rec].seq, b = p.recs[seg.obs[j].rec].seq;
   for (uint32_t i = o.rec; i < p.recs.size() && p.recs[i].seq < b; ++i)
     if (p.recs[i].kind == trace::Kind::KBypass && p.recs[i].arg[0]) return true;
+  if (p.has_bypass_probes) return false;  // the probes say when bypass began
   const auto* c = p.cycleOf(a);
   return c && c->last_decision >= a && c->last_decision < b;
 }
