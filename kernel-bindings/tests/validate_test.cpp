@@ -607,6 +607,7 @@ TEST(ValidateLifecycle, GoldenSessionIsExplainedAndHolds) {
   // version-1 traces have no lifecycle probes: nothing to check
   EXPECT_FALSE(checkLifecycle(project(golden("rec-seed3.bin"))).checked);
   EXPECT_EQ(validateMain({kGolden + "/rec-lifecycle.bin"}), 0);
+  EXPECT_EQ(validateMain({"--baseline", kGolden + "/rec-lifecycle.bin"}), 0);
 }
 
 // A task state transition the model's machine does not have: READY -> INIT

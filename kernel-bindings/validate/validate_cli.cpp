@@ -33,7 +33,10 @@ const char* kHelp =
     "behaviour of a one-task instance of the model on the trace's CPUs (other tasks are the\n"
     "environment).  Prints events accepted / total per trace and per pid, the first\n"
     "disagreements with context and what the model allowed instead, the custody balance per\n"
-    "pid, and which kernel sites the explained steps exercised and which they never did.\n"
+    "pid, and which kernel sites the explained steps exercised and which they never did, per\n"
+    "model slice.  A trace with the lifecycle probes (record.sh, trace format 2) has its bypass\n"
+    "phases replayed on the --lifecycle model and gets the lifecycle check (task states,\n"
+    "lifecycle callbacks, the helper's stages, no BPF decision while every CPU bypasses).\n"
     "See docs/validation.md.\n"
     "\n"
     "  --json FILE             also write the results as JSON\n"
@@ -46,7 +49,8 @@ const char* kHelp =
     "  --max-memory MIB        stop when the resident memory exceeds MIB (default 4096; 0 = no limit)\n"
     "  --time-limit SEC        stop after SEC seconds (default 600; 0 = no limit)\n"
     "\n"
-    "exit status: 0 accepted >= threshold and every disagreement is a documented known one,\n"
+    "exit status: 0 accepted >= threshold, every disagreement is a documented known one and the\n"
+    "lifecycle check (when the trace has the probes) holds,\n"
     "1 otherwise, 2 bad usage or input, 3 a limit or a signal stopped it (INCOMPLETE)\n";
 
 int usage(const std::string& m) {
