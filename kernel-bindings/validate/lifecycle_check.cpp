@@ -90,7 +90,6 @@ LifecycleCheck checkLifecycle(const Projection& p) {
   std::map<uint32_t, uint8_t> st;  // pid -> model state after its last recorded transition
   std::map<uint32_t, uint64_t> last_kernel;  // pid -> last recorded kernel state
   std::map<uint32_t, uint64_t> post_fork;    // pid -> seq of its scx_post_fork
-  std::map<uint32_t, uint64_t> setsched;     // pid -> seq of its last __sched_setscheduler
   struct Pending {
     uint32_t need;     // model states the callback may run in
     std::string what;  // the violation, if the next transition does not start in one
@@ -168,7 +167,7 @@ LifecycleCheck checkLifecycle(const Projection& p) {
       }
       case Kind::KSwitchingTo: ++out.class_switches_to; observe(Site::SwitchingTo); break;
       case Kind::KSwitchedFrom: ++out.class_switches_from; observe(Site::SwitchedFrom); break;
-      case Kind::KSetScheduler: ++out.setscheduler; setsched[pid] = r.seq; observe(Site::SetScheduler); break;
+      case Kind::KSetScheduler: ++out.setscheduler; observe(Site::SetScheduler); break;
       case Kind::KFork: ++out.forks; observe(Site::ScxFork); break;
       case Kind::KPostFork: post_fork[pid] = r.seq; observe(Site::ScxPostFork); break;
       case Kind::KCancelFork: ++out.cancelled_forks; observe(Site::ScxCancelFork); break;
@@ -210,14 +209,13 @@ LifecycleCheck checkLifecycle(const Projection& p) {
   int depth = 0;              // scx_bypass nesting, counted from its returns
   uint64_t en_bypass_on = 0, en_bypass_off = UINT64_MAX;  // the enable's window (seqs)
   std::vector<const trace::Record*> init_loop;            // ops.init_task(fork=false) of the cycle
-  auto closeCycle = [&](const trace::Record& r) {
+  auto closeCycle = [&] {
     ++out.cycles;
     for (const auto* it : init_loop)
       if (it->seq < en_bypass_on || it->seq > en_bypass_off)
         violate(at(*it) + ": the enable loop's ops.init_task outside the enable's bypass (the model's "
                           "EnInitTask lies between EnBypass and EnUnbypass)");
     init_loop.clear();
-    (void)r;
   };
   for (const auto& r : p.recs) {
     int tok = -1;
@@ -282,7 +280,7 @@ LifecycleCheck checkLifecycle(const Projection& p) {
     }
     if (tok == Detach) {
       if (pos != std::size(kOrder)) violate(at(r) + ": the cycle ended before its helper stages did");
-      closeCycle(r);
+      closeCycle();
       in_cycle = false;
       en_bypass_on = 0;
       en_bypass_off = UINT64_MAX;
