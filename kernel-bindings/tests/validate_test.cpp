@@ -806,3 +806,25 @@ TEST(ValidateLifecycle, SelectThenBypassRuleNeedsTheBypassInBetween) {
     EXPECT_EQ(classify(p, *seg, pos) == "select-then-bypass", first);
   }
 }
+
+// The coverage per slice over the committed golden traces (docs/validation.md,
+// "Coverage per slice"): the union the CLI writes as coverage_slices_union.
+TEST(ValidateLifecycle, GoldenCoverageUnionPerSlice) {
+  const std::string json = ::testing::TempDir() + "/golden-coverage.json";
+  ASSERT_EQ(validateMain({kGolden + "/rec-lifecycle.bin", kGolden + "/rec-seed3.bin", kGolden + "/simple.bin",
+                          kGolden + "/central.bin", "--json", json}),
+            0);
+  std::ifstream in(json);
+  std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  std::remove(json.c_str());
+  // (read the three numbers without a JSON library in the test)
+  auto field = [&](const std::string& slice, const std::string& key) {
+    const size_t at = text.find("\"" + slice + "\"", text.find("\"coverage_slices_union\""));
+    const size_t k = text.find("\"" + key + "\"", at);
+    return std::stoi(text.substr(text.find(':', k) + 1));
+  };
+  EXPECT_GE(field("baseline", "explained"), 51);
+  EXPECT_EQ(field("baseline", "sites"), 57);
+  EXPECT_GE(field("lifecycle", "explained"), 14);
+  EXPECT_GE(field("lifecycle", "observed"), 26);
+}

@@ -320,6 +320,10 @@ int validateMain(const std::vector<std::string>& args) {
   bool ok = true;
   nlohmann::json all = nlohmann::json::array();
   uint64_t acc = 0, tot = 0;
+  // union over the traces: sites on explaining steps, and lifecycle sites
+  // the recordings show running
+  TraceResult cov_union;
+  LifecycleCheck life_union;
   std::string stopped;  // why the run is incomplete, or ""
   size_t done = 0;
   auto writeJson = [&]() -> bool {
@@ -327,6 +331,7 @@ int validateMain(const std::vector<std::string>& args) {
     nlohmann::json known = nlohmann::json::array();
     for (const auto& [id, s] : knownDisagreements()) known.push_back({{"id", id}, {"summary", s}});
     nlohmann::json j{{"traces", all}, {"pass", ok && stopped.empty()}, {"min_accept_percent", min_accept},
+                     {"coverage_slices_union", sliceJson(cov_union, life_union)},
                      {"known_disagreements", known}, {"complete", stopped.empty()}};
     if (!stopped.empty()) j["incomplete_reason"] = stopped;
     if (const std::string e = support::writeFileAtomic(json_path, j.dump(2) + "\n"); !e.empty()) {
@@ -371,6 +376,8 @@ int validateMain(const std::vector<std::string>& args) {
       print(std::cout, r, max_d);
       const LifecycleCheck life = checkLifecycle(project(traces[i]));
       printLifecycle(std::cout, r, life);
+      cov_union.sites |= r.sites;
+      life_union.observed |= life.observed;
       std::cout << "  validated in " << std::fixed << std::setprecision(1) << secs << " s\n";
       acc += r.accepted;
       tot += r.events;
@@ -404,6 +411,17 @@ int validateMain(const std::vector<std::string>& args) {
               << "INCOMPLETE: " << stopped << " (nothing is claimed about the traces not listed above)\n";
     if (!writeJson()) return 2;
     return 3;
+  }
+  if (files.size() > 1) {
+    const nlohmann::json sl = sliceJson(cov_union, life_union);
+    std::cout << "total coverage per slice (union over the traces):";
+    for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+      const auto& j = sl.at(n);
+      const int sites = j["sites"].get<int>(), never = static_cast<int>(j["never"].size());
+      std::cout << " " << n << " " << j["explained"].get<int>() << " / " << sites << " explained, " << sites - never
+                << " / " << sites << " explained or observed;";
+    }
+    std::cout << "\n";
   }
   if (files.size() > 1)
     std::cout << "total: accepted " << acc << " / " << tot << " events (" << pct(acc, tot) << "): "
