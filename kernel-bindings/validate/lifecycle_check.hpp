@@ -17,7 +17,9 @@
 //   - while every CPU bypasses (between scx_bypass(true)'s return and
 //     scx_bypass(false)'s entry) no BPF decision callback runs
 //     (ops.select_cpu / ops.enqueue / ops.dispatch: the model's
-//     BypassSelect / BypassEnqueue / BypassDispatch sites).
+//     BypassSelect / BypassEnqueue / BypassDispatch sites), except a later
+//     ops.dispatch round of a dispatch loop that began before (the bypass
+//     test is at scx_dispatch_sched's entry only, inl.h:42-48).
 // It also lists the lifecycle-slice model sites whose kernel code the
 // recording shows running (observed, not replayed on the model).
 #pragma once
@@ -46,6 +48,7 @@ struct LifecycleCheck {
   uint64_t stages = 0;        // helper stage records placed
   uint64_t bypass_windows = 0;       // windows where every CPU bypassed
   uint64_t bypass_records = 0;       // records inside them
+  uint64_t bypass_later_rounds = 0;  // ops.dispatch rounds of a loop begun before bypass (not gated)
   uint64_t class_switches_to = 0;    // switching_to_scx
   uint64_t class_switches_from = 0;  // switched_from_scx
   uint64_t setscheduler = 0;         // __sched_setscheduler calls

@@ -69,7 +69,8 @@ nlohmann::json lifecycleJson(const LifecycleCheck& l) {
   if (!l.checked) return nullptr;
   return {{"transitions", l.transitions}, {"inferred", l.inferred}, {"callbacks", l.callbacks},
           {"cycles", l.cycles}, {"stages", l.stages}, {"bypass_windows", l.bypass_windows},
-          {"bypass_records", l.bypass_records}, {"class_switches_to", l.class_switches_to},
+          {"bypass_records", l.bypass_records}, {"bypass_later_rounds", l.bypass_later_rounds},
+          {"class_switches_to", l.class_switches_to},
           {"class_switches_from", l.class_switches_from}, {"setscheduler", l.setscheduler},
           {"forks", l.forks}, {"cancelled_forks", l.cancelled_forks}, {"deaths", l.deaths},
           {"cgroup_moves", l.cgroup_moves}, {"cgroup_inits", l.cgroup_inits}, {"cgroup_exits", l.cgroup_exits},
@@ -146,7 +147,8 @@ void printLifecycle(std::ostream& o, const TraceResult& r, const LifecycleCheck&
       << " task state transitions (" << l.inferred << " inferred at inlined call sites), " << l.callbacks
       << " init_task/enable/disable/exit_task placed, " << l.cycles << " cycles with " << l.stages
       << " helper stages in order, " << l.bypass_windows << " all-CPU bypass windows (" << l.bypass_records
-      << " records, no BPF decision); class switches to ext " << l.class_switches_to << ", from ext "
+      << " records, no BPF decision but " << l.bypass_later_rounds
+      << " later ops.dispatch rounds of a loop begun before); class switches to ext " << l.class_switches_to << ", from ext "
       << l.class_switches_from << ", sched_setscheduler " << l.setscheduler << ", forks " << l.forks
       << " (cancelled " << l.cancelled_forks << "), sched_ext_dead " << l.deaths << ", cgroup moves "
       << l.cgroup_moves << " (cgroup init " << l.cgroup_inits << ", exit " << l.cgroup_exits << "), create_dsq "
