@@ -59,7 +59,7 @@ USER_LIBS=("$LIBBPF_A" "$LIBELF_A" -lz -lzstd)
 
 bpf_obj() { # src out [extra cflags...]
 	local src="$1" out="$2"; shift 2
-	if stale "$out" "$src" "$KB/bpf/rec_common.bpf.h" "$KB/trace/scx_trace_abi.h"; then
+	if stale "$out" "$src" "$KB/bpf/rec_common.bpf.h" "$KB/bpf/rec_lifecycle.bpf.h" "$KB/trace/scx_trace_abi.h"; then
 		log "clang-19 $(basename "$src")"
 		"${NICE[@]}" clang-19 "${BPF_CFLAGS[@]}" "$@" -c "$src" -o "$out" 2>"$out.log" \
 			|| { cat "$out.log" >&2; die "BPF compile of $src failed"; }

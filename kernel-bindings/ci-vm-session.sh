@@ -11,7 +11,10 @@
 #
 # Runs `scxmc record` (record.sh: fetch the kernel and tools from the Debian
 # archive by package name, build the loaders and the initramfs, boot qemu
-# TCG, record under scx_rec), then `scxmc validate` on the trace.
+# TCG, record under scx_rec), then `scxmc validate` on the trace.  The
+# session is the lifecycle session (record.sh --lifecycle, 3 cycles: a
+# full-switch, a partial-switch and a full-switch cycle that ends with a
+# requested scx_bpf_error), so validate also runs its lifecycle check.
 #
 # TCG guest crashes are never hidden: run-vm.sh retries a crashed boot once
 # with single-threaded TCG and keeps the crashed console; this script prints
@@ -52,7 +55,7 @@ mkdir -p "$OUT" || die "cannot create $OUT"
 
 T0=$(date +%s)
 echo "ci-vm-session: recording ${SECS}s under scx_rec (seed $SEED) into $OUT" >&2
-"$SCXMC" record --seconds "$SECS" --scheduler rec --seed "$SEED" --cycles 2 -o "$OUT/trace.bin" \
+"$SCXMC" record --seconds "$SECS" --scheduler rec --seed "$SEED" --cycles 3 --lifecycle -o "$OUT/trace.bin" \
 	>"$OUT/record.log" 2>&1
 RC=$?
 T1=$(date +%s)
@@ -82,13 +85,15 @@ echo "ci-vm-session: summary record=$((T1 - T0))s validate=$((T2 - T1))s total=$
 # `scxmc validate` fails on any disagreement not yet documented.  A short
 # random session can meet an interleaving no earlier recording showed; CI
 # then passes only if the issue's bar still holds (>= 99.9% of the task
-# events accepted, custody balanced per pid) and prints every new
+# events accepted, custody balanced per pid, the lifecycle check without a
+# violation) and prints every new
 # disagreement as a finding to explain in docs/validation.md.
 if [ "$VRC" = 1 ] && python3 - "$OUT/validate.json" <<'PY'
 import json, sys
 j = json.load(open(sys.argv[1]))
 ok = all(t["events"] > 0 and 1000 * t["accepted"] >= 999 * t["events"] and
-         t["custody"].get("violations", 0) == 0 for t in j["traces"])
+         (t["custody"] or {}).get("violations", 0) == 0 and
+         (t.get("lifecycle") or {}).get("violations", 0) == 0 for t in j["traces"])
 sys.exit(0 if ok else 1)
 PY
 then

@@ -3,7 +3,7 @@
 #
 # Usage: record.sh [--seconds N] [--scheduler rec|simple|central|qmap]
 #                  [--seed N] [--cycles N] [--jsonl FILE] [--no-retry]
-#                  [--single-thread] -o TRACE
+#                  [--single-thread] [--lifecycle] -o TRACE
 #
 #   --seconds N    scheduler-enabled time in total, split over the cycles (20)
 #   --scheduler    rec: scxmc's recording scheduler (default);
@@ -12,6 +12,10 @@
 #   --seed N       PRNG seed of scx_rec and of the workload (1)
 #   --cycles N     scheduler attach/detach cycles in the one boot (3)
 #   --jsonl FILE   also export the trace as JSONL
+#   --lifecycle    the lifecycle session (scheduler rec only): partial-switch
+#                  odd cycles, create/destroy_dsq, an scx_bpf_error exit in
+#                  the last cycle, class switches, cgroup v2 moves and a fork
+#                  storm in the workload, kernel-side lifecycle probes
 #   --on-ms N / --off-ms N  per-cycle enabled / disabled time (overrides
 #                  the split of --seconds; used for the small golden traces)
 # Output: TRACE (binary, docs/trace-format.md), TRACE.console.log (guest
@@ -30,15 +34,16 @@ while [ $# -gt 0 ]; do
 	--seed) SEED="$2"; shift 2 ;;
 	--cycles) CYCLES="$2"; shift 2 ;;
 	--jsonl) JSONL="$2"; shift 2 ;;
-	--no-retry|--single-thread) VMARGS+=("$1"); shift ;;
+	--no-retry|--single-thread|--lifecycle) VMARGS+=("$1"); shift ;;
 	--on-ms|--off-ms) VMARGS+=("$1" "$2"); shift 2 ;;
 	-o) OUT="$2"; shift 2 ;;
-	-h|--help) sed -n '2,23p' "$0"; exit 0 ;;
+	-h|--help) sed -n '2,27p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1' (see --help)" ;;
 	esac
 done
 [ -n "$OUT" ] || die "-o TRACE is required"
 case "$SCHED" in rec|simple|central|qmap) ;; *) die "--scheduler must be rec, simple, central or qmap" ;; esac
+case " ${VMARGS[*]-} " in *" --lifecycle "*) [ "$SCHED" = rec ] || die "--lifecycle needs --scheduler rec (the lifecycle session is scx_rec's)" ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -ge 1 ] || die "--seconds must be a positive integer"
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
 [[ "$CYCLES" =~ ^[0-9]+$ ]] && [ "$CYCLES" -ge 1 ] || die "--cycles must be a positive integer"

@@ -4,6 +4,7 @@
 # Usage: run-vm.sh --trace FILE [--console FILE] [--sched rec|simple|central|qmap]
 #                  [--seconds N] [--seed N] [--cycles N] [--timeout S]
 #                  [--single-thread] [--no-retry] [--on-ms N] [--off-ms N]
+#                  [--lifecycle]
 #
 # The trace arrives on a virtio-serial port (guest /dev/vport0p1) and is
 # written raw to FILE; the guest console goes to the console log (default
@@ -37,6 +38,7 @@ while [ $# -gt 0 ]; do
 	--on-ms) EXTRA="$EXTRA scxmc.on_ms=$2"; shift 2 ;;
 	--off-ms) EXTRA="$EXTRA scxmc.off_ms=$2"; shift 2 ;;
 	--no-retry) RETRY=0; shift ;;
+	--lifecycle) EXTRA="$EXTRA scxmc.lifecycle=1"; shift ;;
 	-h|--help) sed -n '2,19p' "$0"; exit 0 ;;
 	*) die "unknown argument '$1'" ;;
 	esac

@@ -19,6 +19,7 @@
  * reference only.
  */
 #include "rec_common.bpf.h"
+#include "rec_lifecycle.bpf.h"
 
 #define NR_USER_DSQ 4
 #define USER_DSQ_BASE 0x100ULL     /* user DSQ ids: 0x100 .. 0x103 */
@@ -29,8 +30,16 @@
 
 const volatile u64 seed = 1;
 const volatile u32 nr_cpus = 1;
+const volatile u32 lifecycle = 0; /* -L: dispatch-time lifecycle requests and kicks */
 
 u64 held_gen = 0;
+
+/* Lifecycle requests from the loader (-L).  Each is taken by one
+ * ops.dispatch with a compare-and-swap 1 -> 2. */
+u32 error_request = 0;   /* scx_bpf_error(): the error exit of the cycle */
+u32 destroy_request = 0; /* scx_bpf_destroy_dsq(TMP_DSQ) */
+u32 cur_cycle = 0;       /* the loader's cycle index, for KF_ERROR */
+#define TMP_DSQ 0x200ULL /* created by rec_create_tmp_dsq, never holds a task */
 
 /* BPF-side custody: pid -> generation of the queue entry that owns it. */
 struct {
@@ -283,12 +292,36 @@ static __always_inline void dispatch_iter(s32 cpu)
 	}
 }
 
+static char err_fmt[] = "scxmc: requested error exit in cycle %llu";
+
+static __always_inline void dispatch_lifecycle(s32 cpu)
+{
+	unsigned long long data[1];
+
+	if (destroy_request == 1 &&
+	    __sync_val_compare_and_swap(&destroy_request, 1, 2) == 1) {
+		scx_bpf_destroy_dsq(TMP_DSQ);
+		rec_emit(SCXT_KF_DESTROY_DSQ, 0, TMP_DSQ, 0, 0, 0, SCXT_CB_DISPATCH);
+	}
+	if (error_request == 1 &&
+	    __sync_val_compare_and_swap(&error_request, 1, 2) == 1) {
+		data[0] = cur_cycle;
+		rec_emit(SCXT_KF_ERROR, 0, cur_cycle, 0, 0, 0, SCXT_CB_DISPATCH);
+		scx_bpf_error_bstr(err_fmt, data, sizeof(data));
+	}
+	/* now and then preempt the other CPU (SCX_KICK_PREEMPT) */
+	if (nr_cpus > 1 && rnd() % 16 == 0)
+		k_kick((cpu + 1) % nr_cpus, SCX_KICK_PREEMPT, SCXT_CB_DISPATCH);
+}
+
 SEC("struct_ops/rec_dispatch")
 void BPF_PROG(rec_dispatch, s32 cpu, struct task_struct *prev)
 {
 	u32 start, i;
 
 	EMIT2(SCXT_CB_DISPATCH, prev ? prev->pid : 0, cpu, prev != NULL);
+	if (lifecycle)
+		dispatch_lifecycle(cpu);
 
 	if (rnd() % 2)
 		dispatch_held(cpu);
@@ -390,6 +423,60 @@ s32 BPF_PROG(rec_init)
 	return ret;
 }
 
+static __always_inline u64 cgid(struct cgroup *cgrp)
+{
+	return cgrp ? BPF_CORE_READ(cgrp, kn, id) : 0;
+}
+
+SEC("struct_ops/rec_cgroup_init")
+s32 BPF_PROG(rec_cgroup_init, struct cgroup *cgrp, struct scx_cgroup_init_args *args)
+{
+	EMIT2(SCXT_CB_CGROUP_INIT, 0, cgid(cgrp), args->weight);
+	return 0;
+}
+
+SEC("struct_ops/rec_cgroup_exit")
+void BPF_PROG(rec_cgroup_exit, struct cgroup *cgrp)
+{
+	EMIT1(SCXT_CB_CGROUP_EXIT, 0, cgid(cgrp));
+}
+
+SEC("struct_ops/rec_cgroup_prep_move")
+s32 BPF_PROG(rec_cgroup_prep_move, struct task_struct *p, struct cgroup *from,
+	     struct cgroup *to)
+{
+	EMIT2(SCXT_CB_CGROUP_PREP_MOVE, p->pid, cgid(from), cgid(to));
+	return 0;
+}
+
+SEC("struct_ops/rec_cgroup_move")
+void BPF_PROG(rec_cgroup_move, struct task_struct *p, struct cgroup *from,
+	      struct cgroup *to)
+{
+	EMIT2(SCXT_CB_CGROUP_MOVE, p->pid, cgid(from), cgid(to));
+}
+
+SEC("struct_ops/rec_cgroup_cancel_move")
+void BPF_PROG(rec_cgroup_cancel_move, struct task_struct *p, struct cgroup *from,
+	      struct cgroup *to)
+{
+	EMIT2(SCXT_CB_CGROUP_CANCEL_MOVE, p->pid, cgid(from), cgid(to));
+}
+
+/* Run by the loader (BPF_PROG_RUN) while a cycle is enabled: create the
+ * temporary DSQ (and try to create 0x100 again, which must fail -EEXIST). */
+SEC("syscall")
+int rec_create_tmp_dsq(void *ctx)
+{
+	s32 r;
+
+	r = scx_bpf_create_dsq(TMP_DSQ, -1);
+	rec_emit(SCXT_KF_CREATE_DSQ, 0, TMP_DSQ, (u64)-1, 0, (u64)(s64)r, 0);
+	r = scx_bpf_create_dsq(USER_DSQ_BASE, -1);
+	rec_emit(SCXT_KF_CREATE_DSQ, 0, USER_DSQ_BASE, (u64)-1, 0, (u64)(s64)r, 0);
+	return 0;
+}
+
 /* Exit info, read by the loader after each detach. */
 s32 exit_kind = 0;
 s64 exit_code = 0;
@@ -422,6 +509,42 @@ struct sched_ext_ops rec_ops = {
 	.exit_task = (void *)rec_exit_task,
 	.init = (void *)rec_init,
 	.exit = (void *)rec_exit,
+	.cgroup_init = (void *)rec_cgroup_init,
+	.cgroup_exit = (void *)rec_cgroup_exit,
+	.cgroup_prep_move = (void *)rec_cgroup_prep_move,
+	.cgroup_move = (void *)rec_cgroup_move,
+	.cgroup_cancel_move = (void *)rec_cgroup_cancel_move,
 	.timeout_ms = 20000,
 	.name = "scx_rec",
+};
+
+/* The same programs with SCX_OPS_SWITCH_PARTIAL: only SCHED_EXT tasks run on
+ * ext, so sched_setscheduler(SCHED_EXT <-> SCHED_NORMAL) switches classes.
+ * The loader (-L) attaches it on odd cycles. */
+SEC(".struct_ops.link")
+struct sched_ext_ops rec_ops_partial = {
+	.select_cpu = (void *)rec_select_cpu,
+	.enqueue = (void *)rec_enqueue,
+	.dequeue = (void *)rec_dequeue,
+	.dispatch = (void *)rec_dispatch,
+	.runnable = (void *)rec_runnable,
+	.running = (void *)rec_running,
+	.stopping = (void *)rec_stopping,
+	.quiescent = (void *)rec_quiescent,
+	.set_weight = (void *)rec_set_weight,
+	.set_cpumask = (void *)rec_set_cpumask,
+	.enable = (void *)rec_enable,
+	.disable = (void *)rec_disable,
+	.init_task = (void *)rec_init_task,
+	.exit_task = (void *)rec_exit_task,
+	.init = (void *)rec_init,
+	.exit = (void *)rec_exit,
+	.cgroup_init = (void *)rec_cgroup_init,
+	.cgroup_exit = (void *)rec_cgroup_exit,
+	.cgroup_prep_move = (void *)rec_cgroup_prep_move,
+	.cgroup_move = (void *)rec_cgroup_move,
+	.cgroup_cancel_move = (void *)rec_cgroup_cancel_move,
+	.flags = SCX_OPS_SWITCH_PARTIAL,
+	.timeout_ms = 20000,
+	.name = "scx_rec_partial",
 };

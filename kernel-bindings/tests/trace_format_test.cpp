@@ -100,8 +100,8 @@ TEST(TraceFormat, RejectsTruncatedHeader) {
 
 TEST(TraceFormat, RejectsVersionMismatch) {
     std::string s = bytes();
-    poke<std::uint16_t>(s, 8, 2);
-    expect_error(s, 8, "version", "unsupported trace version 2");
+    poke<std::uint16_t>(s, 8, 3);
+    expect_error(s, 8, "version", "unsupported trace version 3 (this reader supports versions 1 to 2)");
     poke<std::uint16_t>(s, 8, 0);
     expect_error(s, 8, "version", "unsupported trace version 0");
 }
@@ -151,6 +151,19 @@ TEST(TraceFormat, RejectsUnknownKind) {
     expect_error(s, 64 + 64 + 16, "kind", "record 1: unknown event kind 0x0999");
 }
 
+// Version 1 files are still read, but only with the kinds of version 1: a
+// version-2 kind (the lifecycle probes) in a version-1 file is an error.
+TEST(TraceFormat, VersionOneReadsButRejectsVersionTwoKinds) {
+    std::string s = bytes();
+    poke<std::uint16_t>(s, 8, 1);
+    EXPECT_EQ(parse(std::string_view(s)).header.version, 1);
+    poke<std::uint16_t>(s, 64 + 64 + 16, static_cast<std::uint16_t>(Kind::KBypass));
+    expect_error(s, 64 + 64 + 16, "kind",
+                 "record 1: event kind K_BYPASS (0x0405) needs trace version 2, the header says version 1");
+    poke<std::uint16_t>(s, 8, 2);
+    EXPECT_EQ(parse(std::string_view(s)).records[1].kind, Kind::KBypass);
+}
+
 TEST(TraceFormat, RejectsCpuOutOfRange) {
     std::string s = bytes();
     poke<std::uint16_t>(s, 64 + 2 * 64 + 18, 2);
@@ -198,7 +211,7 @@ TEST(TraceFormat, Jsonl) {
     std::ostringstream os;
     write_jsonl(os, sample());
     const std::string j = os.str();
-    EXPECT_NE(j.find("{\"type\":\"header\",\"version\":1"), std::string::npos) << j;
+    EXPECT_NE(j.find("{\"type\":\"header\",\"version\":2"), std::string::npos) << j;
     EXPECT_NE(j.find("\"scheduler\":\"rec\""), std::string::npos) << j;
     EXPECT_NE(j.find("\"kind\":\"KF_DSQ_INSERT\""), std::string::npos) << j;
     EXPECT_NE(j.find("\"dsq\":\"LOCAL_ON|1\""), std::string::npos) << j;

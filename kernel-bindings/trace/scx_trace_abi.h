@@ -17,7 +17,7 @@
 #endif
 
 #define SCXT_MAGIC "SCXTRACE"           /* 8 bytes, no NUL */
-#define SCXT_VERSION 1u
+#define SCXT_VERSION 2u            /* version 1 files are still read */
 #define SCXT_HEADER_SIZE 64u
 #define SCXT_RECORD_SIZE 64u
 #define SCXT_NR_ARGS 5
@@ -92,6 +92,12 @@ enum scxt_kind {
 	SCXT_CB_SET_WEIGHT      = 0x0112, /* a0=weight */
 	SCXT_CB_SET_CPUMASK     = 0x0113, /* a0=cpumask bits 0..63 */
 	SCXT_CB_TICK            = 0x0114, /* (observer only) */
+	/* version 2: the lifecycle session (cgroup callbacks) */
+	SCXT_CB_CGROUP_INIT     = 0x0115, /* pid=0 a0=cgroup id a1=weight */
+	SCXT_CB_CGROUP_EXIT     = 0x0116, /* pid=0 a0=cgroup id */
+	SCXT_CB_CGROUP_PREP_MOVE = 0x0117, /* a0=from cgroup id a1=to cgroup id */
+	SCXT_CB_CGROUP_MOVE     = 0x0118, /* a0=from cgroup id a1=to cgroup id */
+	SCXT_CB_CGROUP_CANCEL_MOVE = 0x0119, /* a0=from cgroup id a1=to cgroup id */
 
 	/* --- kfunc calls (pid = task argument, 0 if none) --- */
 	SCXT_KF_DSQ_INSERT      = 0x0201, /* a0=dsq_id a1=slice a2=enq_flags a3=result a4=caller */
@@ -102,6 +108,9 @@ enum scxt_kind {
 	SCXT_KF_KICK_CPU        = 0x0206, /* a0=cpu a1=flags a4=caller */
 	SCXT_KF_DSQ_NR_QUEUED   = 0x0207, /* a0=dsq_id a3=result a4=caller */
 	SCXT_KF_DSQ_MOVE_SET_SLICE = 0x0208, /* a0=slice a4=caller */
+	/* version 2 */
+	SCXT_KF_DESTROY_DSQ     = 0x0209, /* a0=dsq_id a4=caller */
+	SCXT_KF_ERROR           = 0x020a, /* a0=cycle (recorded just before scx_bpf_error) a4=caller */
 
 	/* --- kernel tracepoints --- */
 	SCXT_TP_SCHED_SWITCH    = 0x0301, /* pid=next a0=prev pid a1=prev_state a2=preempt a3=prev policy a4=next policy */
@@ -109,6 +118,25 @@ enum scxt_kind {
 	SCXT_TP_SCHED_MIGRATE   = 0x0303, /* pid a0=orig cpu a1=dest cpu */
 	SCXT_TP_PROCESS_FORK    = 0x0304, /* pid=child a0=parent pid a1=child tgid */
 	SCXT_TP_PROCESS_EXIT    = 0x0305, /* pid a0=group_dead */
+	/* version 2 */
+	SCXT_TP_SCX_EXIT        = 0x0306, /* pid=0 a0=exit kind (tracepoint sched_ext_exit) */
+
+	/* --- version 2: kernel functions of the sched_ext core (fentry/fexit) --- */
+	SCXT_K_ENABLE_WORKFN    = 0x0401, /* entry of scx_root_enable_workfn */
+	SCXT_K_ENABLE_WORKFN_RET = 0x0402, /* its return */
+	SCXT_K_ROOT_DISABLE     = 0x0403, /* entry of scx_root_disable */
+	SCXT_K_ROOT_DISABLE_RET = 0x0404, /* its return */
+	SCXT_K_BYPASS           = 0x0405, /* entry of scx_bypass: a0=bypass */
+	SCXT_K_BYPASS_RET       = 0x0406, /* its return: a0=bypass */
+	SCXT_K_TASK_STATE       = 0x0407, /* scx_set_task_state: pid a0=from a1=to (SCX_TASK_* >> shift: 0 NONE .. 5 DEAD) */
+	SCXT_K_SWITCHING_TO     = 0x0408, /* switching_to_scx: pid */
+	SCXT_K_SWITCHED_FROM    = 0x0409, /* switched_from_scx: pid */
+	SCXT_K_FORK             = 0x040a, /* entry of scx_fork: pid=child */
+	SCXT_K_FORK_RET         = 0x040b, /* its return: pid=child a0=ret (s32) */
+	SCXT_K_POST_FORK        = 0x040c, /* scx_post_fork: pid=child */
+	SCXT_K_CANCEL_FORK      = 0x040d, /* scx_cancel_fork: pid=child */
+	SCXT_K_DEAD             = 0x040e, /* sched_ext_dead: pid */
+	SCXT_K_SETSCHEDULER     = 0x040f, /* __sched_setscheduler: pid a0=old policy a1=new policy (s32; -1 keep) */
 };
 
 /* Values of the "caller" argument (a4 of kfunc records): the callback the

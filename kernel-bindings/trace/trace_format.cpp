@@ -56,6 +56,11 @@ constexpr KindInfo kKinds[] = {
     {Kind::CbSetWeight,      "CB_SET_WEIGHT",      {"weight", "", "", "", ""}, 0},
     {Kind::CbSetCpumask,     "CB_SET_CPUMASK",     {"cpumask", "", "", "", ""}, 0},
     {Kind::CbTick,           "CB_TICK",            {"", "", "", "", ""}, 0},
+    {Kind::CbCgroupInit,     "CB_CGROUP_INIT",     {"cgroup_id", "weight", "", "", ""}, 0, 2},
+    {Kind::CbCgroupExit,     "CB_CGROUP_EXIT",     {"cgroup_id", "", "", "", ""}, 0, 2},
+    {Kind::CbCgroupPrepMove, "CB_CGROUP_PREP_MOVE", {"from_cgroup_id", "to_cgroup_id", "", "", ""}, 0, 2},
+    {Kind::CbCgroupMove,     "CB_CGROUP_MOVE",     {"from_cgroup_id", "to_cgroup_id", "", "", ""}, 0, 2},
+    {Kind::CbCgroupCancelMove, "CB_CGROUP_CANCEL_MOVE", {"from_cgroup_id", "to_cgroup_id", "", "", ""}, 0, 2},
 
     {Kind::KfDsqInsert,      "KF_DSQ_INSERT",      {"dsq_id", "slice", "enq_flags", "result", "caller"}, 0},
     {Kind::KfDsqMoveToLocal, "KF_DSQ_MOVE_TO_LOCAL", {"dsq_id", "enq_flags", "", "result", "caller"}, 0},
@@ -65,12 +70,31 @@ constexpr KindInfo kKinds[] = {
     {Kind::KfKickCpu,        "KF_KICK_CPU",        {"cpu", "flags", "", "", "caller"}, 0},
     {Kind::KfDsqNrQueued,    "KF_DSQ_NR_QUEUED",   {"dsq_id", "", "", "result", "caller"}, 0},
     {Kind::KfDsqMoveSetSlice,"KF_DSQ_MOVE_SET_SLICE", {"slice", "", "", "", "caller"}, 0},
+    {Kind::KfDestroyDsq,     "KF_DESTROY_DSQ",     {"dsq_id", "", "", "", "caller"}, 0, 2},
+    {Kind::KfError,          "KF_ERROR",           {"cycle", "", "", "", "caller"}, 0, 2},
 
     {Kind::TpSchedSwitch,    "TP_SCHED_SWITCH",    {"prev_pid", "prev_state", "preempt", "prev_policy", "next_policy"}, 4},
     {Kind::TpSchedWakeup,    "TP_SCHED_WAKEUP",    {"cpu", "wakeup_new", "", "", ""}, B1},
     {Kind::TpSchedMigrate,   "TP_SCHED_MIGRATE",   {"orig_cpu", "dest_cpu", "", "", ""}, 0},
     {Kind::TpProcessFork,    "TP_PROCESS_FORK",    {"parent_pid", "child_tgid", "", "", ""}, 0},
     {Kind::TpProcessExit,    "TP_PROCESS_EXIT",    {"group_dead", "", "", "", ""}, B0},
+    {Kind::TpScxExit,        "TP_SCX_EXIT",        {"exit_kind", "", "", "", ""}, 0, 2},
+
+    {Kind::KEnableWorkfn,    "K_ENABLE_WORKFN",    {"", "", "", "", ""}, 0, 2},
+    {Kind::KEnableWorkfnRet, "K_ENABLE_WORKFN_RET", {"", "", "", "", ""}, 0, 2},
+    {Kind::KRootDisable,     "K_ROOT_DISABLE",     {"", "", "", "", ""}, 0, 2},
+    {Kind::KRootDisableRet,  "K_ROOT_DISABLE_RET", {"", "", "", "", ""}, 0, 2},
+    {Kind::KBypass,          "K_BYPASS",           {"bypass", "", "", "", ""}, B0, 2},
+    {Kind::KBypassRet,       "K_BYPASS_RET",       {"bypass", "", "", "", ""}, B0, 2},
+    {Kind::KTaskState,       "K_TASK_STATE",       {"from", "to", "", "", ""}, 0, 2},
+    {Kind::KSwitchingTo,     "K_SWITCHING_TO",     {"", "", "", "", ""}, 0, 2},
+    {Kind::KSwitchedFrom,    "K_SWITCHED_FROM",    {"", "", "", "", ""}, 0, 2},
+    {Kind::KFork,            "K_FORK",             {"", "", "", "", ""}, 0, 2},
+    {Kind::KForkRet,         "K_FORK_RET",         {"ret", "", "", "", ""}, 0, 2},
+    {Kind::KPostFork,        "K_POST_FORK",        {"", "", "", "", ""}, 0, 2},
+    {Kind::KCancelFork,      "K_CANCEL_FORK",      {"", "", "", "", ""}, 0, 2},
+    {Kind::KDead,            "K_DEAD",             {"", "", "", "", ""}, 0, 2},
+    {Kind::KSetScheduler,    "K_SETSCHEDULER",     {"old_policy", "new_policy", "", "", ""}, 0, 2},
 };
 // clang-format on
 
@@ -82,6 +106,14 @@ static_assert(static_cast<std::uint16_t>(Kind::KfDsqMoveSetSlice) == SCXT_KF_DSQ
 static_assert(static_cast<std::uint16_t>(Kind::TpProcessExit) == SCXT_TP_PROCESS_EXIT);
 static_assert(static_cast<std::uint16_t>(Kind::TpSchedSwitch) == SCXT_TP_SCHED_SWITCH);
 static_assert(static_cast<std::uint16_t>(Kind::CbExit) == SCXT_CB_EXIT);
+static_assert(static_cast<std::uint16_t>(Kind::CbCgroupInit) == SCXT_CB_CGROUP_INIT);
+static_assert(static_cast<std::uint16_t>(Kind::CbCgroupCancelMove) == SCXT_CB_CGROUP_CANCEL_MOVE);
+static_assert(static_cast<std::uint16_t>(Kind::KfDestroyDsq) == SCXT_KF_DESTROY_DSQ);
+static_assert(static_cast<std::uint16_t>(Kind::KfError) == SCXT_KF_ERROR);
+static_assert(static_cast<std::uint16_t>(Kind::TpScxExit) == SCXT_TP_SCX_EXIT);
+static_assert(static_cast<std::uint16_t>(Kind::KEnableWorkfn) == SCXT_K_ENABLE_WORKFN);
+static_assert(static_cast<std::uint16_t>(Kind::KTaskState) == SCXT_K_TASK_STATE);
+static_assert(static_cast<std::uint16_t>(Kind::KSetScheduler) == SCXT_K_SETSCHEDULER);
 
 constexpr const char* kFieldNames[] = {"arg0", "arg1", "arg2", "arg3", "arg4"};
 
@@ -177,10 +209,11 @@ Header parse_header(const std::byte* p) {
     if (std::memcmp(p, kMagic.data(), kMagic.size()) != 0)
         throw TraceError(0, "magic", "bad magic, expected \"SCXTRACE\"");
     const auto version = load_le<std::uint16_t>(p + 8);
-    if (version != kVersion)
+    if (version < kMinVersion || version > kVersion)
         throw TraceError(8, "version",
                          "unsupported trace version " + std::to_string(version) +
-                             " (this reader supports version " + std::to_string(kVersion) + ")");
+                             " (this reader supports versions " + std::to_string(kMinVersion) +
+                             " to " + std::to_string(kVersion) + ")");
     const auto header_size = load_le<std::uint16_t>(p + 10);
     if (header_size != kHeaderSize)
         throw TraceError(10, "header_size",
@@ -238,6 +271,11 @@ Record parse_record(const std::byte* r, std::size_t i, std::size_t off, const He
     const auto kind = load_le<std::uint16_t>(r + 16);
     const KindInfo* ki = find_kind(kind);
     if (!ki) throw TraceError(off + 16, "kind", rn + "unknown event kind " + hex(kind, 4));
+    if (ki->since > h.version)
+        throw TraceError(off + 16, "kind",
+                         rn + "event kind " + std::string(ki->name) + " (" + hex(kind, 4) +
+                             ") needs trace version " + std::to_string(ki->since) +
+                             ", the header says version " + std::to_string(h.version));
     rec.kind = ki->kind;
     rec.cpu = load_le<std::uint16_t>(r + 18);
     if (rec.cpu >= h.nr_cpus)

@@ -21,7 +21,10 @@
 namespace scxmc::trace {
 
 inline constexpr std::string_view kMagic = "SCXTRACE";
-inline constexpr std::uint16_t kVersion = 1;
+// The version this code writes; the reader also accepts kMinVersion.. (a
+// version-1 file may hold only the kinds of version 1, KindInfo::since).
+inline constexpr std::uint16_t kVersion = 2;
+inline constexpr std::uint16_t kMinVersion = 1;
 inline constexpr std::size_t kHeaderSize = 64;
 inline constexpr std::size_t kRecordSize = 64;
 inline constexpr std::size_t kNrArgs = 5;
@@ -70,6 +73,11 @@ enum class Kind : std::uint16_t {
     CbSetWeight = 0x0112,
     CbSetCpumask = 0x0113,
     CbTick = 0x0114,
+    CbCgroupInit = 0x0115,
+    CbCgroupExit = 0x0116,
+    CbCgroupPrepMove = 0x0117,
+    CbCgroupMove = 0x0118,
+    CbCgroupCancelMove = 0x0119,
 
     KfDsqInsert = 0x0201,
     KfDsqMoveToLocal = 0x0202,
@@ -79,12 +87,32 @@ enum class Kind : std::uint16_t {
     KfKickCpu = 0x0206,
     KfDsqNrQueued = 0x0207,
     KfDsqMoveSetSlice = 0x0208,
+    KfDestroyDsq = 0x0209,
+    KfError = 0x020a,
 
     TpSchedSwitch = 0x0301,
     TpSchedWakeup = 0x0302,
     TpSchedMigrate = 0x0303,
     TpProcessFork = 0x0304,
     TpProcessExit = 0x0305,
+    TpScxExit = 0x0306,
+
+    // version 2: fentry/fexit on the sched_ext core (bpf/rec_lifecycle.bpf.h)
+    KEnableWorkfn = 0x0401,
+    KEnableWorkfnRet = 0x0402,
+    KRootDisable = 0x0403,
+    KRootDisableRet = 0x0404,
+    KBypass = 0x0405,
+    KBypassRet = 0x0406,
+    KTaskState = 0x0407,
+    KSwitchingTo = 0x0408,
+    KSwitchedFrom = 0x0409,
+    KFork = 0x040a,
+    KForkRet = 0x040b,
+    KPostFork = 0x040c,
+    KCancelFork = 0x040d,
+    KDead = 0x040e,
+    KSetScheduler = 0x040f,
 };
 
 // Static description of one kind: its JSONL name and the names of the args
@@ -95,6 +123,8 @@ struct KindInfo {
     std::array<std::string_view, kNrArgs> args;
     // bit i set: arg i is a boolean (0 or 1)
     std::uint8_t bool_args;
+    // the first trace format version that has this kind
+    std::uint16_t since = 1;
 };
 
 // All known kinds, in numeric order.

@@ -20,6 +20,8 @@ uint64_t seqAt(const Projection& p, const Segment& seg, size_t i) { return p.rec
 // to ext while bypassing), or before this task's first ops.select_cpu /
 // ops.enqueue in its segment (the re-enqueue when bypass ends).
 bool enableBypass(const Projection& p, const Segment& seg, size_t pos) {
+  // replayed on the lifecycle model, the bypass phases must be explained
+  if (p.bypass_projected) return false;
   const auto* c = p.cycleOf(seqAt(p, seg, pos));
   if (c && seqAt(p, seg, pos) < c->first_decision) return true;
   // a segment opened at a wakeup (no ops.enable) begins after that re-enqueue
@@ -32,6 +34,7 @@ bool enableBypass(const Projection& p, const Segment& seg, size_t pos) {
 // After the cycle's last BPF decision: scx_disable bypasses the BPF
 // scheduler before it disables the tasks.
 bool disableBypass(const Projection& p, const Segment& seg, size_t pos) {
+  if (p.bypass_projected) return false;
   const auto* c = p.cycleOf(seqAt(p, seg, pos));
   return c && c->last_decision && seqAt(p, seg, pos) > c->last_decision;
 }
@@ -149,6 +152,36 @@ bool dsqMoveRace(const Projection& p, const Segment& seg, size_t pos) {
   return false;
 }
 
+// scx_bypass(true) turned bypass on between a wakeup's select_task_rq_scx
+// (p->pi_lock only, ext.c:3628) and its enqueue_task_scx (the rq lock):
+// ops.select_cpu ran, then scx_do_enqueue_task took the bypass path without
+// ops.enqueue (ext.c:2050) and dropped any direct-dispatch verdict
+// (clear_direct_dispatch, ext.c:2129).  The model's wakeup takes
+// select_task_rq and the rq lock in one step (model/environment.cpp,
+// TaskEv::Wake), so the helper's scx_bypass never runs in between: a model
+// finding (docs/validation.md, finding L2).  The rule: the disagreement is
+// at an ops.select_cpu, the task's next ops.runnable(WAKEUP) is followed by
+// no ops.enqueue, and scx_bypass(true) began between the two (the lifecycle
+// probes), or, without the probes, the cycle's last BPF decision lies
+// between them.
+bool selectThenBypass(const Projection& p, const Segment& seg, size_t pos) {
+  const Obs& o = seg.obs[pos];
+  if (o.k != ObsKind::SelectCpu) return false;
+  size_t j = pos + 1;
+  while (j < seg.obs.size() && seg.obs[j].k != ObsKind::Runnable) {
+    if (seg.obs[j].k == ObsKind::Enqueue) return false;
+    ++j;
+  }
+  if (j == seg.obs.size() || !(seg.obs[j].a & kEnqWakeup)) return false;
+  if (j + 1 < seg.obs.size() && seg.obs[j + 1].k == ObsKind::Enqueue) return false;
+  const uint64_t a = p.recs[o.rec].seq, b = p.recs[seg.obs[j].rec].seq;
+  for (uint32_t i = o.rec; i < p.recs.size() && p.recs[i].seq < b; ++i)
+    if (p.recs[i].kind == trace::Kind::KBypass && p.recs[i].arg[0]) return true;
+  if (p.has_bypass_probes) return false;  // the probes say when bypass began
+  const auto* c = p.cycleOf(a);
+  return c && c->last_decision >= a && c->last_decision < b;
+}
+
 const Rule kRules[] = {
     {"enable-bypass", "scx_enable switches tasks to ext while bypassing the BPF scheduler", enableBypass},
     {"disable-bypass", "scx_disable bypasses the BPF scheduler before it disables the tasks", disableBypass},
@@ -161,6 +194,9 @@ const Rule kRules[] = {
      affinityStopper},
     {"enqueue-bypassed", "a wakeup that skips ops.enqueue (bypass, exiting or migration-disabled task)",
      enqueueBypassed},
+    {"select-then-bypass",
+     "scx_bypass turned on between a wakeup's ops.select_cpu and its enqueue (model: one step; finding L2)",
+     selectThenBypass},
 };
 
 }  // namespace

@@ -41,6 +41,10 @@ struct Obs {
   ObsKind k = ObsKind::Count;
   uint8_t cpu = kNone;  // Switch*: the CPU; Enqueue/Wakeup: task_cpu at the time
   uint8_t a = 0, b = 0, c = 0;
+  // recorded side, with the lifecycle probes: 0 when the record lies outside
+  // every scx_bypass window (from scx_bypass(true)'s entry to
+  // scx_bypass(false)'s return), so that no CPU may be bypassing after it
+  uint8_t bypass_ok = 1;
   uint32_t rec = UINT32_MAX;  // recorded side: index of the (first) record
 };
 

@@ -133,6 +133,37 @@ std::map<std::pair<uint32_t, size_t>, TaskBypass> taskBypassStarts(const Project
       if (!fresh && at < it->second.seq) it->second = tb;
     }
   }
+  // A task that is exiting (after its sched_process_exit) and wakes up (it
+  // blocked in do_exit, e.g. TASK_UNINTERRUPTIBLE): unless ops.select_cpu
+  // inserted it (ddsp, ext.c:2054), scx_do_enqueue_task puts it on the local
+  // DSQ without ops.enqueue (PF_EXITING without SCX_OPS_ENQ_EXITING,
+  // ext.c:2057-2063).  The model has no PF_EXITING: its segment ends at that
+  // wakeup (its first callback), as for the exiting cycling above.
+  for (const auto& [pid, v] : cbs) {
+    const auto ex = exit_seq.find(pid);
+    if (ex == exit_seq.end()) continue;
+    for (size_t j = 0; j < v.size(); ++j) {
+      const auto& run = p.recs[v[j]];
+      if (run.seq < ex->second || run.kind != Kind::CbRunnable || !(run.arg[0] & 0x1)) continue;  // WAKEUP
+      if (j + 1 < v.size() && p.recs[v[j + 1]].kind == Kind::CbEnqueue) continue;
+      size_t a = j;
+      bool direct = false;
+      while (a > 0 && (p.recs[v[a - 1]].kind == Kind::CbSelectCpuRet || p.recs[v[a - 1]].kind == Kind::CbSelectCpu ||
+                       p.recs[v[a - 1]].kind == Kind::KfDsqInsert)) {
+        direct |= p.recs[v[a - 1]].kind == Kind::KfDsqInsert;
+        --a;
+        if (p.recs[v[a]].kind == Kind::CbSelectCpu) break;
+      }
+      if (direct) continue;
+      const auto* c = p.cycleOf(run.seq);
+      if (!c) continue;
+      const size_t ci = static_cast<size_t>(c - p.cycles.data());
+      const TaskBypass tb{p.recs[v[a]].seq, true};
+      auto [it, fresh] = out.emplace(std::make_pair(pid, ci), tb);
+      if (!fresh && tb.seq < it->second.seq) it->second = tb;
+      break;
+    }
+  }
   return out;
 }
 
@@ -144,7 +175,7 @@ const Projection::Cycle* Projection::cycleOf(uint64_t seq) const {
   return nullptr;
 }
 
-Projection project(const trace::Trace& t) {
+Projection project(const trace::Trace& t, const ProjectOptions& opt) {
   Projection p;
   p.header = t.header;
   p.recs = trace::sorted_by_seq(t.records);
@@ -218,16 +249,41 @@ Projection project(const trace::Trace& t) {
     p.cycles.push_back(c);
   }
   p.has_enable = std::any_of(p.recs.begin(), p.recs.end(), [](const trace::Record& r) { return r.kind == Kind::CbEnable; });
+  // The bypass phases are projected only when ops.enable and ops.disable
+  // delimit each task's segment: without ops.disable (scx_simple,
+  // scx_central) nothing in the recording says when scx_disable moved the
+  // task back to fair, so its later fair-class events would join the segment.
+  const bool has_disable =
+      std::any_of(p.recs.begin(), p.recs.end(), [](const trace::Record& r) { return r.kind == Kind::CbDisable; });
+  {
+    int depth = 0;
+    uint64_t from = 0;
+    for (const auto& r : p.recs) {
+      if (r.kind == Kind::KBypass && r.arg[0]) {
+        p.has_bypass_probes = true;
+        if (depth++ == 0) from = r.seq;
+      } else if (r.kind == Kind::KBypassRet && !r.arg[0] && depth > 0) {
+        if (--depth == 0) p.bypass_windows.push_back({from, r.seq});
+      }
+    }
+    if (depth > 0) p.bypass_windows.push_back({from, UINT64_MAX});
+  }
+  // ... and only with the scx_bypass probes, which bound when a CPU may be
+  // bypassing (Obs::bypass_ok): without them the lifecycle model could turn
+  // bypass on anywhere and explain any enqueue without ops.enqueue.
+  p.bypass_projected = opt.bypass_phases && p.has_enable && has_disable && p.has_bypass_probes;
   const std::map<std::pair<uint32_t, size_t>, TaskBypass> bypassed = taskBypassStarts(p);
   // The task's records from its scx_bypass cycling on belong to its bypass
   // phase (see taskBypassStarts): the reason to count them under, or null.
+  const char* kWindowBypass = "bypass phase of scx_enable/scx_disable (not projected)";
   const char* kTaskBypass = "scx_disable's scx_bypass cycled the task: its bypass phase (not modeled)";
-  const char* kTaskExiting = "exiting task cycled back without ops.enqueue (PF_EXITING, not modeled)";
+  const char* kTaskExiting = "exiting task enqueued again without ops.enqueue (PF_EXITING, not modeled)";
   auto taskBypassed = [&](uint32_t pid, uint64_t seq) -> const char* {
     const auto* c = p.cycleOf(seq);
     if (!c) return nullptr;
     const auto it = bypassed.find({pid, static_cast<size_t>(c - p.cycles.data())});
     if (it == bypassed.end() || seq < it->second.seq) return nullptr;
+    if (p.bypass_projected && !it->second.exiting) return nullptr;  // the lifecycle model has scx_bypass
     return it->second.exiting ? kTaskExiting : kTaskBypass;
   };
   if (std::getenv("SCXMC_VALIDATE_DEBUG"))
@@ -270,15 +326,30 @@ Projection project(const trace::Trace& t) {
     if (k == Kind::KfSelectCpuDfl) { skip("scx_bpf_select_cpu_dfl (a query)"); continue; }
     if (k == Kind::CbTick) { skip("ops.tick"); continue; }
     if (k == Kind::TpProcessFork || k == Kind::TpProcessExit) { skip("fork/exit tracepoint"); continue; }
+    if (k == Kind::CbCgroupInit || k == Kind::CbCgroupExit || k == Kind::CbCgroupPrepMove ||
+        k == Kind::CbCgroupMove || k == Kind::CbCgroupCancelMove) {
+      skip("cgroup callback (lifecycle slice; checked by the lifecycle check, not replayed)");
+      continue;
+    }
+    if (k == Kind::KfDestroyDsq || k == Kind::KfError) {
+      skip("kfunc naming no task (destroy_dsq, error)");
+      continue;
+    }
+    if (k == Kind::TpScxExit) { skip("scheduler init/exit"); continue; }
+    if ((static_cast<uint16_t>(k) >> 8) == 0x04) {
+      skip("kernel lifecycle probe (enable/disable stage, bypass, task state, fork, class switch; "
+           "checked by the lifecycle check, not replayed)");
+      continue;
+    }
     if (k == Kind::CbInitTask || k == Kind::CbInitTaskRet || k == Kind::CbExitTask) {
       skip("task init/exit (lifecycle, not modeled)");
       continue;
     }
 
     const auto* cyc = p.cycleOf(r.seq);
-    const bool bypass = cyc && (r.seq < cyc->first_decision || r.seq > cyc->last_decision);
+    const bool bypass = !p.bypass_projected && cyc && (r.seq < cyc->first_decision || r.seq > cyc->last_decision);
     if (k == Kind::TpSchedSwitch) {
-      if (bypass) { skip("bypass phase of scx_enable/scx_disable (not modeled)"); continue; }
+      if (bypass) { skip(kWindowBypass); continue; }
       bool any = false;
       const char* cut = nullptr;
       const uint32_t prev = static_cast<uint32_t>(r.arg[0]);
@@ -323,7 +394,7 @@ Projection project(const trace::Trace& t) {
       skip("task enable/disable (lifecycle, not modeled)");
       continue;
     }
-    if (bypass) { skip("bypass phase of scx_enable/scx_disable (not modeled)"); continue; }
+    if (bypass) { skip(kWindowBypass); continue; }
     if (const char* why = taskBypassed(r.pid, r.seq)) { skip(why); continue; }
     if (s.seg < 0 && !p.has_enable && isWakeupAnchor(r)) {
       // No ops.enable: the task's first wakeup in the cycle opens its
@@ -421,6 +492,13 @@ Projection project(const trace::Trace& t) {
   }
   for (auto& seg : p.segs) {
     auto& obs = seg.obs;
+    if (p.bypass_projected)
+      for (Obs& o : obs) {
+        const uint64_t q = p.recs[o.rec].seq;
+        o.bypass_ok = 0;
+        for (const auto& [a, b] : p.bypass_windows)
+          if (q >= a && q <= b) { o.bypass_ok = 1; break; }
+      }
     // scx_bpf_dsq_move to a remote local DSQ is recorded when the kfunc
     // returns, after the migration and the ops.dequeue it caused; the model
     // names the call when it is made (before move_remote_task_to_local_dsq).

@@ -48,6 +48,14 @@ struct Projection {
   // The scheduler implements ops.enable (a CbEnable record exists).  Without
   // it, a task's segment opens at its first wakeup in each cycle.
   bool has_enable = true;
+  // The bypass phases went into the segments (ProjectOptions::bypass_phases
+  // and the scheduler has ops.enable and ops.disable).
+  bool bypass_projected = false;
+  // The trace has the lifecycle probes' scx_bypass records (K_BYPASS): the
+  // bypass windows, as [first seq, last seq] of each outermost
+  // scx_bypass(true) entry .. scx_bypass(false) return.
+  bool has_bypass_probes = false;
+  std::vector<std::pair<uint64_t, uint64_t>> bypass_windows;
 };
 
 // Kernel flag words in the model's bit values (events.hpp).
@@ -56,6 +64,14 @@ uint8_t deqFlagsToModel(uint64_t kernel_flags);
 // A kernel DSQ id as a model target (user DSQs as User(0)); kNone if invalid.
 uint8_t dsqToTarget(uint64_t dsq_id);
 
-Projection project(const trace::Trace& t);
+struct ProjectOptions {
+  // Project the bypass phases (the records outside a cycle's decision
+  // window, and a task's own scx_bypass cycling) instead of counting them as
+  // not modeled: for a replay on the --lifecycle model (Options::lifecycle),
+  // whose helper bypasses, enables and disables (docs/validation.md).
+  bool bypass_phases = false;
+};
+
+Projection project(const trace::Trace& t, const ProjectOptions& opt = {});
 
 }  // namespace scxmc::validate

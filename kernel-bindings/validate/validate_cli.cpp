@@ -15,6 +15,7 @@
 
 #include "atomic_file.hpp"
 #include "interrupt.hpp"
+#include "lifecycle_check.hpp"
 #include "memory.hpp"
 #include "parse.hpp"
 #include "validator.hpp"
@@ -25,24 +26,31 @@ namespace {
 
 const char* kHelp =
     "usage: scxmc validate TRACE... [--json FILE] [--max-disagreements N] [--policy SPEC]\n"
-    "                      [--min-accept PCT] [--max-memory MIB] [--time-limit SEC]\n"
+    "                      [--min-accept PCT] [--max-memory MIB] [--time-limit SEC] [--baseline]\n"
     "\n"
     "Replays each recorded trace (kernel-bindings, docs/trace-format.md) against the model:\n"
     "every task's callbacks, kfunc calls and tracepoints, in seq order, must be produced by a\n"
     "behaviour of a one-task instance of the model on the trace's CPUs (other tasks are the\n"
     "environment).  Prints events accepted / total per trace and per pid, the first\n"
     "disagreements with context and what the model allowed instead, the custody balance per\n"
-    "pid, and which kernel sites the explained steps exercised and which they never did.\n"
+    "pid, and which kernel sites the explained steps exercised and which they never did, per\n"
+    "model slice.  A trace with the lifecycle probes (record.sh, trace format 2) has its bypass\n"
+    "phases replayed on the --lifecycle model and gets the lifecycle check (task states,\n"
+    "lifecycle callbacks, the helper's stages, no BPF decision while every CPU bypasses).\n"
     "See docs/validation.md.\n"
     "\n"
     "  --json FILE             also write the results as JSON\n"
     "  --max-disagreements N   disagreements printed per trace (default 3; all are counted)\n"
     "  --policy SPEC           restrict the model's BPF scheduler (default full)\n"
+    "  --baseline              replay on the baseline model (no --lifecycle slice) and do not\n"
+    "                          project the bypass phases of scx_enable/scx_disable (the replay\n"
+    "                          before issue 19); default: the --lifecycle model, bypass projected\n"
     "  --min-accept PCT        acceptance threshold for exit 0 (default 99.9)\n"
     "  --max-memory MIB        stop when the resident memory exceeds MIB (default 4096; 0 = no limit)\n"
     "  --time-limit SEC        stop after SEC seconds (default 600; 0 = no limit)\n"
     "\n"
-    "exit status: 0 accepted >= threshold and every disagreement is a documented known one,\n"
+    "exit status: 0 accepted >= threshold, every disagreement is a documented known one and the\n"
+    "lifecycle check (when the trace has the probes) holds,\n"
     "1 otherwise, 2 bad usage or input, 3 a limit or a signal stopped it (INCOMPLETE)\n";
 
 int usage(const std::string& m) {
@@ -55,6 +63,41 @@ std::string pct(uint64_t a, uint64_t n) {
   o << std::fixed << std::setprecision(3) << (n ? 100.0 * static_cast<double>(a) / static_cast<double>(n) : 100.0)
     << "%";
   return o.str();
+}
+
+nlohmann::json lifecycleJson(const LifecycleCheck& l) {
+  if (!l.checked) return nullptr;
+  return {{"transitions", l.transitions}, {"inferred", l.inferred}, {"callbacks", l.callbacks},
+          {"cycles", l.cycles}, {"stages", l.stages}, {"bypass_windows", l.bypass_windows},
+          {"bypass_records", l.bypass_records}, {"bypass_later_rounds", l.bypass_later_rounds},
+          {"class_switches_to", l.class_switches_to},
+          {"class_switches_from", l.class_switches_from}, {"setscheduler", l.setscheduler},
+          {"forks", l.forks}, {"cancelled_forks", l.cancelled_forks}, {"deaths", l.deaths},
+          {"cgroup_moves", l.cgroup_moves}, {"cgroup_inits", l.cgroup_inits}, {"cgroup_exits", l.cgroup_exits},
+          {"dsq_creates", l.dsq_creates}, {"dsq_destroys", l.dsq_destroys}, {"error_exits", l.error_exits},
+          {"violations", l.violations}, {"first", l.first}};
+}
+
+// Coverage per model slice: the sites on explaining steps and, for the
+// lifecycle slice, the sites the recording shows running (lifecycle_check).
+nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
+  nlohmann::json out = nlohmann::json::object();
+  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec}) {
+    nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
+    for (int i = 0; i < siteCount(); ++i) {
+      if (siteSlice(static_cast<Site>(i)) != sl) continue;
+      j["sites"] = j["sites"].get<int>() + 1;
+      const bool ex = r.sites.test(i), ob = l.observed.test(i);
+      if (ex) j["explained"] = j["explained"].get<int>() + 1;
+      if (ob) j["observed"] = j["observed"].get<int>() + 1;
+      if (!ex && !ob) {
+        const SiteInfo& s = siteInfo(static_cast<Site>(i));
+        j["never"].push_back(std::string(s.function) + ":" + std::to_string(s.line));
+      }
+    }
+    out[sliceName(sl)] = j;
+  }
+  return out;
 }
 
 nlohmann::json toJson(const TraceResult& r) {
@@ -94,6 +137,41 @@ nlohmann::json toJson(const TraceResult& r) {
   for (size_t k = 0; k < r.kind_seen.size(); ++k) kinds[obsName(static_cast<ObsKind>(k))] = r.kind_seen[k];
   j["recorded_observables"] = kinds;
   return j;
+}
+
+void printLifecycle(std::ostream& o, const TraceResult& r, const LifecycleCheck& l) {
+  if (!l.checked) {
+    o << "  lifecycle check: not checkable (no lifecycle probes: a version-1 trace or not a --lifecycle session)\n";
+  } else {
+    o << "  lifecycle check (recorded events vs the model's task states and helper program): " << l.transitions
+      << " task state transitions (" << l.inferred << " inferred at inlined call sites), " << l.callbacks
+      << " init_task/enable/disable/exit_task placed, " << l.cycles << " cycles with " << l.stages
+      << " helper stages in order, " << l.bypass_windows << " all-CPU bypass windows (" << l.bypass_records
+      << " records, no BPF decision but " << l.bypass_later_rounds
+      << " later ops.dispatch rounds of a loop begun before); class switches to ext " << l.class_switches_to << ", from ext "
+      << l.class_switches_from << ", sched_setscheduler " << l.setscheduler << ", forks " << l.forks
+      << " (cancelled " << l.cancelled_forks << "), sched_ext_dead " << l.deaths << ", cgroup moves "
+      << l.cgroup_moves << " (cgroup init " << l.cgroup_inits << ", exit " << l.cgroup_exits << "), create_dsq "
+      << l.dsq_creates << ", destroy_dsq " << l.dsq_destroys << ", scx_bpf_error " << l.error_exits << "; "
+      << l.violations << " violations" << (l.violations ? "" : " - holds") << "\n";
+    for (const auto& v : l.first) o << "    " << v << "\n";
+  }
+  const nlohmann::json sl = sliceJson(r, l);
+  o << "  coverage per slice:";
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+    const auto& j = sl.at(n);
+    o << " " << n << " " << j["explained"].get<int>() << " / " << j["sites"].get<int>() << " explained";
+    if (j["observed"].get<int>()) o << " (" << j["observed"].get<int>() << " observed running)";
+    o << ";";
+  }
+  o << "\n";
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+    const auto& j = sl.at(n);
+    if (j["never"].empty()) continue;
+    o << "    " << n << " never exercised nor observed:";
+    for (const auto& s : j["never"]) o << " " << s.get<std::string>();
+    o << "\n";
+  }
 }
 
 void print(std::ostream& o, const TraceResult& r, size_t max_d) {
@@ -206,6 +284,8 @@ int validateMain(const std::vector<std::string>& args) {
       if (!val(&v)) return usage("--min-accept needs a percentage");
       if (!support::parseStrictDouble(v, 0, 100, &min_accept))
         return usage("--min-accept: '" + v + "' is not a number in 0..100");
+    } else if (a == "--baseline") {
+      opt.lifecycle = false;
     } else if (a == "--policy") {
       std::string err;
       if (!val(&v)) return usage("--policy needs a SPEC");
@@ -242,6 +322,10 @@ int validateMain(const std::vector<std::string>& args) {
   bool ok = true;
   nlohmann::json all = nlohmann::json::array();
   uint64_t acc = 0, tot = 0;
+  // union over the traces: sites on explaining steps, and lifecycle sites
+  // the recordings show running
+  TraceResult cov_union;
+  LifecycleCheck life_union;
   std::string stopped;  // why the run is incomplete, or ""
   size_t done = 0;
   auto writeJson = [&]() -> bool {
@@ -249,6 +333,7 @@ int validateMain(const std::vector<std::string>& args) {
     nlohmann::json known = nlohmann::json::array();
     for (const auto& [id, s] : knownDisagreements()) known.push_back({{"id", id}, {"summary", s}});
     nlohmann::json j{{"traces", all}, {"pass", ok && stopped.empty()}, {"min_accept_percent", min_accept},
+                     {"coverage_slices_union", sliceJson(cov_union, life_union)},
                      {"known_disagreements", known}, {"complete", stopped.empty()}};
     if (!stopped.empty()) j["incomplete_reason"] = stopped;
     if (const std::string e = support::writeFileAtomic(json_path, j.dump(2) + "\n"); !e.empty()) {
@@ -278,7 +363,9 @@ int validateMain(const std::vector<std::string>& args) {
       const auto t0 = std::chrono::steady_clock::now();
       TraceResult r;
       try {
-        r = val.run(project(traces[i]), files[i]);
+        ProjectOptions po;
+        po.bypass_phases = opt.lifecycle;
+        r = val.run(project(traces[i], po), files[i]);
       } catch (const ValidateStopped&) {
         throw;
       } catch (const std::bad_alloc&) {
@@ -289,17 +376,23 @@ int validateMain(const std::vector<std::string>& args) {
       }
       const double secs = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
       print(std::cout, r, max_d);
+      const LifecycleCheck life = checkLifecycle(project(traces[i]));
+      printLifecycle(std::cout, r, life);
+      cov_union.sites |= r.sites;
+      life_union.observed |= life.observed;
       std::cout << "  validated in " << std::fixed << std::setprecision(1) << secs << " s\n";
       acc += r.accepted;
       tot += r.events;
       const bool unexplained = r.known_counts.count("(unexplained)");
       // a trace with no task event explains nothing: it cannot pass
-      const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 &&
+      const bool pass = r.events > 0 && !unexplained && r.custody.violations == 0 && life.violations == 0 &&
                         100.0 * static_cast<double>(r.accepted) >= min_accept * static_cast<double>(r.events);
       std::cout << "  verdict: " << (pass ? "PASS" : "FAIL")
                 << (r.events ? "" : " (no task event was projected from this trace)") << "\n";
       ok = ok && pass;
       auto j = toJson(r);
+      j["lifecycle"] = lifecycleJson(life);
+      j["coverage_slices"] = sliceJson(r, life);
       j["pass"] = pass;
       j["seconds"] = secs;
       all.push_back(j);
@@ -320,6 +413,17 @@ int validateMain(const std::vector<std::string>& args) {
               << "INCOMPLETE: " << stopped << " (nothing is claimed about the traces not listed above)\n";
     if (!writeJson()) return 2;
     return 3;
+  }
+  if (files.size() > 1) {
+    const nlohmann::json sl = sliceJson(cov_union, life_union);
+    std::cout << "total coverage per slice (union over the traces):";
+    for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+      const auto& j = sl.at(n);
+      const int sites = j["sites"].get<int>(), never = static_cast<int>(j["never"].size());
+      std::cout << " " << n << " " << j["explained"].get<int>() << " / " << sites << " explained, " << sites - never
+                << " / " << sites << " explained or observed;";
+    }
+    std::cout << "\n";
   }
   if (files.size() > 1)
     std::cout << "total: accepted " << acc << " / " << tot << " events (" << pct(acc, tot) << "): "

@@ -107,9 +107,11 @@ const std::vector<Validator::Edge>& Validator::edges(Instance& in, uint32_t id) 
   return in.succ[id].obs;
 }
 
-Validator::Instance& Validator::instance(int cpus, KindMask enabled, int loops) {
+Validator::Instance& Validator::instance(int cpus, KindMask enabled, int loops, bool lifecycle) {
   for (auto& in : instances_)
-    if (in->cfg.cpus == cpus && in->enabled == enabled && in->cfg.dispatch_loops == loops) return *in;
+    if (in->cfg.cpus == cpus && in->enabled == enabled && in->cfg.dispatch_loops == loops &&
+        in->cfg.lifecycle == lifecycle)
+      return *in;
   auto in = std::make_unique<Instance>();
   in->cfg.tasks = 1;
   in->cfg.cpus = cpus;
@@ -121,6 +123,9 @@ Validator::Instance& Validator::instance(int cpus, KindMask enabled, int loops) 
   in->cfg.dispatch_actions = opt_.dispatch_actions;
   in->cfg.dispatch_loops = loops;
   in->cfg.policy = opt_.policy;
+  // the --lifecycle model when the projection holds the bypass phases
+  // (Options::lifecycle and a trace with the lifecycle probes)
+  in->cfg.lifecycle = lifecycle;
   const std::string err = in->cfg.validate();
   if (!err.empty()) throw std::runtime_error("validate: model instance: " + err);
   in->enabled = enabled;
@@ -179,6 +184,17 @@ Validator::Instance& Validator::instance(int cpus, KindMask enabled, int loops) 
 
 namespace {
 
+// After recorded observables that lie outside every scx_bypass window
+// (Obs::bypass_ok), no CPU of the model may be bypassing.
+bool bypassGateOk(const State& next, int cpus, const std::vector<Obs>& rec, size_t pos, size_t m) {
+  bool outside = false;
+  for (size_t i = pos; i < pos + m && i < rec.size(); ++i) outside |= !rec[i].bypass_ok;
+  if (!outside) return true;
+  for (int c = 0; c < cpus; ++c)
+    if (next.cpu[c].bypassing) return false;
+  return true;
+}
+
 // How many recorded observables from `pos` the edge explains: all of its
 // observables, or (at the end of the segment) a prefix of them when the
 // recording stops inside the step.  0: it does not match.
@@ -230,7 +246,7 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
         for (const auto& at : in.by_kind[static_cast<size_t>(rec[pos].k)]) {
           const Edge& e = in.succ[at.state].obs[at.edge];
           const size_t m = matchLen(e.obs, rec, pos, at.off);
-          if (!m) continue;
+          if (!m || !bypassGateOk(in.states[e.next], in.cfg.cpus, rec, pos, m)) continue;
           auto& dst = pend[pos + m];
           if (dst.size() < opt_.max_frontier) dst.insert(e.next);
           out->sites |= e.sites;
@@ -272,7 +288,7 @@ void Validator::replaySegment(Instance& in, const Projection& p, size_t si, Trac
       for (const auto& [s, k] : *cl) {
         const Edge& e = in.succ[s].obs[k];
         const size_t m = matchLen(e.obs, rec, pos);
-        if (!m) continue;
+        if (!m || !bypassGateOk(in.states[e.next], in.cfg.cpus, rec, pos, m)) continue;
         auto& dst = pend[pos + m];
         if (dst.size() < opt_.max_frontier) dst.insert(e.next);
         out->sites |= e.sites;
@@ -354,7 +370,7 @@ TraceResult Validator::run(const Projection& p, const std::string& name) {
   if (cpus < 1 || cpus > kMaxCpus)
     throw std::runtime_error(name + ": the trace has " + std::to_string(cpus) +
                              " CPUs; the model hosts 1.." + std::to_string(kMaxCpus));
-  Instance& in = instance(cpus, p.enabled, opt_.dispatch_loops);
+  Instance& in = instance(cpus, p.enabled, opt_.dispatch_loops, p.bypass_projected);
   r.custody_checked = p.enabled & bit(ObsKind::Dequeue);
   for (size_t i = 0; i < p.segs.size(); ++i) {
     for (const Obs& o : p.segs[i].obs) ++r.kind_seen[static_cast<size_t>(o.k)];
@@ -363,7 +379,7 @@ TraceResult Validator::run(const Projection& p, const std::string& name) {
     if (one.accepted < one.events && opt_.escalate_loops > opt_.dispatch_loops) {
       // More ops.dispatch rounds per balance (the same model, a larger bound).
       TraceResult more;
-      replaySegment(instance(cpus, p.enabled, opt_.escalate_loops), p, i, &more);
+      replaySegment(instance(cpus, p.enabled, opt_.escalate_loops, p.bypass_projected), p, i, &more);
       if (more.accepted > one.accepted) {
         r.escalated_segments += 1;
         one = std::move(more);

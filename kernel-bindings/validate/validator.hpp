@@ -78,6 +78,11 @@ struct Options {
   int dispatch_loops = 1;
   int escalate_loops = 2;
   Policy policy = Policy::full();
+  // Replay on the --lifecycle model (Config::lifecycle: the helper enables,
+  // bypasses and disables), with the bypass phases projected
+  // (ProjectOptions::bypass_phases).  Off: the baseline model, the bypass
+  // phases not projected (`scxmc validate --baseline`).
+  bool lifecycle = true;
   // Asked often (every 1024 interned states or frontier steps); a non-empty
   // answer (a time or memory limit, an interrupt) stops the run with
   // ValidateStopped carrying it.
@@ -104,7 +109,7 @@ class Validator {
     SiteSet sites;
   };
   struct Instance;
-  Instance& instance(int cpus, KindMask enabled, int loops);
+  Instance& instance(int cpus, KindMask enabled, int loops, bool lifecycle);
   const std::vector<Edge>& edges(Instance& in, uint32_t id);
   uint32_t intern(Instance& in, const State& s);
   void replaySegment(Instance& in, const Projection& p, size_t si, TraceResult* out);
