@@ -36,7 +36,14 @@ std::string siteBefore(const StepLog& log, const Event* ev) {
       const SiteInfo& si = siteInfo(static_cast<Site>(e->a));
       w = std::string(si.function) + " " + si.file + ":" + std::to_string(si.line);
     }
-  return w.empty() ? "(start of step)" : w;
+  if (!w.empty()) return w;
+  // taken before the step's first site: name the function it enters
+  for (const Event* e = ev; e != log.end(); ++e)
+    if (e->kind == Ev::Site) {
+      const SiteInfo& si = siteInfo(static_cast<Site>(e->a));
+      return std::string("(start of step) before ") + si.function + " " + si.file + ":" + std::to_string(si.line);
+    }
+  return "(start of step)";
 }
 
 std::string traceString(const std::vector<Transition>& tr) {

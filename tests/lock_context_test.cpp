@@ -2,7 +2,8 @@
 // The `lock-context` invariant (invalid wait context, a lock in NMI) and
 // `scxmc locks`'s irq-usage reports (inconsistent lock state, HARDIRQ-safe ->
 // HARDIRQ-unsafe) hold on the baseline; each check catches a seeded bug with
-// an execution that replays.  Every mutation here is test-only.
+// an execution that replays.  Every mutation here is test-only but
+// link-sched-irqs-on (a shipped variant).
 #include <gtest/gtest.h>
 
 #include <sstream>
@@ -70,21 +71,6 @@ class TaskRqLockIrqsOn : public ExtCore {
   }
 };
 
-// HARDIRQ-safe -> HARDIRQ-unsafe: scx_link_sched takes scx_bypass_lock and
-// scx_sched_lock without _irqsave (ext.c:6504-6505); scx_bypass takes
-// scx_sched_lock under the rq lock, which the tick takes in hardirq.
-class LinkSchedIrqsOn : public ExtCore {
- public:
-  using ExtCore::ExtCore;
-  const char* name() const override { return "mut-link-sched-irqs-on"; }
-  bool acquiresWithIrqsOn(LockClass cls, uint8_t inst) override {
-    if (isHelper(me_) && lifeStage(s_->life_pc) == LifePc::Idle &&
-        (cls == LockClass::BypassLock || cls == LockClass::SchedLock))
-      return true;  // BUG
-    return ExtCore::acquiresWithIrqsOn(cls, inst);
-  }
-};
-
 void registerAll() {
   static bool done = false;
   if (done) return;
@@ -97,8 +83,6 @@ void registerAll() {
                   [](const Config& c) { return std::make_unique<HardlockupTakesSchedLock>(c); });
   registerVariant({"mut-task-rq-lock-irqs-on", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<TaskRqLockIrqsOn>(c); });
-  registerVariant({"mut-link-sched-irqs-on", "test-only seeded bug", "-"},
-                  [](const Config& c) { return std::make_unique<LinkSchedIrqsOn>(c); });
 }
 
 Config small() { return test::smallConfig(1, 2, 1); }
@@ -227,8 +211,12 @@ TEST(LockContext, LocksCatchesInconsistentLockState) {
                      "inconsistent {IN-HARDIRQ-W} -> {HARDIRQ-ON-W} usage of &rq->__lock.");
 }
 
+// the shipped variant link-sched-irqs-on (model/variants/link_sched_irqs_on.cpp)
 TEST(LockContext, LocksCatchesHardirqSafeToUnsafe) {
-  expectLocksReports("mut-link-sched-irqs-on", life(), {ContextReportKind::SafeToUnsafe},
+  registerAll();
+  auto m = makeModel("link-sched-irqs-on", life());
+  EXPECT_EQ(test::resultOf(test::check(*m, "lock-context"), "lock-context").status, Status::Holds);
+  expectLocksReports("link-sched-irqs-on", life(), {ContextReportKind::SafeToUnsafe},
                      "hardirq-safe &rq->__lock -> hardirq-unsafe scx_sched_lock");
 }
 
