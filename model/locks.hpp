@@ -34,7 +34,7 @@ inline bool sleepingKind(LockKind k) { return k == LockKind::Mutex || k == LockK
 // no softirq paths).  Task: process context (a syscall, a kworker, the
 // schedule() of a CPU).  Hardirq: the tick's sched_tick part and the
 // deferred irq_work (ExtCore::ctx_).  Nmi: no 7.3.4 path of the model takes
-// a lock there (scx_hardlockup, ext.c:5895-5930, claims the exit lock-free).
+// a lock there (scx_hardlockup, ext.c:5895-5919, claims the exit lock-free).
 enum class LockCtx : uint8_t { Task = 0, Hardirq = 1, Nmi = 2 };
 const char* lockCtxName(LockCtx c);
 // Ev::Lock / Ev::Wait carry the acquisition's context in Event::c: bits 0-1
