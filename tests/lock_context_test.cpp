@@ -123,7 +123,9 @@ void expectLocksReports(const std::string& variant, const Config& cfg, std::vect
   for (size_t i = 0; i < want.size(); ++i) {
     const LockContextReport& r = g.reports[i];
     EXPECT_EQ(r.kind, want[i]) << contextReportName(r.kind) << ": " << r.why;
-    if (r.kind == ContextReportKind::InvalidWait || r.kind == ContextReportKind::Nmi) EXPECT_EQ(replayContextReport(*m, r), "");
+    if (r.kind == ContextReportKind::InvalidWait || r.kind == ContextReportKind::Nmi) {
+      EXPECT_EQ(replayContextReport(*m, r), "");
+    }
     for (int u : r.usages) EXPECT_EQ(replayLockUsage(*m, g.usages[u]), "");
     for (int e : r.edges) EXPECT_EQ(replayLockEdge(*m, g.edges[e]), "");
     printContextSplat(o, *m, g, r);
@@ -174,8 +176,9 @@ TEST(LockContext, HoldsOnTheBaselineAndLocksReportsNothing) {
       EXPECT_EQ(replayLockUsage(*m, u), "");
       if (u.cls == static_cast<uint8_t>(LockClass::Rq) && u.usage == IrqUsage::InHardirq) rq_in_hardirq = true;
       if (u.cls == static_cast<uint8_t>(LockClass::EnableMutex) && u.usage == IrqUsage::HardirqOn) mutex_on = true;
-      if (u.usage == IrqUsage::HardirqOn)
+      if (u.usage == IrqUsage::HardirqOn) {
         EXPECT_TRUE(sleepingKind(lockClassInfo(static_cast<LockClass>(u.cls)).kind)) << lockClassName(u.cls);
+      }
     }
     EXPECT_TRUE(rq_in_hardirq);
     EXPECT_EQ(mutex_on, cfg.lifecycle);
