@@ -36,9 +36,55 @@ struct LockCycle {
   std::string why;         // "A -> B -> A" or the same-class rule broken
 };
 
+// A class's irq usage as lockdep records it (lockdep-design.rst, "State"):
+// taken in hardirq context (IN-HARDIRQ: the class is hardirq-safe) or with
+// hardirqs enabled (HARDIRQ-ON: hardirq-unsafe), with the shortest execution
+// that first did so (its last step does).
+enum class IrqUsage : uint8_t { InHardirq = 0, HardirqOn = 1 };
+const char* irqUsageName(IrqUsage u);  // "IN-HARDIRQ-W", "HARDIRQ-ON-W"
+struct LockUsage {
+  uint8_t cls = 0, inst = 0;
+  IrqUsage usage = IrqUsage::InHardirq;
+  uint8_t actor = 0;
+  std::vector<Transition> trace;
+  std::string where;
+  uint64_t count = 0;
+  uint64_t via = 0;           // internal, as LockEdge's
+  Transition last;
+};
+
+// The lockdep reports beyond order.  InvalidWait and Nmi are decided by one
+// acquisition (locks.hpp checkLockContext; the shortest execution of each
+// (check, class) is kept); Inconsistent is a class with both irq
+// usages; SafeToUnsafe a chain of acquire edges from a hardirq-safe class
+// to a hardirq-unsafe one.
+enum class ContextReportKind : uint8_t { InvalidWait = 0, Nmi, Inconsistent, SafeToUnsafe };
+const char* contextReportName(ContextReportKind k);  // "invalid-wait-context", ...
+struct LockContextReport {
+  ContextReportKind kind = ContextReportKind::InvalidWait;
+  std::string why;
+  // InvalidWait / Nmi: the acquisition and the shortest execution to it
+  uint8_t cls = 0, inst = 0, actor = 0;
+  HeldLock culprit{kNone, kNone};
+  LockCtx ctx = LockCtx::Task;
+  bool irqs_on = false, preempt_on = false;
+  std::vector<HeldLock> held;
+  std::string where;
+  std::vector<Transition> trace;
+  uint64_t via = 0;
+  Transition last;
+  // Inconsistent: {IN-HARDIRQ usage, HARDIRQ-ON usage}; SafeToUnsafe:
+  // {the safe class's IN-HARDIRQ, the unsafe class's HARDIRQ-ON}, and the
+  // edge chain between them
+  std::vector<int> usages;    // indices into LockGraph::usages
+  std::vector<int> edges;     // indices into LockGraph::edges
+};
+
 struct LockGraph {
   std::vector<LockEdge> edges;
   std::vector<LockCycle> cycles;
+  std::vector<LockUsage> usages;
+  std::vector<LockContextReport> reports;
   CheckResult check;       // the exploration (its completeness and figures)
 };
 
@@ -49,6 +95,20 @@ LockGraph buildLockGraph(ExtCore& model, Limits limits, bool progress = false);
 // Finds every elementary cycle (Boost.Graph tiernan_all_cycles) and every
 // same-class edge that breaks sameClassAllowed.
 void findLockCycles(LockGraph* g);
+
+// Finds the Inconsistent and SafeToUnsafe reports from the usages and edges
+// (keeps the per-acquisition ones).
+void findContextReports(LockGraph* g);
+
+// Re-executes a usage's trace and confirms that its last step takes the
+// class with that usage; likewise a per-acquisition report's (InvalidWait,
+// Nmi): its last step makes an acquisition of the class that the check
+// rejects.  "" when confirmed, else why not.
+std::string replayLockUsage(ExtCore& model, const LockUsage& u);
+std::string replayContextReport(ExtCore& model, const LockContextReport& r);
+void printContextSplat(std::ostream& o, const ExtCore& m, const LockGraph& g, const LockContextReport& r);
+bool lockUsagesFromJson(const nlohmann::json& doc, std::vector<LockUsage>* usages, std::string* err);
+bool lockStepReportsFromJson(const nlohmann::json& doc, std::vector<LockContextReport>* reports, std::string* err);
 
 // Re-executes an edge's trace from the initial state and confirms that its
 // last step creates the edge.  "" when confirmed, else why not.

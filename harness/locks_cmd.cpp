@@ -1,5 +1,6 @@
 // scxmc locks: the lock-order graph over every explored execution and its
-// verdict (exit 0 acyclic, 1 a cycle, 2 bad usage, 3 incomplete).
+// verdict, and lockdep's context checks (exit 0 acyclic and none, 1 a cycle
+// or a lock-context report, 2 bad usage, 3 incomplete).
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -31,7 +32,14 @@ const char* kLocksHelp =
     "concrete execution), records each lock a step takes or spins on while holding others\n"
     "(lock classes as lockdep names them, plus the ops_state DISPATCHING pseudo-lock that\n"
     "spin-waits wait for), prints the lock-order graph with the shortest execution that\n"
-    "created each edge, and reports every cycle as a lockdep-style splat.\n"
+    "created each edge, and reports every cycle as a lockdep-style splat.  Each acquisition\n"
+    "also records its context (process, hardirq, NMI) and whether hardirqs and preemption\n"
+    "are enabled, and the lock's kind (raw_spinlock_t, spinlock_t, mutex, rwsem, percpu\n"
+    "rwsem); lockdep's other checks are reported as splats too: invalid wait context (a\n"
+    "sleeping lock under a spinlock or in an interrupt, a spinlock_t under a raw spinlock or\n"
+    "in hardirq), inconsistent lock state (a class taken in hardirq and elsewhere with\n"
+    "hardirqs enabled), HARDIRQ-safe -> HARDIRQ-unsafe dependencies, and any lock taken in\n"
+    "NMI context.\n"
     "\n"
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
     "  --dispatch-actions N --dispatch-loops N --lifecycle --fork-tasks N --cycles N --task-death\n"
@@ -42,11 +50,14 @@ const char* kLocksHelp =
     "                        limits (defaults: 8192 MiB, 600 s); hitting one is INCOMPLETE\n"
     "  --dot FILE            write the graph in Graphviz DOT (cycle edges in red)\n"
     "  --svg FILE            render it with graphviz's 'dot' (when installed)\n"
-    "  --json FILE           write the graph, every edge's shortest execution and the cycles\n"
-    "  --replay FILE         re-execute every edge's execution from a --json file and confirm\n"
-    "                        that its last step creates the edge (exit 0 all confirmed, 1 not)\n"
+    "  --json FILE           write the graph, every edge's shortest execution, the cycles, each\n"
+    "                        class's irq usages and the lock-context reports with their executions\n"
+    "  --replay FILE         re-execute every edge's, irq usage's and per-acquisition report's\n"
+    "                        execution from a --json file and confirm that its last step makes\n"
+    "                        it (exit 0 all confirmed, 1 not)\n"
     "  --progress            print a line per BFS level to stderr\n"
-    "exit status: 0 acyclic (complete search), 1 a cycle, 2 bad usage or input, 3 incomplete\n";
+    "exit status: 0 acyclic and no lock-context report (complete search), 1 a cycle or a\n"
+    "lock-context report, 2 bad usage or input, 3 incomplete\n";
 
 int usage(const std::string& msg) {
   std::cerr << "scxmc: " << msg << "\n(see 'scxmc locks --help')\n";
@@ -75,6 +86,10 @@ int replayEdges(const std::string& file, const nlohmann::json& doc) {
   if (!model) return usage("locks --replay: " + file + ": unknown variant '" + variant + "'");
   std::vector<LockEdge> edges;
   if (!lockEdgesFromJson(doc, &edges, &err)) return usage("locks --replay: " + file + ": " + err);
+  std::vector<LockUsage> usages;
+  if (!lockUsagesFromJson(doc, &usages, &err)) return usage("locks --replay: " + file + ": " + err);
+  std::vector<LockContextReport> reports;
+  if (!lockStepReportsFromJson(doc, &reports, &err)) return usage("locks --replay: " + file + ": " + err);
   int bad = 0;
   for (const LockEdge& e : edges) {
     const std::string why = replayLockEdge(*model, e);
@@ -83,7 +98,26 @@ int replayEdges(const std::string& file, const nlohmann::json& doc) {
     if (!why.empty()) ++bad;
   }
   std::cout << edges.size() - bad << " of " << edges.size() << " edges confirmed\n";
-  return bad ? kCycle : kOk;
+  int ubad = 0;
+  for (const LockUsage& u : usages) {
+    const std::string why = replayLockUsage(*model, u);
+    std::cout << (why.empty() ? "confirmed  " : "NOT confirmed  ") << lockClassName(u.cls) << " "
+              << irqUsageName(u.usage) << " (" << u.trace.size() << " steps)" << (why.empty() ? "" : ": " + why)
+              << "\n";
+    if (!why.empty()) ++ubad;
+  }
+  if (!usages.empty()) std::cout << usages.size() - ubad << " of " << usages.size() << " irq usages confirmed\n";
+  int rbad = 0;
+  for (const LockContextReport& r : reports) {
+    const std::string why = replayContextReport(*model, r);
+    std::cout << (why.empty() ? "confirmed  " : "NOT confirmed  ") << contextReportName(r.kind) << " "
+              << lockClassName(r.cls) << " (" << r.trace.size() << " steps)" << (why.empty() ? "" : ": " + why)
+              << "\n";
+    if (!why.empty()) ++rbad;
+  }
+  if (!reports.empty())
+    std::cout << reports.size() - rbad << " of " << reports.size() << " lock-context reports confirmed\n";
+  return bad || ubad || rbad ? kCycle : kOk;
 }
 
 // A temporary's name as a program argument ("./-x", never an option).
@@ -201,16 +235,28 @@ int cmdLocks(const std::vector<std::string>& args) {
   if (!json_path.empty())
     if (const std::string e = support::writeFileAtomic(json_path, lockGraphJson(*model, g).dump(2) + "\n"); !e.empty())
       return usage("--json: " + e);
-  if (!g.cycles.empty()) {
-    std::cout << "verdict: " << g.cycles.size() << " possible circular locking dependenc"
-              << (g.cycles.size() == 1 ? "y" : "ies") << "\n";
+  for (const LockContextReport& r : g.reports) {
+    std::cout << "\n";
+    printContextSplat(std::cout, *model, g, r);
+  }
+  if (!g.cycles.empty() || !g.reports.empty()) {
+    std::cout << "verdict:";
+    if (!g.cycles.empty())
+      std::cout << " " << g.cycles.size() << " possible circular locking dependenc"
+                << (g.cycles.size() == 1 ? "y" : "ies") << (g.reports.empty() ? "" : ";");
+    if (!g.reports.empty())
+      std::cout << " " << g.reports.size() << " lock-context report" << (g.reports.size() == 1 ? "" : "s") << " (";
+    for (size_t i = 0; i < g.reports.size(); ++i)
+      std::cout << (i ? ", " : "") << contextReportName(g.reports[i].kind) << ": " << g.reports[i].why;
+    if (!g.reports.empty()) std::cout << ")";
+    std::cout << "\n";
     return kCycle;
   }
   if (!g.check.complete) {
     std::cout << "verdict: INCOMPLETE: " << g.check.incomplete_reason << ": no cycle among the edges found so far\n";
     return kIncomplete;
   }
-  std::cout << "verdict: acyclic (" << g.edges.size() << " edges, every execution within the bounds)\n";
+  std::cout << "verdict: acyclic (" << g.edges.size() << " edges, every execution within the bounds), no lock-context report\n";
   return kOk;
 }
 

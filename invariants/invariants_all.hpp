@@ -14,6 +14,7 @@ std::unique_ptr<Invariant> makeDequeueUnlocked();
 std::unique_ptr<Invariant> makeKernelWarn();
 std::unique_ptr<Invariant> makeScxError();
 std::unique_ptr<Invariant> makeLockOrder();
+std::unique_ptr<Invariant> makeLockContext();
 std::unique_ptr<Invariant> makeLifecycle();
 std::unique_ptr<Invariant> makeBypass();
 std::unique_ptr<Invariant> makeSleepInAtomic();

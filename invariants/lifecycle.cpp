@@ -229,7 +229,7 @@ class SleepInAtomic final : public Invariant {
     auto atomic = [&](std::string* which) {
       for (int i = 0; i < n; ++i) {
         const LockKind k = lockClassInfo(static_cast<LockClass>(held[i].cls)).kind;
-        if (k == LockKind::Spin || k == LockKind::Pseudo) {
+        if (k == LockKind::RawSpin || k == LockKind::Spin || k == LockKind::Pseudo) {
           *which = lockClassName(held[i].cls);
           return true;
         }
@@ -240,7 +240,7 @@ class SleepInAtomic final : public Invariant {
       std::string which;
       if (e.kind == Ev::Lock) {
         const LockKind k = lockClassInfo(static_cast<LockClass>(e.a)).kind;
-        if ((k == LockKind::Mutex || k == LockKind::Rwsem) && atomic(&which)) {
+        if (sleepingKind(k) && atomic(&which)) {
           *why = std::string("takes ") + lockClassName(e.a) + " (may sleep) while holding " + which;
           return false;
         }

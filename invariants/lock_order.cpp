@@ -37,8 +37,42 @@ class LockOrder final : public Invariant {
     return ok;
   }
 };
+// lock-context: the lockdep checks beyond order that one acquisition decides
+// (locks.hpp checkLockContext): lockdep's "invalid wait context" (a lock of
+// a weaker kind than the context or a held lock allows, or a sleeping lock
+// with irqs or preemption off) and any lock or spin-wait in NMI context.
+// The checks that need every execution's usage of a class (inconsistent
+// lock state, irq-safe -> irq-unsafe) are `scxmc locks`'s
+// (harness/lock_graph).
+class LockContext final : public Invariant {
+ public:
+  const char* id() const override { return "lock-context"; }
+  bool exercisedBy(const Event& e) const override { return e.kind == Ev::Lock || e.kind == Ev::Wait; }
+  const char* statement() const override {
+    return "every lock is taken in a context its kind allows: no sleeping lock under a spinlock, with irqs or "
+           "preemption off or in an interrupt, no spinlock_t under a raw spinlock or in hardirq, no lock in NMI";
+  }
+  bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
+    int actor = -1;
+    for (const Event& e : log)
+      if (e.actor != kNone) { actor = e.actor; break; }
+    if (actor < 0) return true;
+    bool ok = true;
+    forEachLockAcquisition(cfg, prev, actor, log, [&](const LockAcquisition& a) {
+      if (!ok) return;
+      HeldLock culprit;
+      std::string w;
+      const CtxCheck c = checkLockContext(a, &culprit, &w);
+      if (c == CtxCheck::Ok) return;
+      ok = false;
+      *why = std::string(c == CtxCheck::Nmi ? "lock in NMI context: " : "invalid wait context: ") + w;
+    });
+    return ok;
+  }
+};
 }  // namespace
 
 std::unique_ptr<Invariant> makeLockOrder() { return std::make_unique<LockOrder>(); }
+std::unique_ptr<Invariant> makeLockContext() { return std::make_unique<LockContext>(); }
 
 }  // namespace scxmc

@@ -20,6 +20,7 @@ InvariantList allInvariants() {
   v.push_back(makeLifecycle());
   v.push_back(makeBypass());
   v.push_back(makeSleepInAtomic());
+  v.push_back(makeLockContext());
   v.push_back(makeCycleResidue());
   v.push_back(makeRunningPairing());
   v.push_back(makeDonorMigration());

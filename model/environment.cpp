@@ -78,6 +78,11 @@ void ExtCore::restCpu() {
     return;
   }
   f.home = c;
+  // the tick's rq lock is sched_tick's, in hardirq (core.c:5782-5817: the
+  // timer interrupt); the deferred path is deferred_irq_workfn's irq_work
+  // (ext.c:1008-1016), hardirq to its end (ExtCore::step)
+  if (static_cast<CpuEv>(ch.kind) == CpuEv::Tick || static_cast<CpuEv>(ch.kind) == CpuEv::Deferred)
+    ctx_ = LockCtx::Hardirq;
   if (!lockRq(c)) return;
   switch (static_cast<CpuEv>(ch.kind)) {
     case CpuEv::Sleep: {
@@ -104,7 +109,11 @@ void ExtCore::restCpu() {
       // task_tick_scx: update_curr_scx used the slice up; resched_curr
       f.op = static_cast<uint8_t>(Op::Tick);
       site(Site::TaskTick);
-      tk(cs.curr).slice = 0;
+      tick(c);
+      // (the model keeps the rq lock from sched_tick into the schedule()
+      // that resched_curr asks for on the return from the interrupt: that
+      // part runs in process context)
+      ctx_ = LockCtx::Task;
       goTo(Pc::Pick);
       break;
     case CpuEv::Schedule:

@@ -73,8 +73,12 @@ void ExtCore::lockEvent(Ev k, uint8_t cls, uint8_t inst) {
   e.actor = static_cast<uint8_t>(me_);
   e.a = cls;
   e.b = inst;
+  if (k != Ev::Unlock)
+    e.c = lockCtxBits(ctx_, ctx_ == LockCtx::Task && acquiresWithIrqsOn(static_cast<LockClass>(cls), inst));
   log_->push(e);
 }
+
+bool ExtCore::acquiresWithIrqsOn(LockClass cls, uint8_t) { return sleepingKind(lockClassInfo(cls).kind); }
 
 void ExtCore::spinWaitDispatching(uint8_t t) {
   lockEvent(Ev::Wait, dispatchingClass(cfg_, *s_, t), t);
@@ -360,6 +364,13 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   ch_ = &ch;
   log_ = &log;
   me_ = actor;
+  // deferred_irq_workfn (ext.c:1008-1016) runs a CPU's deferred path in
+  // hardirq context, across its steps; every other path starts in process
+  // context (restCpu switches to hardirq for the tick's sched_tick part)
+  ctx_ = isCpu(actor) && s.actor[actor].pc != static_cast<uint8_t>(Pc::Rest) &&
+                 static_cast<Op>(static_cast<uint8_t>(s.actor[actor].op)) == Op::Deferred
+             ? LockCtx::Hardirq
+             : LockCtx::Task;
   blocked_ = false;
   paused_ = false;
   waited_dequeue_ = false;

@@ -218,6 +218,17 @@ class ExtCore {
   // Lock events (locks.hpp) do not count as acting: a lock found busy right
   // after them still makes the actor spin at the handler's entry.
   void lockEvent(Ev k, uint8_t cls, uint8_t inst);
+  // The context the running code is in (locks.hpp LockCtx), recorded on
+  // every lock event: set at the step's start from the actor's path (a
+  // CPU's deferred irq_work path is hardirq) and by restCpu around the
+  // tick's sched_tick part.  Not state: derived from the frame and the step.
+  LockCtx ctx_ = LockCtx::Task;
+  // Whether hardirqs are enabled when the running code takes lock class
+  // `cls` (LockClassInfo::irqs: every modeled 7.3.4 site takes a spinlock
+  // with irqs disabled and a sleeping lock with them enabled, in process
+  // context).  A variant that uses a plain raw_spin_lock where irqs may be
+  // on overrides it.
+  virtual bool acquiresWithIrqsOn(LockClass cls, uint8_t inst);
   void spinWaitDispatching(uint8_t t);  // Ev::Wait on p's DISPATCHING owner
   void scxError(ErrorKind k);
   void warn(Warn w, uint8_t t = kNone);
@@ -405,6 +416,9 @@ class ExtCore {
   // Each handler is virtual: a variant may replace a whole step (the kernel
   // code between two pause points) when a patch changes it.
   void run();                   // dispatch on fr().pc until pause/block/end
+  // sched_tick's ext part (core.c:5810 -> task_tick_scx ext.c:3922) on
+  // rq, in hardirq context with rq locked: the slice is used up.
+  virtual void tick(uint8_t rq) { tk(cpu(rq).curr).slice = 0; }
   virtual void restCpu();               // environment on a CPU at rest
   virtual void restTask();              // environment on a task at rest
   virtual void pick();                  // dispatch_one entry

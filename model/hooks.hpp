@@ -73,7 +73,9 @@ namespace scxmc {
   X(void, dequeueTask, (uint8_t rq, uint8_t t, uint8_t f), (rq, t, f), "dequeue_task_scx", "ext.c", 2311)              \
   X(void, bpfDispatch, (), (), "scx_dispatch_sched", "inlines.h", 100)                                                 \
   X(void, flushLink, (), (), "finish_dispatch", "ext.c", 2876)                                                         \
-  X(void, deferred, (), (), "process_ddsp_deferred_locals", "ext.c", 4465)
+  X(void, deferred, (), (), "process_ddsp_deferred_locals", "ext.c", 4465)                                            \
+  X(void, tick, (uint8_t rq), (rq), "task_tick_scx", "ext.c", 3922)                                                    \
+  X(bool, acquiresWithIrqsOn, (LockClass cls, uint8_t inst), (cls, inst), "scx_link_sched", "ext.c", 6504)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

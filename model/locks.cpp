@@ -8,23 +8,109 @@ namespace scxmc {
 namespace {
 // Ranks: outer locks first (see docs/lock-order.md for each ordering's source).
 const LockClassInfo kInfo[] = {
-    {"&p->pi_lock", LockKind::Spin, 80},
-    {"&rq->__lock", LockKind::Spin, 90},
-    {"ops_state:DISPATCHING", LockKind::Pseudo, 100},
-    {"ops_state:DISPATCHING(published)", LockKind::Pseudo, 115},
-    {"&dsq->lock", LockKind::Spin, 110},
-    {"scx_tasks_lock", LockKind::Spin, 70},
-    {"scx_enable_mutex", LockKind::Mutex, 10},
-    {"scx_fork_rwsem", LockKind::Rwsem, 20},
-    {"scx_bypass_lock", LockKind::Spin, 60},
-    {"scx_sched_lock", LockKind::Spin, 120},
-    {"scx_cgroup_ops_rwsem", LockKind::Rwsem, 40},
-    {"cgroup_mutex", LockKind::Mutex, 30},
-    {"cpu_hotplug_lock", LockKind::Rwsem, 50},
-    {"css_set_lock", LockKind::Spin, 75},
+    {"&p->pi_lock", LockKind::RawSpin, 80, "raw_spinlock_t pi_lock, include/linux/sched.h (not in the reference tree)",
+     "raw_spin_lock_irqsave: try_to_wake_up core.c:4315, task_rq_lock core.c:770"},
+    {"&rq->__lock", LockKind::RawSpin, 90, "raw_spinlock_t __lock, sched.h:1193",
+     "under p->pi_lock (task_rq_lock core.c:772), after local_irq_disable (__schedule core.c:7137/7158), "
+     "in hardirq (sched_tick core.c:5797, deferred_irq_workfn ext.c:1012), rq_lock_irqsave elsewhere"},
+    {"ops_state:DISPATCHING", LockKind::Pseudo, 100, "p->scx.ops_state (a spin-wait, not a lock)",
+     "spun on under an rq lock (ops_dequeue ext.c:2288, scx_wait_dispatching ext.c:4554)"},
+    {"ops_state:DISPATCHING(published)", LockKind::Pseudo, 115, "p->scx.ops_state (a spin-wait, not a lock)",
+     "as DISPATCHING"},
+    {"&dsq->lock", LockKind::RawSpin, 110, "raw_spinlock_t lock, include/linux/sched/ext.h:84 (init ext.c:5222)",
+     "raw_spin_lock under an rq lock (ext.c:1632, 1808, 2717), raw_spin_lock_irqsave in destroy_dsq ext.c:5311"},
+    {"scx_tasks_lock", LockKind::RawSpin, 70, "DEFINE_RAW_SPINLOCK ext.c:69",
+     "raw_spin_lock_irq (scx_task_iter ext.c:731, 768; scx_post_fork ext.c:4291), _irqsave in sched_ext_dead ext.c:4352"},
+    {"scx_enable_mutex", LockKind::Mutex, 10, "DEFINE_MUTEX ext.c:73", "mutex_lock in process context"},
+    {"scx_fork_rwsem", LockKind::PercpuRwsem, 20, "DEFINE_PERCPU_RWSEM ext.c:75", "percpu_down_write/read in process context"},
+    {"scx_bypass_lock", LockKind::RawSpin, 60, "DEFINE_RAW_SPINLOCK ext.c:77",
+     "raw_spin_lock_irqsave (scx_bypass ext.c:6282, scx_link_sched ext.c:6504)"},
+    {"scx_sched_lock", LockKind::RawSpin, 120, "DEFINE_RAW_SPINLOCK ext.c:25",
+     "raw_spin_lock under scx_bypass_lock (ext.c:6299, 6333, 6505), raw_spin_lock_irq/_irqsave elsewhere (ext.c:6559, 6786)"},
+    {"scx_cgroup_ops_rwsem", LockKind::PercpuRwsem, 40, "DEFINE_STATIC_PERCPU_RWSEM ext.c:4852",
+     "percpu_down_write in process context (scx_cgroup_lock)"},
+    {"cgroup_mutex", LockKind::Mutex, 30, "DEFINE_MUTEX, kernel/cgroup/cgroup.c (not in the reference tree)",
+     "mutex_lock in process context"},
+    {"cpu_hotplug_lock", LockKind::PercpuRwsem, 50, "DEFINE_STATIC_PERCPU_RWSEM, kernel/cpu.c (not in the reference tree)",
+     "cpus_read_lock in process context"},
+    {"css_set_lock", LockKind::Spin, 75, "DEFINE_SPINLOCK (spinlock_t), kernel/cgroup/cgroup.c (not in the reference tree)",
+     "spin_lock_irq (cgroup migration)"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(LockClass::Count));
 }  // namespace
+
+const char* lockKindName(LockKind k) {
+  switch (k) {
+    case LockKind::RawSpin: return "raw_spinlock_t";
+    case LockKind::Spin: return "spinlock_t";
+    case LockKind::Mutex: return "mutex";
+    case LockKind::Rwsem: return "rw_semaphore";
+    case LockKind::PercpuRwsem: return "percpu_rw_semaphore";
+    case LockKind::Pseudo: return "spin-wait";
+  }
+  return "?";
+}
+
+WaitType waitType(LockKind k) {
+  switch (k) {
+    case LockKind::RawSpin:
+    case LockKind::Pseudo: return WaitType::Spin;
+    case LockKind::Spin: return WaitType::Config;
+    default: return WaitType::Sleep;
+  }
+}
+
+const char* lockCtxName(LockCtx c) {
+  switch (c) {
+    case LockCtx::Task: return "process";
+    case LockCtx::Hardirq: return "hardirq";
+    case LockCtx::Nmi: return "NMI";
+  }
+  return "?";
+}
+
+const char* ctxCheckName(CtxCheck c) {
+  switch (c) {
+    case CtxCheck::Ok: return "ok";
+    case CtxCheck::InvalidWait: return "invalid-wait-context";
+    case CtxCheck::Nmi: return "lock-in-nmi";
+  }
+  return "?";
+}
+
+CtxCheck checkLockContext(const LockAcquisition& a, HeldLock* culprit, std::string* why) {
+  const LockClassInfo& li = lockClassInfo(static_cast<LockClass>(a.lock.cls));
+  const std::string what = std::string(a.wait ? "spins on " : "takes ") + li.name + " [" +
+                           lockInstanceName(a.lock.cls, a.lock.inst) + "] (" + lockKindName(li.kind) + ")";
+  *culprit = HeldLock{kNone, kNone};
+  if (a.ctx == LockCtx::Nmi) {
+    // an NMI may interrupt the holder on this CPU: no lock is NMI-safe
+    *why = what + " in NMI context";
+    return CtxCheck::Nmi;
+  }
+  const WaitType next = waitType(li.kind);
+  // check_wait_context: the context's inner wait type, then every held lock's
+  WaitType inner = a.ctx == LockCtx::Hardirq ? WaitType::Spin : WaitType::Max;
+  for (int i = 0; i < a.n_held; ++i) {
+    const WaitType w = waitType(lockClassInfo(static_cast<LockClass>(a.held[i].cls)).kind);
+    if (w < inner) {
+      inner = w;
+      *culprit = a.held[i];
+    }
+  }
+  if (next > inner) {
+    *why = what + (culprit->cls == kNone ? std::string(" in ") + lockCtxName(a.ctx) + " context"
+                                         : std::string(" while holding ") + lockClassName(culprit->cls) + " [" +
+                                               lockInstanceName(culprit->cls, culprit->inst) + "] (" +
+                                               lockKindName(lockClassInfo(static_cast<LockClass>(culprit->cls)).kind) + ")");
+    return CtxCheck::InvalidWait;
+  }
+  if (sleepingKind(li.kind) && (!a.irqs_on || !a.preempt_on)) {
+    *why = what + " with " + (!a.irqs_on ? "irqs" : "preemption") + " disabled";
+    return CtxCheck::InvalidWait;
+  }
+  return CtxCheck::Ok;
+}
 
 const LockClassInfo& lockClassInfo(LockClass c) { return kInfo[static_cast<int>(c)]; }
 

@@ -50,6 +50,11 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "enqueue_task_scx (implies --lifecycle)",
         "ext.c:4415 switching_to_scx, ext.c:4451 switched_to_scx"},
        makeNoSwitchingTo},
+      {{"link-sched-irqs-on",
+        "issue 17 reviewer variant: scx_link_sched takes scx_bypass_lock without _irqsave, so scx_sched_lock is "
+        "HARDIRQ-unsafe under the HARDIRQ-safe rq lock (caught by 'scxmc locks'; implies --lifecycle)",
+        "ext.c:6504 scx_link_sched"},
+       makeLinkSchedIrqsOn},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

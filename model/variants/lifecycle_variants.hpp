@@ -17,4 +17,5 @@ std::unique_ptr<ExtCore> makeBypassClearEarly(const Config& cfg);
 std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg);
 std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg);
 std::unique_ptr<ExtCore> makeNoSwitchingTo(const Config& cfg);  // no_switching_to.cpp
+std::unique_ptr<ExtCore> makeLinkSchedIrqsOn(const Config& cfg);  // link_sched_irqs_on.cpp (issue 17)
 }  // namespace scxmc
