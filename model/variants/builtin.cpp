@@ -50,6 +50,16 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "enqueue_task_scx (implies --lifecycle)",
         "ext.c:4415 switching_to_scx, ext.c:4451 switched_to_scx"},
        makeNoSwitchingTo},
+      {{"sub-rehome-keeps-sched",
+        "sub-schedulers: scx_rehome_task hands a task back to the parent without scx_set_task_sched, so "
+        "p->scx.sched still names the disabling child (implies --lifecycle --sub-scheds 1)",
+        "sub.c:1250 scx_rehome_task"},
+       makeSubRehomeKeepsSched},
+      {{"sub-disable-skips-sleepers",
+        "sub-schedulers: scx_sub_disable re-homes only runnable tasks, leaving sleeping ones to their next "
+        "wakeup (implies --lifecycle --sub-scheds 1)",
+        "sub.c:1548 scx_sub_disable"},
+       makeSubDisableSkipsSleepers},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},
