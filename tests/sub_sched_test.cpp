@@ -102,10 +102,16 @@ TEST(SubSched, DisableSkipsSleepersCaughtBySubOwnership) {
   expectCaughtOn("sub-disable-skips-sleepers", subConfig(1), "sub-ownership", "which is not live");
 }
 
+// A third reviewer's variant: the child's ops.enable before the owner store.
+TEST(SubSched, EnableBeforeSetSchedCaughtBySubCallbacks) {
+  expectCaughtOn("sub-enable-before-set-sched", subConfig(1), "sub-callbacks",
+                 "ops.enable(p0) [child] is a callback of the child but p0 is owned by the root");
+}
+
 // The variants need the slice: their factories switch it on.
 TEST(SubSched, VariantsImplyTheSlice) {
   Config c = test::smallConfig(1, 2, 1);
-  for (const char* v : {"sub-rehome-keeps-sched", "sub-disable-skips-sleepers"}) {
+  for (const char* v : {"sub-rehome-keeps-sched", "sub-disable-skips-sleepers", "sub-enable-before-set-sched"}) {
     auto m = makeModel(v, c);
     EXPECT_TRUE(m->config().lifecycle) << v;
     EXPECT_EQ(m->config().sub_scheds, 1) << v;

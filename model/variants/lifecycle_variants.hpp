@@ -26,4 +26,5 @@ inline Config withSubScheds(Config c) {
 }
 std::unique_ptr<ExtCore> makeSubRehomeKeepsSched(const Config& cfg);     // sub_rehome_keeps_sched.cpp
 std::unique_ptr<ExtCore> makeSubDisableSkipsSleepers(const Config& cfg);  // sub_disable_skips_sleepers.cpp
+std::unique_ptr<ExtCore> makeSubEnableBeforeSetSched(const Config& cfg);  // sub_enable_before_set_sched.cpp
 }  // namespace scxmc
