@@ -123,6 +123,8 @@ const char* kCheckHelp =
     "  --fork-tasks N        with --lifecycle: the last N tasks are created by forks\n"
     "  --cycles N            with --lifecycle: N enable/disable cycles (1..3, default 1)\n"
     "  --task-death          with --lifecycle: running tasks may exit (TASK_DEAD .. sched_ext_dead)\n"
+    "  --sub-scheds N        with --lifecycle: N child schedulers bound to cgroups (0..1; default 0,\n"
+    "                        off: unchanged state space; docs/sub-sched.md)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
@@ -209,6 +211,9 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--task-death") {
       cfg.task_death = true;
+    } else if (a == "--sub-scheds") {
+      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
+      cfg.sub_scheds = static_cast<int>(n);
     } else if (a == "--cycles") {
       if (!val(&v) || !parseIntArg(a, v, 1, 3, &n, &err)) return usage(err);
       cfg.cycles = static_cast<int>(n);

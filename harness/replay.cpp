@@ -124,6 +124,7 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->task_death = c["task_death"].get<bool>();
   }
+  if (c.contains("sub_scheds") && !intField("sub_scheds", &cfg->sub_scheds)) return false;
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

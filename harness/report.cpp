@@ -135,6 +135,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.fork_tasks) j["fork_tasks"] = cfg.fork_tasks;
   if (cfg.cycles > 1) j["cycles"] = cfg.cycles;
   if (cfg.task_death) j["task_death"] = true;
+  if (cfg.sub_scheds) j["sub_scheds"] = cfg.sub_scheds;
   return j;
 }
 

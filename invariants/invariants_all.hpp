@@ -21,4 +21,6 @@ std::unique_ptr<Invariant> makeSleepInAtomic();
 std::unique_ptr<Invariant> makeCycleResidue();
 std::unique_ptr<Invariant> makeRunningPairing();
 std::unique_ptr<Invariant> makeDonorMigration();
+std::unique_ptr<Invariant> makeSubOwnership();     // sub_ownership.cpp
+std::unique_ptr<Invariant> makeSubCallbackOwner();  // sub_callback_owner.cpp
 }  // namespace scxmc

@@ -113,6 +113,11 @@ class Lifecycle final : public Invariant {
         }
         switch (static_cast<LifeOp>(e.a)) {
           case LifeOp::InitTask:
+            // --sub-scheds: ops.init_task for the task's next owner while
+            // it stays READY/ENABLED on its current one (sub.c:1903, 1583);
+            // invariant sub-callbacks checks those
+            if (cfg.sub_scheds && (s == static_cast<uint8_t>(S::Ready) || s == static_cast<uint8_t>(S::Enabled)))
+              break;
             // (or DEAD: sched_ext_dead ran while it did, ext.c:7963-7968)
             if (!need(e, s == static_cast<uint8_t>(S::InitBegin) || s == static_cast<uint8_t>(S::Dead),
                       "ops.init_task runs in INIT_BEGIN"))

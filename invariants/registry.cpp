@@ -24,6 +24,8 @@ InvariantList allInvariants() {
   v.push_back(makeCycleResidue());
   v.push_back(makeRunningPairing());
   v.push_back(makeDonorMigration());
+  v.push_back(makeSubOwnership());
+  v.push_back(makeSubCallbackOwner());
   return v;
 }
 

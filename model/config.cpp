@@ -23,6 +23,10 @@ std::string Config::validate() const {
     e << "--cycles must be 1..3 and more than 1 needs --lifecycle (got " << cycles << ")";
   else if (task_death && !lifecycle)
     e << "--task-death needs --lifecycle";
+  else if (sub_scheds < 0 || sub_scheds > 1 || (sub_scheds && !lifecycle))
+    e << "--sub-scheds must be 0..1 (2 is not built yet) and needs --lifecycle (got " << sub_scheds << ")";
+  else if (sub_scheds && (fork_tasks || task_death || cycles > 1))
+    e << "--sub-scheds does not model fork, task death or more cycles yet: drop --fork-tasks, --task-death, --cycles";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -36,6 +40,7 @@ std::string Config::describe() const {
   if (fork_tasks) o << ", " << fork_tasks << " forked";
   if (cycles > 1) o << ", " << cycles << " cycles";
   if (task_death) o << ", task death";
+  if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

@@ -64,6 +64,13 @@ struct Config {
   // donors, rq->donor next to rq->curr.  Set only by the proxy-exec-v2*
   // variants' factories; off by default: the default state space is unchanged.
   bool proxy = false;
+  // With `lifecycle`: sub-schedulers (--sub-scheds N, docs/sub-sched.md):
+  // N child schedulers under the root, each bound to a cgroup.  This slice
+  // builds N = 1: the child's enable (scx_sub_enable_workfn) and disable
+  // (scx_sub_disable) as stages of the helper, per-task ownership
+  // (p->scx.sched) and callbacks tagged with their scheduler
+  // (model/sub_sched.cpp).  0 (the default): no state bit.
+  int sub_scheds = 0;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the

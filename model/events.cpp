@@ -22,7 +22,7 @@ const char* lifeOpName(uint8_t op) {
   static const char* const n[] = {"ops.init", "ops.exit", "scx_bpf_create_dsq", "scx_bpf_destroy_dsq",
                                   "ops.cgroup_init", "ops.cgroup_exit", "ops.init_task", "ops.exit_task",
                                   "ops.enable", "ops.disable", "ops.cgroup_prep_move", "ops.cgroup_move",
-                                  "ops.cgroup_cancel_move"};
+                                  "ops.cgroup_cancel_move", "ops.sub_attach", "ops.sub_detach"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifeOp::Count));
   return op < static_cast<uint8_t>(LifeOp::Count) ? n[op] : "?";
 }

@@ -69,7 +69,13 @@ enum class Ev : uint8_t {
   // proxy execution (Config::proxy only, model/variants/proxy_exec_v2.hpp)
   Mutex,         // t, a = MutexEv
   ProxyExec,     // c = cpu, t = rq->donor, a = rq->curr (the owner) or kNone (the donor itself)
+  // sub-schedulers (Config::sub_scheds only, model/sub_sched.cpp)
+  SetSched,      // t, a = new owner (kSchedRoot / kSchedChild0): scx_set_task_sched (sub.c:101)
 };
+
+// Scheduler ids inside the model (Event::sch, the owner bit of a task).
+inline constexpr uint8_t kSchedRoot = 0;
+inline constexpr uint8_t kSchedChild0 = 1;
 
 // What a task did with the modeled mutex (Ev::Mutex).
 enum class MutexEv : uint8_t { Lock = 0, Block, Unlock };
@@ -77,7 +83,9 @@ enum class MutexEv : uint8_t { Lock = 0, Block, Unlock };
 // Lifecycle BPF operations (struct sched_ext_ops members and kfuncs).
 enum class LifeOp : uint8_t {
   Init, Exit, CreateDsq, DestroyDsq, CgroupInit, CgroupExit, InitTask, ExitTask, Enable, Disable,
-  CgroupPrepMove, CgroupMove, CgroupCancelMove, Count
+  CgroupPrepMove, CgroupMove, CgroupCancelMove,
+  SubAttach, SubDetach,  // the parent's ops.sub_attach / ops.sub_detach (sub.c:1826, 1645)
+  Count
 };
 const char* lifeOpName(uint8_t op);
 // May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ
@@ -146,6 +154,10 @@ struct Event {
   uint8_t a = 0;
   uint8_t b = 0;
   uint8_t c = kNone;
+  // The scheduler whose ops the event calls (kSchedRoot without
+  // --sub-scheds): the owner of e.t where the kernel routes through
+  // scx_task_sched(p), else the scheduler the code names (sub_sched.cpp).
+  uint8_t sch = kSchedRoot;
 };
 
 // Fixed-capacity event log of one step (no allocation on the search path).

@@ -33,6 +33,8 @@ State ExtCore::initial() const {
     ts.cpu = static_cast<uint8_t>(t % cfg_.cpus);
     ts.affinity = cfg_.allCpusMask();
     if (t >= cfg_.tasks - cfg_.fork_tasks) ts.scx_state = static_cast<uint8_t>(ScxTaskState::Unborn);
+    // --sub-scheds: every other task (0, 2) lives in the child's cgroup
+    if (cfg_.sub_scheds && t % 2 == 0) ts.flags |= kTaskSubCgroup;
   }
   for (auto& c : s.cpu) c = CpuState{};
   for (auto& a : s.actor) a = Frame{};
@@ -62,6 +64,7 @@ void ExtCore::emit(Ev k, uint8_t t, uint8_t a, uint8_t b, uint8_t c) {
   e.c = c;
   // ops.dequeue records the DSQ lock held at the call (invariant dequeue-unlocked)
   if (k == Ev::OpsDequeue) e.c = fr().holds_dsq;
+  e.sch = eventSched(k, t);
   if (k != Ev::Site) at_entry_ = false;
   log_->push(e);
 }

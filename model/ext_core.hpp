@@ -101,13 +101,30 @@ enum class LifePc : uint8_t {
   // ops.init_task of task 0..3 runs with every lock dropped (ext.c:7963-7968,
   // between INIT_BEGIN and scx_task_iter_relock); the stage is EnInitTask's
   EnInitCall0, EnInitCall1, EnInitCall2, EnInitCall3,
+  // --sub-scheds (model/sub_sched.cpp): the child's enable and disable run
+  // while the root is enabled; their stage is Enabled's (lifeStage).
+  SubEnInit,     // scx_sub_enable_workfn's init loop sub.c:1871-1931 [enable_mutex, fork_rwsem, cgroup locks]
+  SubEnSwitch,   // its switch loop sub.c:1934-1967 [enable_mutex, fork_rwsem, cgroup locks]
+  SubEnabled,    // the child runs; the next step starts scx_sub_disable
+  SubDisTasks,   // scx_sub_disable's re-home loop sub.c:1548-1613 [enable_mutex, fork_rwsem, cgroup locks]
+  SubDisExit,    // synchronize_rcu, unlink, ops.sub_detach, ops.exit sub.c:1626-1652 [enable_mutex]
+  SubGone,       // the child is gone; the root is enabled (as Enabled, without a child to enable)
   Count
 };
+constexpr bool isSubPc(uint8_t pc) {
+  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubGone);
+}
+// Is the child scheduler linked and not yet exited (scx_link_sched ..
+// its ops.exit, sub.c:1790-1652)?
+constexpr bool subLive(uint8_t pc) {
+  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit);
+}
 // The stage a LifePc belongs to (EnInitCall* -> EnInitTask), for range tests.
 constexpr LifePc lifeStage(uint8_t pc) {
   return pc >= static_cast<uint8_t>(LifePc::EnInitCall0) && pc <= static_cast<uint8_t>(LifePc::EnInitCall3)
              ? LifePc::EnInitTask
-             : static_cast<LifePc>(pc);
+         : isSubPc(pc) ? LifePc::Enabled
+                       : static_cast<LifePc>(pc);
 }
 // The task whose ops.init_task the helper runs, or kNone.
 constexpr uint8_t lifeInitTask(uint8_t pc) {
@@ -475,6 +492,43 @@ class ExtCore {
   void unlock(LockClass c, uint8_t inst = 0);
   virtual bool taskRqLock(uint8_t t);   // task_rq_lock core.c:708: p->pi_lock, wait out a migration, rq lock
   virtual void helperStep();            // one step of scx_enable_helper (root enable, then disable)
+
+  // ---- sub-schedulers (Config::sub_scheds, model/sub_sched.cpp) ----------
+  // The scheduler an event calls (Event::sch): sch_override_ if set (code
+  // that names the scheduler, e.g. scx_enable_task(sch, p)), else the
+  // owner of the event's task for task callbacks (scx_task_sched(p)).
+  uint8_t sch_override_ = kNone;
+  uint8_t eventSched(Ev k, uint8_t t);
+  // scx_task_sched(p) (internal.h:2421): read under p's pi_lock or rq lock,
+  // which every writer holds, so it is no pause point
+  uint8_t taskSched(uint8_t t) { return flagBit(t, kTaskSubOwned) ? kSchedChild0 : kSchedRoot; }
+  bool inSubCgroup(uint8_t t) { return flagBit(t, kTaskSubCgroup); }
+  // a lifecycle callback of the scheduler the code names
+  void lifeOpOn(uint8_t sch, LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
+  // scx_set_task_sched sub.c:101
+  virtual void setTaskSched(uint8_t t, uint8_t sch);
+  // one helper step at a sub stage (isSubPc), or the child's enable from
+  // Enabled: scx_sub_enable_workfn up to its init loop (sub.c:1708-1859)
+  void subStep(LifePc pc);
+  void subEnableLink();
+  // the init loop's visit of one task (sub.c:1871-1931)
+  void subEnableInitTask(uint8_t t);
+  // the switch loop's visit of one task (sub.c:1934-1967)
+  virtual void subEnableSwitchTask(uint8_t t);
+  // scx_sub_disable up to its re-home loop (sub.c:1505-1546)
+  void subDisableLock();
+  // the re-home loop's visit of one task (sub.c:1548-1613)
+  void subDisableTask(uint8_t t);
+  // does the re-home loop visit @t (sub.c:1555: every task of the cgroup
+  // not on the parent yet)?
+  virtual bool subDisableVisits(uint8_t t) { return taskSched(t) != kSchedRoot; }
+  // scx_rehome_task sub.c:1250, inside sched_change(SAVE|MOVE)
+  virtual void subRehomeTask(uint8_t t, uint8_t to);
+  // sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE) around a re-home or switch:
+  // begin (dequeue if queued: ops.dequeue from the current owner) and end
+  // (enqueue with RESTORE: the new owner's ops.enqueue).  false: wait.
+  bool subChangeBegin(uint8_t t, bool* queued);
+  bool subChangeEnd(uint8_t t, bool queued);
   // scx_bypass(sch, bypass) ext.c:6275: false = the step cannot run now
   virtual bool scxBypass(bool bypass);
   // The stage that follows `done` in scx_root_enable_workfn (variants reorder it).

@@ -32,7 +32,9 @@ std::string handlerId(uint8_t h) {
   static const char* const kLife[] = {"Idle",       "EnBypass",   "EnInitLock", "EnInitTask", "EnSwitchLock",
                                       "EnSwitchTask", "EnUnbypass", "EnPublish",  "Enabled",    "DisLock",
                                       "DisTasks",   "DisExit",    "DisUnbypass", "Done",
-                                      "EnInitCall0", "EnInitCall1", "EnInitCall2", "EnInitCall3"};
+                                      "EnInitCall0", "EnInitCall1", "EnInitCall2", "EnInitCall3",
+                                      "SubEnInit",  "SubEnSwitch", "SubEnabled", "SubDisTasks", "SubDisExit",
+                                      "SubGone"};
   static_assert(sizeof(kLife) / sizeof(kLife[0]) == static_cast<size_t>(LifePc::Count));
   if (h >= trace::kHelperBase) {
     const int l = h - trace::kHelperBase;

@@ -171,7 +171,10 @@ std::string describeEvent(const Event& e, bool* bpf) {
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
       else o << "scx_error: non-existent DSQ or invalid CPU in a dsq_id (ext.c:1875 / ext.c:998)";
       break;
+    case Ev::SetSched: o << "scx_set_task_sched(" << p << ", " << (e.a == kSchedRoot ? "root" : "child") << ")"; break;
   }
+  // --sub-scheds: a callback of the child scheduler says so
+  if (isBpf && e.sch != kSchedRoot) o << " [child]";
   if (bpf) *bpf = isBpf;
   return o.str();
 }

@@ -75,7 +75,11 @@ namespace scxmc {
   X(void, flushLink, (), (), "finish_dispatch", "ext.c", 2876)                                                         \
   X(void, deferred, (), (), "process_ddsp_deferred_locals", "ext.c", 4465)                                            \
   X(void, tick, (uint8_t rq), (rq), "task_tick_scx", "ext.c", 3922)                                                    \
-  X(bool, acquiresWithIrqsOn, (LockClass cls, uint8_t inst), (cls, inst), "scx_link_sched", "ext.c", 6504)
+  X(bool, acquiresWithIrqsOn, (LockClass cls, uint8_t inst), (cls, inst), "scx_link_sched", "ext.c", 6504)            \
+  X(void, setTaskSched, (uint8_t t, uint8_t sch), (t, sch), "scx_set_task_sched", "sub.c", 101)                        \
+  X(void, subEnableSwitchTask, (uint8_t t), (t), "scx_sub_enable_workfn", "sub.c", 1934)                               \
+  X(bool, subDisableVisits, (uint8_t t), (t), "scx_sub_disable", "sub.c", 1555)                                        \
+  X(void, subRehomeTask, (uint8_t t, uint8_t to), (t, to), "scx_rehome_task", "sub.c", 1250)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

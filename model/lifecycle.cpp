@@ -42,7 +42,9 @@ const char* lifePcName(uint8_t pc) {
                                   "enable: publish", "enabled", "disable: lock", "disable: tasks",
                                   "disable: exit", "disable: unbypass", "done",
                                   "enable: ops.init_task(p0)", "enable: ops.init_task(p1)",
-                                  "enable: ops.init_task(p2)", "enable: ops.init_task(p3)"};
+                                  "enable: ops.init_task(p2)", "enable: ops.init_task(p3)",
+                                  "sub enable: init tasks", "sub enable: switch tasks", "sub enabled",
+                                  "sub disable: re-home tasks", "sub disable: unlink, exit", "sub gone"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
   return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
 }
@@ -463,7 +465,22 @@ void ExtCore::helperStep() {
       unlock(LockClass::EnableMutex);
       s_->life_pc = static_cast<uint8_t>(LifePc::Enabled);
       break;
+    case LifePc::SubEnInit:
+    case LifePc::SubEnSwitch:
+    case LifePc::SubEnabled:
+    case LifePc::SubDisTasks:
+    case LifePc::SubDisExit:
+      subStep(pc);  // sub_sched.cpp
+      break;
     case LifePc::Enabled:
+      // --sub-scheds: userspace may attach the child first (bpf_scx_reg ->
+      // scx_enable queues scx_sub_enable_workfn on this helper, ext.c:8134-8142)
+      if (cfg_.sub_scheds && ch_->pick(2) == 1) {
+        subEnableLink();
+        break;
+      }
+      [[fallthrough]];
+    case LifePc::SubGone:
       site(Site::RootDisable);
       if (!scxBypass(true)) return;
       setEnable(ScxEnable::Disabling);

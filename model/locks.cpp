@@ -148,6 +148,20 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
   auto add = [&](LockClass c, uint8_t inst) { out[n++] = HeldLock{static_cast<uint8_t>(c), inst}; };
   if (actor >= cfg.actors()) {
     // the scx_enable_helper's sleeping locks, by stage (LifePc comments)
+    // --sub-scheds: the child's loops keep scx_enable_mutex, the fork rwsem
+    // and scx_cgroup_lock (sub.c:1718, 1841-1842, 1525-1527); its exit
+    // stage the mutex only (sub.c:1616-1631)
+    if (isSubPc(s.life_pc)) {
+      const auto sp = static_cast<LifePc>(static_cast<uint8_t>(s.life_pc));
+      if (sp == LifePc::SubEnInit || sp == LifePc::SubEnSwitch || sp == LifePc::SubDisTasks ||
+          sp == LifePc::SubDisExit)
+        add(LockClass::EnableMutex, 0);
+      if (sp != LifePc::SubEnInit && sp != LifePc::SubEnSwitch && sp != LifePc::SubDisTasks) return n;
+      add(LockClass::ForkRwsem, 0);
+      add(LockClass::CgroupMutex, 0);
+      add(LockClass::CgroupOpsRwsem, 0);
+      return n;
+    }
     const LifePc pc = lifeStage(s.life_pc);  // (ops.init_task's window keeps the loop's locks)
     const bool mutex = (pc >= LifePc::EnBypass && pc <= LifePc::EnPublish) || pc == LifePc::DisTasks ||
                        pc == LifePc::DisExit;

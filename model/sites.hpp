@@ -104,7 +104,20 @@
   X(FindProxyTask, "find_proxy_task", "core.c", 6921, "proxy-exec: a blocked donor runs its mutex owner if queued on this rq") \
   X(ProxyReschedIdle, "proxy_resched_idle", "core.c", 6795, "proxy-exec: owner not runnable here, the CPU idles (model: donor left queued)") \
   X(ProxyDonorReentry, "put_prev_task", "core.c", 7231, "proxy-exec: same donor, other curr: class re-entry, skipped for ext donors") \
-  X(TtwuRunnable, "ttwu_runnable", "core.c", 3888, "proxy-exec: mutex_unlock wakes a donor still on its rq: resched")
+  X(TtwuRunnable, "ttwu_runnable", "core.c", 3888, "proxy-exec: mutex_unlock wakes a donor still on its rq: resched") \
+  X(SetTaskSched, "scx_set_task_sched", "sub.c", 101, "sub-scheds: p->scx.sched = sch, under p's pi_lock and rq lock") \
+  X(SubEnable, "scx_sub_enable_workfn", "sub.c", 1708, "sub-scheds: scx_enable_mutex, find_parent_sched under scx_sched_lock, link, ops.init, parent's ops.sub_attach, fork rwsem + scx_cgroup_lock") \
+  X(LinkSched, "scx_link_sched", "ext.c", 6502, "sub-scheds: scx_bypass_lock + scx_sched_lock: parent's bypass_depth, children list add, linked") \
+  X(ClaimSubtree, "scx_cgroup_claim_subtree", "sub.c", 1346, "sub-scheds: the child's ops.cgroup_init, then the parent's ops.cgroup_exit") \
+  X(SubInitLoop, "scx_sub_enable_workfn", "sub.c", 1871, "sub-scheds: per cgroup task, ops.init_task of the child (task stays on the parent), SUB_INIT") \
+  X(SubSwitchLoop, "scx_sub_enable_workfn", "sub.c", 1934, "sub-scheds: sched_change(SAVE|MOVE): parent's disable + exit_task, owner = child, child's ops.enable") \
+  X(SubEnabled, "scx_sub_enable_workfn", "sub.c", 1971, "sub-scheds: cgroup unlock, fork rwsem up, scx_enable_mutex unlock: the child is enabled") \
+  X(SubDisable, "scx_sub_disable", "sub.c", 1505, "sub-scheds: drain_descendants, scx_enable_mutex, fork rwsem, scx_cgroup_lock, set_cgroup_sched(parent)") \
+  X(ReturnSubtree, "scx_cgroup_return_subtree", "sub.c", 1435, "sub-scheds: the child's ops.cgroup_exit, the parent's ops.cgroup_init") \
+  X(SubDisableLoop, "scx_sub_disable", "sub.c", 1548, "sub-scheds: per child task, parent's ops.init_task unlocked, task_rq_lock, scx_rehome_task") \
+  X(RehomeTask, "scx_rehome_task", "sub.c", 1250, "sub-scheds: sched_change: exit from the owner, INIT, owner = parent, READY, parent's ops.enable") \
+  X(UnlinkSched, "scx_unlink_sched", "ext.c", 6557, "sub-scheds: after synchronize_rcu_expedited, scx_sched_lock: off the parent's children") \
+  X(SubExit, "scx_sub_disable", "sub.c", 1645, "sub-scheds: parent's ops.sub_detach, then the child's ops.exit, all locks dropped")
 
 namespace scxmc {
 

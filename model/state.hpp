@@ -63,6 +63,16 @@ inline constexpr uint8_t kTaskInCustody = 1 << 1;
 // Not a p->scx.flags bit: p->__state == TASK_DEAD (do_task_dead, core.c:7297),
 // kept here with --task-death (Config::task_death) until sched_ext_dead.  // SCX_TASK_IN_CUSTODY
 inline constexpr uint8_t kTaskDead = 1 << 2;
+// --sub-scheds only (Config::sub_scheds; model/sub_sched.cpp).  Kept in the
+// flags byte so that they cost no State byte and no bit when off (pack.cpp):
+//  kTaskSubOwned: p->scx.sched is the child scheduler, not the root
+//    (scx_task_sched, internal.h:2421; written by scx_set_task_sched,
+//    sub.c:101, under p's pi_lock and rq lock);
+//  kTaskSubCgroup: p's cgroup is the child's cgroup (the child's subtree);
+//  kTaskSubInit: SCX_TASK_SUB_INIT (sub.c:1930, cleared 1964).
+inline constexpr uint8_t kTaskSubOwned = 1 << 3;
+inline constexpr uint8_t kTaskSubCgroup = 1 << 4;
+inline constexpr uint8_t kTaskSubInit = 1 << 5;
 
 // p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
 enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };

@@ -9,7 +9,8 @@ if not os.path.isdir(ref):
     print(f"SKIP: reference tree {ref} not present")
     sys.exit(0)
 files = {f: open(os.path.join(ref, p), errors="replace").read().split("\n")
-         for f, p in (("ext.c", "kernel/sched/ext/ext.c"), ("core.c", "kernel/sched/core.c"))}
+         for f, p in (("ext.c", "kernel/sched/ext/ext.c"), ("core.c", "kernel/sched/core.c"),
+                     ("sub.c", "kernel/sched/ext/sub.c"))}
 bad = n = 0
 for line in subprocess.check_output([scxmc, "variants"], text=True).splitlines():
     m = re.search(r"\[touches (.*)\]$", line)
@@ -17,7 +18,7 @@ for line in subprocess.check_output([scxmc, "variants"], text=True).splitlines()
         continue
     name = line.split(":")[0]
     for cite in m.group(1).split(", "):
-        c = re.fullmatch(r"(ext\.c|core\.c):(\d+) (\w+)", cite)
+        c = re.fullmatch(r"(ext\.c|core\.c|sub\.c):(\d+) (\w+)", cite)
         ok = False
         if c:
             src, ln, fn = files[c.group(1)], int(c.group(2)), c.group(3)

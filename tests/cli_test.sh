@@ -100,6 +100,16 @@ sed 's/"task_death": true/"task_death": 1/' "$tmp/cd.json" >"$tmp/cd-bad.json"
 expect task-death-not-bool 2 "config.task_death is not a boolean" -- "$SCXMC" replay "$tmp/cd-bad.json"
 sed 's/"cycles": 2/"cycles": 7/' "$tmp/cd.json" >"$tmp/cd-bad2.json"
 expect cycles-out-of-range-json 2 "--cycles must be 1..3" -- "$SCXMC" replay "$tmp/cd-bad2.json"
+# --sub-scheds (issue 16): bounds, its need for --lifecycle, a counterexample
+# of a sub-scheduler variant replays from its JSON, a bad value there is named
+expect sub-scheds-range 2 "--sub-scheds must be 0..1" -- "$SCXMC" check --lifecycle --sub-scheds 2
+expect sub-scheds-needs-lifecycle 2 "--sub-scheds must be 0..1 .* needs --lifecycle" -- "$SCXMC" check --sub-scheds 1
+expect sub-scheds-not-int 2 "--sub-scheds expects an integer" -- "$SCXMC" check --lifecycle --sub-scheds x
+expect sub-scheds-variant 1 "sub-callbacks +violated" -- "$SCXMC" check --variant sub-rehome-keeps-sched --tasks 1 --cpus 2 --user-dsqs 1 --invariants sub-callbacks --json "$tmp/ss.json"
+grep -q '"sub_scheds": 1' "$tmp/ss.json" && echo "ok   sub-scheds-in-json" && pass=$((pass+1)) || { echo "FAIL sub-scheds-in-json"; fail=$((fail+1)); }
+expect sub-scheds-replay 0 "confirmed: sub-callbacks" -- "$SCXMC" replay "$tmp/ss.json"
+sed 's/"sub_scheds": 1/"sub_scheds": 5/' "$tmp/ss.json" >"$tmp/ss-bad.json"
+expect sub-scheds-out-of-range-json 2 "--sub-scheds must be 0..1" -- "$SCXMC" replay "$tmp/ss-bad.json"
 # issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
 # path with quotes, spaces and ';' is one argument: the svg is written and no
 # injected command runs.

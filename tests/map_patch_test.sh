@@ -31,7 +31,7 @@ if [ -d "$REF/kernel/sched/ext" ]; then
   expect modeled-site 0 "site ext.c:1740 GlobalLeaveCustody \[changed\]" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect modeled-hook 0 "hook ExtCore::dsqInsertCustody \(ext.c:1740\) \[changed\]" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect unmodeled 0 "function: scx_exit_reason \(ext.c:6436-6464\)  NOT MODELED" -- "$SCXMC" map-patch "$P/mixed.patch" $K
-  expect nearest 0 "the model does not cover this code: .* the nearest modeled function is scx_root_disable \(ext.c:6605\)" -- \
+  expect nearest 0 "the model does not cover this code: .* the nearest modeled function is scx_link_sched \(ext.c:6502\)" -- \
     "$SCXMC" map-patch "$P/mixed.patch" $K
   expect no-hook 0 "no variant hook models activate_task yet" -- "$SCXMC" map-patch "$P/mixed.patch" $K
   expect summary 0 "summary: 2 of 3 hunks in modeled functions; hooks a variant would override: dispatchEnqueueLink, dispatchEnqueueTail, dsqInsertCustody" -- \
@@ -51,7 +51,7 @@ assert {"dsqInsertCustody", "dispatchEnqueueTail"} <= {k["name"] for k in h[0]["
 assert [k["name"] for k in h[0]["hooks"] if k["at_change"]] == ["dsqInsertCustody"]
 assert [s["id"] for s in h[0]["sites"] if s["in_hunk"]] == ["GlobalLeaveCustody", "UserEnterCustody"]
 assert not h[1]["modeled"] and h[1]["not_modeled"] == ["scx_exit_reason"]
-assert h[1]["nearest_modeled"] == {"function": "scx_root_disable", "file": "ext.c", "line": 6605}
+assert h[1]["nearest_modeled"] == {"function": "scx_link_sched", "file": "ext.c", "line": 6502}
 assert h[2]["functions"][0]["name"] == "activate_task" and h[2]["hooks"] == []
 PY
   then echo "ok   json"; pass=$((pass+1)); else echo "FAIL json"; fail=$((fail+1)); fi

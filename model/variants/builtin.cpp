@@ -55,6 +55,21 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "HARDIRQ-unsafe under the HARDIRQ-safe rq lock (caught by 'scxmc locks'; implies --lifecycle)",
         "ext.c:6504 scx_link_sched"},
        makeLinkSchedIrqsOn},
+      {{"sub-rehome-keeps-sched",
+        "sub-schedulers: scx_rehome_task hands a task back to the parent without scx_set_task_sched, so "
+        "p->scx.sched still names the disabling child (implies --lifecycle --sub-scheds 1)",
+        "sub.c:1250 scx_rehome_task"},
+       makeSubRehomeKeepsSched},
+      {{"sub-disable-skips-sleepers",
+        "sub-schedulers: scx_sub_disable re-homes only runnable tasks, leaving sleeping ones to their next "
+        "wakeup (implies --lifecycle --sub-scheds 1)",
+        "sub.c:1548 scx_sub_disable"},
+       makeSubDisableSkipsSleepers},
+      {{"sub-enable-before-set-sched",
+        "sub-schedulers: scx_sub_enable_workfn's switch loop calls the child's ops.enable before "
+        "scx_set_task_sched makes the child the owner (implies --lifecycle --sub-scheds 1)",
+        "sub.c:1934 scx_sub_enable_workfn"},
+       makeSubEnableBeforeSetSched},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

@@ -18,4 +18,14 @@ std::unique_ptr<ExtCore> makeDestroyDsqInversion(const Config& cfg);
 std::unique_ptr<ExtCore> makeCgroupAttachHoldsLock(const Config& cfg);
 std::unique_ptr<ExtCore> makeNoSwitchingTo(const Config& cfg);  // no_switching_to.cpp
 std::unique_ptr<ExtCore> makeLinkSchedIrqsOn(const Config& cfg);  // link_sched_irqs_on.cpp (issue 17)
+// Sub-scheduler variants (docs/sub-sched.md): their factories switch on the
+// lifecycle and one child scheduler.
+inline Config withSubScheds(Config c) {
+  c.lifecycle = true;
+  if (c.sub_scheds == 0) c.sub_scheds = 1;
+  return c;
+}
+std::unique_ptr<ExtCore> makeSubRehomeKeepsSched(const Config& cfg);     // sub_rehome_keeps_sched.cpp
+std::unique_ptr<ExtCore> makeSubDisableSkipsSleepers(const Config& cfg);  // sub_disable_skips_sleepers.cpp
+std::unique_ptr<ExtCore> makeSubEnableBeforeSetSched(const Config& cfg);  // sub_enable_before_set_sched.cpp
 }  // namespace scxmc
