@@ -114,6 +114,23 @@ constexpr uint8_t lifeInitTask(uint8_t pc) {
              : kNone;
 }
 const char* lifePcName(uint8_t pc);
+// The scx_bypass(sch, on) a helper stage runs (EnBypass, EnUnbypass, Enabled
+// (the disable's), DisUnbypass): 1 = bypass, 0 = unbypass, -1 = none.
+constexpr int lifeBypassOn(uint8_t pc) {
+  switch (static_cast<LifePc>(pc)) {
+    case LifePc::EnBypass: case LifePc::Enabled: return 1;
+    case LifePc::EnUnbypass: case LifePc::DisUnbypass: return 0;
+    default: return -1;
+  }
+}
+// The helper is inside scx_bypass's CPU loop (ext.c:6328-6394), holding
+// scx_bypass_lock (ext.c:6282 to 6404): its stage runs a scx_bypass whose
+// depth change (the first step) is done but whose last CPU is not.  The
+// model's depths go 0 -> 1 (bypass) and 1 -> 0 (unbypass).
+constexpr bool lifeInBypassLoop(uint8_t pc, uint8_t depth) {
+  const int on = lifeBypassOn(pc);
+  return on == 1 ? depth != 0 : on == 0 && depth == 0;
+}
 
 // Continuations (Frame::ret / Frame::ret2).
 enum class Ret : uint8_t {
@@ -449,7 +466,7 @@ class ExtCore {
   // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------
   bool isHelper(int actor) const { return actor == cfg_.actors(); }
   bool onExt(uint8_t t) const;  // the task is on the ext class (scx state ENABLED)
-  bool bypassing(uint8_t c) const { return cfg_.lifecycle && s_->cpu[c].bypassing; }
+  bool bypassing(uint8_t c) const { return cfg_.lifecycle && (s_->cpu[c].bypassing & kCpuBypassing); }
   virtual void lifeOp(LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
   void setTaskState(uint8_t t, ScxTaskState to);
   void setEnable(ScxEnable to);
@@ -457,8 +474,14 @@ class ExtCore {
   void unlock(LockClass c, uint8_t inst = 0);
   virtual bool taskRqLock(uint8_t t);   // task_rq_lock core.c:708: p->pi_lock, wait out a migration, rq lock
   virtual void helperStep();            // one step of scx_enable_helper (root enable, then disable)
-  // scx_bypass(sch, bypass) ext.c:6275: false = the step cannot run now
+  // One step of scx_bypass(sch, bypass) ext.c:6275 (the depth change with
+  // the first CPU, then one CPU or one spin's end per step): true once the
+  // call has returned, false while it is still in its CPU loop or when the
+  // step cannot run now (blocked_).
   virtual bool scxBypass(bool bypass);
+  // scx_bypass's body for one CPU (ext.c:6329-6393), or its continuation
+  // after a spin in the cycling; true when that CPU is done.
+  virtual bool scxBypassCpu(bool bypass);
   // The stage that follows `done` in scx_root_enable_workfn (variants reorder it).
   virtual uint8_t enableNext(uint8_t done);
   // One task of the root-enable init loop (ext.c:7943-8003).

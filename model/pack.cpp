@@ -99,7 +99,7 @@ Codec::Codec(const Config& cfg) {
       add(cs.buf[i].target, 64, true, "buf.target");
       add(cs.buf[i].fresh, 2, false, "buf.fresh");
     }
-    add(cs.bypassing, cfg.lifecycle ? 2 : 1, false, "cpu.bypassing");
+    add(cs.bypassing, cfg.lifecycle ? 1 << (kCpuBypassCycledShift + T) : 1, false, "cpu.bypassing");
     addFrame(probe.actor[c]);
     addDsq(probe.dsq[c]);
     add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");
