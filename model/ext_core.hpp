@@ -125,11 +125,11 @@ constexpr int lifeBypassOn(uint8_t pc) {
 }
 // The helper is inside scx_bypass's CPU loop (ext.c:6328-6394), holding
 // scx_bypass_lock (ext.c:6282 to 6404): its stage runs a scx_bypass whose
-// depth change (the first step) is done but whose last CPU is not.  The
-// model's depths go 0 -> 1 (bypass) and 1 -> 0 (unbypass).
+// depth change (the first step) is done but whose end step is not.
+// State::bypass_depth's top bit marks that place (the depth is the rest).
+inline constexpr uint8_t kBypassInLoop = 0x80;
 constexpr bool lifeInBypassLoop(uint8_t pc, uint8_t depth) {
-  const int on = lifeBypassOn(pc);
-  return on == 1 ? depth != 0 : on == 0 && depth == 0;
+  return lifeBypassOn(pc) >= 0 && (depth & kBypassInLoop);
 }
 
 // Continuations (Frame::ret / Frame::ret2).

@@ -123,11 +123,13 @@ bool ExtCore::scxBypass(bool on) {
   site(Site::Bypass);
   if (!lifeInBypassLoop(s_->life_pc, s_->bypass_depth)) {
     lock(LockClass::BypassLock);  // ext.c:6282
-    if (!on && s_->bypass_depth == 0) warn(Warn::BypassDepthUnderflow);  // dec_bypass_depth ext.c:6140
-    if (on) ++s_->bypass_depth; else --s_->bypass_depth;
+    uint8_t d = static_cast<uint8_t>(s_->bypass_depth & ~kBypassInLoop);
+    if (!on && d == 0) warn(Warn::BypassDepthUnderflow);  // dec_bypass_depth ext.c:6140
+    d = static_cast<uint8_t>((on ? d + 1 : d - 1) & ~kBypassInLoop);
     lock(LockClass::SchedLock);  // propagate to descendants (ext.c:6299-6310)
     unlock(LockClass::SchedLock);
-    const bool change = on ? s_->bypass_depth == 1 : s_->bypass_depth == 0;
+    const bool change = on ? d == 1 : d == 0;
+    s_->bypass_depth = static_cast<uint8_t>(d | (change ? kBypassInLoop : 0));
     if (change) return false;  // the CPU loop follows (ext.c:6328)
     unlock(LockClass::BypassLock);  // ext.c:6316-6317 -> 6404
     return !blocked_;
@@ -139,6 +141,7 @@ bool ExtCore::scxBypass(bool on) {
     lock(LockClass::SchedLock);
     unlock(LockClass::SchedLock);
   }
+  s_->bypass_depth &= static_cast<uint8_t>(~kBypassInLoop);
   unlock(LockClass::BypassLock);
   return !blocked_;
 }

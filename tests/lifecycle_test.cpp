@@ -114,7 +114,7 @@ class BypassByDepth : public ExtCore {
   const char* name() const override { return "mut-bypass-by-depth"; }
   void doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t sticky_cpu) override {
     const uint8_t own = cpu(rq).bypassing;
-    cpu(rq).bypassing = s_->bypass_depth ? kCpuBypassing : 0;  // BUG: the depth, not this CPU's flag
+    cpu(rq).bypassing = (s_->bypass_depth & ~kBypassInLoop) ? kCpuBypassing : 0;  // BUG: the depth, not this CPU's flag
     ExtCore::doEnqueueTask(rq, t, enq_flags, sticky_cpu);
     cpu(rq).bypassing = own;
   }
