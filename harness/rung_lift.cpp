@@ -21,6 +21,9 @@ bool rungView(const State& big, const Config& sc, const Config& bc, const State&
   // is, to the rung, still in the init loop
   if (const uint8_t t = lifeInitTask(big.life_pc); t != kNone && t >= sc.tasks)
     v.life_pc = static_cast<uint8_t>(LifePc::EnInitTask);
+  // scx_bypass's cycling marks (kCpuBypassCycledShift) of the extra tasks
+  for (int c = 0; c < sc.cpus; ++c)
+    v.cpu[c].bypassing &= static_cast<uint8_t>((1u << (kCpuBypassCycledShift + sc.tasks)) - 1);
   *out = v;
   return true;
 }

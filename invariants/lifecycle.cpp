@@ -174,7 +174,7 @@ class Bypass final : public Invariant {
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
     if (!cfg.lifecycle) return true;
     uint8_t byp[kMaxCpus], st[kMaxTasks];
-    for (int c = 0; c < kMaxCpus; ++c) byp[c] = prev.cpu[c].bypassing;
+    for (int c = 0; c < kMaxCpus; ++c) byp[c] = prev.cpu[c].bypassing & kCpuBypassing;
     for (int t = 0; t < kMaxTasks; ++t) st[t] = prev.task[t].scx_state;
     uint8_t en = prev.scx_enable;
     for (const Event& e : log) {

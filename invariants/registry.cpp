@@ -68,6 +68,13 @@ bool entersCustody(const Event& e) {
 bool inFlight(const Config& cfg, const State& s, uint8_t t) {
   for (int a = 0; a < cfg.actors(); ++a)
     if (s.actor[a].pc != 0 && s.actor[a].t == t) return true;
+  // the scx_enable_helper between the dequeue and the enqueue of t's
+  // sched_change in scx_bypass's cycling, holding t's rq (lifecycle.cpp)
+  if (cfg.lifecycle && !(s.task[t].flags & kTaskQueued))
+    for (int c = 0; c < cfg.cpus; ++c) {
+      const uint8_t b = s.cpu[c].bypassing;
+      if ((b & kCpuBypassHeld) && ((b >> (kCpuBypassCycledShift + t)) & 1)) return true;
+    }
   return false;
 }
 

@@ -274,6 +274,9 @@ void ExtCore::restTask() {
         if (m != ts.affinity) {
           f.op = static_cast<uint8_t>(Op::Affinity);
           site(Site::SetCpusAllowed);
+          // (the syscall took task_rq_lock, core.c:3212, while p slept;
+          // the fold places it at the wakeup, docs/architecture.md, so its
+          // lock is not taken here: the SleepingAttr step takes it)
           ts.affinity = m;
           emit(Ev::OpsSetCpumask, t, m);
         }
@@ -316,16 +319,26 @@ void ExtCore::restTask() {
       ttwuQueue(t, c);
       break;
     }
-    case TaskEv::SleepingAttr:
+    case TaskEv::SleepingAttr: {
       f.op = static_cast<uint8_t>(ch.arg ? Op::Affinity : Op::Nice);
       site(ch.arg ? Site::SetCpusAllowed : Site::SetUserNice);
+      // set_user_nice and __set_cpus_allowed_ptr hold task_rq_lock
+      // (syscalls.c:75, core.c:3212) across the callbacks, which
+      // reweight_task_scx asserts (ext.c:4390)
+      uint8_t rq;
+      {
+        trace::ValidatedReads validated;  // task_rq(p), checked again under the lock (core.c:708-738)
+        rq = ts.cpu;
+      }
+      if (!lockRq(rq)) return;
       if (ch.arg) {
         sleepingSetCpusAllowed(t, ch.arg);
       } else {
         emit(Ev::OpsSetWeight, t);
       }
-      endPath();
+      endPath();  // task_rq_unlock
       break;
+    }
     case TaskEv::Nice:
     case TaskEv::Change:
     case TaskEv::Affinity: {

@@ -142,7 +142,10 @@ void ExtCore::resumeVariant(int k) {
 bool ExtCore::rqFree(uint8_t rq) const {
   for (int a = 0; a < cfg_.actors(); ++a)
     if (s_->actor[a].holds_rq == rq) return false;
-  return true;
+  // the helper holding it inside scx_bypass's cycling (lifecycle.cpp): the
+  // helper's lock word, which sits in the CPU's bypass byte (the helper has
+  // no Frame); read untraced, as the model's own lock bookkeeping
+  return !cfg_.lifecycle || !(untraced(s_->cpu[rq].bypassing) & kCpuBypassHeld);
 }
 
 bool ExtCore::dsqFree(uint8_t d) const {

@@ -133,6 +133,23 @@ constexpr uint8_t lifeInitTask(uint8_t pc) {
              : kNone;
 }
 const char* lifePcName(uint8_t pc);
+// The scx_bypass(sch, on) a helper stage runs (EnBypass, EnUnbypass, Enabled
+// (the disable's), DisUnbypass): 1 = bypass, 0 = unbypass, -1 = none.
+constexpr int lifeBypassOn(uint8_t pc) {
+  switch (static_cast<LifePc>(pc)) {
+    case LifePc::EnBypass: case LifePc::Enabled: return 1;
+    case LifePc::EnUnbypass: case LifePc::DisUnbypass: return 0;
+    default: return -1;
+  }
+}
+// The helper is inside scx_bypass's CPU loop (ext.c:6328-6394), holding
+// scx_bypass_lock (ext.c:6282 to 6404): its stage runs a scx_bypass whose
+// depth change (the first step) is done but whose end step is not.
+// State::bypass_depth's top bit marks that place (the depth is the rest).
+inline constexpr uint8_t kBypassInLoop = 0x80;
+constexpr bool lifeInBypassLoop(uint8_t pc, uint8_t depth) {
+  return lifeBypassOn(pc) >= 0 && (depth & kBypassInLoop);
+}
 
 // Continuations (Frame::ret / Frame::ret2).
 enum class Ret : uint8_t {
@@ -484,7 +501,7 @@ class ExtCore {
   // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------
   bool isHelper(int actor) const { return actor == cfg_.actors(); }
   bool onExt(uint8_t t) const;  // the task is on the ext class (scx state ENABLED)
-  bool bypassing(uint8_t c) const { return cfg_.lifecycle && s_->cpu[c].bypassing; }
+  bool bypassing(uint8_t c) const { return cfg_.lifecycle && (s_->cpu[c].bypassing & kCpuBypassing); }
   virtual void lifeOp(LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
   void setTaskState(uint8_t t, ScxTaskState to);
   void setEnable(ScxEnable to);
@@ -529,8 +546,14 @@ class ExtCore {
   // (enqueue with RESTORE: the new owner's ops.enqueue).  false: wait.
   bool subChangeBegin(uint8_t t, bool* queued);
   bool subChangeEnd(uint8_t t, bool queued);
-  // scx_bypass(sch, bypass) ext.c:6275: false = the step cannot run now
+  // One step of scx_bypass(sch, bypass) ext.c:6275 (the depth change with
+  // the first CPU, then one CPU or one spin's end per step): true once the
+  // call has returned, false while it is still in its CPU loop or when the
+  // step cannot run now (blocked_).
   virtual bool scxBypass(bool bypass);
+  // scx_bypass's body for one CPU (ext.c:6329-6393), or its continuation
+  // after a spin in the cycling; true when that CPU is done.
+  virtual bool scxBypassCpu(bool bypass);
   // The stage that follows `done` in scx_root_enable_workfn (variants reorder it).
   virtual uint8_t enableNext(uint8_t done);
   // One task of the root-enable init loop (ext.c:7943-8003).

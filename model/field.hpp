@@ -17,6 +17,8 @@
 
 namespace scxmc {
 using Field8 = uint8_t;
+// A read the recorder does not see (the model's own lock bookkeeping).
+inline uint8_t untraced(Field8 f) { return f; }
 }  // namespace scxmc
 
 #else
@@ -62,6 +64,8 @@ class Field8 {
   uint8_t v_ = 0;
 };
 static_assert(sizeof(Field8) == 1 && std::is_standard_layout_v<Field8>);
+// A read the recorder does not see (the model's own lock bookkeeping).
+inline uint8_t untraced(const Field8& f) { return f.raw(); }
 
 }  // namespace scxmc
 

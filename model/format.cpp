@@ -224,7 +224,7 @@ std::string describeState(const Config& cfg, const State& s, const ExtCore* mode
   }
   if (cfg.lifecycle) {
     o << "  scx " << scxEnableName(s.scx_enable) << ", scx_enable_helper at " << lifePcName(s.life_pc)
-      << ", bypass depth " << int(s.bypass_depth) << ", tasks:";
+      << ", bypass depth " << int(s.bypass_depth & ~kBypassInLoop) << ", tasks:";
     for (int t = 0; t < cfg.tasks; ++t) o << " " << taskName(static_cast<uint8_t>(t)) << "=" << scxTaskStateName(s.task[t].scx_state);
     o << "\n";
   }

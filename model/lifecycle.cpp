@@ -13,8 +13,9 @@
 //   each nesting, but no other actor runs inside the step);
 // * the per-CPU bypass DSQ is the GLOBAL DSQ (both terminal FIFOs under
 //   dsq->lock that the dispatch path consumes first, inl.h:39-48);
-// * scx_bypass's task cycling waits (the step is not enabled) while a task
-//   is DISPATCHING, instead of spinning in ops_dequeue with the rq locked;
+// * scx_bypass visits the CPUs in any order (the kernel: ascending), one
+//   step per CPU; its cycling's spin in ops_dequeue on a DISPATCHING task
+//   ends the step with the rq held (kCpuBypassHeld);
 // * a task that is not on the ext class takes no ext path: before the
 //   switch it sleeps or is runnable on fair (class_switch.cpp); after the
 //   disable loop moved it to fair, its on_rq/curr are no longer tracked;
@@ -113,41 +114,119 @@ bool staticEnabled(LifePc pc) {
 }
 }  // namespace
 
+// scx_bypass (ext.c:6275-6405), one step per CPU.  The kernel takes
+// scx_bypass_lock once (ext.c:6282) and, inside, each CPU's rq lock in turn
+// (ext.c:6332, dropped at 6392-6393 or 6358-6359), so other CPUs run between
+// two CPUs' visits; the helper keeps scx_bypass_lock across its steps (no
+// modeled path other than the helper takes it).  Steps: the depth change
+// (ext.c:6282-6317), one per CPU (or more, scxBypassCpu), the end
+// (ext.c:6396-6404); each takes scx_sched_lock once.
 bool ExtCore::scxBypass(bool on) {
   site(Site::Bypass);
-  // The cycling below may meet a DISPATCHING task: wait until none is.
-  for (uint8_t t = 0; t < cfg_.tasks; ++t)
-    if (opss(t) == Opss::Dispatching) { blocked_ = true; return false; }
-  lock(LockClass::BypassLock);
-  if (!on && s_->bypass_depth == 0) warn(Warn::BypassDepthUnderflow);  // dec_bypass_depth ext.c:6140
-  if (on) ++s_->bypass_depth; else --s_->bypass_depth;
-  lock(LockClass::SchedLock);  // propagate to descendants (ext.c:6299-6310)
-  unlock(LockClass::SchedLock);
-  const bool change = on ? s_->bypass_depth == 1 : s_->bypass_depth == 0;
-  const bool cycle = staticEnabled(static_cast<LifePc>(s_->life_pc));
-  for (uint8_t c = 0; change && c < cfg_.cpus; ++c) {
-    if (!lockRq(c)) return false;
-    lock(LockClass::SchedLock);
-    cpu(c).bypassing = on ? 1 : 0;
-    emit(Ev::BypassFlag, kNone, on ? 1 : 0, 0, c);
+  if (!lifeInBypassLoop(s_->life_pc, s_->bypass_depth)) {
+    lock(LockClass::BypassLock);  // ext.c:6282
+    uint8_t d = static_cast<uint8_t>(s_->bypass_depth & ~kBypassInLoop);
+    if (!on && d == 0) warn(Warn::BypassDepthUnderflow);  // dec_bypass_depth ext.c:6140
+    d = static_cast<uint8_t>((on ? d + 1 : d - 1) & ~kBypassInLoop);
+    lock(LockClass::SchedLock);  // propagate to descendants (ext.c:6299-6310)
     unlock(LockClass::SchedLock);
-    // !scx_enabled(): no task to cycle (ext.c:6357-6361).  Else every
-    // runnable ext task of this rq goes through sched_change(SAVE|MOVE)
-    // (ext.c:6370-6386); the running one is only rescheduled.
-    for (uint8_t t = 0; cycle && t < cfg_.tasks; ++t) {
-      if (tk(t).cpu != c || !onExt(t) || tk(t).on_rq != static_cast<uint8_t>(OnRq::Queued) || cpu(c).curr == t)
-        continue;
-      const DeqStart r = dequeueTaskBegin(c, t, kDeqSave);
-      if (r == DeqStart::Spin) { blocked_ = true; return false; }
-      if (r == DeqStart::Proceed) dequeueTaskFinish(c, t, dequeueFlags(kDeqSave));
-      if (blocked_) return false;
+    const bool change = on ? d == 1 : d == 0;
+    s_->bypass_depth = static_cast<uint8_t>(d | (change ? kBypassInLoop : 0));
+    if (change) return false;  // the CPU loop follows (ext.c:6328)
+    unlock(LockClass::BypassLock);  // ext.c:6316-6317 -> 6404
+    return !blocked_;
+  }
+  if (!scxBypassCpu(on)) return false;
+  // every CPU visited: disarm the bypass DSQs (ext.c:6396-6401), unlock
+  // scx_bypass_lock (ext.c:6404)
+  if (!on) {
+    lock(LockClass::SchedLock);
+    unlock(LockClass::SchedLock);
+  }
+  s_->bypass_depth &= static_cast<uint8_t>(~kBypassInLoop);
+  unlock(LockClass::BypassLock);
+  return !blocked_;
+}
+
+bool ExtCore::scxBypassCpu(bool on) {
+  // The CPU: the one whose rq the helper holds inside its cycling, else any
+  // CPU not visited yet.  for_each_possible_cpu (ext.c:6328) walks them in
+  // ascending order; the model takes any order (a choice), which includes
+  // it and keeps the step relation invariant under renaming CPUs.
+  uint8_t c = kNone, cycled = 0;  // tasks of rq c whose sched_change has begun
+  {
+    trace::Bookkeeping bookkeeping;  // (the helper's own place, not kernel state)
+    for (uint8_t k = 0; k < cfg_.cpus; ++k)
+      if (cpu(k).bypassing & kCpuBypassHeld) c = k;
+    if (c != kNone) {
+      cycled = static_cast<uint8_t>(cpu(c).bypassing >> kCpuBypassCycledShift);
+      cpu(c).bypassing &= kCpuBypassing;
+    }
+  }
+  bool progress = c == kNone;
+  if (c != kNone) {
+    fr().holds_rq = c;  // held since an earlier step
+  } else {
+    uint8_t cand[kMaxCpus];
+    int n = 0;
+    {
+      trace::Bookkeeping bookkeeping;  // (written only by the helper: which CPUs it visited)
+      for (uint8_t k = 0; k < cfg_.cpus; ++k)
+        if (bypassing(k) != on) cand[n++] = k;
+    }
+    if (n == 0) return true;
+    c = cand[n == 1 ? 0 : ch_->pick(n)];
+    if (!lockRq(c)) return false;  // raw_spin_rq_lock ext.c:6332
+    lock(LockClass::SchedLock);    // ext.c:6333
+    cpu(c).bypassing = on ? kCpuBypassing : 0;  // ext.c:6339-6343
+    emit(Ev::BypassFlag, kNone, on ? 1 : 0, 0, c);
+    unlock(LockClass::SchedLock);  // ext.c:6352
+  }
+  // The helper keeps rq c and ends the step here (the next one goes on).
+  auto hold = [&] {
+    cpu(c).bypassing |= static_cast<uint8_t>(kCpuBypassHeld | cycled << kCpuBypassCycledShift);
+    return false;
+  };
+  // !scx_enabled(): no task to cycle (ext.c:6357-6361).  Else every
+  // runnable ext task of this rq goes through sched_change(SAVE|MOVE)
+  // (ext.c:6370-6386), all under rq c; the running one is only rescheduled
+  // (ext.c:6389-6390).  Where a DSQ lock was dropped (unlockDsq: other CPUs
+  // may take it) the step ends before the next dequeue or enqueue, as for
+  // any sched_change (Pc::ChangeEnqueue); ops_dequeue's spin (ext.c:2288)
+  // on a DISPATCHING task ends it too.
+  const bool cycle = staticEnabled(static_cast<LifePc>(s_->life_pc));
+  auto eligible = [&](uint8_t t) {
+    return tk(t).cpu == c && onExt(t) && tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued) && cpu(c).curr != t;
+  };
+  for (uint8_t t = 0; cycle && t < cfg_.tasks; ++t) {
+    // a sched_change whose dequeue an earlier step did: its enqueue
+    // (while the helper holds rq c only it dequeues the rq's tasks)
+    if (((cycled >> t) & 1) && eligible(t) && !queued(t)) {
+      progress = true;
       enqueueTask(c, t, kEnqRestore);
       if (blocked_) return false;
     }
-    unlockRq();
   }
-  unlock(LockClass::BypassLock);
-  return !blocked_;
+  for (uint8_t t = 0; cycle && t < cfg_.tasks; ++t) {
+    if (((cycled >> t) & 1) || !eligible(t)) continue;
+    if (committed_) return hold();
+    const DeqStart r = dequeueTaskBegin(c, t, kDeqSave);
+    if (r == DeqStart::Spin) {
+      if (!progress) { blocked_ = true; return false; }  // still spinning: no step
+      site(Site::OpsDequeueWait);
+      spinWaitDispatching(t);
+      return hold();
+    }
+    progress = true;
+    cycled |= static_cast<uint8_t>(1u << t);
+    if (r == DeqStart::Proceed) dequeueTaskFinish(c, t, dequeueFlags(kDeqSave));
+    if (blocked_) return false;
+    if (committed_) return hold();
+    enqueueTask(c, t, kEnqRestore);
+    if (blocked_) return false;
+  }
+  unlockRq();  // ext.c:6392-6393
+  return false;  // the end of scx_bypass is a step of its own
 }
 
 void ExtCore::enableInitTask(uint8_t t) {

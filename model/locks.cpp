@@ -172,6 +172,14 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
       add(LockClass::CgroupMutex, 0);
       add(LockClass::CgroupOpsRwsem, 0);
     }
+    // inside scx_bypass's CPU loop: scx_bypass_lock, and the rq it spins on
+    // in the cycling (lifecycle.cpp, scxBypassCpu)
+    // (the helper's place: the model's lock bookkeeping, read untraced)
+    if (lifeInBypassLoop(untraced(s.life_pc), untraced(s.bypass_depth))) {
+      add(LockClass::BypassLock, 0);
+      for (int c = 0; c < cfg.cpus; ++c)
+        if (untraced(s.cpu[c].bypassing) & kCpuBypassHeld) add(LockClass::Rq, static_cast<uint8_t>(c));
+    }
     return n;
   }
   const Frame& f = s.actor[actor];

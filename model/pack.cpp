@@ -99,7 +99,7 @@ Codec::Codec(const Config& cfg) {
       add(cs.buf[i].target, 64, true, "buf.target");
       add(cs.buf[i].fresh, 2, false, "buf.fresh");
     }
-    add(cs.bypassing, cfg.lifecycle ? 2 : 1, false, "cpu.bypassing");
+    add(cs.bypassing, cfg.lifecycle ? 1 << (kCpuBypassCycledShift + T) : 1, false, "cpu.bypassing");
     addFrame(probe.actor[c]);
     addDsq(probe.dsq[c]);
     add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");
@@ -112,7 +112,7 @@ Codec::Codec(const Config& cfg) {
   add(probe.scx_error, 2, false, "scx_error");
   add(probe.scx_enable, cfg.lifecycle ? 4 : 1, false, "scx_enable");
   add(probe.life_pc, cfg.lifecycle ? 32 : 1, false, "life_pc");
-  add(probe.bypass_depth, cfg.lifecycle ? 3 : 1, false, "bypass_depth");
+  add(probe.bypass_depth, cfg.lifecycle ? 131 : 1, false, "bypass_depth");  // (0..2, an underflow 127, | kBypassInLoop)
   add(probe.cycle, cfg.lifecycle ? cfg.cycles : 1, false, "cycle");
   add(probe.mutex_owner, cfg.proxy ? T : 0, true, "mutex_owner");
   add(probe.mutex_blocked, cfg.proxy ? 1 << T : 1, false, "mutex_blocked");

@@ -74,6 +74,20 @@ inline constexpr uint8_t kTaskSubOwned = 1 << 3;
 inline constexpr uint8_t kTaskSubCgroup = 1 << 4;
 inline constexpr uint8_t kTaskSubInit = 1 << 5;
 
+// CpuState::bypassing (Config::lifecycle only).  Bit 0 is the CPU's
+// SCX_SCHED_PCPU_BYPASSING (ext.c:6339-6343).  The others are the
+// scx_enable_helper's place in scx_bypass's CPU loop (ext.c:6328-6394), kept
+// with the CPU they concern so that renaming CPUs or tasks maps them:
+// kCpuBypassHeld, the helper holds this rq's lock since an earlier step,
+// inside the rq's cycling (ext.c:6370-6386): between two tasks' or one
+// task's dequeue and enqueue after a DSQ lock was dropped, or spinning in
+// ops_dequeue (ext.c:2288) over a DISPATCHING task; and, from bit
+// kCpuBypassCycledShift, the tasks of this rq whose sched_change the cycling
+// has begun (lifecycle.cpp, scxBypassCpu).
+inline constexpr uint8_t kCpuBypassing = 1 << 0;
+inline constexpr uint8_t kCpuBypassHeld = 1 << 1;
+inline constexpr int kCpuBypassCycledShift = 2;  // bit 2 + t: task t cycled (with kCpuBypassHeld only)
+
 // p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
 enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };
 
@@ -137,7 +151,7 @@ struct CpuState {
   Field8 dfn = 0;            // rq->scx.ddsp_deferred_locals length
   std::array<Field8, kMaxTasks> dfq{};  // ... in list order
   std::array<BufEnt, kMaxBuf> buf{};
-  Field8 bypassing = 0;      // SCX_SCHED_PCPU_BYPASSING of this CPU (Config::lifecycle only)
+  Field8 bypassing = 0;      // kCpuBypass* bits (Config::lifecycle only)
 };
 
 struct DsqState {

@@ -54,6 +54,9 @@ Key signature(const Config& cfg, const State& s, uint8_t t) {
   for (int u = 0; u < cfg.tasks; ++u)  // other task actors working on it
     if (u != t) put(s.actor[cfg.cpus + u].t == t ? 1 : 0);
   put(lifeInitTask(s.life_pc) == t ? 1 : 0);  // the helper runs its ops.init_task
+  uint8_t cycled = 0;  // scx_bypass's cycling has visited it (kCpuBypassHeld)
+  for (int c = 0; c < cfg.cpus; ++c) cycled |= (s.cpu[c].bypassing >> (kCpuBypassCycledShift + t)) & 1;
+  put(cycled);
   return k;
 }
 
@@ -84,6 +87,13 @@ State permuteTasks(const Config& cfg, const State& s, const uint8_t* perm) {
     for (int i = 0; i < q.n; ++i) q.q[i] = map(q.q[i]);
   if (const uint8_t t = lifeInitTask(s.life_pc); t != kNone)
     o.life_pc = static_cast<uint8_t>(static_cast<uint8_t>(LifePc::EnInitCall0) + map(t));
+  for (int c = 0; c < C; ++c) {  // scx_bypass's cycled tasks (kCpuBypassCycledShift)
+    const uint8_t b = s.cpu[c].bypassing;
+    uint8_t m = static_cast<uint8_t>(b & ((1u << kCpuBypassCycledShift) - 1));
+    for (int t = 0; t < T; ++t)
+      if ((b >> (kCpuBypassCycledShift + t)) & 1) m = static_cast<uint8_t>(m | 1u << (kCpuBypassCycledShift + map(t)));
+    o.cpu[c].bypassing = m;
+  }
   return o;
 }
 

@@ -253,7 +253,7 @@ const Open kOpen[] = {
 };
 const Open* openMerge(const std::string& chain, const std::string& key) {
   for (const Open& o : kOpen)
-    if (chain.rfind(o.chain, 0) == 0 && key.find(o.what) != std::string::npos) return &o;
+    if (o.chain && chain.rfind(o.chain, 0) == 0 && key.find(o.what) != std::string::npos) return &o;
   return nullptr;
 }
 

@@ -101,6 +101,25 @@ class InitIgnoresDead : public ExtCore {
   }
 };
 
+// bypass: scx_do_enqueue_task tests the scheduler-wide bypass depth (a
+// single global test, as kernels before the per-CPU
+// SCX_SCHED_PCPU_BYPASSING did) instead of its CPU's flag (ext.c:2050).  The
+// two disagree only between scx_bypass's visits of two CPUs, which other
+// actors see only since scx_bypass takes one step per CPU (docs/lockless.md
+// V1): with the depth and every flag changed in one step they agree in every
+// state another actor starts from.
+class BypassByDepth : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-bypass-by-depth"; }
+  void doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t sticky_cpu) override {
+    const uint8_t own = cpu(rq).bypassing;
+    cpu(rq).bypassing = (s_->bypass_depth & ~kBypassInLoop) ? kCpuBypassing : 0;  // BUG: the depth, not this CPU's flag
+    ExtCore::doEnqueueTask(rq, t, enq_flags, sticky_cpu);
+    cpu(rq).bypassing = own;
+  }
+};
+
 // `variant` on `cfg` violates `inv` with a message containing `phrase`, and
 // the counterexample replays to the same message.
 void expectCaughtOn(const std::string& variant, const Config& cfg, const std::string& inv, const std::string& phrase) {
@@ -491,6 +510,67 @@ TEST(Variants, NoSwitchingToImpliesTheLifecycle) {
   Config c = switchConfig();
   c.lifecycle = false;
   EXPECT_TRUE(makeModel("no-switching-to", c)->config().lifecycle);
+}
+
+}  // namespace
+}  // namespace scxmc
+
+namespace scxmc {
+namespace {
+
+// V1: the seeded bug above is caught, its counterexample replays, and the
+// violating step is taken by another actor while the helper is inside
+// scx_bypass's CPU loop (the depth changed, not every CPU's flag yet: only
+// the split steps let another actor run there).
+TEST(Lifecycle, PerCpuBypassStepsExposeADepthTest) {
+  registerVariant({"mut-bypass-by-depth", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<BypassByDepth>(c); });
+  auto m = makeModel("mut-bypass-by-depth", oneTaskLife());
+  ASSERT_NE(m, nullptr);
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = test::check(*m, "bypass", lim);
+  const InvariantResult& ir = test::resultOf(r, "bypass");
+  ASSERT_EQ(ir.status, Status::Violated);
+  EXPECT_NE(ir.message.find("ops.enqueue"), std::string::npos) << ir.message;
+  EXPECT_NE(ir.message.find("is bypassing"), std::string::npos) << ir.message;
+  const ReplayOutcome o = test::replay(*m, r, "bypass");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
+  const State& f = ir.cex.final_state;
+  // (after the depth step and before the last CPU's: the depth says one
+  // thing and a CPU's flag the other)
+  EXPECT_TRUE(lifeInBypassLoop(f.life_pc, f.bypass_depth)) << "the violation is not inside scx_bypass's CPU loop";
+  ASSERT_FALSE(ir.cex.steps.empty());
+  EXPECT_NE(ir.cex.steps.back().tr.actor, m->config().actors()) << "the helper itself took the violating step";
+  // 7.3.4 holds
+  auto base = makeModel("linux-7.3.4", oneTaskLife());
+  EXPECT_EQ(test::resultOf(test::check(*base, "bypass"), "bypass").status, Status::Holds);
+}
+
+// V1: scx_bypass's cycling meets a DISPATCHING task and spins in
+// ops_dequeue (ext.c:2288) holding that rq: the step ends there, the rq stays
+// locked (no other actor takes it) and other actors run.
+TEST(Lifecycle, BypassSpinsInTheCyclingHoldingTheRq) {
+  auto m = makeModel("linux-7.3.4", oneTaskLife());
+  const int helper = m->config().actors();
+  size_t spins = 0, others = 0, stolen = 0;
+  test::forEachReachable(*m, 1u << 22, [&](const State& s) {
+    uint8_t c = kNone;
+    for (uint8_t k = 0; k < 2; ++k)
+      if (s.cpu[k].bypassing & kCpuBypassHeld) c = k;
+    if (c == kNone) return;
+    ++spins;
+    forEachSuccessor(*m, s, [&](State&, const StepLog& log, const Transition& tr) {
+      if (tr.actor == helper) return;
+      ++others;
+      for (const Event& e : log)
+        if (e.kind == Ev::Lock && e.a == static_cast<uint8_t>(LockClass::Rq) && e.b == c) ++stolen;
+    });
+  });
+  EXPECT_GT(spins, 0u) << "the cycling never spins on a DISPATCHING task";
+  EXPECT_GT(others, 0u) << "no other actor runs while the helper spins";
+  EXPECT_EQ(stolen, 0u) << "another actor took the rq the helper holds";
 }
 
 }  // namespace
