@@ -134,10 +134,10 @@ constexpr uint8_t lifeInitTask(uint8_t pc) {
 }
 const char* lifePcName(uint8_t pc);
 // The scx_bypass(sch, on) a helper stage runs (EnBypass, EnUnbypass, Enabled
-// (the disable's), DisUnbypass): 1 = bypass, 0 = unbypass, -1 = none.
+// and SubGone (the disable's), DisUnbypass): 1 = bypass, 0 = unbypass, -1 = none.
 constexpr int lifeBypassOn(uint8_t pc) {
   switch (static_cast<LifePc>(pc)) {
-    case LifePc::EnBypass: case LifePc::Enabled: return 1;
+    case LifePc::EnBypass: case LifePc::Enabled: case LifePc::SubGone: return 1;
     case LifePc::EnUnbypass: case LifePc::DisUnbypass: return 0;
     default: return -1;
   }

@@ -553,8 +553,9 @@ void ExtCore::helperStep() {
       break;
     case LifePc::Enabled:
       // --sub-scheds: userspace may attach the child first (bpf_scx_reg ->
-      // scx_enable queues scx_sub_enable_workfn on this helper, ext.c:8134-8142)
-      if (cfg_.sub_scheds && ch_->pick(2) == 1) {
+      // scx_enable queues scx_sub_enable_workfn on this helper, ext.c:8134-8142);
+      // not once the disable's scx_bypass is in its CPU loop
+      if (cfg_.sub_scheds && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth) && ch_->pick(2) == 1) {
         subEnableLink();
         break;
       }
