@@ -42,7 +42,7 @@ expect ladder-lifts 1 "newly breaks custody \(3 steps: the 1x2x0 counterexample 
   "$SCXMC" review --variant dequeue-legacy $two --max-depth 1 --diff-length 0 --invariants custody,callback-order \
   --json "$tmp/lifted.json"
 # with the lifecycle the rungs drop tasks too (the replay adds the helper's visits)
-expect lifecycle-rung 1 "newly breaks lifecycle \(11 steps: the 1x2x0 counterexample of 9 steps replayed on 2x2x0 with 2 helper visits" -- \
+expect lifecycle-rung 1 "newly breaks lifecycle \(14 steps: the 1x2x0 counterexample of 12 steps replayed on 2x2x0 with 2 helper visits" -- \
   "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-depth 3 --diff-length 0 \
   --invariants lifecycle
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
@@ -69,7 +69,7 @@ expect events-only 1 "SAME STATE SPACE as linux-7.3.4 \(the same counts\): .*alt
 # at most about a screenful of examples per variant, the rest in --json
 expect diff-grows 0 "behaviour diff \(a task's ops callbacks, sequences up to 8, grown 6 -> 8; cap 8\): 0 only in dequeue-rfc-merged, 0 only in linux-7.3.4" -- \
   "$SCXMC" review --variant dequeue-rfc-merged $two --diff-length 8 --json "$tmp/grown.json"
-expect diff-screenful 1 "\(24 more differences not shown, .* in --json\)" -- \
+expect diff-screenful 1 "\(34 more differences not shown, .* in --json\)" -- \
   "$SCXMC" review --variant no-switching-to --tasks 1 --cpus 1 --user-dsqs 0 --json "$tmp/screen.json"
 n=$(sed -n '/^   behaviour diff/,/^verdict/p' "$tmp/out" | wc -l)
 if [ "$n" -le 50 ]; then echo "ok   diff-screenful-lines ($n)"; pass=$((pass+1)); else echo "FAIL diff-screenful-lines: $n lines"; fail=$((fail+1)); fi
@@ -78,7 +78,7 @@ import json, sys
 d = json.load(open(sys.argv[1]))["variants"][0]["behaviour_diff"]
 assert d["lengths_compared"] == [6, 8] and d["length"] == 8 and d["cap"] == 8, d
 s = json.load(open(sys.argv[2]))["variants"][0]["behaviour_diff"]
-assert s["shown_in_text"] == 1 and len(s["only_in_variant"]) + len(s["only_in_base"]) == 25, s.keys()
+assert s["shown_in_text"] == 1 and len(s["only_in_variant"]) + len(s["only_in_base"]) == 35, s.keys()
 assert s["lengths_compared"] == [6] and s["cap"] == 10
 PY
 then echo "ok   diff-json"; pass=$((pass+1)); else echo "FAIL diff-json"; fail=$((fail+1)); fi
