@@ -60,5 +60,11 @@ bool selectInvariants(const std::string& spec, InvariantList* out, std::string* 
 bool entersCustody(const Event& e);
 // Is task t referenced by an actor that is in the middle of a kernel path?
 bool inFlight(const Config& cfg, const State& s, uint8_t t);
+// The actor of a step: the first event that names one, or -1.
+inline int stepActor(const StepLog& log) {
+  for (const Event& e : log)
+    if (e.actor != kNone) return e.actor;
+  return -1;
+}
 
 }  // namespace scxmc

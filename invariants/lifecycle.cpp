@@ -225,9 +225,7 @@ class SleepInAtomic final : public Invariant {
     return "no mutex, rwsem or sleepable BPF program while holding a spinlock or spinning";
   }
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
-    int actor = -1;
-    for (const Event& e : log)
-      if (e.actor != kNone) { actor = e.actor; break; }
+    const int actor = stepActor(log);
     if (actor < 0) return true;
     HeldLock held[kMaxHeld + 8];
     int n = heldLocks(cfg, prev, actor, held);

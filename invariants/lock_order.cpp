@@ -19,9 +19,7 @@ class LockOrder final : public Invariant {
     return "every lock taken or spun on while holding others follows the kernel's documented lock order";
   }
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
-    int actor = -1;
-    for (const Event& e : log)
-      if (e.actor != kNone) { actor = e.actor; break; }
+    const int actor = stepActor(log);
     if (actor < 0) return true;
     bool ok = true;
     forEachLockDependency(cfg, prev, actor, log, [&](HeldLock h, HeldLock to, bool wait, const Event*) {
@@ -53,9 +51,7 @@ class LockContext final : public Invariant {
            "preemption off or in an interrupt, no spinlock_t under a raw spinlock or in hardirq, no lock in NMI";
   }
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
-    int actor = -1;
-    for (const Event& e : log)
-      if (e.actor != kNone) { actor = e.actor; break; }
+    const int actor = stepActor(log);
     if (actor < 0) return true;
     bool ok = true;
     forEachLockAcquisition(cfg, prev, actor, log, [&](const LockAcquisition& a) {

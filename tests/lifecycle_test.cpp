@@ -122,19 +122,7 @@ class BypassByDepth : public ExtCore {
 
 // `variant` on `cfg` violates `inv` with a message containing `phrase`, and
 // the counterexample replays to the same message.
-void expectCaughtOn(const std::string& variant, const Config& cfg, const std::string& inv, const std::string& phrase) {
-  auto m = makeModel(variant, cfg);
-  ASSERT_NE(m, nullptr) << variant;
-  Limits lim;
-  lim.stop_at_first = true;
-  const CheckResult r = test::check(*m, inv, lim);
-  const InvariantResult& ir = test::resultOf(r, inv);
-  ASSERT_EQ(ir.status, Status::Violated) << variant << " not caught by " << inv;
-  EXPECT_NE(ir.message.find(phrase), std::string::npos) << ir.message;
-  const ReplayOutcome o = test::replay(*m, r, inv);
-  EXPECT_TRUE(o.confirmed) << o.error;
-  EXPECT_EQ(o.message, ir.message);
-}
+using test::expectCaughtOn;
 
 void expectCaught(const std::string& variant, const std::string& inv, const std::string& phrase, int forks = 0) {
   Config cfg = lifeConfig();

@@ -98,6 +98,24 @@ inline size_t forEachReachable(ExtCore& m, size_t limit, const std::function<voi
   return seen.size();
 }
 
+// Variant `variant` on `cfg` violates `inv` with a message containing
+// `phrase`, and the counterexample replays to the same message (the
+// seeded-bug tests of lifecycle_test.cpp and sub_sched_test.cpp).
+inline void expectCaughtOn(const std::string& variant, const Config& cfg, const std::string& inv,
+                           const std::string& phrase) {
+  auto m = makeModel(variant, cfg);
+  ASSERT_NE(m, nullptr) << variant;
+  Limits lim;
+  lim.stop_at_first = true;
+  const CheckResult r = check(*m, inv, lim);
+  const InvariantResult& ir = resultOf(r, inv);
+  ASSERT_EQ(ir.status, Status::Violated) << variant << " not caught by " << inv;
+  EXPECT_NE(ir.message.find(phrase), std::string::npos) << ir.message;
+  const ReplayOutcome o = replay(*m, r, inv);
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
+}
+
 inline bool has(const StepLog& l, Ev k, uint8_t t = kNone) {
   for (const Event& e : l)
     if (e.kind == k && (t == kNone || e.t == t)) return true;
