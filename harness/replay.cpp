@@ -125,6 +125,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     cfg->task_death = c["task_death"].get<bool>();
   }
   if (c.contains("sub_scheds") && !intField("sub_scheds", &cfg->sub_scheds)) return false;
+  if (c.contains("destroy_dsqs")) {
+    if (!c["destroy_dsqs"].is_boolean()) {
+      *err = "config.destroy_dsqs is not a boolean";
+      return false;
+    }
+    cfg->destroy_dsqs = c["destroy_dsqs"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

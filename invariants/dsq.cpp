@@ -2,7 +2,9 @@
 // dsq->nr matches the list, p->scx.dsq names the DSQ p is on (it may be stale
 // only while a consumer holds p via holding_cpu or p is in flight), a running
 // task is on no DSQ, and a local DSQ only holds tasks of its own rq
-// (ext.c:1952-1979, 2789-2842; seed 000's DSQ lock review).
+// (ext.c:1952-1979, 2789-2842; seed 000's DSQ lock review); with
+// --destroy-dsqs, a destroyed DSQ holds no task (destroy_dsq frees it after
+// an RCU grace period, ext.c:5276-5329: a task linked there is lost).
 #include "invariants_all.hpp"
 #include "format.hpp"
 
@@ -15,7 +17,7 @@ class DsqMembership final : public Invariant {
   bool exercisedBy(const Event& e) const override { return e.kind == Ev::DsqLink; }
   const char* statement() const override {
     return "a task is on at most one DSQ; counts match membership; a running task is on no DSQ; a "
-           "local DSQ holds only tasks of its rq";
+           "local DSQ holds only tasks of its rq; a destroyed DSQ holds none";
   }
   bool onState(const Config& cfg, const State& s, std::string* why) const override {
     uint8_t where[kMaxTasks];
@@ -25,6 +27,10 @@ class DsqMembership final : public Invariant {
                         (isUserDsq(d) && d - kDsqUser0 < cfg.user_dsqs);
       if (!used) continue;
       const DsqState& q = s.dsq[d];
+      if (isUserDsq(d) && s.dsq_invalid[d - kDsqUser0] && q.n) {
+        *why = taskName(q.q[0]) + " is linked on " + dsqName(d) + ", which scx_bpf_destroy_dsq destroyed (freed after an RCU grace period)";
+        return false;
+      }
       if (q.nr != q.n) {
         *why = dsqName(d) + " nr=" + std::to_string(q.nr) + " but " + std::to_string(q.n) + " tasks are linked";
         return false;

@@ -75,6 +75,8 @@ Table buildTable() {
   set(FIELD(State, mutex_owner), Loc::MutexState, 0);
   set(FIELD(State, mutex_blocked), Loc::MutexState, 0);
   set(FIELD(State, scx_ran), Loc::ScxRan, 0);
+  for (int d = 0; d < kMaxUserDsqs; ++d)  // dsq->id: the DSQ's own field, written under its lock
+    set(offsetof(State, dsq_invalid) + d, 1, Loc::DsqId, static_cast<uint8_t>(kDsqUser0 + d));
 #undef FIELD
   for (size_t o = 0; o < tab.size(); ++o)
     if (tab[o].kind == Loc::Count) {
@@ -190,13 +192,13 @@ uint32_t Recorder::heldFor(Location loc) {
     switch (static_cast<LockClass>(h.cls)) {
       case LockClass::Rq: {
         // a local DSQ's list is protected by its rq's lock: the DSQ's lock
-        if (loc.kind == Loc::DsqList && h.inst == loc.inst) { m |= kHeldDsqOfLoc; break; }
+        if ((loc.kind == Loc::DsqList || loc.kind == Loc::DsqId) && h.inst == loc.inst) { m |= kHeldDsqOfLoc; break; }
         const bool mine = (task && h.inst == tcpu) || (locIsCpu(loc.kind) && h.inst == loc.inst);
         m |= mine ? kHeldRqOfLoc : kHeldOtherRq;
         break;
       }
       case LockClass::Dsq: {
-        bool mine = loc.kind == Loc::DsqList && h.inst == loc.inst;
+        bool mine = (loc.kind == Loc::DsqList || loc.kind == Loc::DsqId) && h.inst == loc.inst;
         for (int i = 0; task && i < s_->dsq[h.inst].n.raw(); ++i) mine |= s_->dsq[h.inst].q[i].raw() == loc.inst;
         m |= mine ? kHeldDsqOfLoc : kHeldOtherDsq;
         break;

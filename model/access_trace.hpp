@@ -25,7 +25,7 @@
 namespace scxmc {
 
 // Location kinds.  Task*: p->scx fields and task_cpu/cpus_mask/on_rq;
-// Cpu*: rq->scx fields; DsqList: one DSQ's list and nr; Frame*: an actor's
+// Cpu*: rq->scx fields; DsqList: one DSQ's list and nr; DsqId: its id (destroyed or not); Frame*: an actor's
 // registers (private to it) and the lock words other actors test
 // (holds_rq/holds_dsq: the lock itself); the rest global.
 #define SCXMC_LOCS(X)                                                                           \
@@ -50,6 +50,7 @@ namespace scxmc {
   X(CpuDeferred, "rq->scx.ddsp_deferred_locals")                                                \
   X(CpuBypass, "SCX_SCHED_PCPU_BYPASSING of the CPU")                                           \
   X(DsqList, "dsq->list and dsq->nr")                                                           \
+  X(DsqId, "dsq->id and the DSQ's sch->dsq_hash entry (--destroy-dsqs)")                       \
   X(FrameRegs, "an actor's registers and program counter")                                     \
   X(FrameLocks, "the rq / DSQ spinlock words an actor holds")                                   \
   X(ScxError, "the scheduler's error exit")                                                     \

@@ -27,6 +27,8 @@ std::string Config::validate() const {
     e << "--sub-scheds must be 0..1 (2 is not built yet) and needs --lifecycle (got " << sub_scheds << ")";
   else if (sub_scheds && (fork_tasks || task_death || cycles > 1))
     e << "--sub-scheds does not model fork, task death or more cycles yet: drop --fork-tasks, --task-death, --cycles";
+  else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
+    e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -41,6 +43,7 @@ std::string Config::describe() const {
   if (cycles > 1) o << ", " << cycles << " cycles";
   if (task_death) o << ", task death";
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
+  if (destroy_dsqs) o << ", DSQ destruction";
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

@@ -71,6 +71,14 @@ struct Config {
   // (p->scx.sched) and callbacks tagged with their scheduler
   // (model/sub_sched.cpp).  0 (the default): no state bit.
   int sub_scheds = 0;
+  // With `lifecycle`: what scx_bpf_destroy_dsq changes (--destroy-dsqs): the
+  // DSQ leaves sch->dsq_hash and its id becomes SCX_DSQ_INVALID (destroy_dsq
+  // ext.c:5300-5337), so a later lookup misses it (find_dsq_for_dispatch
+  // ext.c:1875, scx_bpf_dsq_move_to_local ext.c:9408) and an insert that
+  // found it before the destroy meets the invalid id under its lock
+  // (scx_dispatch_enqueue ext.c:1628).  Off: the destroy is modeled for its
+  // locks only, with no state bit.
+  bool destroy_dsqs = false;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the

@@ -249,6 +249,12 @@ void ExtCore::flush() {
   f.ret2 = 0;
   if (r == Ret::FlushMoveToLocal) {
     f.ret = static_cast<uint8_t>(Ret::ConsumeMoveToLocal);
+    // find_user_dsq after the flush (ext.c:9404-9410): --destroy-dsqs, a
+    // destroyed DSQ is missed: "invalid DSQ ID" (or found, and empty)
+    if (!lookupUserDsq(f.d, kDsqGoneMoveToLocal)) {
+      consumeDone(false);
+      return;
+    }
     goTo(Pc::Consume);
   } else {
     goTo(Pc::AfterFlush);

@@ -25,6 +25,16 @@ bool ExtCore::dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_s
   TaskState& ts = tk(t);
   if (ts.dsq != kNone || ts.deferred != kNone) warn(Warn::DsqAlreadySet, t);
   if (!lockDsq(d)) return false;
+  if (dsqInvalid(d)) {
+    // --destroy-dsqs: found before destroy_dsq invalidated it; the id is
+    // checked under the lock: scx_error, and the global DSQ instead
+    // (scx_dispatch_enqueue ext.c:1627-1633)
+    site(Site::DispatchDestroyedDsq);
+    scxError(ErrorKind::DsqDestroyed, kDsqGoneInvalidId);
+    unlockDsq(d);
+    d = kDsqGlobal;
+    if (!lockDsq(d)) return false;
+  }
   if (apply_slice) ts.slice = 1;  // apply_slice_vtime with the verdict's slice
   listAdd(d, t, head);
   ts.dsq = d;

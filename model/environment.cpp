@@ -59,7 +59,9 @@ void ExtCore::restCpu() {
   if (cfg_.lifecycle && (s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) ||
                          s_->scx_enable == static_cast<uint8_t>(ScxEnable::Disabling)))
     for (uint8_t d = 0; d < cfg_.user_dsqs; ++d)
-      if (dq(kDsqUser0 + d).nr == 0) opts[n++] = {static_cast<uint8_t>(CpuEv::DestroyDsq), d};
+      // (a destroyed one: find_user_dsq misses it, nothing happens)
+      if (dq(kDsqUser0 + d).nr == 0 && !dsqInvalid(static_cast<uint8_t>(kDsqUser0 + d)))
+        opts[n++] = {static_cast<uint8_t>(CpuEv::DestroyDsq), d};
   const int extra = proxyEnvCount(c);  // 0 unless a proxy-exec variant
   if (n + extra == 0) { blocked_ = true; return; }
   const int pick = ch_->pick(n + extra);

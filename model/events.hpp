@@ -116,7 +116,14 @@ inline constexpr uint8_t kDeqCoreSchedExec = 1 << 3; // SCX_DEQ_CORE_SCHED_EXEC
 
 // scx_error() causes (the BPF scheduler is ejected) and kernel WARN/BUG
 // conditions the model reached (Event::b names which one).
-enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn };
+// DsqDestroyed (--destroy-dsqs): a dsq_id names a DSQ that scx_bpf_destroy_dsq
+// destroyed; Event::b says where the kernel noticed: kDsqGoneLookup
+// (find_dsq_for_dispatch ext.c:1875), kDsqGoneInvalidId (scx_dispatch_enqueue
+// ext.c:1628), kDsqGoneMoveToLocal (scx_bpf_dsq_move_to_local ext.c:9408).
+enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn, DsqDestroyed };
+inline constexpr uint8_t kDsqGoneLookup = 0;
+inline constexpr uint8_t kDsqGoneInvalidId = 1;
+inline constexpr uint8_t kDsqGoneMoveToLocal = 2;
 enum class Warn : uint8_t {
   None = 0,
   DsqAlreadySet,        // scx_dispatch_enqueue WARN_ON_ONCE(p->scx.dsq) ext.c:1619

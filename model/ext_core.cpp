@@ -87,8 +87,8 @@ void ExtCore::spinWaitDispatching(uint8_t t) {
   lockEvent(Ev::Wait, dispatchingClass(cfg_, *s_, t), t);
 }
 
-void ExtCore::scxError(ErrorKind k) {
-  emit(Ev::Error, kNone, static_cast<uint8_t>(k));
+void ExtCore::scxError(ErrorKind k, uint8_t where) {
+  emit(Ev::Error, kNone, static_cast<uint8_t>(k), where);
   s_->scx_error = 1;
 }
 
@@ -330,6 +330,25 @@ void ExtCore::qseqAdvance(uint8_t t) {
   }
 }
 
+// find_user_dsq (ext.c:310) is an RCU hash lookup, not under the DSQ's lock;
+// destroy_dsq removes the DSQ from the hash and invalidates its id under
+// that lock (ext.c:5311-5327).  Every caller locks the DSQ later in the same
+// step (finish_dispatch, direct dispatch, scx_dsq_move: the lock in
+// scx_dispatch_enqueue; move_to_local: in consume_dispatch_q), so the
+// destroy cannot run between the lookup and the lock.  On a destroyed DSQ
+// the lookup therefore takes either answer: missed (the destroy came first)
+// or found (it came after the lookup; the lock then meets SCX_DSQ_INVALID,
+// ext.c:1628).  The second answer also covers destroys that came before the
+// step began: an over-approximation whose result is the state of the first
+// (an scx_error and the global DSQ, or an empty DSQ for move_to_local); only
+// the reported site differs (docs/lockless.md, "Movers", M2).
+bool ExtCore::lookupUserDsq(uint8_t d, uint8_t where) {
+  if (!dsqInvalid(d)) return true;
+  if (ch_->pick(2) == 1) return true;  // found before destroy_dsq removed it
+  scxError(ErrorKind::DsqDestroyed, where);
+  return false;
+}
+
 uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
   (void)tcpu;  // one NUMA node: find_global_dsq() is the same for every CPU
   switch (targetKind(target)) {
@@ -339,10 +358,16 @@ uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
       scxError(ErrorKind::BadTarget);
       return kDsqGlobal;
     case TargetKind::Global: return kDsqGlobal;
-    case TargetKind::User:
-      if (targetArg(target) < cfg_.user_dsqs) return static_cast<uint8_t>(kDsqUser0 + targetArg(target));
-      scxError(ErrorKind::BadTarget);
-      return kDsqGlobal;
+    case TargetKind::User: {
+      if (targetArg(target) >= cfg_.user_dsqs) {
+        scxError(ErrorKind::BadTarget);
+        return kDsqGlobal;
+      }
+      // --destroy-dsqs: the hash lookup (ext.c:1868) may miss a destroyed
+      // DSQ, "non-existent DSQ" (ext.c:1875), and find_global_dsq instead
+      const uint8_t d = static_cast<uint8_t>(kDsqUser0 + targetArg(target));
+      return lookupUserDsq(d, kDsqGoneLookup) ? d : kDsqGlobal;
+    }
   }
   return kDsqGlobal;
 }
@@ -396,7 +421,7 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   // find_dsq_for_dispatch's global DSQ) and the helper's disable path takes
   // over from its Enabled stage; without it the execution ends here (the
   // checker counts such a state as the scheduler's end, not as a deadlock).
-  if (s.scx_error && !cfg_.lifecycle) return false;
+  if (!cfg_.lifecycle && s.scx_error) return false;  // (the model's, not a kernel read)
   if (isHelper(actor)) {
 #ifdef SCXMC_TRACE_ACCESS
     if (trace::Recorder* r = trace::recorder()) r->handler(static_cast<uint8_t>(trace::kHelperBase + s.life_pc.raw()), Frame{});

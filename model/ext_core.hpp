@@ -264,7 +264,7 @@ class ExtCore {
   // on overrides it.
   virtual bool acquiresWithIrqsOn(LockClass cls, uint8_t inst);
   void spinWaitDispatching(uint8_t t);  // Ev::Wait on p's DISPATCHING owner
-  void scxError(ErrorKind k);
+  void scxError(ErrorKind k, uint8_t where = 0);  // Event::b = where (ErrorKind::DsqDestroyed)
   void warn(Warn w, uint8_t t = kNone);
   void endPath();               // back at rest: registers cleared, locks dropped
 
@@ -350,6 +350,13 @@ class ExtCore {
   void setTaskCpu(uint8_t t, uint8_t c, bool waking = false);
   void setOnRq(uint8_t t, OnRq v);
   uint8_t targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu);  // find_dsq_for_dispatch
+  // --destroy-dsqs: user DSQ d's id is SCX_DSQ_INVALID (destroy_dsq ran).
+  bool dsqInvalid(uint8_t d) const {
+    return cfg_.destroy_dsqs && isUserDsq(d) && s_->dsq_invalid[d - kDsqUser0] != 0;
+  }
+  // --destroy-dsqs: find_user_dsq (ext.c:310) on user DSQ d, in a step that
+  // goes on to lock it: true if it is found (see ExtCore::lookupUserDsq).
+  bool lookupUserDsq(uint8_t d, uint8_t where);
   bool allowed(uint8_t t, uint8_t c) { return (tk(t).affinity >> c) & 1; }
   bool isCurr(uint8_t t);
   void qseqAdvance(uint8_t t);   // invalidate recorded dispatch-buffer entries

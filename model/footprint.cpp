@@ -63,12 +63,12 @@ uint8_t matchScopes(const Config& cfg, Location loc, const uint8_t hreg[6]) {
   if (locIsTask(loc.kind)) {
     if (actor >= cfg.cpus && actor < cfg.actors() && i == actor - cfg.cpus) m |= kScopeSelf;
     if (i == t) m |= kScopeT;
-  } else if (locIsCpu(loc.kind) || loc.kind == Loc::DsqList) {
+  } else if (locIsCpu(loc.kind) || loc.kind == Loc::DsqList || loc.kind == Loc::DsqId) {
     if (actor < cfg.cpus && i == actor) m |= kScopeSelf;
     if (i == home) m |= kScopeHome;
     if (i == x) m |= kScopeX;
     if (i == y) m |= kScopeY;
-    if (loc.kind == Loc::DsqList && i == d) m |= kScopeD;
+    if ((loc.kind == Loc::DsqList || loc.kind == Loc::DsqId) && i == d) m |= kScopeD;
   } else if (locIsFrame(loc.kind)) {
     if (i == actor) m |= kScopeSelf;
   } else {

@@ -169,6 +169,10 @@ std::string describeEvent(const Event& e, bool* bpf) {
         o << "WARN: " << (e.b == static_cast<uint8_t>(kVariantWarn) ? variantWarnText(e.c) : std::string(warnName(e.b)))
           << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
+      else if (static_cast<ErrorKind>(e.a) == ErrorKind::DsqDestroyed)
+        o << (e.b == kDsqGoneInvalidId    ? "scx_error: attempting to dispatch to a destroyed dsq (ext.c:1628)"
+              : e.b == kDsqGoneMoveToLocal ? "scx_error: invalid DSQ ID, destroyed (scx_bpf_dsq_move_to_local ext.c:9408)"
+                                           : "scx_error: non-existent DSQ, destroyed (ext.c:1875)");
       else o << "scx_error: non-existent DSQ or invalid CPU in a dsq_id (ext.c:1875 / ext.c:998)";
       break;
     case Ev::SetSched: o << "scx_set_task_sched(" << p << ", " << (e.a == kSchedRoot ? "root" : "child") << ")"; break;

@@ -21,8 +21,9 @@
 //   disable loop moved it to fair, its on_rq/curr are no longer tracked;
 // * loop order over scx_tasks is any order (a choice), which is what an
 //   arbitrary list order allows;
-// * destroy_dsq is modeled for its locks (it is only offered on an empty DSQ,
-//   where 7.3.4 does not scx_error); what it changes is not modeled;
+// * destroy_dsq is only offered on an empty DSQ (where 7.3.4 does not
+//   scx_error); without --destroy-dsqs it is modeled for its locks only,
+//   with it the DSQ's id becomes invalid (Config::destroy_dsqs);
 // * --cycles N: after a disable completes, the next attach starts again at
 //   the idle stage (the Done step); the model's DSQs are the new
 //   scheduler's (the disable left them empty: invariants/cycle_residue.cpp);
@@ -310,6 +311,11 @@ void ExtCore::destroyDsq(uint8_t d) {
   site(Site::DestroyDsq);
   lifeOp(LifeOp::DestroyDsq, kNone, d);
   if (!lockDsq(d)) return;  // rcu_read_lock + raw_spin_lock_irqsave(&dsq->lock)
+  // --destroy-dsqs: out of sch->dsq_hash and dsq->id = SCX_DSQ_INVALID
+  // under the lock (ext.c:5318-5327); freeing it (the irq_work and
+  // call_rcu, ext.c:5328-5329, 5276-5294) changes nothing an RCU reader
+  // that found it can see
+  if (cfg_.destroy_dsqs) s_->dsq_invalid[d - kDsqUser0] = 1;
   unlockDsq(d);
 }
 
@@ -484,6 +490,7 @@ void ExtCore::helperStep() {
       for (int d = 0; d < cfg_.user_dsqs; ++d) {
         site(Site::CreateDsq);
         lifeOp(LifeOp::CreateDsq, kNone, static_cast<uint8_t>(kDsqUser0 + d));
+        if (cfg_.destroy_dsqs) s_->dsq_invalid[d] = 0;  // the new scx_sched's DSQ (--cycles)
       }
       unlock(LockClass::CpusRead);
       next(pc);

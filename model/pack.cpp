@@ -117,6 +117,7 @@ Codec::Codec(const Config& cfg) {
   add(probe.mutex_owner, cfg.proxy ? T : 0, true, "mutex_owner");
   add(probe.mutex_blocked, cfg.proxy ? 1 << T : 1, false, "mutex_blocked");
   add(probe.scx_ran, cfg.proxy ? 1 << T : 1, false, "scx_ran");
+  for (int d = 0; d < cfg.user_dsqs; ++d) add(probe.dsq_invalid[d], cfg.destroy_dsqs ? 2 : 1, false, "dsq_invalid");
   endPart(PartKind::Shared);
 }
 

@@ -19,6 +19,7 @@
   X(DirectDispatch, "direct_dispatch", "ext.c", 1936, "insert the recorded verdict; remote local DSQ is deferred")                \
   X(DeferRemoteLocal, "direct_dispatch", "ext.c", 1952, "LOCAL_ON a remote CPU: QUEUEING->NONE, link on ddsp_deferred_locals")    \
   X(DispatchEnqueue, "scx_dispatch_enqueue", "ext.c", 1608, "link on a DSQ (dsq->lock unless rq-owned), custody, clear opss")     \
+  X(DispatchDestroyedDsq, "scx_dispatch_enqueue", "ext.c", 1628, "--destroy-dsqs: the DSQ's id is SCX_DSQ_INVALID: scx_error, global DSQ") \
   X(RqOwnedPostEnq, "rq_owned_post_enq", "ext.c", 1536, "local insert: leave custody and ops.dequeue(0) under the rq lock")       \
   X(GlobalLeaveCustody, "scx_dispatch_enqueue", "ext.c", 1740, "GLOBAL: leave custody under dsq->lock, ops.dequeue(0) after unlock") \
   X(UserEnterCustody, "scx_dispatch_enqueue", "ext.c", 1743, "user DSQ: IN_CUSTODY set under dsq->lock")                        \

@@ -176,12 +176,18 @@ struct State {
   Field8 mutex_owner = kNone;  // __mutex_owner() of the one modeled mutex
   Field8 mutex_blocked = 0;    // bit per task: p->blocked_on is that mutex (a blocked donor)
   Field8 scx_ran = 0;          // bit per task: ops.running emitted, ops.stopping not yet (seed 003 patch 06)
+  // --destroy-dsqs only (Config::destroy_dsqs): user DSQ d's dsq->id is
+  // SCX_DSQ_INVALID and it is out of sch->dsq_hash (destroy_dsq,
+  // ext.c:5318-5327).  Not in DsqState: only user DSQs have one.
+  std::array<Field8, kMaxUserDsqs> dsq_invalid{};
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };
 
 static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
-static_assert(sizeof(State) <= 256, "State is meant to stay small (four cache lines)");
+// Four cache lines and the user DSQs' destroyed bits (--destroy-dsqs); the
+// packed form (pack.hpp) is what the visited set stores.
+static_assert(sizeof(State) <= 256 + kMaxUserDsqs, "State is meant to stay small (four cache lines)");
 #ifndef SCXMC_TRACE_ACCESS
 static_assert(std::has_unique_object_representations_v<State>,
               "State is compared and ordered with memcmp: no padding bytes");

@@ -221,7 +221,10 @@ State permuteUserDsqs(const Config& cfg, const State& s, const uint8_t* rho) {
     return (t == kNone || targetKind(t) != TargetKind::User) ? t : makeTarget(TargetKind::User, rho[targetArg(t)]);
   };
   State o = s;
-  for (int d = 0; d < cfg.user_dsqs; ++d) o.dsq[kDsqUser0 + rho[d]] = s.dsq[kDsqUser0 + d];
+  for (int d = 0; d < cfg.user_dsqs; ++d) {
+    o.dsq[kDsqUser0 + rho[d]] = s.dsq[kDsqUser0 + d];
+    o.dsq_invalid[rho[d]] = s.dsq_invalid[d];  // (--destroy-dsqs)
+  }
   for (int t = 0; t < T; ++t) {
     o.task[t].dsq = dsq(o.task[t].dsq);
     o.task[t].ddsp = target(o.task[t].ddsp);

@@ -388,6 +388,11 @@ TEST(Footprint, OneTaskTwoCpusOneDsq) { checkConfig(makeConfig(1, 2, 1)); }
 TEST(Footprint, TwoTasksTwoCpusNoDsq) { checkConfig(makeConfig(2, 2, 0)); }
 TEST(Footprint, TwoTasksTwoCpusOneDsq) { checkConfig(makeConfig(2, 2, 1)); }
 TEST(Footprint, LifecycleOneTask) { checkConfig(makeConfig(1, 2, 1, true, 1, 1)); }
+TEST(Footprint, LifecycleDestroyDsqs) {
+  Config c = makeConfig(1, 2, 1, true, 1, 1);
+  c.destroy_dsqs = true;
+  checkConfig(c);
+}
 // (2 tasks x 2 CPUs x 0 user DSQs with the lifecycle: about 3 million traced
 // states, minutes; run by hand: --gtest_also_run_disabled_tests)
 TEST(Footprint, DISABLED_LifecycleTwoTasks) { checkConfig(makeConfig(2, 2, 0, true, 1, 1)); }

@@ -51,7 +51,7 @@ TEST(SubSched, OffCostsNoBit) {
     Config on = subConfig(tasks);
     EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks) << tasks;
   }
-  static_assert(sizeof(State) == 256);
+  static_assert(sizeof(State) == 256 + kMaxUserDsqs);  // (+ dsq_invalid, --destroy-dsqs)
 }
 
 // Every invariant holds over the child's enable and disable inside the
