@@ -34,7 +34,9 @@ void ExtCore::pick() {
   }
   f.tag = 0;
   site(Site::DispatchOne);
-  if (prevKeepable(cs.curr)) { setVerdict(Verdict::Prev); return; }
+  // dispatch_one keeps prev only when its CPU does not bypass
+  // (ext.c:3009-3010; docs/lockless.md D4)
+  if (prevKeepable(cs.curr) && !bypassing(f.home)) { setVerdict(Verdict::Prev); return; }
   if (dq(f.home).n) { setVerdict(Verdict::Local); return; }
   site(Site::DispatchSched);
   site(Site::ConsumeGlobal);
@@ -86,8 +88,10 @@ void ExtCore::putPrevTask(uint8_t rq, uint8_t t, uint8_t next) {
   site(Site::PutPrevTask);
   if (!queued(t)) return;  // stopping was already called by dequeue
   opsStopping(t, true);
-  // set_task_runnable; slice left (preempted): back to the local DSQ head
-  if (tk(t).slice) {
+  // set_task_runnable; slice left (preempted): back to the local DSQ head,
+  // unless the CPU bypasses (ext.c:3214-3215; docs/lockless.md D3): then
+  // scx_do_enqueue_task, which takes the bypass DSQ
+  if (tk(t).slice && !bypassing(rq)) {
     dispatchEnqueue(rq, rq, t, /*apply_slice=*/false, /*clear_opss=*/false, /*head=*/true);
     return;
   }

@@ -159,3 +159,63 @@ TEST(Divergence, WakeupIsOneStepWithoutTheLifecycle) {
 
 }  // namespace
 }  // namespace scxmc
+
+namespace scxmc {
+namespace {
+
+bool hasSite(const StepLog& l, Site s) {
+  for (const Event& e : l)
+    if (e.kind == Ev::Site && e.a == static_cast<uint8_t>(s)) return true;
+  return false;
+}
+
+// A running task with slice left on a bypassing CPU (D3 in docs/lockless.md):
+// CPU0 bypasses, task 0 runs there, QUEUED, with slice left.
+bool bypassingWithRunningTask(const State& x) {
+  return (x.cpu[0].bypassing & kCpuBypassing) && x.cpu[0].curr == 0 && (x.task[0].flags & kTaskQueued) &&
+         x.task[0].slice && x.actor[0].pc == 0;
+}
+
+// put_prev_task_scx keeps a preempted task with slice left on the local DSQ
+// only when its CPU does not bypass (ext.c:3214-3215); on a bypassing CPU it
+// goes through scx_do_enqueue_task to the bypass DSQ (ext.c:3268, 2050).
+// Reached with the validation environment's preemption (kEnvOthers), the
+// only path into put_prev_task_scx with slice left.
+TEST(Divergence, PutPrevOnABypassingCpuTakesTheBypassDsq) {
+  Config c = lifeConfig();
+  c.env |= kEnvOthers;
+  ExtCore m(c);
+  State s;
+  ASSERT_TRUE(findState(m, bypassingWithRunningTask, &s)) << "no running task on a bypassing CPU";
+  State n;
+  StepLog log;
+  ASSERT_TRUE(test::findStep(m, s, [](const StepLog& l, const State&) { return hasSite(l, Site::PutPrevTask); }, &n,
+                             &log))
+      << "no preemption of the running task";
+  EXPECT_TRUE(hasSite(log, Site::BypassEnqueue)) << "put_prev_task_scx did not re-enqueue through the bypass path";
+  EXPECT_NE(n.task[0].dsq, 0) << "the preempted task stayed on the bypassing CPU's local DSQ";
+}
+
+// dispatch_one keeps prev only when its CPU does not bypass (ext.c:3009-3010):
+// a bypassing CPU looks at its local and the bypass DSQ first.  Not reached
+// by the checker's environment (CPU0 enters the pick with a QUEUED prev only
+// after a tick has used its slice), so the pick is started on the state above.
+TEST(Divergence, PickOnABypassingCpuDoesNotKeepPrevFirst) {
+  ExtCore m(lifeConfig());
+  State s;
+  ASSERT_TRUE(findState(m, bypassingWithRunningTask, &s)) << "no running task on a bypassing CPU";
+  s.actor[0].pc = static_cast<uint8_t>(Pc::Pick);
+  State n;
+  StepLog log;
+  ASSERT_TRUE(test::findStep(m, s, [](const StepLog& l, const State&) { return hasSite(l, Site::DispatchOne); }, &n,
+                             &log));
+  EXPECT_TRUE(hasSite(log, Site::ConsumeGlobal)) << "the bypassing CPU kept prev before consuming the bypass DSQ";
+  // without the bypass, prev is kept at once
+  s.cpu[0].bypassing = 0;
+  ASSERT_TRUE(test::findStep(m, s, [](const StepLog& l, const State&) { return hasSite(l, Site::DispatchOne); }, &n,
+                             &log));
+  EXPECT_FALSE(hasSite(log, Site::ConsumeGlobal));
+}
+
+}  // namespace
+}  // namespace scxmc
