@@ -610,6 +610,16 @@ TEST(ValidateLifecycle, GoldenSessionIsExplainedAndHolds) {
   EXPECT_EQ(validateMain({"--baseline", kGolden + "/rec-lifecycle.bin"}), 0);
 }
 
+// find_dsq_for_dispatch (ext.c:1847) runs in direct_dispatch (1941) and
+// finish_dispatch (2934): the model marks it where it resolves the target,
+// so a recorded ops.dispatch insert and a direct insert exercise it.
+TEST(ValidateGolden, FindDsqForDispatchIsOnExplainingSteps) {
+  const TraceResult r = run(golden("rec-seed3.bin"));
+  EXPECT_EQ(r.accepted, r.events);
+  EXPECT_TRUE(r.sites.test(static_cast<int>(Site::FindDsq)));
+  EXPECT_TRUE(r.sites.test(static_cast<int>(Site::FinishDispatch)));
+}
+
 // A task state transition the model's machine does not have: READY -> INIT
 // instead of READY -> ENABLED.
 TEST(ValidateLifecycle, NonEdgeTaskStateIsRejectedAtItsRecord) {
@@ -825,8 +835,12 @@ TEST(ValidateLifecycle, GoldenCoverageUnionPerSlice) {
     const size_t k = text.find("\"" + key + "\"", at);
     return std::stoi(text.substr(text.find(':', k) + 1));
   };
-  EXPECT_GE(field("baseline", "explained"), 51);
+  // 52 of 57 (91.2%, issue 19's bar is 90%) since the model marks
+  // find_dsq_for_dispatch (ext.c:1847) where it resolves a verdict's DSQ;
+  // the five left are explained in docs/validation.md
+  EXPECT_GE(field("baseline", "explained"), 52);
   EXPECT_EQ(field("baseline", "sites"), 57);
+  EXPECT_GE(100 * field("baseline", "explained"), 90 * field("baseline", "sites"));
   // 13 since the wakeup's select half is a step of its own with the
   // lifecycle (lockless V2): the shortest explanation of a wakeup without
   // ops.select_cpu is now the one-step wakelist path, not select_task_rq_scx's
