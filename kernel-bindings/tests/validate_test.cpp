@@ -635,6 +635,36 @@ TEST(ValidateLifecycle, NonEdgeTaskStateIsRejectedAtItsRecord) {
   EXPECT_NE(l.first.front().find("READY -> INIT is not an edge"), std::string::npos) << l.first.front();
 }
 
+// Finding L1: sched_ext_dead's NONE -> DEAD (ext.c:4383-4385) is the
+// model's NONE -> DEAD (model/lifecycle.cpp taskExit), not its freeing.  The
+// golden session's deaths are accepted as recorded; a DEAD task that comes
+// back to NONE (scx_set_task_state warns, ext.c:654-655) is rejected, which
+// the old mapping of that DEAD to the model's freed slot accepted as a new
+// task.
+TEST(ValidateLifecycle, DeadAfterNoneIsTheModelsDeadAndNotAFreedSlot) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  const size_t i = findRecord(t, [](const trace::Record& r) {
+    return r.kind == trace::Kind::KTaskState && r.arg[0] == 0 && r.arg[1] == 5;
+  });
+  ASSERT_LT(i, t.records.size()) << "no NONE -> DEAD in the golden lifecycle session";
+  {
+    const LifecycleCheck l = checkLifecycle(project(t));
+    EXPECT_EQ(l.violations, 0u) << (l.first.empty() ? "" : l.first.front());
+  }
+  // the same pid's next record after its death: DEAD -> NONE
+  trace::Record back = t.records[i];
+  back.arg[0] = 5;
+  back.arg[1] = 0;
+  back.seq = t.records[i].seq + 1;
+  for (auto& r : t.records)
+    if (r.seq > t.records[i].seq) ++r.seq;
+  t.records.insert(t.records.begin() + static_cast<std::ptrdiff_t>(i) + 1, back);
+  const LifecycleCheck l = checkLifecycle(project(t));
+  EXPECT_GE(l.violations, 1u);
+  EXPECT_TRUE(firstViolationAt(l, back.seq)) << (l.first.empty() ? "" : l.first.front());
+  EXPECT_NE(l.first.front().find("DEAD -> NONE is not an edge"), std::string::npos) << l.first.front();
+}
+
 // ops.enable of a task still in INIT (its READY transition removed, and the
 // next transition leaving INIT): the model runs ops.enable in READY only.
 TEST(ValidateLifecycle, EnableBeforeReadyIsRejected) {
