@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lifecycle_check.hpp"
+#include "sub_session.hpp"
 #include "next_state.hpp"
 #include "validate_cli.hpp"
 #include "validator.hpp"
@@ -905,4 +906,78 @@ TEST(ValidateLifecycle, LaterDispatchRoundInBypassIsAllowedANewOneIsNot) {
     EXPECT_EQ(dispatch_violations, picked ? 1u : 0u);
     EXPECT_EQ(l.bypass_later_rounds, picked ? 0u : 1u);
   }
+}
+
+// The sub-scheduler session (scx_sub): the reader accepts the scheduler tags
+// (arg4 of a callback, arg2 of META_ATTACH) only in a scx_sub trace, and
+// the sub-ownership check reports a root scheduling callback for a task the
+// child has enabled (the model's invariant sub-ownership).
+TEST(ValidateSubSession, TagsAreReadAndOwnershipIsChecked) {
+  using trace::Kind;
+  trace::Trace t;
+  t.header.scheduler = trace::Scheduler::Sub;
+  t.header.nr_cpus = 2;
+  t.header.kernel_release = "7.3.4+deb13-cloud-amd64";
+  uint64_t seq = 0;
+  auto add = [&](Kind k, uint32_t pid, uint64_t tag, uint64_t a0 = 0) {
+    trace::Record r;
+    r.seq = seq++;
+    r.kind = k;
+    r.pid = pid;
+    r.arg[0] = a0;
+    r.arg[4] = tag;
+    t.records.push_back(r);
+    return r.seq;
+  };
+  add(Kind::CbInit, 0, 2);
+  add(Kind::CbInitRet, 0, 2);
+  add(Kind::CbSubAttach, 0, 1, 54);
+  add(Kind::CbEnable, 10, 2);
+  add(Kind::CbRunnable, 10, 2);
+  const uint64_t bad = add(Kind::CbEnqueue, 10, 1);  // the root, while the child has pid 10
+  add(Kind::CbEnqueue, 10, 2);
+  add(Kind::CbDisable, 10, 2);
+  add(Kind::CbEnable, 10, 1);  // handed back to the root
+  add(Kind::CbEnqueue, 10, 1);
+  add(Kind::CbSubDetach, 0, 1, 54);
+  add(Kind::CbExit, 0, 2, 64);
+  {
+    trace::Record m;
+    m.seq = seq++;
+    m.kind = Kind::MetaAttach;
+    m.arg[2] = 2;  // the child's attach
+    t.records.push_back(m);
+  }
+  const std::string path = ::testing::TempDir() + "/sub-session.bin";
+  trace::write_file(path, t);
+  const trace::Trace back = trace::read_file(path);
+  std::remove(path.c_str());
+  ASSERT_EQ(back.records.size(), t.records.size());
+  EXPECT_EQ(back.records[5].arg[4], 1u);
+  SubSession s = checkSubSession(back);
+  ASSERT_TRUE(s.is_sub);
+  EXPECT_EQ(s.child_cgroup, 54u);
+  EXPECT_EQ(s.sub_attach, 1u);
+  EXPECT_EQ(s.attaches[2], 1u);
+  EXPECT_EQ(s.handovers, 1u);
+  ASSERT_EQ(s.violations, 1u);
+  EXPECT_NE(s.first.front().find("seq " + std::to_string(bad)), std::string::npos) << s.first.front();
+  EXPECT_NE(s.first.front().find("sub-ownership"), std::string::npos) << s.first.front();
+  // without the root's enqueue it holds
+  trace::Trace ok = back;
+  ok.records.erase(ok.records.begin() + 5);
+  EXPECT_EQ(checkSubSession(ok).violations, 0u);
+  // a child callback after its ops.exit is reported
+  trace::Trace late = ok;
+  trace::Record r = late.records[1];  // the child's CB_INIT_RET, after its CB_EXIT
+  r.seq = seq++;
+  late.records.push_back(r);
+  EXPECT_EQ(checkSubSession(late).violations, 1u);
+  // the same tags in a scx_rec trace are malformed
+  trace::Trace rec = t;
+  rec.header.scheduler = trace::Scheduler::Rec;
+  const std::string p2 = ::testing::TempDir() + "/not-sub.bin";
+  trace::write_file(p2, rec);
+  EXPECT_THROW(trace::read_file(p2), trace::TraceError);
+  std::remove(p2.c_str());
 }

@@ -16,6 +16,7 @@
 #include "atomic_file.hpp"
 #include "interrupt.hpp"
 #include "lifecycle_check.hpp"
+#include "sub_session.hpp"
 #include "memory.hpp"
 #include "parse.hpp"
 #include "validator.hpp"
@@ -361,6 +362,30 @@ int validateMain(const std::vector<std::string>& args) {
     Validator val(opt);
     for (size_t i = 0; i < files.size(); ++i) {
       const auto t0 = std::chrono::steady_clock::now();
+      if (const SubSession sub = checkSubSession(traces[i]); sub.is_sub) {
+        // the sub-scheduler session: decoded, summarised and checked for
+        // sub-ownership on the recorded events; the one-task replay has one
+        // scheduler and does not apply (docs/validation.md)
+        std::cout << "trace " << files[i] << ": " << traces[i].records.size() << " records\n";
+        printSubSession(std::cout, sub);
+        const bool pass = sub.violations == 0 && sub.attaches[2] > 0;
+        std::cout << "  verdict: " << (pass ? "DECODED" : "FAIL")
+                  << (sub.attaches[2] ? "" : " (the child never attached)") << "\n";
+        ok = ok && pass;
+        nlohmann::json j{{"file", files[i]}, {"records", traces[i].records.size()}, {"pass", pass},
+                         {"sub_session",
+                          {{"child_cgroup", sub.child_cgroup}, {"root_attaches", sub.attaches[1]},
+                           {"child_attaches", sub.attaches[2]}, {"child_attach_failures", sub.attach_failures[2]},
+                           {"sub_attach", sub.sub_attach}, {"sub_detach", sub.sub_detach},
+                           {"sub_dispatch", sub.sub_dispatch}, {"sub_dispatch_ok", sub.sub_dispatch_ok},
+                           {"root_tasks_enabled", sub.enabled_pids[1].size()},
+                           {"child_tasks_enabled", sub.enabled_pids[2].size()},
+                           {"moves_into_child", sub.moves_into_child}, {"moves_out_of_child", sub.moves_out_of_child},
+                           {"handovers", sub.handovers}, {"violations", sub.violations}, {"first", sub.first}}}};
+        all.push_back(j);
+        ++done;
+        continue;
+      }
       TraceResult r;
       try {
         ProjectOptions po;
