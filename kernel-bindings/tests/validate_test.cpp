@@ -981,3 +981,37 @@ TEST(ValidateSubSession, TagsAreReadAndOwnershipIsChecked) {
   EXPECT_THROW(trace::read_file(p2), trace::TraceError);
   std::remove(p2.c_str());
 }
+
+// The committed sub-scheduler session (tests/golden/sub-session.bin): the
+// child attaches and detaches once, the root's ops.sub_attach/sub_detach
+// name its cgroup, tasks are handed from one scheduler to the other, and
+// sub-ownership holds on the recorded events.
+TEST(ValidateSubSession, GoldenSessionDecodes) {
+  const trace::Trace t = golden("sub-session.bin");
+  const SubSession s = checkSubSession(t);
+  ASSERT_TRUE(s.is_sub);
+  EXPECT_EQ(s.attaches[1], 1u);
+  EXPECT_EQ(s.attaches[2], 1u);
+  EXPECT_EQ(s.detaches[2], 1u);
+  EXPECT_EQ(s.sub_attach, 1u);
+  EXPECT_EQ(s.sub_detach, 1u);
+  EXPECT_EQ(s.child_cgroup, 54u);
+  EXPECT_GT(s.handovers, 0u);
+  EXPECT_GT(s.enabled_pids[2].size(), 0u);
+  EXPECT_GT(s.callbacks[2].at("CB_RUNNING"), 0u);
+  EXPECT_EQ(s.violations, 0u) << (s.first.empty() ? "" : s.first.front());
+  EXPECT_EQ(validateMain({kGolden + "/sub-session.bin"}), 0);
+  // a root callback for a task while the child has it enabled is reported
+  trace::Trace bad = t;
+  std::vector<trace::Record> recs = trace::sorted_by_seq(bad.records);
+  for (const auto& r : recs)
+    if (r.kind == trace::Kind::CbEnable && r.arg[4] == 2) {
+      for (auto& q : bad.records)
+        if (q.pid == r.pid && q.seq > r.seq && q.kind == trace::Kind::CbRunnable && q.arg[4] == 2) {
+          q.arg[4] = 1;
+          break;
+        }
+      break;
+    }
+  EXPECT_GE(checkSubSession(bad).violations, 1u);
+}
