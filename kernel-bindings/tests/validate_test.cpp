@@ -1000,6 +1000,17 @@ TEST(ValidateSubSession, GoldenSessionDecodes) {
   EXPECT_GT(s.enabled_pids[2].size(), 0u);
   EXPECT_GT(s.callbacks[2].at("CB_RUNNING"), 0u);
   EXPECT_EQ(s.violations, 0u) << (s.first.empty() ? "" : s.first.front());
+  // the --sub-scheds slice's sites the session shows running: all but
+  // scx_link_sched and scx_unlink_sched, which call no BPF callback
+  int sub_sites = 0;
+  for (int i = 0; i < siteCount(); ++i)
+    if (siteSlice(static_cast<Site>(i)) == SiteSlice::SubScheds) {
+      ++sub_sites;
+      const Site x = static_cast<Site>(i);
+      EXPECT_EQ(s.observed.test(static_cast<size_t>(i)), x != Site::LinkSched && x != Site::UnlinkSched)
+          << siteInfo(x).function << ":" << siteInfo(x).line;
+    }
+  EXPECT_EQ(sub_sites, 13);
   EXPECT_EQ(validateMain({kGolden + "/sub-session.bin"}), 0);
   // a root callback for a task while the child has it enabled is reported
   trace::Trace bad = t;

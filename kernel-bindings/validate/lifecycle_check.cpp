@@ -11,6 +11,8 @@ using trace::Kind;
 
 SiteSlice siteSlice(Site s) {
   const int i = static_cast<int>(s);
+  if (i >= static_cast<int>(Site::Count)) return SiteSlice::ProxyExec;  // a variant's own site
+  if (i >= static_cast<int>(Site::SetTaskSched)) return SiteSlice::SubScheds;
   if (i >= static_cast<int>(Site::ProxyBlock)) return SiteSlice::ProxyExec;
   if (i >= static_cast<int>(Site::DoTaskDead)) return SiteSlice::Lifecycle;
   return SiteSlice::Baseline;
@@ -21,6 +23,7 @@ const char* sliceName(SiteSlice s) {
     case SiteSlice::Baseline: return "baseline";
     case SiteSlice::Lifecycle: return "lifecycle";
     case SiteSlice::ProxyExec: return "proxy-exec";
+    case SiteSlice::SubScheds: return "sub-scheds";
   }
   return "?";
 }

@@ -53,6 +53,7 @@ SubSession checkSubSession(const trace::Trace& t) {
   };
   std::vector<trace::Record> recs = t.records;
   std::stable_sort(recs.begin(), recs.end(), [](const auto& a, const auto& b) { return a.seq < b.seq; });
+  auto observe = [&](Site x) { s.observed.set(static_cast<size_t>(x)); };
   std::map<uint32_t, uint64_t> owner;       // pid -> the scheduler that has it enabled
   std::map<uint32_t, uint64_t> last_owner;  // pid -> the scheduler that disabled it last
   bool child_live = false;                  // between the child's ops.init and its ops.exit
@@ -61,9 +62,10 @@ SubSession checkSubSession(const trace::Trace& t) {
     if (r.kind == Kind::MetaAttach || r.kind == Kind::MetaDetach) {
       const uint64_t tag = r.arg[2] < 3 ? r.arg[2] : 0;
       if (r.kind == Kind::MetaAttach) {
-        if (r.arg[1] == 0)
+        if (r.arg[1] == 0) {
           ++s.attaches[tag];
-        else
+          if (tag == 2) observe(Site::SubEnabled);  // the child's enable returned (sub.c:1971)
+        } else
           ++s.attach_failures[tag];
       } else {
         ++s.detaches[tag];
@@ -99,17 +101,31 @@ SubSession checkSubSession(const trace::Trace& t) {
     switch (r.kind) {
       case Kind::CbSubAttach:
         ++s.sub_attach;
+        if (child_live) observe(Site::SubEnable);  // the child's ops.init, then this (sub.c:1811-1827)
         if (tag != 1) violate(at(r, tag) + ": ops.sub_attach of a scheduler other than the root");
         if (!child_live) violate(at(r, tag) + ": ops.sub_attach before the child's ops.init");
         s.child_cgroup = r.arg[0];
         break;
       case Kind::CbSubDetach:
         ++s.sub_detach;
+        observe(Site::SubDisable);
+        observe(Site::SubExit);  // ops.sub_detach, then the child's ops.exit (sub.c:1640-1653)
         if (tag != 1) violate(at(r, tag) + ": ops.sub_detach of a scheduler other than the root");
         if (!child_live) violate(at(r, tag) + ": ops.sub_detach after the child's ops.exit");
         break;
       case Kind::CbEnable:
         s.enabled_pids[tag].insert(r.pid);
+        if (auto it = last_owner.find(r.pid); it != last_owner.end() && it->second != tag) {
+          // a hand-over: p->scx.sched changes (scx_set_task_sched, sub.c:101),
+          // to the child in the enable's switch loop (sub.c:1934), back to the
+          // root in the disable's re-home (sub.c:1548, scx_rehome_task 1250)
+          observe(Site::SetTaskSched);
+          if (tag == 2) observe(Site::SubSwitchLoop);
+          if (tag == 1) {
+            observe(Site::SubDisableLoop);
+            observe(Site::RehomeTask);
+          }
+        }
         if (auto it = owner.find(r.pid); it != owner.end() && it->second != tag)
           violate(at(r, tag) + ": ops.enable while the " + schedName(it->second) + " has the task enabled");
         if (auto it = last_owner.find(r.pid); it != last_owner.end() && it->second != tag) ++s.handovers;
@@ -120,6 +136,17 @@ SubSession checkSubSession(const trace::Trace& t) {
           violate(at(r, tag) + ": ops.disable while the " + schedName(it->second) + " has the task enabled");
         owner.erase(r.pid);
         last_owner[r.pid] = tag;
+        break;
+      case Kind::CbInitTask:
+        // the child's ops.init_task of a task still enabled on the root
+        // (the enable's init loop, sub.c:1871)
+        if (tag == 2 && r.arg[0] == 0 && owner.count(r.pid) && owner[r.pid] == 1) observe(Site::SubInitLoop);
+        break;
+      case Kind::CbCgroupInit:
+        if (tag == 2) observe(Site::ClaimSubtree);  // the child's ops.cgroup_init (sub.c:1346)
+        break;
+      case Kind::CbCgroupExit:
+        if (tag == 2) observe(Site::ReturnSubtree);  // the child's ops.cgroup_exit (sub.c:1435)
         break;
       case Kind::CbCgroupMove:
         if (s.child_cgroup && r.arg[1] == s.child_cgroup) ++s.moves_into_child;
@@ -155,6 +182,10 @@ void printSubSession(std::ostream& o, const SubSession& s) {
     << s.sub_dispatch << " (" << s.sub_dispatch_ok << " dispatched), cgroup moves into the child's cgroup "
     << s.moves_into_child << ", out of it " << s.moves_out_of_child << ", tasks handed between the schedulers "
     << s.handovers << "\n";
+  o << "    sub-scheds slice sites the recording shows running: " << s.observed.count() << ";";
+  for (size_t i = 0; i < s.observed.size(); ++i)
+    if (s.observed.test(i)) o << " " << siteInfo(static_cast<Site>(i)).function << ":" << siteInfo(static_cast<Site>(i)).line;
+  o << "\n";
   o << "    sub-ownership on the recorded events: " << s.violations << " violations"
     << (s.violations ? "" : " - holds") << "\n";
   for (const auto& v : s.first) o << "      " << v << "\n";

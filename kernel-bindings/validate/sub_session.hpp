@@ -19,6 +19,7 @@
 #include <string>
 #include <vector>
 
+#include "observable.hpp"
 #include "trace_format.hpp"
 
 namespace scxmc::validate {
@@ -36,6 +37,9 @@ struct SubSession {
   uint64_t handovers = 0;  // a task enabled on one scheduler after its disable on the other
   uint64_t violations = 0;
   std::vector<std::string> first;  // the first violations
+  // the --sub-scheds slice's sites whose kernel code the recording shows
+  // running (observed, not replayed): see checkSubSession
+  SiteSet observed;
 };
 
 // Decode and check; is_sub is false (and nothing else is filled) unless the

@@ -83,7 +83,7 @@ nlohmann::json lifecycleJson(const LifecycleCheck& l) {
 // lifecycle slice, the sites the recording shows running (lifecycle_check).
 nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
   nlohmann::json out = nlohmann::json::object();
-  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec}) {
+  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec, SiteSlice::SubScheds}) {
     nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
     for (int i = 0; i < siteCount(); ++i) {
       if (siteSlice(static_cast<Site>(i)) != sl) continue;
@@ -159,14 +159,14 @@ void printLifecycle(std::ostream& o, const TraceResult& r, const LifecycleCheck&
   }
   const nlohmann::json sl = sliceJson(r, l);
   o << "  coverage per slice:";
-  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds"}) {
     const auto& j = sl.at(n);
     o << " " << n << " " << j["explained"].get<int>() << " / " << j["sites"].get<int>() << " explained";
     if (j["observed"].get<int>()) o << " (" << j["observed"].get<int>() << " observed running)";
     o << ";";
   }
   o << "\n";
-  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds"}) {
     const auto& j = sl.at(n);
     if (j["never"].empty()) continue;
     o << "    " << n << " never exercised nor observed:";
@@ -368,6 +368,7 @@ int validateMain(const std::vector<std::string>& args) {
         // scheduler and does not apply (docs/validation.md)
         std::cout << "trace " << files[i] << ": " << traces[i].records.size() << " records\n";
         printSubSession(std::cout, sub);
+        life_union.observed |= sub.observed;
         const bool pass = sub.violations == 0 && sub.attaches[2] > 0;
         std::cout << "  verdict: " << (pass ? "DECODED" : "FAIL")
                   << (sub.attaches[2] ? "" : " (the child never attached)") << "\n";
@@ -442,7 +443,7 @@ int validateMain(const std::vector<std::string>& args) {
   if (files.size() > 1) {
     const nlohmann::json sl = sliceJson(cov_union, life_union);
     std::cout << "total coverage per slice (union over the traces):";
-    for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+    for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds"}) {
       const auto& j = sl.at(n);
       const int sites = j["sites"].get<int>(), never = static_cast<int>(j["never"].size());
       std::cout << " " << n << " " << j["explained"].get<int>() << " / " << sites << " explained, " << sites - never
