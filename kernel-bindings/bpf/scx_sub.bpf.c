@@ -35,6 +35,7 @@ extern bool scx_bpf_dsq_insert___v2___sub(struct task_struct *p, u64 dsq_id,
 
 const volatile u32 sched_tag = 1;     /* 1 root, 2 child */
 const volatile u64 child_cgroup_id = 0; /* root: the child's cgroup, for scx_bpf_sub_dispatch */
+const volatile u32 grant_child = 0;     /* root (-G): grant the child SCX_CAP_BASE in ops.sub_attach */
 
 /* Per instance (indexed by sched_tag; the .bss is shared). */
 u32 attached_child[3];
@@ -194,9 +195,25 @@ SEC("struct_ops/sub_sub_attach")
 s32 BPF_PROG(sub_sub_attach, struct scx_sub_attach_args *args)
 {
 	u64 id = BPF_CORE_READ(args, ops, sub_cgroup_id);
+	const void __attribute__((address_space(1))) *online;
+	s32 r = -1;
 
+	asm volatile("" ::"r"(&arena)); /* the arena this program's cmask lives in */
 	attached_child[sched_tag < 3 ? sched_tag : 0] = 1;
 	CB1(SCXT_CB_SUB_ATTACH, 0, id);
+	/* grant the child SCX_CAP_BASE on every online cid, so that its inserts
+	 * are accepted and scx_bpf_sub_dispatch runs its ops.dispatch
+	 * (sub.c:2252, 2312-2430; the kernel's online cmask lives in the
+	 * scheduler's arena, ext.c:10567-10590) */
+	if (grant_child) {
+		online = scx_bpf_online_cmask();
+		if (online)
+			r = scx_bpf_sub_grant(id, SCX_CAP_BASE,
+					      (const struct scx_cmask __attribute__((address_space(1))) *)online,
+					      NULL);
+		rec_emit(SCXT_KF_SUB_GRANT, 0, id, SCX_CAP_BASE, 0, (u64)(s64)r,
+			 KF_CALLER(SCXT_CB_SUB_ATTACH));
+	}
 	return 0;
 }
 

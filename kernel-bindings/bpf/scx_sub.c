@@ -3,7 +3,7 @@
  * scx_sub loader (runs in the guest, linked statically): the sub-scheduler
  * session of issue 19.
  *
- *   scx_sub [-s SEED] [-c CYCLES] [-t ON_MS] [-g OFF_MS] [-C CGROUP] [-o OUT]
+ *   scx_sub [-s SEED] [-c CYCLES] [-t ON_MS] [-g OFF_MS] [-C CGROUP] [-G] [-o OUT]
  *
  * Opens and loads scx_sub.bpf.o twice: the root instance (sched_tag 1, with
  * ops.sub_attach/sub_detach, and the tracepoints and lifecycle probes
@@ -13,7 +13,8 @@
  * attach the root, a quarter of ON_MS later attach the child, half of ON_MS
  * later detach the child, a quarter later detach the root, then OFF_MS
  * with neither.  The workload (scx_work -L) moves tasks into and out of
- * the child's cgroup throughout.
+ * the child's cgroup throughout.  -G: the root's ops.sub_attach grants the
+ * child SCX_CAP_BASE on every online cid (scx_bpf_sub_grant).
  */
 #define _GNU_SOURCE
 #include <getopt.h>
@@ -72,7 +73,7 @@ static void detach(struct rec_out *o, struct ring_buffer *rb, struct bpf_link *l
 int main(int argc, char **argv)
 {
 	uint64_t seed = 1, cgid;
-	int cycles = 2, on_ms = 4000, off_ms = 1000, opt, i;
+	int cycles = 2, on_ms = 4000, off_ms = 1000, opt, i, grant = 0;
 	const char *out = "/dev/vport0p1", *cgroup = "/sys/fs/cgroup/b";
 	struct rec_out *o;
 	struct scx_sub *root, *child;
@@ -81,7 +82,7 @@ int main(int argc, char **argv)
 	int nr_cpus = libbpf_num_possible_cpus();
 	uint64_t t0 = now_ns();
 
-	while ((opt = getopt(argc, argv, "s:c:t:g:o:C:L")) != -1) {
+	while ((opt = getopt(argc, argv, "s:c:t:g:o:C:GL")) != -1) {
 		switch (opt) {
 		case 's': seed = strtoull(optarg, NULL, 0); break;
 		case 'c': cycles = atoi(optarg); break;
@@ -89,9 +90,10 @@ int main(int argc, char **argv)
 		case 'g': off_ms = atoi(optarg); break;
 		case 'o': out = optarg; break;
 		case 'C': cgroup = optarg; break;
+		case 'G': grant = 1; break;
 		case 'L': break; /* (the session is always the lifecycle one) */
 		default:
-			fprintf(stderr, "usage: %s [-s seed] [-c cycles] [-t on_ms] [-g off_ms] [-C cgroup] [-o out]\n",
+			fprintf(stderr, "usage: %s [-s seed] [-c cycles] [-t on_ms] [-g off_ms] [-C cgroup] [-G] [-o out]\n",
 				argv[0]);
 			return 1;
 		}
@@ -115,6 +117,7 @@ int main(int argc, char **argv)
 	}
 	root->rodata->sched_tag = 1;
 	root->rodata->child_cgroup_id = cgid;
+	root->rodata->grant_child = (uint32_t)grant;
 	bpf_map__set_autoattach(root->maps.sub_ops, false);
 	if (scx_sub__load(root)) {
 		fprintf(stderr, "scx_sub: load root failed: %s\n", strerror(errno));

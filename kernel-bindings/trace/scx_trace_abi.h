@@ -118,6 +118,7 @@ enum scxt_kind {
 	SCXT_KF_DESTROY_DSQ     = 0x0209, /* a0=dsq_id a4=caller */
 	SCXT_KF_ERROR           = 0x020a, /* a0=cycle (recorded just before scx_bpf_error) a4=caller */
 	SCXT_KF_SUB_DISPATCH    = 0x020b, /* a0=child cgroup id a3=result a4=caller */
+	SCXT_KF_SUB_GRANT       = 0x020c, /* a0=child cgroup id a1=caps a3=result (s32) a4=caller */
 
 	/* --- kernel tracepoints --- */
 	SCXT_TP_SCHED_SWITCH    = 0x0301, /* pid=next a0=prev pid a1=prev_state a2=preempt a3=prev policy a4=next policy */

@@ -75,6 +75,7 @@ constexpr KindInfo kKinds[] = {
     {Kind::KfDestroyDsq,     "KF_DESTROY_DSQ",     {"dsq_id", "", "", "", "caller"}, 0, 2},
     {Kind::KfError,          "KF_ERROR",           {"cycle", "", "", "", "caller"}, 0, 2},
     {Kind::KfSubDispatch,    "KF_SUB_DISPATCH",    {"cgroup_id", "", "", "result", "caller"}, 0, 2},
+    {Kind::KfSubGrant,       "KF_SUB_GRANT",       {"cgroup_id", "caps", "", "result", "caller"}, 0, 2},
 
     {Kind::TpSchedSwitch,    "TP_SCHED_SWITCH",    {"prev_pid", "prev_state", "preempt", "prev_policy", "next_policy"}, 4},
     {Kind::TpSchedWakeup,    "TP_SCHED_WAKEUP",    {"cpu", "wakeup_new", "", "", ""}, B1},
@@ -116,6 +117,7 @@ static_assert(static_cast<std::uint16_t>(Kind::KfError) == SCXT_KF_ERROR);
 static_assert(static_cast<std::uint16_t>(Kind::CbSubAttach) == SCXT_CB_SUB_ATTACH);
 static_assert(static_cast<std::uint16_t>(Kind::CbSubDetach) == SCXT_CB_SUB_DETACH);
 static_assert(static_cast<std::uint16_t>(Kind::KfSubDispatch) == SCXT_KF_SUB_DISPATCH);
+static_assert(static_cast<std::uint16_t>(Kind::KfSubGrant) == SCXT_KF_SUB_GRANT);
 static_assert(static_cast<std::uint32_t>(Scheduler::Sub) == SCXT_SCHED_SUB);
 static_assert(static_cast<std::uint16_t>(Kind::TpScxExit) == SCXT_TP_SCX_EXIT);
 static_assert(static_cast<std::uint16_t>(Kind::KEnableWorkfn) == SCXT_K_ENABLE_WORKFN);

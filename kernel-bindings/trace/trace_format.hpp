@@ -93,6 +93,7 @@ enum class Kind : std::uint16_t {
     KfDestroyDsq = 0x0209,
     KfError = 0x020a,
     KfSubDispatch = 0x020b,
+    KfSubGrant = 0x020c,
 
     TpSchedSwitch = 0x0301,
     TpSchedWakeup = 0x0302,
