@@ -27,19 +27,23 @@ namespace {
 
 std::string instName(uint8_t cls, uint8_t inst) { return lockInstanceName(cls, inst); }
 
+// A site of a leaf function that takes no lock: an acquisition after it
+// belongs to its caller (find_dsq_for_dispatch, ext.c:1847).
+bool leafSite(const Event& e) { return static_cast<Site>(e.a) == Site::FindDsq; }
+
 // The kernel function in which the acquisition happened: the last site the
 // step passed before the event.
 std::string siteBefore(const StepLog& log, const Event* ev) {
   std::string w;
   for (const Event* e = log.begin(); e != ev; ++e)
-    if (e->kind == Ev::Site) {
+    if (e->kind == Ev::Site && !leafSite(*e)) {
       const SiteInfo& si = siteInfo(static_cast<Site>(e->a));
       w = std::string(si.function) + " " + si.file + ":" + std::to_string(si.line);
     }
   if (!w.empty()) return w;
   // taken before the step's first site: name the function it enters
   for (const Event* e = ev; e != log.end(); ++e)
-    if (e->kind == Ev::Site) {
+    if (e->kind == Ev::Site && !leafSite(*e)) {
       const SiteInfo& si = siteInfo(static_cast<Site>(e->a));
       return std::string("(start of step) before ") + si.function + " " + si.file + ":" + std::to_string(si.line);
     }

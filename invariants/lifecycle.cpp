@@ -48,7 +48,9 @@ bool edgeAllowed(uint8_t from, uint8_t to) {
   if (f == S::Unborn || t == S::Unborn) return f == S::None || t == S::None || (f == S::Dead && t == S::Unborn);
   switch (t) {
     case S::Unborn: return false;
-    case S::Dead: return f == S::InitBegin;  // sched_ext_dead during ops.init_task (ext.c:4369-4380)
+    // sched_ext_dead during ops.init_task (ext.c:4369-4380), or after
+    // scx_disable_and_exit_task left the task NONE (ext.c:4383-4385)
+    case S::Dead: return f == S::InitBegin || f == S::None;
     case S::None: return f != S::None && f != S::Dead;
     case S::InitBegin: return f == S::None;
     case S::Init: return f == S::InitBegin;

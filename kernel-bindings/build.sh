@@ -80,6 +80,7 @@ loader() { # name
 }
 
 loader scx_rec
+loader scx_sub
 if [ -f "$KB/bpf/scx_obs.bpf.c" ]; then
 	loader scx_obs
 fi
@@ -111,7 +112,7 @@ cp /bin/busybox "$R/bin/busybox" || die "/bin/busybox missing (apt-get install b
 cp "$KB/guest/init" "$R/init"; chmod +x "$R/init"
 # libbpf resolves __kconfig externs (used by scx_central) from /boot/config-$(uname -r)
 mkdir -p "$R/boot"; cp "$KCONFIG" "$R/boot/config-$KREL"
-cp "$B/scx_rec" "$B/scx_work" "$R/bin/"
+cp "$B/scx_rec" "$B/scx_sub" "$B/scx_work" "$R/bin/"
 [ -f "$B/scx_obs" ] && cp "$B/scx_obs" "$R/bin/"
 for s in simple central qmap; do
 	[ -f "$B/scx_$s.bpf.o" ] && cp "$B/scx_$s.bpf.o" "$R/lib/scxmc/"

@@ -42,7 +42,7 @@ while [ $# -gt 0 ]; do
 	esac
 done
 [ -n "$OUT" ] || die "-o TRACE is required"
-case "$SCHED" in rec|simple|central|qmap) ;; *) die "--scheduler must be rec, simple, central or qmap" ;; esac
+case "$SCHED" in rec|simple|central|qmap|sub) ;; *) die "--scheduler must be rec, simple, central, qmap or sub" ;; esac
 case " ${VMARGS[*]-} " in *" --lifecycle "*) [ "$SCHED" = rec ] || die "--lifecycle needs --scheduler rec (the lifecycle session is scx_rec's)" ;; esac
 [[ "$SECS" =~ ^[0-9]+$ ]] && [ "$SECS" -ge 1 ] || die "--seconds must be a positive integer"
 [[ "$SEED" =~ ^[0-9]+$ ]] || die "--seed must be a non-negative integer"
@@ -54,8 +54,9 @@ mkdir -p "$B" || die "cannot create $B"
 "$KB/fetch-kernel.sh" >"$B/fetch.log" 2>&1 || { cat "$B/fetch.log" >&2; die "fetch-kernel.sh failed"; }
 grep '^resolved: kernel' "$B/fetch.log" | sed 's/^/record: /' >&2
 "$KB/build.sh" || die "build.sh failed"
-[ -f "$B/scx_obs" ] || [ "$SCHED" = rec ] || die "observer (scx_obs) not built"
-if [ "$SCHED" != rec ] && [ ! -f "$B/scx_$SCHED.bpf.o" ]; then
+[ -f "$B/scx_obs" ] || [ "$SCHED" = rec ] || [ "$SCHED" = sub ] || die "observer (scx_obs) not built"
+[ "$SCHED" != sub ] || [ -f "$B/scx_sub" ] || die "scx_sub (the sub-scheduler session's loader) not built"
+if [ "$SCHED" != rec ] && [ "$SCHED" != sub ] && [ ! -f "$B/scx_$SCHED.bpf.o" ]; then
 	die "scx_$SCHED.bpf.o did not compile from linux-source (see $B/scx_$SCHED.bpf.o.log)"
 fi
 

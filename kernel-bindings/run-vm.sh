@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # run-vm.sh - boot the sched_ext kernel under qemu (TCG) and record one trace.
 #
-# Usage: run-vm.sh --trace FILE [--console FILE] [--sched rec|simple|central|qmap]
+# Usage: run-vm.sh --trace FILE [--console FILE] [--sched rec|simple|central|qmap|sub]
 #                  [--seconds N] [--seed N] [--cycles N] [--timeout S]
 #                  [--single-thread] [--no-retry] [--on-ms N] [--off-ms N]
 #                  [--lifecycle]
@@ -45,7 +45,7 @@ while [ $# -gt 0 ]; do
 done
 [ -n "$TRACE" ] || die "--trace FILE is required"
 [ -n "$CONSOLE" ] || CONSOLE="$TRACE.console.log"
-case "$SCHED" in rec|simple|central|qmap) ;; *) die "--sched must be rec, simple, central or qmap" ;; esac
+case "$SCHED" in rec|simple|central|qmap|sub) ;; *) die "--sched must be rec, simple, central, qmap or sub" ;; esac
 [ -f "$CACHE/resolved.env" ] || die "run kernel-bindings/fetch-kernel.sh first"
 # shellcheck disable=SC1091
 . "$CACHE/resolved.env"

@@ -351,6 +351,11 @@ bool ExtCore::lookupUserDsq(uint8_t d, uint8_t where) {
 
 uint8_t ExtCore::targetDsq(uint8_t target, uint8_t rq, uint8_t tcpu) {
   (void)tcpu;  // one NUMA node: find_global_dsq() is the same for every CPU
+  // find_dsq_for_dispatch (ext.c:1847-1876), called by direct_dispatch
+  // (1941), finish_dispatch (2934), process_ddsp_deferred_locals (4490) and
+  // scx_dsq_move (9285).  It takes no lock (lock_graph's acquisition context
+  // skips it).
+  site(Site::FindDsq);
   switch (targetKind(target)) {
     case TargetKind::Local: return rq;
     case TargetKind::LocalOn:

@@ -426,15 +426,26 @@ void ExtCore::taskExit(uint8_t t) {
     if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) scxDisableTask(t);
     site(Site::DisableAndExit);
     lifeOp(LifeOp::ExitTask, t);
-    setTaskState(t, ScxTaskState::None);
+    setTaskState(t, ScxTaskState::None);  // scx_disable_and_exit_task ends in NONE (ext.c:4171-4212)
+    // ... and sched_ext_dead then marks it DEAD, still under task_rq_lock:
+    // NONE -> DEAD, which scx_set_task_state allows (ext.c:4383-4385,
+    // 672-674).  (A task found in NONE is left NONE, ext.c:4367.)
+    setTaskState(t, ScxTaskState::Dead);
     unlockRq();
     unlock(LockClass::PiLock, t);
   }
+  // The task_struct is released later (the last put_task_struct); nothing
+  // the model has can reach it in between: it is off scx_tasks
+  // (ext.c:4354), restTask offers a dead task nothing, and the sub-sched
+  // cgroup iteration skips DEAD tasks (scx_task_iter_next_locked, the
+  // comment at ext.c:4361-4366), as it skips a freed slot.  So the release
+  // shares the step.
   freeTask(t);
 }
 
-// SCX_TASK_DEAD, and the task_struct freed: its slot may hold a new task
-// (a fork), which is not TASK_DEAD.
+// The task_struct freed (from NONE: a task that died with no scheduler
+// attached, or from DEAD): its slot may hold a new task (a fork), which is
+// not TASK_DEAD.
 void ExtCore::freeTask(uint8_t t) {
   setTaskState(t, ScxTaskState::Unborn);
   if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);

@@ -3,6 +3,7 @@
 // caught by the expected invariant with a counterexample that replays.
 #include <gtest/gtest.h>
 
+#include "format.hpp"
 #include "invariants_all.hpp"
 #include "lock_graph.hpp"
 #include "test_support.hpp"
@@ -462,6 +463,64 @@ TEST(TaskDeath, LifecycleCatchesEnableOfADeadTaskInTheNextCycle) {
   one.cycles = 1;
   auto m1 = makeModel("mut-no-dead-and-done", one);
   EXPECT_EQ(test::resultOf(test::check(*m1, "lifecycle"), "lifecycle").status, Status::Holds);
+}
+
+// Finding L1 (docs/validation.md): sched_ext_dead runs
+// scx_disable_and_exit_task, which leaves the task NONE, and then marks it
+// DEAD under the same task_rq_lock (ext.c:4376-4386): NONE -> DEAD, as every
+// recorded death of an attached task shows.  The model took the task from
+// NONE straight to its freed slot.  Now the step has NONE -> DEAD (after
+// ops.exit_task, with the rq lock still held) and then the free, DEAD ->
+// unborn; a task that dies in NONE is freed without the mark (ext.c:4367).
+TEST(TaskDeath, SchedExtDeadMarksTheExitedTaskDead) {
+  Config cfg = oneTaskLife();
+  cfg.task_death = true;
+  auto m = makeModel("linux-7.3.4", cfg);
+  int marked = 0, unmarked = 0;
+  expectAllHoldObserved(*m, [&](const State& from, const StepLog& log, const State& to) {
+    bool exit_task = false, none_dead = false, freed = false, rq_held_at_mark = false, dead_path = false;
+    int held = 0;
+    for (const Event& e : log) {
+      // (scx_cancel_fork's exit_task also ends in NONE, but the task was
+      // never on scx_tasks: it is freed without sched_ext_dead, ext.c:4300)
+      if (e.kind == Ev::Site && e.a == static_cast<uint8_t>(Site::SchedExtDead)) dead_path = true;
+      if (e.kind == Ev::OpsLife && e.a == static_cast<uint8_t>(LifeOp::ExitTask)) exit_task = true;
+      if (e.kind == Ev::Lock && e.a == static_cast<uint8_t>(LockClass::Rq)) ++held;
+      if (e.kind == Ev::Unlock && e.a == static_cast<uint8_t>(LockClass::Rq)) --held;
+      if (e.kind == Ev::TaskState && e.a == static_cast<uint8_t>(ScxTaskState::None) &&
+          e.b == static_cast<uint8_t>(ScxTaskState::Dead)) {
+        EXPECT_TRUE(exit_task) << "NONE -> DEAD before ops.exit_task";
+        none_dead = true;
+        rq_held_at_mark = held > 0;
+      }
+      if (e.kind == Ev::TaskState && e.b == static_cast<uint8_t>(ScxTaskState::Unborn) &&
+          e.a != static_cast<uint8_t>(ScxTaskState::Unborn)) {
+        freed = true;
+        // after ops.exit_task the free is from DEAD, never from NONE
+        if (dead_path && exit_task) {
+          EXPECT_TRUE(none_dead && e.a == static_cast<uint8_t>(ScxTaskState::Dead))
+            << "freed from " << scxTaskStateName(e.a) << " after ops.exit_task: " << [&] {
+                 std::string w;
+                 for (const Event& x : log) w += describeEvent(x) + "; ";
+                 return w;
+               }();
+        }
+      }
+    }
+    if (none_dead) {
+      ++marked;
+      EXPECT_TRUE(rq_held_at_mark) << "DEAD is set under task_rq_lock (ext.c:4376-4386)";
+      EXPECT_TRUE(freed);
+      EXPECT_EQ(to.task[0].scx_state, static_cast<uint8_t>(ScxTaskState::Unborn));
+    } else if (freed && dead_path && !exit_task && from.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::None)) {
+      ++unmarked;  // died with no scheduler attached: left NONE
+    }
+  });
+  EXPECT_GT(marked, 0) << "no sched_ext_dead of an attached task took it NONE -> DEAD";
+  EXPECT_GT(unmarked, 0) << "no sched_ext_dead of a task in NONE";
+  // (expectAllHoldObserved also needs invariant `lifecycle` to hold, so its
+  // edge table has NONE -> DEAD, which scx_set_task_state allows,
+  // ext.c:672-674)
 }
 
 // The enable loop drops every lock for ops.init_task (ext.c:7963-7968): a

@@ -9,6 +9,7 @@
 #include <string>
 
 #include "lifecycle_check.hpp"
+#include "sub_session.hpp"
 #include "next_state.hpp"
 #include "validate_cli.hpp"
 #include "validator.hpp"
@@ -610,6 +611,16 @@ TEST(ValidateLifecycle, GoldenSessionIsExplainedAndHolds) {
   EXPECT_EQ(validateMain({"--baseline", kGolden + "/rec-lifecycle.bin"}), 0);
 }
 
+// find_dsq_for_dispatch (ext.c:1847) runs in direct_dispatch (1941) and
+// finish_dispatch (2934): the model marks it where it resolves the target,
+// so a recorded ops.dispatch insert and a direct insert exercise it.
+TEST(ValidateGolden, FindDsqForDispatchIsOnExplainingSteps) {
+  const TraceResult r = run(golden("rec-seed3.bin"));
+  EXPECT_EQ(r.accepted, r.events);
+  EXPECT_TRUE(r.sites.test(static_cast<int>(Site::FindDsq)));
+  EXPECT_TRUE(r.sites.test(static_cast<int>(Site::FinishDispatch)));
+}
+
 // A task state transition the model's machine does not have: READY -> INIT
 // instead of READY -> ENABLED.
 TEST(ValidateLifecycle, NonEdgeTaskStateIsRejectedAtItsRecord) {
@@ -623,6 +634,36 @@ TEST(ValidateLifecycle, NonEdgeTaskStateIsRejectedAtItsRecord) {
   EXPECT_GE(l.violations, 1u);
   EXPECT_TRUE(firstViolationAt(l, t.records[i].seq)) << (l.first.empty() ? "" : l.first.front());
   EXPECT_NE(l.first.front().find("READY -> INIT is not an edge"), std::string::npos) << l.first.front();
+}
+
+// Finding L1: sched_ext_dead's NONE -> DEAD (ext.c:4383-4385) is the
+// model's NONE -> DEAD (model/lifecycle.cpp taskExit), not its freeing.  The
+// golden session's deaths are accepted as recorded; a DEAD task that comes
+// back to NONE (scx_set_task_state warns, ext.c:654-655) is rejected, which
+// the old mapping of that DEAD to the model's freed slot accepted as a new
+// task.
+TEST(ValidateLifecycle, DeadAfterNoneIsTheModelsDeadAndNotAFreedSlot) {
+  trace::Trace t = golden("rec-lifecycle.bin");
+  const size_t i = findRecord(t, [](const trace::Record& r) {
+    return r.kind == trace::Kind::KTaskState && r.arg[0] == 0 && r.arg[1] == 5;
+  });
+  ASSERT_LT(i, t.records.size()) << "no NONE -> DEAD in the golden lifecycle session";
+  {
+    const LifecycleCheck l = checkLifecycle(project(t));
+    EXPECT_EQ(l.violations, 0u) << (l.first.empty() ? "" : l.first.front());
+  }
+  // the same pid's next record after its death: DEAD -> NONE
+  trace::Record back = t.records[i];
+  back.arg[0] = 5;
+  back.arg[1] = 0;
+  back.seq = t.records[i].seq + 1;
+  for (auto& r : t.records)
+    if (r.seq > t.records[i].seq) ++r.seq;
+  t.records.insert(t.records.begin() + static_cast<std::ptrdiff_t>(i) + 1, back);
+  const LifecycleCheck l = checkLifecycle(project(t));
+  EXPECT_GE(l.violations, 1u);
+  EXPECT_TRUE(firstViolationAt(l, back.seq)) << (l.first.empty() ? "" : l.first.front());
+  EXPECT_NE(l.first.front().find("DEAD -> NONE is not an edge"), std::string::npos) << l.first.front();
 }
 
 // ops.enable of a task still in INIT (its READY transition removed, and the
@@ -825,8 +866,12 @@ TEST(ValidateLifecycle, GoldenCoverageUnionPerSlice) {
     const size_t k = text.find("\"" + key + "\"", at);
     return std::stoi(text.substr(text.find(':', k) + 1));
   };
-  EXPECT_GE(field("baseline", "explained"), 51);
+  // 52 of 57 (91.2%, issue 19's bar is 90%) since the model marks
+  // find_dsq_for_dispatch (ext.c:1847) where it resolves a verdict's DSQ;
+  // the five left are explained in docs/validation.md
+  EXPECT_GE(field("baseline", "explained"), 52);
   EXPECT_EQ(field("baseline", "sites"), 57);
+  EXPECT_GE(100 * field("baseline", "explained"), 90 * field("baseline", "sites"));
   // 13 since the wakeup's select half is a step of its own with the
   // lifecycle (lockless V2): the shortest explanation of a wakeup without
   // ops.select_cpu is now the one-step wakelist path, not select_task_rq_scx's
@@ -861,4 +906,123 @@ TEST(ValidateLifecycle, LaterDispatchRoundInBypassIsAllowedANewOneIsNot) {
     EXPECT_EQ(dispatch_violations, picked ? 1u : 0u);
     EXPECT_EQ(l.bypass_later_rounds, picked ? 0u : 1u);
   }
+}
+
+// The sub-scheduler session (scx_sub): the reader accepts the scheduler tags
+// (arg4 of a callback, arg2 of META_ATTACH) only in a scx_sub trace, and
+// the sub-ownership check reports a root scheduling callback for a task the
+// child has enabled (the model's invariant sub-ownership).
+TEST(ValidateSubSession, TagsAreReadAndOwnershipIsChecked) {
+  using trace::Kind;
+  trace::Trace t;
+  t.header.scheduler = trace::Scheduler::Sub;
+  t.header.nr_cpus = 2;
+  t.header.kernel_release = "7.3.4+deb13-cloud-amd64";
+  uint64_t seq = 0;
+  auto add = [&](Kind k, uint32_t pid, uint64_t tag, uint64_t a0 = 0) {
+    trace::Record r;
+    r.seq = seq++;
+    r.kind = k;
+    r.pid = pid;
+    r.arg[0] = a0;
+    r.arg[4] = tag;
+    t.records.push_back(r);
+    return r.seq;
+  };
+  add(Kind::CbInit, 0, 2);
+  add(Kind::CbInitRet, 0, 2);
+  add(Kind::CbSubAttach, 0, 1, 54);
+  add(Kind::CbEnable, 10, 2);
+  add(Kind::CbRunnable, 10, 2);
+  const uint64_t bad = add(Kind::CbEnqueue, 10, 1);  // the root, while the child has pid 10
+  add(Kind::CbEnqueue, 10, 2);
+  add(Kind::CbDisable, 10, 2);
+  add(Kind::CbEnable, 10, 1);  // handed back to the root
+  add(Kind::CbEnqueue, 10, 1);
+  add(Kind::CbSubDetach, 0, 1, 54);
+  add(Kind::CbExit, 0, 2, 64);
+  {
+    trace::Record m;
+    m.seq = seq++;
+    m.kind = Kind::MetaAttach;
+    m.arg[2] = 2;  // the child's attach
+    t.records.push_back(m);
+  }
+  const std::string path = ::testing::TempDir() + "/sub-session.bin";
+  trace::write_file(path, t);
+  const trace::Trace back = trace::read_file(path);
+  std::remove(path.c_str());
+  ASSERT_EQ(back.records.size(), t.records.size());
+  EXPECT_EQ(back.records[5].arg[4], 1u);
+  SubSession s = checkSubSession(back);
+  ASSERT_TRUE(s.is_sub);
+  EXPECT_EQ(s.child_cgroup, 54u);
+  EXPECT_EQ(s.sub_attach, 1u);
+  EXPECT_EQ(s.attaches[2], 1u);
+  EXPECT_EQ(s.handovers, 1u);
+  ASSERT_EQ(s.violations, 1u);
+  EXPECT_NE(s.first.front().find("seq " + std::to_string(bad)), std::string::npos) << s.first.front();
+  EXPECT_NE(s.first.front().find("sub-ownership"), std::string::npos) << s.first.front();
+  // without the root's enqueue it holds
+  trace::Trace ok = back;
+  ok.records.erase(ok.records.begin() + 5);
+  EXPECT_EQ(checkSubSession(ok).violations, 0u);
+  // a child callback after its ops.exit is reported
+  trace::Trace late = ok;
+  trace::Record r = late.records[1];  // the child's CB_INIT_RET, after its CB_EXIT
+  r.seq = seq++;
+  late.records.push_back(r);
+  EXPECT_EQ(checkSubSession(late).violations, 1u);
+  // the same tags in a scx_rec trace are malformed
+  trace::Trace rec = t;
+  rec.header.scheduler = trace::Scheduler::Rec;
+  const std::string p2 = ::testing::TempDir() + "/not-sub.bin";
+  trace::write_file(p2, rec);
+  EXPECT_THROW(trace::read_file(p2), trace::TraceError);
+  std::remove(p2.c_str());
+}
+
+// The committed sub-scheduler session (tests/golden/sub-session.bin): the
+// child attaches and detaches once, the root's ops.sub_attach/sub_detach
+// name its cgroup, tasks are handed from one scheduler to the other, and
+// sub-ownership holds on the recorded events.
+TEST(ValidateSubSession, GoldenSessionDecodes) {
+  const trace::Trace t = golden("sub-session.bin");
+  const SubSession s = checkSubSession(t);
+  ASSERT_TRUE(s.is_sub);
+  EXPECT_EQ(s.attaches[1], 1u);
+  EXPECT_EQ(s.attaches[2], 1u);
+  EXPECT_EQ(s.detaches[2], 1u);
+  EXPECT_EQ(s.sub_attach, 1u);
+  EXPECT_EQ(s.sub_detach, 1u);
+  EXPECT_EQ(s.child_cgroup, 54u);
+  EXPECT_GT(s.handovers, 0u);
+  EXPECT_GT(s.enabled_pids[2].size(), 0u);
+  EXPECT_GT(s.callbacks[2].at("CB_RUNNING"), 0u);
+  EXPECT_EQ(s.violations, 0u) << (s.first.empty() ? "" : s.first.front());
+  // the --sub-scheds slice's sites the session shows running: all but
+  // scx_link_sched and scx_unlink_sched, which call no BPF callback
+  int sub_sites = 0;
+  for (int i = 0; i < siteCount(); ++i)
+    if (siteSlice(static_cast<Site>(i)) == SiteSlice::SubScheds) {
+      ++sub_sites;
+      const Site x = static_cast<Site>(i);
+      EXPECT_EQ(s.observed.test(static_cast<size_t>(i)), x != Site::LinkSched && x != Site::UnlinkSched)
+          << siteInfo(x).function << ":" << siteInfo(x).line;
+    }
+  EXPECT_EQ(sub_sites, 13);
+  EXPECT_EQ(validateMain({kGolden + "/sub-session.bin"}), 0);
+  // a root callback for a task while the child has it enabled is reported
+  trace::Trace bad = t;
+  std::vector<trace::Record> recs = trace::sorted_by_seq(bad.records);
+  for (const auto& r : recs)
+    if (r.kind == trace::Kind::CbEnable && r.arg[4] == 2) {
+      for (auto& q : bad.records)
+        if (q.pid == r.pid && q.seq > r.seq && q.kind == trace::Kind::CbRunnable && q.arg[4] == 2) {
+          q.arg[4] = 1;
+          break;
+        }
+      break;
+    }
+  EXPECT_GE(checkSubSession(bad).violations, 1u);
 }

@@ -45,6 +45,7 @@ enum scxt_scheduler {
 	SCXT_SCHED_SIMPLE = 2,
 	SCXT_SCHED_CENTRAL = 3,
 	SCXT_SCHED_QMAP = 4,
+	SCXT_SCHED_SUB = 5,      /* scx_sub: the sub-scheduler session (root + child) */
 };
 
 /* One event.  Every record is exactly SCXT_RECORD_SIZE bytes. */
@@ -98,6 +99,11 @@ enum scxt_kind {
 	SCXT_CB_CGROUP_PREP_MOVE = 0x0117, /* a0=from cgroup id a1=to cgroup id */
 	SCXT_CB_CGROUP_MOVE     = 0x0118, /* a0=from cgroup id a1=to cgroup id */
 	SCXT_CB_CGROUP_CANCEL_MOVE = 0x0119, /* a0=from cgroup id a1=to cgroup id */
+	/* version 2, the sub-scheduler session (scx_sub: every callback record
+	 * has the scheduler's tag in a4, 1 root 2 child; every kfunc record has
+	 * it in bits 32.. of a4) */
+	SCXT_CB_SUB_ATTACH      = 0x011a, /* pid=0 a0=the child's sub_cgroup_id */
+	SCXT_CB_SUB_DETACH      = 0x011b, /* pid=0 a0=the child's sub_cgroup_id */
 
 	/* --- kfunc calls (pid = task argument, 0 if none) --- */
 	SCXT_KF_DSQ_INSERT      = 0x0201, /* a0=dsq_id a1=slice a2=enq_flags a3=result a4=caller */
@@ -111,6 +117,8 @@ enum scxt_kind {
 	/* version 2 */
 	SCXT_KF_DESTROY_DSQ     = 0x0209, /* a0=dsq_id a4=caller */
 	SCXT_KF_ERROR           = 0x020a, /* a0=cycle (recorded just before scx_bpf_error) a4=caller */
+	SCXT_KF_SUB_DISPATCH    = 0x020b, /* a0=child cgroup id a3=result a4=caller */
+	SCXT_KF_SUB_GRANT       = 0x020c, /* a0=child cgroup id a1=caps a3=result (s32) a4=caller */
 
 	/* --- kernel tracepoints --- */
 	SCXT_TP_SCHED_SWITCH    = 0x0301, /* pid=next a0=prev pid a1=prev_state a2=preempt a3=prev policy a4=next policy */

@@ -61,6 +61,8 @@ constexpr KindInfo kKinds[] = {
     {Kind::CbCgroupPrepMove, "CB_CGROUP_PREP_MOVE", {"from_cgroup_id", "to_cgroup_id", "", "", ""}, 0, 2},
     {Kind::CbCgroupMove,     "CB_CGROUP_MOVE",     {"from_cgroup_id", "to_cgroup_id", "", "", ""}, 0, 2},
     {Kind::CbCgroupCancelMove, "CB_CGROUP_CANCEL_MOVE", {"from_cgroup_id", "to_cgroup_id", "", "", ""}, 0, 2},
+    {Kind::CbSubAttach,      "CB_SUB_ATTACH",      {"sub_cgroup_id", "", "", "", "sched"}, 0, 2},
+    {Kind::CbSubDetach,      "CB_SUB_DETACH",      {"sub_cgroup_id", "", "", "", "sched"}, 0, 2},
 
     {Kind::KfDsqInsert,      "KF_DSQ_INSERT",      {"dsq_id", "slice", "enq_flags", "result", "caller"}, 0},
     {Kind::KfDsqMoveToLocal, "KF_DSQ_MOVE_TO_LOCAL", {"dsq_id", "enq_flags", "", "result", "caller"}, 0},
@@ -72,6 +74,8 @@ constexpr KindInfo kKinds[] = {
     {Kind::KfDsqMoveSetSlice,"KF_DSQ_MOVE_SET_SLICE", {"slice", "", "", "", "caller"}, 0},
     {Kind::KfDestroyDsq,     "KF_DESTROY_DSQ",     {"dsq_id", "", "", "", "caller"}, 0, 2},
     {Kind::KfError,          "KF_ERROR",           {"cycle", "", "", "", "caller"}, 0, 2},
+    {Kind::KfSubDispatch,    "KF_SUB_DISPATCH",    {"cgroup_id", "", "", "result", "caller"}, 0, 2},
+    {Kind::KfSubGrant,       "KF_SUB_GRANT",       {"cgroup_id", "caps", "", "result", "caller"}, 0, 2},
 
     {Kind::TpSchedSwitch,    "TP_SCHED_SWITCH",    {"prev_pid", "prev_state", "preempt", "prev_policy", "next_policy"}, 4},
     {Kind::TpSchedWakeup,    "TP_SCHED_WAKEUP",    {"cpu", "wakeup_new", "", "", ""}, B1},
@@ -110,6 +114,11 @@ static_assert(static_cast<std::uint16_t>(Kind::CbCgroupInit) == SCXT_CB_CGROUP_I
 static_assert(static_cast<std::uint16_t>(Kind::CbCgroupCancelMove) == SCXT_CB_CGROUP_CANCEL_MOVE);
 static_assert(static_cast<std::uint16_t>(Kind::KfDestroyDsq) == SCXT_KF_DESTROY_DSQ);
 static_assert(static_cast<std::uint16_t>(Kind::KfError) == SCXT_KF_ERROR);
+static_assert(static_cast<std::uint16_t>(Kind::CbSubAttach) == SCXT_CB_SUB_ATTACH);
+static_assert(static_cast<std::uint16_t>(Kind::CbSubDetach) == SCXT_CB_SUB_DETACH);
+static_assert(static_cast<std::uint16_t>(Kind::KfSubDispatch) == SCXT_KF_SUB_DISPATCH);
+static_assert(static_cast<std::uint16_t>(Kind::KfSubGrant) == SCXT_KF_SUB_GRANT);
+static_assert(static_cast<std::uint32_t>(Scheduler::Sub) == SCXT_SCHED_SUB);
 static_assert(static_cast<std::uint16_t>(Kind::TpScxExit) == SCXT_TP_SCX_EXIT);
 static_assert(static_cast<std::uint16_t>(Kind::KEnableWorkfn) == SCXT_K_ENABLE_WORKFN);
 static_assert(static_cast<std::uint16_t>(Kind::KTaskState) == SCXT_K_TASK_STATE);
@@ -234,7 +243,7 @@ Header parse_header(const std::byte* p) {
                          "nr_cpus " + std::to_string(t.header.nr_cpus) + " out of range 1.." +
                              std::to_string(kMaxCpus));
     const auto sched = load_le<std::uint32_t>(p + 20);
-    if (sched > static_cast<std::uint32_t>(Scheduler::Qmap))
+    if (sched > static_cast<std::uint32_t>(Scheduler::Sub))
         throw TraceError(20, "scheduler", "unknown scheduler id " + std::to_string(sched));
     t.header.scheduler = static_cast<Scheduler>(sched);
     t.header.seed = load_le<std::uint64_t>(p + 24);
@@ -285,7 +294,13 @@ Record parse_record(const std::byte* r, std::size_t i, std::size_t off, const He
     rec.pid = load_le<std::uint32_t>(r + 20);
     for (std::size_t a = 0; a < kNrArgs; ++a) {
         rec.arg[a] = load_le<std::uint64_t>(r + 24 + 8 * a);
-        if (ki->args[a].empty() && rec.arg[a] != 0)
+        // the sub-scheduler session (scx_sub) tags each callback with its
+        // scheduler in arg4 and each META_ATTACH/DETACH in arg2
+        // (docs/trace-format.md)
+        const bool sub_tag = h.scheduler == Scheduler::Sub &&
+                             ((a == 4 && (static_cast<std::uint16_t>(ki->kind) & 0xff00) == 0x0100) ||
+                              (a == 2 && (ki->kind == Kind::MetaAttach || ki->kind == Kind::MetaDetach)));
+        if (ki->args[a].empty() && rec.arg[a] != 0 && !sub_tag)
             throw TraceError(off + 24 + 8 * a, kFieldNames[a],
                              rn + std::string(ki->name) + " does not use " +
                                  kFieldNames[a] + " but it holds " + hex(rec.arg[a]));
@@ -431,7 +446,7 @@ void write_file(const std::string& path, const Trace& t) {
 }
 
 std::string header_to_json(const Header& h) {
-    static constexpr std::string_view kSched[] = {"unknown", "rec", "simple", "central", "qmap"};
+    static constexpr std::string_view kSched[] = {"unknown", "rec", "simple", "central", "qmap", "sub"};
     std::ostringstream os;
     auto si = static_cast<std::uint32_t>(h.scheduler);
     os << "{\"type\":\"header\",\"version\":" << h.version << ",\"flags\":" << h.flags
@@ -452,6 +467,13 @@ std::string record_to_json(const Record& r) {
     os << ",\"args\":{";
     bool first = true;
     for (std::size_t a = 0; a < kNrArgs; ++a) {
+        if (ki && ki->args[a].empty() && r.arg[a] != 0) {
+            // (only a sub-scheduler session's scheduler tag is read there)
+            if (!first) os << ',';
+            first = false;
+            os << "\"sched\":" << r.arg[a];
+            continue;
+        }
         if (!ki || ki->args[a].empty()) continue;
         if (!first) os << ',';
         first = false;
@@ -470,6 +492,7 @@ std::string record_to_json(const Record& r) {
                 os << '"' << c->name << '"';
             else
                 os << r.arg[a];
+            if (r.arg[a] >> 32) os << ",\"sched\":" << (r.arg[a] >> 32);  // scx_sub's tag
         } else if (is_bool_result || ((ki->bool_args >> a) & 1) != 0) {
             os << (r.arg[a] ? "true" : "false");
         } else if (is_signed) {

@@ -36,6 +36,7 @@ enum class Scheduler : std::uint32_t {
     Simple = 2,
     Central = 3,
     Qmap = 4,
+    Sub = 5,
 };
 
 namespace header_flags {
@@ -78,6 +79,8 @@ enum class Kind : std::uint16_t {
     CbCgroupPrepMove = 0x0117,
     CbCgroupMove = 0x0118,
     CbCgroupCancelMove = 0x0119,
+    CbSubAttach = 0x011a,
+    CbSubDetach = 0x011b,
 
     KfDsqInsert = 0x0201,
     KfDsqMoveToLocal = 0x0202,
@@ -89,6 +92,8 @@ enum class Kind : std::uint16_t {
     KfDsqMoveSetSlice = 0x0208,
     KfDestroyDsq = 0x0209,
     KfError = 0x020a,
+    KfSubDispatch = 0x020b,
+    KfSubGrant = 0x020c,
 
     TpSchedSwitch = 0x0301,
     TpSchedWakeup = 0x0302,

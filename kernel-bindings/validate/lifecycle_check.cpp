@@ -11,6 +11,8 @@ using trace::Kind;
 
 SiteSlice siteSlice(Site s) {
   const int i = static_cast<int>(s);
+  if (i >= static_cast<int>(Site::Count)) return SiteSlice::ProxyExec;  // a variant's own site
+  if (i >= static_cast<int>(Site::SetTaskSched)) return SiteSlice::SubScheds;
   if (i >= static_cast<int>(Site::ProxyBlock)) return SiteSlice::ProxyExec;
   if (i >= static_cast<int>(Site::DoTaskDead)) return SiteSlice::Lifecycle;
   return SiteSlice::Baseline;
@@ -21,6 +23,7 @@ const char* sliceName(SiteSlice s) {
     case SiteSlice::Baseline: return "baseline";
     case SiteSlice::Lifecycle: return "lifecycle";
     case SiteSlice::ProxyExec: return "proxy-exec";
+    case SiteSlice::SubScheds: return "sub-scheds";
   }
   return "?";
 }
@@ -31,19 +34,18 @@ using S = ScxTaskState;
 
 // A recorded kernel task state (SCX_TASK_* >> SCX_TASK_STATE_SHIFT,
 // include/linux/sched/ext.h:122-127) as the model's ScxTaskState.  The
-// kernel's DEAD is the model's Dead only for a task that died while
-// ops.init_task ran (INIT_BEGIN -> DEAD, ext.c:4369-4380); sched_ext_dead's
-// DEAD after scx_disable_and_exit_task (NONE -> DEAD, ext.c:4383-4385) is the
-// model's freeTask (None -> Unborn, model/lifecycle.cpp): the model frees the
-// task there instead of marking it (docs/validation.md, finding L1).
-uint8_t modelState(uint64_t kernel, uint64_t from_kernel) {
+// kernel's DEAD is the model's Dead, both for a task that died while
+// ops.init_task ran (INIT_BEGIN -> DEAD, ext.c:4369-4380) and after
+// scx_disable_and_exit_task (NONE -> DEAD, ext.c:4383-4385; the model's
+// taskExit marks it too since finding L1 was fixed, docs/validation.md).
+uint8_t modelState(uint64_t kernel) {
   switch (kernel) {
     case 0: return static_cast<uint8_t>(S::None);
     case 1: return static_cast<uint8_t>(S::InitBegin);
     case 2: return static_cast<uint8_t>(S::Init);
     case 3: return static_cast<uint8_t>(S::Ready);
     case 4: return static_cast<uint8_t>(S::Enabled);
-    case 5: return static_cast<uint8_t>(from_kernel == 1 ? S::Dead : S::Unborn);
+    case 5: return static_cast<uint8_t>(S::Dead);
     default: return 0xff;
   }
 }
@@ -56,7 +58,7 @@ bool modelEdge(uint8_t from, uint8_t to) {
   const auto f = static_cast<S>(from), t = static_cast<S>(to);
   if (f == S::Unborn || t == S::Unborn) return f == S::None || t == S::None || (f == S::Dead && t == S::Unborn);
   switch (t) {
-    case S::Dead: return f == S::InitBegin;
+    case S::Dead: return f == S::InitBegin || f == S::None;
     case S::None: return f != S::None && f != S::Dead;
     case S::InitBegin: return f == S::None;
     case S::Init: return f == S::InitBegin;
@@ -88,7 +90,6 @@ LifecycleCheck checkLifecycle(const Projection& p) {
 
   // ---- task states and the lifecycle callbacks placed against them
   std::map<uint32_t, uint8_t> st;  // pid -> model state after its last recorded transition
-  std::map<uint32_t, uint64_t> last_kernel;  // pid -> last recorded kernel state
   std::map<uint32_t, uint64_t> post_fork;    // pid -> seq of its scx_post_fork
   struct Pending {
     uint32_t need;     // model states the callback may run in
@@ -100,8 +101,8 @@ LifecycleCheck checkLifecycle(const Projection& p) {
     switch (r.kind) {
       case Kind::KTaskState: {
         ++out.transitions;
-        const uint8_t from = modelState(r.arg[0], last_kernel.count(pid) ? last_kernel[pid] : 0);
-        const uint8_t to = modelState(r.arg[1], r.arg[0]);
+        const uint8_t from = modelState(r.arg[0]);
+        const uint8_t to = modelState(r.arg[1]);
         if (from == 0xff || to == 0xff) {
           violate(at(r) + ": unknown task state " + std::to_string(r.arg[0]) + " -> " + std::to_string(r.arg[1]));
           break;
@@ -123,11 +124,9 @@ LifecycleCheck checkLifecycle(const Projection& p) {
           violate(at(r) + ": " + scxTaskStateName(from) + " -> " + scxTaskStateName(to) +
                   " is not an edge of the model's task states (ext.c:649-687)");
         st[pid] = to;
-        last_kernel[pid] = r.arg[1];
         if (to == static_cast<uint8_t>(S::Unborn) || to == static_cast<uint8_t>(S::Dead)) {
           // the pid may be reused by a new task: it starts in NONE
           st.erase(pid);
-          last_kernel.erase(pid);
         }
         break;
       }

@@ -34,8 +34,9 @@
 namespace scxmc::validate {
 
 // The model slice a site belongs to: the baseline (the checker's default
-// configuration), the --lifecycle slice, or the proxy-exec variant's sites.
-enum class SiteSlice : uint8_t { Baseline, Lifecycle, ProxyExec };
+// configuration), the --lifecycle slice, the proxy-exec variant's sites,
+// or the --sub-scheds slice (scx_set_task_sched .. the sub-sched exit).
+enum class SiteSlice : uint8_t { Baseline, Lifecycle, ProxyExec, SubScheds };
 SiteSlice siteSlice(Site s);
 const char* sliceName(SiteSlice s);
 

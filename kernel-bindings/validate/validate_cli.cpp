@@ -16,6 +16,7 @@
 #include "atomic_file.hpp"
 #include "interrupt.hpp"
 #include "lifecycle_check.hpp"
+#include "sub_session.hpp"
 #include "memory.hpp"
 #include "parse.hpp"
 #include "validator.hpp"
@@ -82,7 +83,7 @@ nlohmann::json lifecycleJson(const LifecycleCheck& l) {
 // lifecycle slice, the sites the recording shows running (lifecycle_check).
 nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
   nlohmann::json out = nlohmann::json::object();
-  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec}) {
+  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec, SiteSlice::SubScheds}) {
     nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
     for (int i = 0; i < siteCount(); ++i) {
       if (siteSlice(static_cast<Site>(i)) != sl) continue;
@@ -158,14 +159,14 @@ void printLifecycle(std::ostream& o, const TraceResult& r, const LifecycleCheck&
   }
   const nlohmann::json sl = sliceJson(r, l);
   o << "  coverage per slice:";
-  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds"}) {
     const auto& j = sl.at(n);
     o << " " << n << " " << j["explained"].get<int>() << " / " << j["sites"].get<int>() << " explained";
     if (j["observed"].get<int>()) o << " (" << j["observed"].get<int>() << " observed running)";
     o << ";";
   }
   o << "\n";
-  for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds"}) {
     const auto& j = sl.at(n);
     if (j["never"].empty()) continue;
     o << "    " << n << " never exercised nor observed:";
@@ -361,6 +362,31 @@ int validateMain(const std::vector<std::string>& args) {
     Validator val(opt);
     for (size_t i = 0; i < files.size(); ++i) {
       const auto t0 = std::chrono::steady_clock::now();
+      if (const SubSession sub = checkSubSession(traces[i]); sub.is_sub) {
+        // the sub-scheduler session: decoded, summarised and checked for
+        // sub-ownership on the recorded events; the one-task replay has one
+        // scheduler and does not apply (docs/validation.md)
+        std::cout << "trace " << files[i] << ": " << traces[i].records.size() << " records\n";
+        printSubSession(std::cout, sub);
+        life_union.observed |= sub.observed;
+        const bool pass = sub.violations == 0 && sub.attaches[2] > 0;
+        std::cout << "  verdict: " << (pass ? "DECODED" : "FAIL")
+                  << (sub.attaches[2] ? "" : " (the child never attached)") << "\n";
+        ok = ok && pass;
+        nlohmann::json j{{"file", files[i]}, {"records", traces[i].records.size()}, {"pass", pass},
+                         {"sub_session",
+                          {{"child_cgroup", sub.child_cgroup}, {"root_attaches", sub.attaches[1]},
+                           {"child_attaches", sub.attaches[2]}, {"child_attach_failures", sub.attach_failures[2]},
+                           {"sub_attach", sub.sub_attach}, {"sub_detach", sub.sub_detach},
+                           {"sub_dispatch", sub.sub_dispatch}, {"sub_dispatch_ok", sub.sub_dispatch_ok},
+                           {"root_tasks_enabled", sub.enabled_pids[1].size()},
+                           {"child_tasks_enabled", sub.enabled_pids[2].size()},
+                           {"moves_into_child", sub.moves_into_child}, {"moves_out_of_child", sub.moves_out_of_child},
+                           {"handovers", sub.handovers}, {"violations", sub.violations}, {"first", sub.first}}}};
+        all.push_back(j);
+        ++done;
+        continue;
+      }
       TraceResult r;
       try {
         ProjectOptions po;
@@ -417,7 +443,7 @@ int validateMain(const std::vector<std::string>& args) {
   if (files.size() > 1) {
     const nlohmann::json sl = sliceJson(cov_union, life_union);
     std::cout << "total coverage per slice (union over the traces):";
-    for (const char* n : {"baseline", "lifecycle", "proxy-exec"}) {
+    for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds"}) {
       const auto& j = sl.at(n);
       const int sites = j["sites"].get<int>(), never = static_cast<int>(j["never"].size());
       std::cout << " " << n << " " << j["explained"].get<int>() << " / " << sites << " explained, " << sites - never
