@@ -19,7 +19,6 @@
   X(DirectDispatch, "direct_dispatch", "ext.c", 1936, "insert the recorded verdict; remote local DSQ is deferred")                \
   X(DeferRemoteLocal, "direct_dispatch", "ext.c", 1952, "LOCAL_ON a remote CPU: QUEUEING->NONE, link on ddsp_deferred_locals")    \
   X(DispatchEnqueue, "scx_dispatch_enqueue", "ext.c", 1608, "link on a DSQ (dsq->lock unless rq-owned), custody, clear opss")     \
-  X(DispatchDestroyedDsq, "scx_dispatch_enqueue", "ext.c", 1628, "--destroy-dsqs: the DSQ's id is SCX_DSQ_INVALID: scx_error, global DSQ") \
   X(RqOwnedPostEnq, "rq_owned_post_enq", "ext.c", 1536, "local insert: leave custody and ops.dequeue(0) under the rq lock")       \
   X(GlobalLeaveCustody, "scx_dispatch_enqueue", "ext.c", 1740, "GLOBAL: leave custody under dsq->lock, ops.dequeue(0) after unlock") \
   X(UserEnterCustody, "scx_dispatch_enqueue", "ext.c", 1743, "user DSQ: IN_CUSTODY set under dsq->lock")                        \
@@ -94,6 +93,7 @@
   X(CgroupCancelAttach, "scx_cgroup_cancel_attach", "ext.c", 5066, "ops.cgroup_cancel_move")                              \
   X(CreateDsq, "scx_bpf_create_dsq", "ext.c", 9601, "from ops.init: allocate and publish a user DSQ")                        \
   X(DestroyDsq, "scx_bpf_destroy_dsq", "ext.c", 9931, "destroy_dsq (ext.c:5300): RCU + that DSQ's lock only")           \
+  X(DispatchDestroyedDsq, "scx_dispatch_enqueue", "ext.c", 1628, "--destroy-dsqs: the DSQ's id is SCX_DSQ_INVALID: scx_error, global DSQ") \
   X(ScxFork, "scx_fork", "ext.c", 4244, "under scx_fork_rwsem (read): NONE, INIT_BEGIN, ops.init_task(fork), INIT or fail")  \
   X(ScxPostFork, "scx_post_fork", "ext.c", 4271, "READY; ops.enable under task_rq_lock if on ext; scx_tasks_lock list add") \
   X(PostForkEnable, "scx_enable_task", "ext.c", 4286, "from scx_post_fork, under task_rq_lock, a child on ext: READY -> ENABLED, ops.enable") \
