@@ -75,6 +75,8 @@ Table buildTable() {
   set(FIELD(State, mutex_owner), Loc::MutexState, 0);
   set(FIELD(State, mutex_blocked), Loc::MutexState, 0);
   set(FIELD(State, scx_ran), Loc::ScxRan, 0);
+  set(FIELD(State, sub_exit), Loc::SubExit, 0);
+  set(FIELD(State, sub_claim), Loc::SubExit, 0);
 #undef FIELD
   for (size_t o = 0; o < tab.size(); ++o)
     if (tab[o].kind == Loc::Count) {
