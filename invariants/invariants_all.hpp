@@ -23,4 +23,5 @@ std::unique_ptr<Invariant> makeRunningPairing();
 std::unique_ptr<Invariant> makeDonorMigration();
 std::unique_ptr<Invariant> makeSubOwnership();     // sub_ownership.cpp
 std::unique_ptr<Invariant> makeSubCallbackOwner();  // sub_callback_owner.cpp
+std::unique_ptr<Invariant> makeSubExit();           // sub_exit.cpp
 }  // namespace scxmc

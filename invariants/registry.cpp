@@ -26,6 +26,7 @@ InvariantList allInvariants() {
   v.push_back(makeDonorMigration());
   v.push_back(makeSubOwnership());
   v.push_back(makeSubCallbackOwner());
+  v.push_back(makeSubExit());
   return v;
 }
 

@@ -8,7 +8,8 @@
 // IN_CUSTODY flag is clear at scx_set_task_sched), so with the custody
 // invariant (exactly one ops.dequeue per custody) custody is paired per
 // scheduler.  No callback of the child before its ops.init or after its
-// ops.exit.
+// ops.exit (an enable that backed out of scx_link_sched gets its ops.exit
+// without ops.init, once).
 #include "ext_core.hpp"
 #include "format.hpp"
 #include "invariants_all.hpp"
@@ -52,6 +53,9 @@ class SubCallbackOwner final : public Invariant {
       custody[t] = (prev.task[t].flags & kTaskInCustody) ? 1 : 0;
     }
     bool alive = subLive(prev.life_pc);
+    // an enable that backed out of scx_link_sched never called ops.init,
+    // and its disable still calls ops.exit (sub.c:1652): once
+    bool exit_only = prev.life_pc == static_cast<uint8_t>(LifePc::SubEnFailed);
     for (const Event& e : log) {
       if (e.kind == Ev::Custody) {
         custody[e.t] = e.a;
@@ -66,11 +70,16 @@ class SubCallbackOwner final : public Invariant {
       if (!bpfCall(e)) continue;
       const bool init = e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::Init;
       if (e.sch == kSchedChild0 && init) alive = true;
+      const bool exit = e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::Exit;
+      if (e.sch == kSchedChild0 && exit && exit_only) {
+        exit_only = false;
+        continue;
+      }
       if (e.sch == kSchedChild0 && !alive) {
         *why = describeEvent(e) + ": a callback of the child scheduler outside its ops.init .. ops.exit";
         return false;
       }
-      if (e.sch == kSchedChild0 && e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::Exit) alive = false;
+      if (e.sch == kSchedChild0 && exit) alive = false;
       if (!taskCallback(e)) continue;
       if (e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::InitTask) continue;
       if (e.sch != owner[e.t]) {

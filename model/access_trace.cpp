@@ -77,6 +77,8 @@ Table buildTable() {
   set(FIELD(State, scx_ran), Loc::ScxRan, 0);
   for (int d = 0; d < kMaxUserDsqs; ++d)  // dsq->id: the DSQ's own field, written under its lock
     set(offsetof(State, dsq_invalid) + d, 1, Loc::DsqId, static_cast<uint8_t>(kDsqUser0 + d));
+  set(FIELD(State, sub_exit), Loc::SubExit, 0);
+  set(FIELD(State, sub_claim), Loc::SubExit, 0);
 #undef FIELD
   for (size_t o = 0; o < tab.size(); ++o)
     if (tab[o].kind == Loc::Count) {

@@ -59,7 +59,8 @@ namespace scxmc {
   X(BypassDepth, "sch->bypass_depth")                                                           \
   X(ProxyExec, "rq->curr when != rq->donor (proxy variants)")                                   \
   X(MutexState, "the modeled mutex's owner and blocked donors (proxy variants)")                \
-  X(ScxRan, "ops.running without ops.stopping yet (proxy variants)")
+  X(ScxRan, "ops.running without ops.stopping yet (proxy variants)")                            \
+  X(SubExit, "sch->exit_kind, sch->aborting, the exit irq_works and disable works (sub-scheds)")
 
 enum class Loc : uint8_t {
 #define SCXMC_LOC_ENUM(id, what) id,
@@ -96,6 +97,7 @@ struct Access {
 };
 
 inline constexpr uint8_t kHelperBase = 0x80;
+inline constexpr uint8_t kClaimerBase = 0xc0;  // + ClaimPc: the exit claimer (--sub-scheds)
 
 // What the accesses of a marked scope are (Access::bookkeeping, choice,
 // validated; docs/lockless.md argues each apart):

@@ -83,7 +83,8 @@ struct Config {
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the
   // scx_enable_helper kthread (actor id actors(), no Frame: LifePc).
-  int steppers() const { return actors() + (lifecycle ? 1 : 0); }
+  // --sub-scheds: the exit claimer (actor id actors() + 1, no Frame: State::sub_claim)
+  int steppers() const { return actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0); }
   uint8_t allCpusMask() const { return static_cast<uint8_t>((1u << cpus) - 1); }
 
   // Returns an empty string when valid, else a message naming the field.

@@ -44,6 +44,7 @@ State ExtCore::initial() const {
 std::string ExtCore::actorName(int actor) const {
   if (actor < cfg_.cpus) return "CPU" + std::to_string(actor);
   if (actor == cfg_.actors()) return "scx_enable_helper";
+  if (isClaimer(actor)) return "exit-claimer";
   return "task" + std::to_string(actor - cfg_.cpus);
 }
 
@@ -436,6 +437,19 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
     first_ = true;
     at_entry_ = true;
     helperStep();
+    return !blocked_;
+  }
+  if (isClaimer(actor)) {
+#ifdef SCXMC_TRACE_ACCESS
+    if (trace::Recorder* r = trace::recorder())
+      r->handler(static_cast<uint8_t>(trace::kClaimerBase + (s.sub_claim.raw() & kSubClaimPcMask)), Frame{});
+#endif
+    scratch_ = Frame{};
+    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
+    first_ = true;
+    at_entry_ = true;
+    paused_ = true;
+    claimerStep();
     return !blocked_;
   }
   run();

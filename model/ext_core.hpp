@@ -109,11 +109,35 @@ enum class LifePc : uint8_t {
   SubDisTasks,   // scx_sub_disable's re-home loop sub.c:1548-1613 [enable_mutex, fork_rwsem, cgroup locks]
   SubDisExit,    // synchronize_rcu, unlink, ops.sub_detach, ops.exit sub.c:1626-1652 [enable_mutex]
   SubGone,       // the child is gone; the root is enabled (as Enabled, without a child to enable)
+  // exit claiming (model/sub_sched.cpp, docs/sub-sched.md):
+  SubEnLinked,   // scx_link_sched: on the parent's children list, before smp_mb + READ_ONCE(parent->aborting)
+                 // ext.c:6530-6538 [enable_mutex, scx_bypass_lock, scx_sched_lock]
+  SubEnFailed,   // backed out (ext.c:6539-6543), err_disable: scx_flush_disable_work waits for the child's
+                 // disable (sub.c:2015-2023) [none]
   Count
 };
 constexpr bool isSubPc(uint8_t pc) {
-  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubGone);
+  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubEnFailed);
 }
+// Is the child on the root's children list (list_add_tail_rcu ext.c:6530 ..
+// list_del_rcu at the back-out ext.c:6541 or in scx_unlink_sched ext.c:6564)?
+constexpr bool subListed(uint8_t pc) {
+  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) ||
+         (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit));
+}
+
+// Where the exit claimer is (State::sub_claim bits 0-2): inside
+// scx_claim_exit (ext.c:6801-6839) between its lockless accesses, and
+// scx_vexit's scx_finish_exit (ext.c:7251-7291).
+enum class ClaimPc : uint8_t {
+  Idle = 0,
+  RootClaimed,   // root's exit_kind claimed (ext.c:6810); next smp_store_mb(root->aborting) (ext.c:6829)
+  RootSwept,     // root->aborting stored; next the walk to the child (ext.c:6828-6829)
+  RootQueue,     // the sweep is done; next irq_work_queue(propagate) (ext.c:6832) and the disable's (ext.c:7273)
+  ChildClaimed,  // child's exit_kind claimed; next smp_store_mb(child->aborting), the (empty) walk and the queues
+  Count
+};
+const char* claimPcName(uint8_t pc);
 // Is the child scheduler linked and not yet exited (scx_link_sched ..
 // its ops.exit, sub.c:1790-1652)?
 constexpr bool subLive(uint8_t pc) {
@@ -199,6 +223,8 @@ class ExtCore {
   // before storing a state, like the symmetry reduction.  A variant that
   // makes one of those fields live again must override it.
   virtual void normalizeDead(State& s) const;
+  // its exit-claiming part (--sub-scheds, liveness.cpp)
+  void normalizeDeadExit(State& s) const;
 
   // Whether CpuState::actions is read only by ops.dispatch's kfunc budget
   // test, so that a state with fewer kfunc calls spent simulates the same
@@ -229,6 +255,10 @@ class ExtCore {
   // (bpfDsqMoveTarget); a test model chooses it at the call to show the two
   // reach the same states.
   bool move_target_at_call_ = false;
+  // scx_claim_exit claims with the exit_kind cmpxchg (claimExitKind): a
+  // failed claim changes nothing, which normalizeDeadExit relies on.  A
+  // variant whose claim can succeed twice clears it.
+  bool claim_is_cmpxchg_ = true;
   bool first_ = true;       // running the step's first handler
   bool waited_dequeue_ = false;  // finishing the dequeue that waited on DISPATCHING (deqWait)
   bool at_entry_ = true;    // the current handler has not acted yet
@@ -516,6 +546,34 @@ class ExtCore {
   void unlock(LockClass c, uint8_t inst = 0);
   virtual bool taskRqLock(uint8_t t);   // task_rq_lock core.c:708: p->pi_lock, wait out a migration, rq lock
   virtual void helperStep();            // one step of scx_enable_helper (root enable, then disable)
+
+  // ---- exit claiming (Config::sub_scheds, model/sub_sched.cpp) -----------
+  // The exit claimer: any context that raises an error or an exit on a
+  // scheduler (scx_error / scx_bpf_exit / bpf_scx_unreg -> scx_vexit or
+  // scx_disable), and the CPUs' hardirq contexts that run the propagation
+  // irq_works.  No Frame: State::sub_claim.
+  bool isClaimer(int actor) const { return cfg_.sub_scheds && actor == cfg_.actors() + 1; }
+  void claimerStep();
+  ExitKind exitKind(uint8_t sch);
+  void setExitKind(uint8_t sch, ExitKind k);
+  // scx_claim_exit's atomic_try_cmpxchg(&sch->exit_kind, NONE, kind)
+  // (ext.c:6810): true if this call claimed it.  A variant replaces it.
+  virtual bool claimExitKind(uint8_t sch);
+  // scx_disable(sch, SCX_EXIT_PARENT) (ext.c:6864-6869) under
+  // scx_sched_lock in the propagation irq_work: claim, WRITE_ONCE(aborting)
+  // (ext.c:6815), irq_work_queue(disable_irq_work) (ext.c:6868)
+  void disableParentClaim(uint8_t sch);
+  // scx_propagate_exit_irq_workfn (ext.c:6780-6790) of `sch`
+  void propagateExit(uint8_t sch);
+  // scx_disable_workfn's exit_kind -> DONE loop (ext.c:6846-6854); false:
+  // already DONE, the work returns
+  bool disableWorkfn(uint8_t sch);
+  // scx_sub_disable of a child that is not linked (sub.c:1537-1538 goto
+  // dump, then sub.c:1612-1652): no task, no cgroup to return; ops.exit
+  void subDisableUnlinked(bool attached);
+  // scx_link_sched's second half: smp_mb, READ_ONCE(parent->aborting)
+  // (ext.c:6537-6538), back out or linked (ext.c:6539-6546)
+  virtual void subLinkCheck();
 
   // ---- sub-schedulers (Config::sub_scheds, model/sub_sched.cpp) ----------
   // The scheduler an event calls (Event::sch): sch_override_ if set (code

@@ -34,8 +34,9 @@ std::string handlerId(uint8_t h) {
                                       "DisTasks",   "DisExit",    "DisUnbypass", "Done",
                                       "EnInitCall0", "EnInitCall1", "EnInitCall2", "EnInitCall3",
                                       "SubEnInit",  "SubEnSwitch", "SubEnabled", "SubDisTasks", "SubDisExit",
-                                      "SubGone"};
+                                      "SubGone",    "SubEnLinked", "SubEnFailed"};
   static_assert(sizeof(kLife) / sizeof(kLife[0]) == static_cast<size_t>(LifePc::Count));
+  if (h >= trace::kClaimerBase) return std::string("claimer:") + claimPcName(static_cast<uint8_t>(h - trace::kClaimerBase));
   if (h >= trace::kHelperBase) {
     const int l = h - trace::kHelperBase;
     return l < static_cast<int>(LifePc::Count) ? std::string("L(LifePc::") + kLife[l] + ")" : "?";
@@ -44,6 +45,7 @@ std::string handlerId(uint8_t h) {
 }
 
 std::string handlerName(uint8_t h) {
+  if (h >= trace::kClaimerBase) return std::string("claimer:") + claimPcName(static_cast<uint8_t>(h - trace::kClaimerBase));
   if (h >= trace::kHelperBase) return std::string("helper:") + lifePcName(static_cast<uint8_t>(h - trace::kHelperBase));
   return pcName(h);
 }

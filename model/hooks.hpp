@@ -79,7 +79,9 @@ namespace scxmc {
   X(void, setTaskSched, (uint8_t t, uint8_t sch), (t, sch), "scx_set_task_sched", "sub.c", 101)                        \
   X(void, subEnableSwitchTask, (uint8_t t), (t), "scx_sub_enable_workfn", "sub.c", 1934)                               \
   X(bool, subDisableVisits, (uint8_t t), (t), "scx_sub_disable", "sub.c", 1555)                                        \
-  X(void, subRehomeTask, (uint8_t t, uint8_t to), (t, to), "scx_rehome_task", "sub.c", 1250)
+  X(void, subRehomeTask, (uint8_t t, uint8_t to), (t, to), "scx_rehome_task", "sub.c", 1250)                          \
+  X(bool, claimExitKind, (uint8_t sch), (sch), "scx_claim_exit", "ext.c", 6810)                                        \
+  X(void, subLinkCheck, (), (), "scx_link_sched", "ext.c", 6537)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

@@ -46,7 +46,8 @@ const char* lifePcName(uint8_t pc) {
                                   "enable: ops.init_task(p0)", "enable: ops.init_task(p1)",
                                   "enable: ops.init_task(p2)", "enable: ops.init_task(p3)",
                                   "sub enable: init tasks", "sub enable: switch tasks", "sub enabled",
-                                  "sub disable: re-home tasks", "sub disable: unlink, exit", "sub gone"};
+                                  "sub disable: re-home tasks", "sub disable: unlink, exit", "sub gone",
+                                  "sub enable: linked, reading parent->aborting", "sub enable: backed out"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
   return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
 }
@@ -567,18 +568,41 @@ void ExtCore::helperStep() {
     case LifePc::SubEnabled:
     case LifePc::SubDisTasks:
     case LifePc::SubDisExit:
+    case LifePc::SubEnLinked:
+    case LifePc::SubEnFailed:
       subStep(pc);  // sub_sched.cpp
       break;
     case LifePc::Enabled:
-      // --sub-scheds: userspace may attach the child first (bpf_scx_reg ->
-      // scx_enable queues scx_sub_enable_workfn on this helper, ext.c:8134-8142);
-      // not once the disable's scx_bypass is in its CPU loop
-      if (cfg_.sub_scheds && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth) && ch_->pick(2) == 1) {
-        subEnableLink();
-        break;
-      }
-      [[fallthrough]];
     case LifePc::SubGone:
+      // --sub-scheds: at Enabled, userspace may attach the child
+      // (bpf_scx_reg -> scx_enable queues scx_sub_enable_workfn on this
+      // helper, ext.c:8134-8142); the root's disable is its disable_work,
+      // queued by its exit claim (scx_disable_workfn ext.c:6841 ->
+      // scx_root_disable), and at SubGone a disable_work of the child queued
+      // again (a second claim after DONE: unreachable while the claim is the
+      // cmpxchg) runs scx_disable_workfn and scx_sub_disable once more.  Not
+      // once the root's disable is in scx_bypass's CPU loop.
+      if (cfg_.sub_scheds && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth)) {
+        uint8_t opt[3];
+        int n = 0;
+        if (pc == LifePc::Enabled) opt[n++] = 0;                 // the child's enable
+        if (s_->sub_claim & kSubDisableRoot) opt[n++] = 1;       // the root's disable work
+        if (pc == LifePc::SubGone && (s_->sub_claim & kSubDisableChild)) opt[n++] = 2;  // the child's
+        if (n == 0) { blocked_ = true; return; }
+        const uint8_t o = opt[n == 1 ? 0 : ch_->pick(n)];
+        if (o == 0) {
+          subEnableLink();
+          break;
+        }
+        if (o == 2) {
+          // (sch->sub_attached is not kept: the parent's second
+          // ops.sub_detach is not emitted, the child's second ops.exit is)
+          if (disableWorkfn(kSchedChild0)) subDisableUnlinked(false);
+          s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
+          break;
+        }
+        if (!disableWorkfn(kSchedRoot)) break;
+      }
       site(Site::RootDisable);
       if (!scxBypass(true)) return;
       setEnable(ScxEnable::Disabling);

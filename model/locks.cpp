@@ -146,6 +146,9 @@ uint8_t dispatchingClass(const Config& cfg, const State& s, uint8_t t) {
 int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHeld]) {
   int n = 0;
   auto add = [&](LockClass c, uint8_t inst) { out[n++] = HeldLock{static_cast<uint8_t>(c), inst}; };
+  // the exit claimer (--sub-scheds) holds nothing between its steps: its
+  // claim is lockless (ext.c:6799), its irq_works take scx_sched_lock within one step
+  if (actor > cfg.actors()) return 0;
   if (actor >= cfg.actors()) {
     // the scx_enable_helper's sleeping locks, by stage (LifePc comments)
     // --sub-scheds: the child's loops keep scx_enable_mutex, the fork rwsem
@@ -153,6 +156,14 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
     // stage the mutex only (sub.c:1616-1631)
     if (isSubPc(s.life_pc)) {
       const auto sp = static_cast<LifePc>(static_cast<uint8_t>(s.life_pc));
+      // scx_link_sched between its list_add and its ->aborting read: the
+      // mutex, scx_bypass_lock, scx_sched_lock (sub.c:1718, ext.c:6504-6505)
+      if (sp == LifePc::SubEnLinked) {
+        add(LockClass::EnableMutex, 0);
+        add(LockClass::BypassLock, 0);
+        add(LockClass::SchedLock, 0);
+        return n;
+      }
       if (sp == LifePc::SubEnInit || sp == LifePc::SubEnSwitch || sp == LifePc::SubDisTasks ||
           sp == LifePc::SubDisExit)
         add(LockClass::EnableMutex, 0);

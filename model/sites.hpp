@@ -118,7 +118,15 @@
   X(SubDisableLoop, "scx_sub_disable", "sub.c", 1548, "sub-scheds: per child task, parent's ops.init_task unlocked, task_rq_lock, scx_rehome_task") \
   X(RehomeTask, "scx_rehome_task", "sub.c", 1250, "sub-scheds: sched_change: exit from the owner, INIT, owner = parent, READY, parent's ops.enable") \
   X(UnlinkSched, "scx_unlink_sched", "ext.c", 6557, "sub-scheds: after synchronize_rcu_expedited, scx_sched_lock: off the parent's children") \
-  X(SubExit, "scx_sub_disable", "sub.c", 1645, "sub-scheds: parent's ops.sub_detach, then the child's ops.exit, all locks dropped")
+  X(SubExit, "scx_sub_disable", "sub.c", 1645, "sub-scheds: parent's ops.sub_detach, then the child's ops.exit, all locks dropped") \
+  X(ClaimExit, "scx_claim_exit", "ext.c", 6810, "sub-scheds: atomic_try_cmpxchg(&sch->exit_kind, NONE, kind): one claimer") \
+  X(ClaimSweep, "scx_claim_exit", "ext.c", 6832, "sub-scheds: lockless RCU walk of the subtree, smp_store_mb(pos->aborting, true)") \
+  X(ClaimQueue, "scx_claim_exit", "ext.c", 6832, "sub-scheds: irq_work_queue(propagate_exit_irq_work), then scx_finish_exit's irq_work_queue(disable_irq_work) (ext.c:7273)") \
+  X(PropagateExit, "scx_propagate_exit_irq_workfn", "ext.c", 6780, "sub-scheds: under scx_sched_lock, scx_disable(pos, SCX_EXIT_PARENT) on the subtree") \
+  X(DisableWorkfn, "scx_disable_workfn", "ext.c", 6841, "sub-scheds: exit_kind -> DONE (return if DONE already), then scx_sub_disable / scx_root_disable") \
+  X(LinkAborting, "scx_link_sched", "ext.c", 6537, "sub-scheds: smp_mb, READ_ONCE(parent->aborting): back out (list_del, scx_error) or linked") \
+  X(SubEnableFailed, "scx_sub_enable_workfn", "sub.c", 2015, "sub-scheds: err_disable: scx_enable_mutex unlock, scx_error(sch), scx_flush_disable_work") \
+  X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit")
 
 namespace scxmc {
 

@@ -74,6 +74,27 @@ inline constexpr uint8_t kTaskSubOwned = 1 << 3;
 inline constexpr uint8_t kTaskSubCgroup = 1 << 4;
 inline constexpr uint8_t kTaskSubInit = 1 << 5;
 
+// State::sub_exit (--sub-scheds only): per scheduler, sch->exit_kind as
+// NONE / claimed (any kind: ERROR, UNREG, PARENT, ...) / DONE (2 bits:
+// kSubExitRootShift, kSubExitChildShift; scx_claim_exit ext.c:6810,
+// scx_disable_workfn ext.c:6852) and sch->aborting (ext.c:6815, 6829); the
+// root's propagate_exit_irq_work queued (ext.c:6832, run at ext.c:6780).
+enum class ExitKind : uint8_t { None = 0, Claimed = 1, Done = 2 };
+inline constexpr int kSubExitRootShift = 0;
+inline constexpr int kSubExitChildShift = 2;
+inline constexpr uint8_t kSubAbortingRoot = 1 << 4;
+inline constexpr uint8_t kSubAbortingChild = 1 << 5;
+inline constexpr uint8_t kSubPropagateRoot = 1 << 6;
+// State::sub_claim: bits 0-2 the exit claimer's stage (ClaimPc,
+// ext_core.hpp); the child's propagate_exit_irq_work queued, and each
+// scheduler's disable work queued (scx_disable_irq_workfn ext.c:7239 queues
+// disable_work on its helper; the model merges the irq_work and the
+// kthread work: the irq_work only forwards).
+inline constexpr uint8_t kSubClaimPcMask = 7;
+inline constexpr uint8_t kSubPropagateChild = 1 << 3;
+inline constexpr uint8_t kSubDisableRoot = 1 << 4;
+inline constexpr uint8_t kSubDisableChild = 1 << 5;
+
 // CpuState::bypassing (Config::lifecycle only).  Bit 0 is the CPU's
 // SCX_SCHED_PCPU_BYPASSING (ext.c:6339-6343).  The others are the
 // scx_enable_helper's place in scx_bypass's CPU loop (ext.c:6328-6394), kept
@@ -180,14 +201,18 @@ struct State {
   // SCX_DSQ_INVALID and it is out of sch->dsq_hash (destroy_dsq,
   // ext.c:5318-5327).  Not in DsqState: only user DSQs have one.
   std::array<Field8, kMaxUserDsqs> dsq_invalid{};
+  // Exit claiming (Config::sub_scheds only, model/sub_sched.cpp): 0 bits when off
+  Field8 sub_exit = 0;   // kSubExit*: exit_kind and ->aborting of the root and the child, root's propagation irq_work
+  Field8 sub_claim = 0;  // the exit claimer's stage (ClaimPc, bits 0-2) | kSubClaim*: irq_work / disable work pending
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };
 
 static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
-// Four cache lines and the user DSQs' destroyed bits (--destroy-dsqs); the
-// packed form (pack.hpp) is what the visited set stores.
-static_assert(sizeof(State) <= 256 + kMaxUserDsqs, "State is meant to stay small (four cache lines)");
+// Four cache lines, the user DSQs' destroyed bits (--destroy-dsqs) and the
+// two exit-claiming bytes (--sub-scheds); the packed form (pack.hpp) is what
+// the visited set stores, and it spends no bit on either when off.
+static_assert(sizeof(State) <= 264, "State is meant to stay small");
 #ifndef SCXMC_TRACE_ACCESS
 static_assert(std::has_unique_object_representations_v<State>,
               "State is compared and ordered with memcmp: no padding bytes");

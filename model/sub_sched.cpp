@@ -15,9 +15,11 @@
 // only under p's pi_lock and rq lock (scx_rehome_task, the switch loop's
 // sched_change: lockdep_assert_held, sub.c:1252-1253) and read under one of
 // them (scx_task_sched's rcu_dereference_protected), so no read of it is a
-// pause point.  The lockless accesses of this area (->aborting in
-// scx_link_sched, the exit_kind cmpxchg) belong to exit claiming, which
-// this slice does not model yet (docs/sub-sched.md, "Not built yet").
+// pause point.  The lockless accesses of this area are exit claiming's
+// (docs/sub-sched.md section 2, "Exit claiming"): the exit_kind cmpxchg,
+// each smp_store_mb(->aborting), the children-list walk of the sweep,
+// scx_disable_workfn's cmpxchg to DONE and scx_link_sched's ->aborting
+// read are each the commit access of a step of its own.
 //
 // Abstractions of this slice (docs/sub-sched.md gives the argument for each):
 // * ops.init_task of the loops runs in the same step as the iterator's
@@ -66,8 +68,10 @@ void ExtCore::subEnableLink() {
   // scx_sub_enable_workfn: scx_enable_mutex (sub.c:1718); find_parent_sched
   // under scx_sched_lock (sub.c:1737-1745); scx_link_sched (sub.c:1790):
   // scx_bypass_lock, scx_sched_lock, the parent's bypass_depth (0 here: only
-  // the helper bypasses the root, and it is here), children list add,
-  // linked = true (ext.c:6502-6547)
+  // the helper bypasses the root, and it is here), the hash insert, and
+  // list_add_tail_rcu on the parent's children (ext.c:6502-6531): the walk
+  // of a concurrent scx_claim_exit reads that list without a lock, so the
+  // step ends there (SubEnLinked), keeping the two spinlocks
   site(Site::SubEnable);
   lock(LockClass::EnableMutex);
   lock(LockClass::SchedLock);
@@ -75,6 +79,36 @@ void ExtCore::subEnableLink() {
   site(Site::LinkSched);
   lock(LockClass::BypassLock);
   lock(LockClass::SchedLock);
+  s_->life_pc = static_cast<uint8_t>(LifePc::SubEnLinked);
+}
+
+void ExtCore::subLinkCheck() {
+  // smp_mb(); READ_ONCE(parent->aborting) (ext.c:6537-6538): the step's
+  // commit access; it pairs with scx_claim_exit's smp_store_mb (ext.c:6829)
+  site(Site::LinkAborting);
+  if (s_->sub_exit & kSubAbortingRoot) {
+    // back out: hash remove, list_del_rcu, scx_error(sch, "parent
+    // disabled") (ext.c:6539-6543), unlock; scx_sub_enable_workfn's
+    // err_disable (sub.c:2015-2023): mutex unlock, scx_error(sch) again (a
+    // no-op once claimed), scx_flush_disable_work waits for the child's
+    // disable (SubEnFailed).  The child is on no list an ancestor walks,
+    // so its claim (scx_vexit -> scx_claim_exit -> scx_finish_exit) races
+    // only with the claimer's claim of the child, decided by the cmpxchg;
+    // its ->aborting store and irq_work queues are one step with it (the
+    // child's ->aborting has no reader in the model: no grandchild links
+    // under it and the dispatch path does not read it).
+    if (claimExitKind(kSchedChild0)) {
+      s_->sub_exit |= kSubAbortingChild;
+      s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
+    }
+    unlock(LockClass::SchedLock);
+    unlock(LockClass::BypassLock);
+    site(Site::SubEnableFailed);
+    unlock(LockClass::EnableMutex);
+    s_->life_pc = static_cast<uint8_t>(LifePc::SubEnFailed);
+    return;
+  }
+  // sch->linked = true, scx_sched_all, unlock (ext.c:6546-6553)
   unlock(LockClass::SchedLock);
   unlock(LockClass::BypassLock);
   // ops.init of the child under cpus_read_lock for its arena objects
@@ -160,7 +194,7 @@ void ExtCore::subEnableSwitchTask(uint8_t t) {
 
 void ExtCore::subDisableLock() {
   // scx_sub_disable (reached through the child's disable work,
-  // scx_disable_workfn ext.c:6836-6855): drain_descendants (no grandchild),
+  // scx_disable_workfn ext.c:6841-6862): drain_descendants (no grandchild),
   // scx_enable_mutex, fork rwsem, scx_cgroup_lock (sub.c:1525-1527); linked:
   // set_cgroup_sched to the parent (sub.c:1540); scx_cgroup_return_subtree:
   // the child's ops.cgroup_exit, the parent's ops.cgroup_init (sub.c:1546)
@@ -216,6 +250,201 @@ void ExtCore::subRehomeTask(uint8_t t, uint8_t to) {
   }
 }
 
+// ---- exit claiming ---------------------------------------------------------
+
+const char* claimPcName(uint8_t pc) {
+  static const char* const n[] = {"idle", "root claimed", "root swept", "root: queue irq_works", "child claimed"};
+  static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(ClaimPc::Count));
+  return pc < static_cast<uint8_t>(ClaimPc::Count) ? n[pc] : "?";
+}
+
+ExitKind ExtCore::exitKind(uint8_t sch) {
+  const int sh = sch == kSchedRoot ? kSubExitRootShift : kSubExitChildShift;
+  return static_cast<ExitKind>((s_->sub_exit >> sh) & 3);
+}
+
+void ExtCore::setExitKind(uint8_t sch, ExitKind k) {
+  const int sh = sch == kSchedRoot ? kSubExitRootShift : kSubExitChildShift;
+  s_->sub_exit = static_cast<uint8_t>((s_->sub_exit & ~(3u << sh)) | (static_cast<unsigned>(k) << sh));
+}
+
+bool ExtCore::claimExitKind(uint8_t sch) {
+  // atomic_try_cmpxchg(&sch->exit_kind, &none, kind) (ext.c:6810)
+  site(Site::ClaimExit);
+  if (exitKind(sch) != ExitKind::None) return false;
+  setExitKind(sch, ExitKind::Claimed);
+  return true;
+}
+
+void ExtCore::disableParentClaim(uint8_t sch) {
+  // scx_disable (ext.c:6864-6869) -> scx_claim_exit(sch, SCX_EXIT_PARENT):
+  // only WRITE_ONCE(sch->aborting, true) (ext.c:6813-6815), then
+  // irq_work_queue(&sch->disable_irq_work) (ext.c:6868)
+  if (!claimExitKind(sch)) return;
+  s_->sub_exit |= sch == kSchedRoot ? kSubAbortingRoot : kSubAbortingChild;
+  s_->sub_claim |= sch == kSchedRoot ? kSubDisableRoot : kSubDisableChild;
+}
+
+void ExtCore::propagateExit(uint8_t sch) {
+  // scx_propagate_exit_irq_workfn (ext.c:6780-6790), in hardirq: under
+  // scx_sched_lock (irqsave), scx_disable(pos, SCX_EXIT_PARENT) for every
+  // pos of scx_for_each_descendant_pre(pos, sch), sch itself first.  The
+  // children list is written only under scx_sched_lock (scx_link_sched,
+  // scx_unlink_sched), so the walk is exact; the one lockless access is
+  // each claim's cmpxchg, of which only the child's can race (the root's
+  // was claimed before its irq_work was queued), so the step has one.
+  if (s_->life_pc == static_cast<uint8_t>(LifePc::SubEnLinked)) { blocked_ = true; return; }  // held by scx_link_sched
+  site(Site::PropagateExit);
+  ctx_ = LockCtx::Hardirq;
+  lock(LockClass::SchedLock);
+  s_->sub_exit &= static_cast<uint8_t>(sch == kSchedRoot ? ~kSubPropagateRoot : 0xff);
+  s_->sub_claim &= static_cast<uint8_t>(sch == kSchedRoot ? 0xff : ~kSubPropagateChild);
+  disableParentClaim(sch);
+  if (sch == kSchedRoot && subListed(s_->life_pc)) disableParentClaim(kSchedChild0);
+  unlock(LockClass::SchedLock);
+}
+
+bool ExtCore::disableWorkfn(uint8_t sch) {
+  // the work is off its queue once it runs; atomic_read, then
+  // atomic_try_cmpxchg(&sch->exit_kind, &kind, SCX_EXIT_DONE) until it
+  // succeeds (ext.c:6846-6854): the step's commit access
+  site(Site::DisableWorkfn);
+  s_->sub_claim &= static_cast<uint8_t>(~(sch == kSchedRoot ? kSubDisableRoot : kSubDisableChild));
+  if (exitKind(sch) == ExitKind::Done) return false;  // already disabled
+  setExitKind(sch, ExitKind::Done);
+  return true;
+}
+
+void ExtCore::subDisableUnlinked(bool attached) {
+  // scx_sub_disable (sub.c:1505-1668) of a child that is not linked:
+  // (its own bypass is not modeled, drain_descendants: no child) mutex, fork
+  // rwsem, scx_cgroup_lock, !sch->linked -> dump (sub.c:1537-1538, 1612),
+  // unlock (sub.c:1616-1617); synchronize_rcu_expedited (nothing of it in
+  // flight); scx_unlink_sched (not linked: only scx_sched_all, ext.c:6557);
+  // mutex unlock; ops.sub_detach of the parent if sub_attached
+  // (sub.c:1642-1650); ops.exit (sub.c:1652), even without ops.init
+  site(Site::SubDisableUnlinked);
+  lock(LockClass::EnableMutex);
+  lock(LockClass::ForkRwsem);
+  lock(LockClass::CgroupMutex);
+  lock(LockClass::CgroupOpsRwsem);
+  unlock(LockClass::CgroupOpsRwsem);
+  unlock(LockClass::CgroupMutex);
+  unlock(LockClass::ForkRwsem);
+  site(Site::UnlinkSched);
+  lock(LockClass::SchedLock);
+  unlock(LockClass::SchedLock);
+  unlock(LockClass::EnableMutex);
+  site(Site::SubExit);
+  if (attached) lifeOpOn(kSchedRoot, LifeOp::SubDetach);
+  lifeOpOn(kSchedChild0, LifeOp::Exit);
+  s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
+}
+
+void ExtCore::claimerStep() {
+  // The options: go on with the claim in progress, or start one (on a
+  // scheduler that exists: the root while it is enabled, the child from
+  // its allocation on); run a queued propagation irq_work.  One claim is
+  // in progress at a time: a second context's claim of the other
+  // scheduler interleaved with this one's sweep is equivalent to it
+  // following the sweep (the sweeps' accesses are the root's and the
+  // child's ->aborting, both only ever set to true; the child's exit_kind
+  // is claimed by a root claim only later, in the propagation irq_work).
+  enum Opt : uint8_t { Continue, ClaimRoot, ClaimChild, PropRoot, PropChild };
+  uint8_t opt[5];
+  int n = 0;
+  const auto pc = static_cast<ClaimPc>(s_->sub_claim & kSubClaimPcMask);
+  {
+    trace::ChoiceReads choosing;  // which contexts have something to do
+    if (pc != ClaimPc::Idle) {
+      opt[n++] = Continue;
+    } else {
+      if (lifeStage(s_->life_pc) == LifePc::Enabled && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth))
+        opt[n++] = ClaimRoot;
+      if (isSubPc(s_->life_pc)) opt[n++] = ClaimChild;
+    }
+    if (s_->sub_exit & kSubPropagateRoot) opt[n++] = PropRoot;
+    if (s_->sub_claim & kSubPropagateChild) opt[n++] = PropChild;
+  }
+  if (n == 0) { blocked_ = true; return; }
+  const uint8_t o = opt[n == 1 ? 0 : ch_->pick(n)];
+  auto setPc = [&](ClaimPc to) {
+    s_->sub_claim = static_cast<uint8_t>((s_->sub_claim & ~kSubClaimPcMask) | static_cast<uint8_t>(to));
+  };
+  switch (o) {
+    case ClaimRoot:  // scx_vexit / scx_disable (guard(preempt)) -> scx_claim_exit(root, kind)
+      if (claimExitKind(kSchedRoot)) setPc(ClaimPc::RootClaimed);
+      break;
+    case ClaimChild:
+      if (claimExitKind(kSchedChild0)) setPc(ClaimPc::ChildClaimed);
+      break;
+    case PropRoot: propagateExit(kSchedRoot); break;
+    case PropChild: propagateExit(kSchedChild0); break;
+    case Continue: {
+      // irq_work_queue(&sch->propagate_exit_irq_work) (ext.c:6832), then
+      // scx_vexit's scx_finish_exit: irq_work_queue(disable_irq_work)
+      // (ext.c:7273; scx_disable: ext.c:6868).  Each is an atomic on its own
+      // irq_work whose only other accessor is that work's run (a step of its
+      // own that needs it queued), so the two share a step.
+      auto queue = [&](uint8_t sch) {
+        site(Site::ClaimQueue);
+        if (sch == kSchedRoot) {
+          s_->sub_exit |= kSubPropagateRoot;
+          s_->sub_claim |= kSubDisableRoot;
+        } else {
+          s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
+        }
+        setPc(ClaimPc::Idle);
+      };
+      // Where no link is ahead (the child's enable is past scx_link_sched or
+      // cannot start), the root's ->aborting has no reader any more and the
+      // walk decides only the child's ->aborting, which has none in the
+      // model (liveness.cpp): the rest of the root's sweep and its queues
+      // share the step (docs/sub-sched.md, "Exit claiming").
+      const bool link_ahead = s_->life_pc == static_cast<uint8_t>(LifePc::Enabled) ||
+                              s_->life_pc == static_cast<uint8_t>(LifePc::SubEnLinked);
+      auto walkToChild = [&] {
+        // scx_next_descendant_pre reads the root's children list under RCU
+        // only: the child is there from scx_link_sched's list_add until its
+        // back-out or scx_unlink_sched
+        site(Site::ClaimSweep);
+        if (subListed(s_->life_pc)) s_->sub_exit |= kSubAbortingChild;
+        setPc(ClaimPc::RootQueue);
+      };
+      switch (pc) {
+        case ClaimPc::RootClaimed:  // the sweep's first node: the root itself (ext.c:6828-6829)
+          site(Site::ClaimSweep);
+          s_->sub_exit |= kSubAbortingRoot;
+          setPc(ClaimPc::RootSwept);
+          if (link_ahead) break;
+          walkToChild();
+          queue(kSchedRoot);
+          break;
+        case ClaimPc::RootSwept:
+          walkToChild();
+          if (!link_ahead) queue(kSchedRoot);
+          break;
+        case ClaimPc::RootQueue:
+          queue(kSchedRoot);
+          break;
+        case ClaimPc::ChildClaimed:
+          // the child's sweep (itself; no grandchild) and its queues: its
+          // ->aborting has no reader in the model (liveness.cpp), so the
+          // store shares the step with the irq_work_queue calls
+          site(Site::ClaimSweep);
+          s_->sub_exit |= kSubAbortingChild;
+          queue(kSchedChild0);
+          break;
+        default:
+          break;
+      }
+      break;
+    }
+    default:
+      break;
+  }
+}
+
 void ExtCore::subStep(LifePc pc) {
   // a task of the child's cgroup matching `want`, in any list order, or kNone
   auto pickTask = [&](auto want) -> uint8_t {
@@ -261,7 +490,23 @@ void ExtCore::subStep(LifePc pc) {
       s_->life_pc = static_cast<uint8_t>(LifePc::SubEnabled);
       break;
     }
+    case LifePc::SubEnLinked:
+      subLinkCheck();
+      break;
+    case LifePc::SubEnFailed:
+      // scx_flush_disable_work (ext.c:6879-6887) waits for the child's
+      // disable work, queued by whichever claim won (the back-out's
+      // scx_error or the claimer's); that work runs scx_disable_workfn on
+      // the child's helper, which the model runs here, on this actor
+      if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
+      if (disableWorkfn(kSchedChild0)) subDisableUnlinked(false);
+      break;
     case LifePc::SubEnabled:
+      // the child's disable_work (scx_disable_workfn ext.c:6841, queued by
+      // its exit claim) runs scx_sub_disable once the enable released the
+      // mutex (sub.c:1525)
+      if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
+      if (!disableWorkfn(kSchedChild0)) break;
       subDisableLock();
       break;
     case LifePc::SubDisTasks: {

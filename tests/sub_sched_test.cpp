@@ -43,15 +43,16 @@ TEST(SubSched, ConfigValidationNamesTheField) {
   EXPECT_NE(c.describe().find("sub-scheduler"), std::string::npos);
 }
 
-// Off: no bit; on: only task.flags widens (4 -> 64 values, 2 -> 6 bits).
+// Off: no bit; on: task.flags widens (4 -> 64 values, 2 -> 6 bits) and the
+// exit-claiming bytes take 7 + 6 bits.
 TEST(SubSched, OffCostsNoBit) {
   for (int tasks : {1, 2, 3}) {
     Config off = subConfig(tasks);
     off.sub_scheds = 0;
     Config on = subConfig(tasks);
-    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks) << tasks;
+    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks + 13) << tasks;
   }
-  static_assert(sizeof(State) == 256 + kMaxUserDsqs);  // (+ dsq_invalid, --destroy-dsqs)
+  static_assert(sizeof(State) == 256 + kMaxUserDsqs + 2);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim)
 }
 
 // Every invariant holds over the child's enable and disable inside the
@@ -62,28 +63,42 @@ TEST(SubSched, Linux734HoldsOneTask) {
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) {
     EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
-    if (i.id == "sub-ownership" || i.id == "sub-callbacks") {
+    if (i.id == "sub-ownership" || i.id == "sub-callbacks" || i.id == "sub-exit") {
       EXPECT_FALSE(i.vacuous) << i.id;
     }
   }
 }
 
 // The child's states are reached: a task owned by the child while the
-// child is enabled, and the helper back past the child's exit.
+// child is enabled, and the helper back past the child's exit.  Exit
+// claiming is exercised: the link backs out after the root's claim, the
+// root's propagation claims a linked child, and the child's own claim.
 TEST(SubSched, ReachesTheChildEnabledAndGone) {
   auto m = makeModel("linux-7.3.4", subConfig(1));
   bool owned = false, gone = false;
+  bool backed_out = false, propagated = false, own_claim = false;
   InvariantList invs;
   std::string err;
   ASSERT_TRUE(selectInvariants("sub-ownership", &invs, &err)) << err;
   Checker ck(*m, std::move(invs), Limits{});
-  ck.setObserver([&](const State&, const StepLog&, const State& next) {
+  ck.setObserver([&](const State& from, const StepLog&, const State& next) {
     if (next.life_pc == static_cast<uint8_t>(LifePc::SubEnabled) && (next.task[0].flags & kTaskSubOwned)) owned = true;
     if (next.life_pc == static_cast<uint8_t>(LifePc::SubGone)) gone = true;
+    const int child_from = (from.sub_exit >> kSubExitChildShift) & 3;
+    const int child_next = (next.sub_exit >> kSubExitChildShift) & 3;
+    if (next.life_pc == static_cast<uint8_t>(LifePc::SubEnFailed)) backed_out = true;
+    if ((from.sub_exit & kSubPropagateRoot) && child_from == 0 && child_next == 1 && subLive(next.life_pc))
+      propagated = true;
+    if (child_from == 0 && child_next == 1 &&
+        (next.sub_claim & kSubClaimPcMask) == static_cast<uint8_t>(ClaimPc::ChildClaimed))
+      own_claim = true;
   });
   ASSERT_TRUE(ck.run().complete);
   EXPECT_TRUE(owned);
   EXPECT_TRUE(gone);
+  EXPECT_TRUE(backed_out);
+  EXPECT_TRUE(propagated);
+  EXPECT_TRUE(own_claim);
 }
 
 // Seeded bug of sub-callbacks (issue 16's example): re-homing without
@@ -103,10 +118,40 @@ TEST(SubSched, EnableBeforeSetSchedCaughtBySubCallbacks) {
                  "ops.enable(p0) [child] is a callback of the child but p0 is owned by the root");
 }
 
+// Seeded bug of sub-exit: scx_link_sched without its ->aborting read
+// (ext.c:6537-6544): a child links after the root's exit was claimed and
+// propagated, and nothing will ever claim the child's exit.
+class LinkIgnoresAborting : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-link-ignores-aborting"; }
+  void subLinkCheck() override {
+    const uint8_t aborting = s_->sub_exit & kSubAbortingRoot;
+    s_->sub_exit &= static_cast<uint8_t>(~kSubAbortingRoot);  // BUG: the read is gone
+    ExtCore::subLinkCheck();
+    s_->sub_exit |= aborting;
+  }
+};
+
+TEST(SubSched, LinkIgnoresAbortingCaughtBySubExit) {
+  registerVariant({"mut-link-ignores-aborting", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<LinkIgnoresAborting>(c); });
+  test::expectCaughtOn("mut-link-ignores-aborting", subConfig(1), "sub-exit",
+                       "the root's exit was claimed and propagated, but the child is linked with no exit claimed");
+}
+
+// The claim as a plain store (variant sub-claim-plain-store): a second
+// claim after the child's disable queues a second one: its ops.exit again.
+TEST(SubSched, ClaimPlainStoreCaughtBySubCallbacks) {
+  expectCaughtOn("sub-claim-plain-store", subConfig(1), "sub-callbacks",
+                 "ops.exit() [child]: a callback of the child scheduler outside its ops.init .. ops.exit");
+}
+
 // The variants need the slice: their factories switch it on.
 TEST(SubSched, VariantsImplyTheSlice) {
   Config c = test::smallConfig(1, 2, 1);
-  for (const char* v : {"sub-rehome-keeps-sched", "sub-disable-skips-sleepers", "sub-enable-before-set-sched"}) {
+  for (const char* v : {"sub-rehome-keeps-sched", "sub-disable-skips-sleepers", "sub-enable-before-set-sched",
+                        "sub-claim-plain-store"}) {
     auto m = makeModel(v, c);
     EXPECT_TRUE(m->config().lifecycle) << v;
     EXPECT_EQ(m->config().sub_scheds, 1) << v;

@@ -70,6 +70,12 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "scx_set_task_sched makes the child the owner (implies --lifecycle --sub-scheds 1)",
         "sub.c:1934 scx_sub_enable_workfn"},
        makeSubEnableBeforeSetSched},
+      {{"sub-claim-plain-store",
+        "sub-schedulers: scx_claim_exit sets exit_kind with a plain store instead of the cmpxchg against NONE, "
+        "so a claim after the disable set DONE queues a second disable: a second ops.exit (implies --lifecycle "
+        "--sub-scheds 1)",
+        "ext.c:6810 scx_claim_exit"},
+       makeSubClaimPlainStore},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

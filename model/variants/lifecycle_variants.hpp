@@ -26,6 +26,7 @@ inline Config withSubScheds(Config c) {
   return c;
 }
 std::unique_ptr<ExtCore> makeSubRehomeKeepsSched(const Config& cfg);     // sub_rehome_keeps_sched.cpp
+std::unique_ptr<ExtCore> makeSubClaimPlainStore(const Config& cfg);      // sub_claim_plain_store.cpp
 std::unique_ptr<ExtCore> makeSubDisableSkipsSleepers(const Config& cfg);  // sub_disable_skips_sleepers.cpp
 std::unique_ptr<ExtCore> makeSubEnableBeforeSetSched(const Config& cfg);  // sub_enable_before_set_sched.cpp
 }  // namespace scxmc
