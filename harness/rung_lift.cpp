@@ -29,8 +29,11 @@ bool rungView(const State& big, const Config& sc, const Config& bc, const State&
 }
 
 // The actor of the larger model that runs a rung actor's step: CPUs and the
-// rung's tasks keep their ids; the lifecycle helper comes after every task.
-int mapActor(int a, const Config& sc, const Config& bc) { return a < sc.actors() ? a : bc.actors(); }
+// rung's tasks keep their ids; the lifecycle helper comes after every task,
+// and the exit claimer (--sub-scheds) after the helper.
+int mapActor(int a, const Config& sc, const Config& bc) {
+  return a < sc.actors() ? a : bc.actors() + (a - sc.actors());
+}
 
 int indexOf(const InvariantList& invs, const std::string& id) {
   for (size_t i = 0; i < invs.size(); ++i)
