@@ -127,6 +127,9 @@ const char* kCheckHelp =
     "                        miss it, an insert in flight meets SCX_DSQ_INVALID, ext.c:1628)\n"
     "  --sub-scheds N        with --lifecycle: N child schedulers bound to cgroups (0..1; default 0,\n"
     "                        off: unchanged state space; docs/sub-sched.md)\n"
+    "  --balance-callbacks   rq->scx.flags and the three ways deferred work runs (wakeup hook,\n"
+    "                        balance callback, irq_work; ext.c:1050) with rq_pin_lock's check\n"
+    "                        (sched.h:1941) at every rq lock (off: unchanged state space)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
@@ -215,6 +218,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.task_death = true;
     } else if (a == "--destroy-dsqs") {
       cfg.destroy_dsqs = true;
+    } else if (a == "--balance-callbacks") {
+      cfg.bal_cb = true;
     } else if (a == "--sub-scheds") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.sub_scheds = static_cast<int>(n);

@@ -132,6 +132,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->destroy_dsqs = c["destroy_dsqs"].get<bool>();
   }
+  if (c.contains("balance_callbacks")) {
+    if (!c["balance_callbacks"].is_boolean()) {
+      *err = "config.balance_callbacks is not a boolean";
+      return false;
+    }
+    cfg->bal_cb = c["balance_callbacks"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

@@ -23,7 +23,13 @@ class DonorMigration final : public Invariant {
   }
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
     bool ext_move = false;
+    // Tasks this step switched out before the move: a balance callback
+    // (--balance-callbacks) runs after finish_task(prev) cleared
+    // prev->on_cpu (core.c:5418-5427, finish_lock_switch core.c:5262), so
+    // its moves may take the previous task.
+    uint32_t switched_out = 0;
     for (const Event& e : log) {
+      if (e.kind == Ev::Switch && e.a != kNone) switched_out |= 1u << e.a;
       if (e.kind == Ev::Site && e.a == static_cast<uint8_t>(Site::MoveRemoteToLocal)) ext_move = true;
       if (!ext_move || e.kind != Ev::SetCpu || e.t == kNone) continue;
       const uint8_t t = e.t;
@@ -32,7 +38,7 @@ class DonorMigration final : public Invariant {
         return false;
       }
       for (int c = 0; c < cfg.cpus; ++c)
-        if (prev.cpu[c].curr == t || prev.proxy_exec[c] == t) {
+        if ((prev.cpu[c].curr == t && !((switched_out >> t) & 1)) || prev.proxy_exec[c] == t) {
           *why = "the ext path migrates " + taskName(t) + " to CPU" + std::to_string(e.a) + " while it runs on CPU" +
                  std::to_string(c) + (prev.proxy_exec[c] == t ? " as the mutex owner for donor " +
                                                                     taskName(prev.cpu[c].curr) : std::string());

@@ -56,6 +56,7 @@ Table buildTable() {
     set(b + offsetof(CpuState, dfn), 1, Loc::CpuDeferred, i);
     set(b + offsetof(CpuState, dfq), sizeof(CpuState::dfq), Loc::CpuDeferred, i);
     set(b + offsetof(CpuState, bypassing), 1, Loc::CpuBypass, i);
+    set(b + offsetof(CpuState, rqf), 1, Loc::CpuRqFlags, i);
   }
   for (int a = 0; a < kMaxActors; ++a) {
     const size_t b = offsetof(State, actor) + a * sizeof(Frame);
@@ -97,7 +98,7 @@ const Table& table() {
 const char* locName(Loc k) { return k < Loc::Count ? kLocs[static_cast<int>(k)].name : "?"; }
 const char* locWhat(Loc k) { return k < Loc::Count ? kLocs[static_cast<int>(k)].what : "?"; }
 bool locIsTask(Loc k) { return k <= Loc::TaskDead; }
-bool locIsCpu(Loc k) { return (k >= Loc::CpuCurr && k <= Loc::CpuBypass) || k == Loc::ProxyExec; }
+bool locIsCpu(Loc k) { return (k >= Loc::CpuCurr && k <= Loc::CpuRqFlags) || k == Loc::ProxyExec; }
 bool locIsFrame(Loc k) { return k == Loc::FrameRegs || k == Loc::FrameLocks; }
 
 Location locate(size_t offset) { return offset < sizeof(State) ? table()[offset] : Location{}; }

@@ -49,6 +49,7 @@ namespace scxmc {
   X(CpuDspCtx, "the rq's dispatch context (dsp_ctx buf/cursor/nr_tasks, ops.dispatch round)")   \
   X(CpuDeferred, "rq->scx.ddsp_deferred_locals")                                                \
   X(CpuBypass, "SCX_SCHED_PCPU_BYPASSING of the CPU")                                           \
+  X(CpuRqFlags, "rq->scx.flags, rq->balance_callback, rq->scx.deferred_irq_work (--balance-callbacks)") \
   X(DsqList, "dsq->list and dsq->nr")                                                           \
   X(DsqId, "dsq->id and the DSQ's sch->dsq_hash entry (--destroy-dsqs)")                       \
   X(FrameRegs, "an actor's registers and program counter")                                     \

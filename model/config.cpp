@@ -44,6 +44,7 @@ std::string Config::describe() const {
   if (task_death) o << ", task death";
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (destroy_dsqs) o << ", DSQ destruction";
+  if (bal_cb) o << ", balance callbacks";
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

@@ -79,6 +79,16 @@ struct Config {
   // (scx_dispatch_enqueue ext.c:1628).  Off: the destroy is modeled for its
   // locks only, with no state bit.
   bool destroy_dsqs = false;
+  // The three ways 7.3.4 runs deferred work (--balance-callbacks,
+  // docs/architecture.md "Balance callbacks"): rq->scx.flags
+  // (SCX_RQ_IN_DISPATCH, SCX_RQ_BAL_CB_PENDING; IN_WAKEUP is the wakeup
+  // enqueue's own), the rq's balance callback and its deferred irq_work
+  // (schedule_deferred_locked ext.c:1050-1088, maybe_queue_balance_callback
+  // ext.c:2959-2970, do_pick_task_scx ext.c:3482-3513), with the core's
+  // rq_pin_lock rule (sched.h:1935-1942) checked at every rq-lock
+  // acquisition.  Off: one "deferred" event over-approximates all three
+  // (the irq_work may run whenever the list is not empty), no state bit.
+  bool bal_cb = false;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the

@@ -385,6 +385,8 @@ void ExtCore::deferred() {
   f.op = static_cast<uint8_t>(Op::Deferred);
   CpuState& cs = cpu(f.home);
   if (cs.dfn == 0) {
+    // (--balance-callbacks: the balance callback is over)
+    if (cfg_.bal_cb && me_ == f.home) cs.rqf &= static_cast<uint8_t>(~kRqInBalCb);
     endPath();
     return;
   }

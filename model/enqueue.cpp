@@ -105,7 +105,10 @@ void ExtCore::enqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags) {
   // set_task_runnable + QUEUED + nr_running++ (ext.c:2209-2212)
   setFlagBit(t, kTaskQueued, true);
   if (ts.on_rq != static_cast<uint8_t>(OnRq::Migrating)) emit(Ev::OpsRunnable, t, enq_flags);
+  // SCX_RQ_IN_WAKEUP from here to the out: label (ext.c:2189-2190, 2223)
+  in_wakeup_ = (enq_flags & kEnqWakeup) != 0;
   doEnqueueTask(rq, t, enq_flags, sticky);
+  in_wakeup_ = false;
 }
 
 void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t sticky_cpu) {
@@ -170,10 +173,34 @@ void ExtCore::directDispatch(uint8_t rq, uint8_t t) {
     CpuState& cs = cpu(rq);
     cs.dfq[cs.dfn++] = t;
     ts.deferred = rq;
+    if (cfg_.bal_cb) scheduleDeferredLocked(rq);  // ext.c:1976
     return;
   }
   clearDirectDispatch(t);  // ext.c:1984
   dispatchEnqueue(rq, d, t, /*apply_slice=*/true, /*clear_opss=*/true, /*head=*/false);
+}
+
+}  // namespace scxmc
+
+namespace scxmc {
+
+// --balance-callbacks: which of the three mechanisms runs rq's deferred
+// list (ext.c:1050-1088).  rq->scx.flags is only accessed under the rq lock.
+void ExtCore::scheduleDeferredLocked(uint8_t rq) {
+  site(Site::ScheduleDeferredLocked);
+  // in the middle of a wakeup: task_woken_scx runs it (ttwuQueue)
+  if (in_wakeup_) return;
+  CpuState& cs = cpu(rq);
+  if (cs.rqf & kRqBalCbPending) return;  // already one pending
+  // in dispatch (the rq's CPU dropped its lock inside dispatch_one): let
+  // the pick queue the balance callback once it is final (ext.c:1077-1080)
+  if (cs.rqf & kRqInDispatch) {
+    cs.rqf |= kRqBalCbPending;
+    return;
+  }
+  // schedule_deferred: the irq_work on the rq's CPU (ext.c:1040)
+  site(Site::ScheduleDeferred);
+  cs.rqf |= kRqIrqWork;
 }
 
 }  // namespace scxmc

@@ -46,7 +46,10 @@ void ExtCore::restCpu() {
     for (uint8_t t = 0; t < cfg_.tasks && !any; ++t) any = onExt(t);
     if (any) opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   }
-  if (cs.dfn) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
+  // the deferred irq_work; without --balance-callbacks whenever the list is
+  // not empty (over-approximating the balance callback and the wakeup hook,
+  // docs/architecture.md), with it only once schedule_deferred queued it
+  if (cfg_.bal_cb ? (cs.rqf & kRqIrqWork) != 0 : cs.dfn != 0) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
   if (cfg_.env & kEnvOthers) {
     // the stopper (migration_cpu_stop) of a task that ran here when its
     // mask lost this CPU and has since been switched out, still queued here
@@ -122,7 +125,13 @@ void ExtCore::restCpu() {
       goTo(Pc::Pick);
       break;
     case CpuEv::Deferred:
-      // deferred_irq_workfn / balance callback -> run_deferred
+      // deferred_irq_workfn / balance callback -> run_deferred; with
+      // --balance-callbacks only the irq_work, which the irq_work core
+      // claims before it runs the function (ext.c:1008-1016)
+      if (cfg_.bal_cb) {
+        site(Site::DeferredIrqWork);
+        cs.rqf &= static_cast<uint8_t>(~kRqIrqWork);
+      }
       f.op = static_cast<uint8_t>(Op::Deferred);
       goTo(Pc::Deferred);
       break;

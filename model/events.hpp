@@ -151,6 +151,7 @@ enum class Warn : uint8_t {
   EnableInCustody,      // __scx_enable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4042
   DisableInCustody,     // scx_disable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4122
   SetCpuBlocked,        // set_task_cpu WARN_ON_ONCE(!RUNNING && !WAKING && !p->on_rq) core.c:3361
+  BalanceCallbackPinned,  // rq_pin_lock -> assert_balance_callbacks_empty WARN_ON_ONCE sched.h:1920 (--balance-callbacks)
 };
 
 struct Event {

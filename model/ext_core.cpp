@@ -160,6 +160,10 @@ bool ExtCore::lockRq(uint8_t rq) {
   if (f.holds_rq == rq) return true;
   if (f.holds_rq != kNone) warn(Warn::TwoRqLocks);
   if (!rqFree(rq)) return lockBusy();
+  // --balance-callbacks: rq_pin_lock's assert_balance_callbacks_empty
+  // (sched.h:1941, 1918-1923), checked at every acquisition (a debug
+  // assertion: read untraced, it decides nothing)
+  if (cfg_.bal_cb && (untraced(s_->cpu[rq].rqf) & kRqBalCbQueued)) warn(Warn::BalanceCallbackPinned);
   f.holds_rq = rq;
   lockEvent(Ev::Lock, static_cast<uint8_t>(LockClass::Rq), rq);
   return true;
@@ -404,10 +408,13 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   // deferred_irq_workfn (ext.c:1008-1016) runs a CPU's deferred path in
   // hardirq context, across its steps; every other path starts in process
   // context (restCpu switches to hardirq for the tick's sched_tick part)
+  // (--balance-callbacks: unless it is the balance callback, kRqInBalCb)
   ctx_ = isCpu(actor) && s.actor[actor].pc != static_cast<uint8_t>(Pc::Rest) &&
-                 static_cast<Op>(static_cast<uint8_t>(s.actor[actor].op)) == Op::Deferred
+                 static_cast<Op>(static_cast<uint8_t>(s.actor[actor].op)) == Op::Deferred &&
+                 !(cfg_.bal_cb && (s.cpu[actor].rqf & kRqInBalCb))
              ? LockCtx::Hardirq
              : LockCtx::Task;
+  in_wakeup_ = false;
   blocked_ = false;
   paused_ = false;
   waited_dequeue_ = false;

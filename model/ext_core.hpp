@@ -261,6 +261,10 @@ class ExtCore {
   bool claim_is_cmpxchg_ = true;
   bool first_ = true;       // running the step's first handler
   bool waited_dequeue_ = false;  // finishing the dequeue that waited on DISPATCHING (deqWait)
+  // --balance-callbacks: inside a wakeup enqueue_task_scx, rq->scx.flags has
+  // SCX_RQ_IN_WAKEUP (ext.c:2189-2190 .. 2223); only this step's actor holds
+  // the rq lock meanwhile, so it is not State
+  bool in_wakeup_ = false;
   bool at_entry_ = true;    // the current handler has not acted yet
   // The step has made its one access that other CPUs may race with (a
   // lockless read or atomic, or a DSQ unlock): it ends at the next handler
@@ -410,6 +414,12 @@ class ExtCore {
   virtual void doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t sticky_cpu);
   // direct_dispatch ext.c:1936
   virtual void directDispatch(uint8_t rq, uint8_t t);
+  // --balance-callbacks: schedule_deferred_locked ext.c:1050, after
+  // direct_dispatch linked a task on rq's ddsp_deferred_locals (rq held)
+  virtual void scheduleDeferredLocked(uint8_t rq);
+  // --balance-callbacks: maybe_queue_balance_callback ext.c:2959, at the end
+  // of a final pick (do_pick_task_scx ext.c:3492-3497), rq held
+  virtual void maybeQueueBalanceCallback(uint8_t rq);
   // scx_dispatch_enqueue ext.c:1608, up to the dsq unlock.  Returns whether
   // ops.dequeue() is owed after the unlock (non-rq-owned DSQs only).
   virtual bool dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool head);

@@ -79,6 +79,9 @@ const char* warnName(uint8_t w) {
     case Warn::EnableInCustody: return "__scx_enable_task: p is in BPF custody (ext.c:4042)";
     case Warn::DisableInCustody: return "scx_disable_task: p is in BPF custody after ops.disable (ext.c:4122)";
     case Warn::SetCpuBlocked: return "set_task_cpu: p is blocked (not on_rq) and not waking (core.c:3361)";
+    case Warn::BalanceCallbackPinned:
+      return "rq_pin_lock: a balance callback is queued on the rq another path locks (assert_balance_callbacks_empty "
+             "sched.h:1920)";
   }
   return "?";
 }

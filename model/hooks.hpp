@@ -20,6 +20,8 @@ namespace scxmc {
   X(void, doEnqueueTask, (uint8_t rq, uint8_t t, uint8_t f, uint8_t sticky), (rq, t, f, sticky), "scx_do_enqueue_task", \
     "ext.c", 2002)                                                                                                     \
   X(void, directDispatch, (uint8_t rq, uint8_t t), (rq, t), "direct_dispatch", "ext.c", 1936)                          \
+  X(void, scheduleDeferredLocked, (uint8_t rq), (rq), "schedule_deferred_locked", "ext.c", 1050)                       \
+  X(void, maybeQueueBalanceCallback, (uint8_t rq), (rq), "maybe_queue_balance_callback", "ext.c", 2959)               \
   X(bool, dispatchEnqueueLink, (uint8_t rq, uint8_t d, uint8_t t, bool slice, bool head), (rq, d, t, slice, head),     \
     "scx_dispatch_enqueue", "ext.c", 1608)                                                                             \
   X(bool, dsqInsertCustody, (uint8_t d, uint8_t t), (d, t), "scx_dispatch_enqueue", "ext.c", 1740)                     \

@@ -25,6 +25,17 @@
 //   ops.dispatch round (Pc::CallDispatch, --dispatch-loops 0): callDispatch
 //   resets both (dspc->nr_tasks = 0, inlines.h:92) before anything reads
 //   them.
+// - --balance-callbacks: a pending deferred irq_work (kRqIrqWork) or
+//   SCX_RQ_BAL_CB_PENDING of an rq whose ddsp_deferred_locals is empty.
+//   Either one ends in run_deferred over an empty list, which changes
+//   nothing (the irq_work step takes and drops the rq lock, raw, without
+//   rq_pin_lock, in hardirq context as the tick does); and the only reader
+//   of the two bits that decides anything, schedule_deferred_locked
+//   (ext.c:1063, irq_work_queue_on's "already pending"), sets the same
+//   mechanism again for the next deferral: IN_DISPATCH cannot end between
+//   dispatch_one's return and maybe_queue_balance_callback, one step of the
+//   CPU under its rq lock (pick.cpp).  A queued balance callback is kept:
+//   rq_pin_lock reads it (variant bal-cb-in-dispatch).
 // "Sleeping" here means nothing refers to the task: off the rq, no CPU's
 // curr, on no DSQ or deferred list, in no dispatch buffer, referenced by no
 // paused actor, its own actor at rest, ops_state NONE, no flags.
@@ -78,6 +89,9 @@ void ExtCore::normalizeDead(State& s) const {
     if (cpu_dead) ts.cpu = kNone;  // no CPU: a value every CPU renaming keeps
   }
   if (cfg_.sub_scheds) normalizeDeadExit(s);
+  if (cfg_.bal_cb)
+    for (int c = 0; c < cfg_.cpus; ++c)
+      if (s.cpu[c].dfn == 0) s.cpu[c].rqf &= static_cast<uint8_t>(~(kRqIrqWork | kRqBalCbPending));
 }
 
 // Exit claiming (sub_sched.cpp).  The child's ->aborting has no reader in

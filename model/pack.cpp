@@ -100,6 +100,7 @@ Codec::Codec(const Config& cfg) {
       add(cs.buf[i].fresh, 2, false, "buf.fresh");
     }
     add(cs.bypassing, cfg.lifecycle ? 1 << (kCpuBypassCycledShift + T) : 1, false, "cpu.bypassing");
+    add(cs.rqf, cfg.bal_cb ? 32 : 1, false, "cpu.rqf");  // kRq* bits
     addFrame(probe.actor[c]);
     addDsq(probe.dsq[c]);
     add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");

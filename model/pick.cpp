@@ -6,6 +6,8 @@ namespace scxmc {
 
 void ExtCore::setVerdict(Verdict v) {
   cpu(fr().home).verdict = static_cast<uint8_t>(v);
+  // dispatch_one returns: SCX_RQ_IN_DISPATCH off (ext.c:3042, 3059)
+  if (cfg_.bal_cb) cpu(fr().home).rqf &= static_cast<uint8_t>(~kRqInDispatch);
   goTo(Pc::PickFinish);
 }
 
@@ -34,6 +36,7 @@ void ExtCore::pick() {
   }
   f.tag = 0;
   site(Site::DispatchOne);
+  if (cfg_.bal_cb) cs.rqf |= kRqInDispatch;  // ext.c:2979
   // dispatch_one keeps prev only when its CPU does not bypass
   // (ext.c:3009-3010; docs/lockless.md D4)
   if (prevKeepable(cs.curr) && !bypassing(f.home)) { setVerdict(Verdict::Prev); return; }
@@ -67,8 +70,27 @@ void ExtCore::pickFinish() {
   }
   // Validation environment: another task heads the local DSQ (or a higher
   // class has work) and runs instead; the task stays queued.
-  if ((cfg_.env & kEnvOthers) && prev == kNone && next != kNone && ch_->pick(2)) next = kNone;
+  bool retry = false;
+  if ((cfg_.env & kEnvOthers) && prev == kNone && next != kNone && ch_->pick(2)) {
+    next = kNone;
+    retry = true;
+  }
   next = pickProxy(c, prev, next);
+  if (cfg_.bal_cb) {
+    // do_pick_task_scx's out: label (ext.c:3482-3513).  The validation
+    // environment's "another task runs instead" stands for a higher class
+    // that enqueued while dispatch_one dropped the lock: RETRY_TASK, so a
+    // pending callback becomes the irq_work.  Every other pick is final.
+    if (retry) {
+      if (cs.rqf & kRqBalCbPending) {
+        cs.rqf &= static_cast<uint8_t>(~kRqBalCbPending);
+        site(Site::ScheduleDeferred);
+        cs.rqf |= kRqIrqWork;
+      }
+    } else {
+      maybeQueueBalanceCallback(c);
+    }
+  }
   if (next != kNone && !tk(next).slice) tk(next).slice = 1;  // refill_task_slice_dfl
   cs.verdict = 0;
   cs.loops = 0;
@@ -81,7 +103,31 @@ void ExtCore::pickFinish() {
     cs.curr = next;
     emit(Ev::Switch, kNone, prev, next, c);
   }
+  // __schedule's tail, still under the rq lock: finish_lock_switch after a
+  // switch (core.c:5262), or rq_unpin_lock + __balance_callbacks without
+  // one (core.c:7286-7287).  The splice empties rq->balance_callback; then
+  // deferred_bal_cb_workfn -> run_deferred (ext.c:1003-1006), in process
+  // context, may drop and retake the rq lock (kRqInBalCb until it ends).
+  if (cfg_.bal_cb && (cs.rqf & kRqBalCbQueued)) {
+    site(Site::BalanceCallbacks);
+    cs.rqf = static_cast<uint8_t>((cs.rqf & ~kRqBalCbQueued) | kRqInBalCb);
+    f.op = static_cast<uint8_t>(Op::Deferred);
+    f.t = kNone;
+    goTo(Pc::Deferred);
+    return;
+  }
   endPath();
+}
+
+// maybe_queue_balance_callback (ext.c:2959-2970): queue_balance_callback
+// (sched.h:2148-2162; balance_push is not modeled: CPUs stay online) once
+// dispatch_one is over, so no other path sees the callback while the lock
+// was dropped.
+void ExtCore::maybeQueueBalanceCallback(uint8_t rq) {
+  CpuState& cs = cpu(rq);
+  if (!(cs.rqf & kRqBalCbPending)) return;
+  site(Site::MaybeQueueBalanceCallback);
+  cs.rqf = static_cast<uint8_t>((cs.rqf & ~kRqBalCbPending) | kRqBalCbQueued);
 }
 
 void ExtCore::putPrevTask(uint8_t rq, uint8_t t, uint8_t next) {

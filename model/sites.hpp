@@ -126,7 +126,12 @@
   X(DisableWorkfn, "scx_disable_workfn", "ext.c", 6841, "sub-scheds: exit_kind -> DONE (return if DONE already), then scx_sub_disable / scx_root_disable") \
   X(LinkAborting, "scx_link_sched", "ext.c", 6537, "sub-scheds: smp_mb, READ_ONCE(parent->aborting): back out (list_del, scx_error) or linked") \
   X(SubEnableFailed, "scx_sub_enable_workfn", "sub.c", 2015, "sub-scheds: err_disable: scx_enable_mutex unlock, scx_error(sch), scx_flush_disable_work") \
-  X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit")
+  X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit") \
+  X(ScheduleDeferredLocked, "schedule_deferred_locked", "ext.c", 1050, "--balance-callbacks: IN_WAKEUP: task_woken_scx runs it; BAL_CB_PENDING: nothing; IN_DISPATCH: set BAL_CB_PENDING; else irq_work") \
+  X(ScheduleDeferred, "schedule_deferred", "ext.c", 1040, "--balance-callbacks: irq_work_queue_on(&rq->scx.deferred_irq_work, cpu_of(rq))") \
+  X(MaybeQueueBalanceCallback, "maybe_queue_balance_callback", "ext.c", 2959, "--balance-callbacks: a final pick with BAL_CB_PENDING queues deferred_bal_cb, clears the flag") \
+  X(BalanceCallbacks, "__balance_callbacks", "core.c", 7287, "--balance-callbacks: after the pick, still under the rq lock: splice rq->balance_callback, deferred_bal_cb_workfn -> run_deferred") \
+  X(DeferredIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: hardirq: raw_spin_rq_lock, run_deferred")
 
 namespace scxmc {
 

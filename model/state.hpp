@@ -109,6 +109,22 @@ inline constexpr uint8_t kCpuBypassing = 1 << 0;
 inline constexpr uint8_t kCpuBypassHeld = 1 << 1;
 inline constexpr int kCpuBypassCycledShift = 2;  // bit 2 + t: task t cycled (with kCpuBypassHeld only)
 
+// CpuState::rqf (Config::bal_cb only, model/pick.cpp "balance callbacks"):
+// kRqInDispatch, SCX_RQ_IN_DISPATCH (sched.h:796), set by dispatch_one
+// (ext.c:2979) and cleared on its returns (ext.c:3042, 3059);
+// kRqBalCbPending, SCX_RQ_BAL_CB_PENDING (sched.h:791);
+// kRqBalCbQueued, rq->balance_callback holds rq->scx.deferred_bal_cb
+// (queue_balance_callback sched.h:2148-2162; spliced by
+// __balance_callbacks core.c:5209-5214); kRqIrqWork, rq->scx.deferred_irq_work
+// is pending (irq_work_queue_on ext.c:1040); kRqInBalCb, the CPU runs
+// deferred_bal_cb_workfn (ext.c:1003) from __balance_callbacks (a process
+// context path, unlike the irq_work's).
+inline constexpr uint8_t kRqInDispatch = 1 << 0;
+inline constexpr uint8_t kRqBalCbPending = 1 << 1;
+inline constexpr uint8_t kRqBalCbQueued = 1 << 2;
+inline constexpr uint8_t kRqIrqWork = 1 << 3;
+inline constexpr uint8_t kRqInBalCb = 1 << 4;
+
 // p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
 enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };
 
@@ -173,6 +189,7 @@ struct CpuState {
   std::array<Field8, kMaxTasks> dfq{};  // ... in list order
   std::array<BufEnt, kMaxBuf> buf{};
   Field8 bypassing = 0;      // kCpuBypass* bits (Config::lifecycle only)
+  Field8 rqf = 0;            // kRq* bits: rq->scx.flags and the deferral mechanisms (Config::bal_cb only)
 };
 
 struct DsqState {
@@ -209,8 +226,9 @@ struct State {
 };
 
 static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
-// Four cache lines, the user DSQs' destroyed bits (--destroy-dsqs) and the
-// two exit-claiming bytes (--sub-scheds); the packed form (pack.hpp) is what
+// Four cache lines, the user DSQs' destroyed bits (--destroy-dsqs), the
+// two exit-claiming bytes (--sub-scheds) and the CPUs' rq flags
+// (--balance-callbacks); the packed form (pack.hpp) is what
 // the visited set stores, and it spends no bit on either when off.
 static_assert(sizeof(State) <= 264, "State is meant to stay small");
 #ifndef SCXMC_TRACE_ACCESS

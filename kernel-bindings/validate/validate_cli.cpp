@@ -83,7 +83,8 @@ nlohmann::json lifecycleJson(const LifecycleCheck& l) {
 // lifecycle slice, the sites the recording shows running (lifecycle_check).
 nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
   nlohmann::json out = nlohmann::json::object();
-  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec, SiteSlice::SubScheds}) {
+  for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec, SiteSlice::SubScheds,
+                        SiteSlice::BalanceCallbacks}) {
     nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
     for (int i = 0; i < siteCount(); ++i) {
       if (siteSlice(static_cast<Site>(i)) != sl) continue;

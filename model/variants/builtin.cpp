@@ -20,6 +20,7 @@ std::unique_ptr<ExtCore> makeDequeueRfcR3(const Config&);
 std::unique_ptr<ExtCore> makeDequeueRfcR4(const Config&);
 std::unique_ptr<ExtCore> makeDequeueRfcMerged(const Config&);
 std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequeue_locked.cpp
+std::unique_ptr<ExtCore> makeBalCbInDispatch(const Config&);      // bal_cb_in_dispatch.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
 std::unique_ptr<ExtCore> makeProxyExecV2ConsumeToctou(const Config&);
@@ -153,6 +154,12 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "recipe: a new kfunc scx_bpf_dsq_move_to_global that forgets the GLOBAL custody exit (a new kfunc)",
         "ext.c:9429 scx_bpf_dsq_move_to_local, ext.c:1740 scx_dispatch_enqueue"},
        makeRecipeNewKfunc},
+      {{"bal-cb-in-dispatch",
+        "issue 17 reviewer variant: schedule_deferred_locked queues the balance callback while the rq is in "
+        "dispatch_one (no SCX_RQ_BAL_CB_PENDING), so a path that locks the rq while ops.dispatch dropped the lock "
+        "finds it queued (rq_pin_lock, sched.h:1941; implies --balance-callbacks)",
+        "ext.c:1050 schedule_deferred_locked, ext.c:2959 maybe_queue_balance_callback"},
+       makeBalCbInDispatch},
   };
 }
 
