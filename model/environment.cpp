@@ -46,10 +46,18 @@ void ExtCore::restCpu() {
     for (uint8_t t = 0; t < cfg_.tasks && !any; ++t) any = onExt(t);
     if (any) opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   }
-  // the deferred irq_work; without --balance-callbacks whenever the list is
-  // not empty (over-approximating the balance callback and the wakeup hook,
-  // docs/architecture.md), with it only once schedule_deferred queued it
-  if (cfg_.bal_cb ? (cs.rqf & kRqIrqWork) != 0 : cs.dfn != 0) opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
+  // The deferred work.  Without --balance-callbacks whenever the list is
+  // not empty, over-approximating the irq_work, the balance callback and
+  // the wakeup hook (docs/architecture.md).  With it, the irq_work
+  // schedule_deferred queued (ext.c:1040), at any rest point of this CPU
+  // (the IPI may land after the CPU entered its next irqs-off section).
+  // An irq_work whose list another mechanism emptied only takes and drops
+  // the rq lock (not offered; liveness.cpp drops its bit), but until it ran
+  // it may run the list a wakeup fills again, beside that waker's
+  // task_woken_scx: offered while such a run is in progress whether or
+  // not an irq_work is pending (an over-approximation, site StaleIrqWork).
+  if (cfg_.bal_cb ? cs.dfn && ((cs.rqf & kRqIrqWork) || deferredRunOn(cfg_, *s_, c)) : cs.dfn != 0)
+    opts[n++] = {static_cast<uint8_t>(CpuEv::Deferred), 0};
   if (cfg_.env & kEnvOthers) {
     // the stopper (migration_cpu_stop) of a task that ran here when its
     // mask lost this CPU and has since been switched out, still queued here
@@ -129,7 +137,7 @@ void ExtCore::restCpu() {
       // --balance-callbacks only the irq_work, which the irq_work core
       // claims before it runs the function (ext.c:1008-1016)
       if (cfg_.bal_cb) {
-        site(Site::DeferredIrqWork);
+        site(cs.rqf & kRqIrqWork ? Site::DeferredIrqWork : Site::StaleIrqWork);
         cs.rqf &= static_cast<uint8_t>(~kRqIrqWork);
       }
       f.op = static_cast<uint8_t>(Op::Deferred);

@@ -25,17 +25,22 @@
 //   ops.dispatch round (Pc::CallDispatch, --dispatch-loops 0): callDispatch
 //   resets both (dspc->nr_tasks = 0, inlines.h:92) before anything reads
 //   them.
-// - --balance-callbacks: a pending deferred irq_work (kRqIrqWork) or
-//   SCX_RQ_BAL_CB_PENDING of an rq whose ddsp_deferred_locals is empty.
-//   Either one ends in run_deferred over an empty list, which changes
-//   nothing (the irq_work step takes and drops the rq lock, raw, without
-//   rq_pin_lock, in hardirq context as the tick does); and the only reader
-//   of the two bits that decides anything, schedule_deferred_locked
-//   (ext.c:1063, irq_work_queue_on's "already pending"), sets the same
-//   mechanism again for the next deferral: IN_DISPATCH cannot end between
-//   dispatch_one's return and maybe_queue_balance_callback, one step of the
-//   CPU under its rq lock (pick.cpp).  A queued balance callback is kept:
-//   rq_pin_lock reads it (variant bal-cb-in-dispatch).
+// - --balance-callbacks: a pending deferred irq_work (kRqIrqWork) of an rq
+//   whose list is empty, or is being run (deferredRunOn: the waker's
+//   task_woken_scx, the balance callback, the irq_work itself), or will be
+//   run by this CPU's balance callback before the CPU is at rest again
+//   (SCX_RQ_BAL_CB_PENDING or the callback queued: set only while the CPU
+//   is in dispatch_one, consumed at the end of its pick with the rq lock
+//   held since, pick.cpp; the callback runs the list until it is empty,
+//   ext.c:4470; a RETRY_TASK pick queues the irq_work again).  Its one reader
+//   that decides something is the CPU's rest step, and there it can only
+//   run an empty list (a step that changes nothing but the bit, which
+//   restCpu does not offer) or a list another mechanism filled meanwhile:
+//   the wakeup hook's, while that run is in progress, which restCpu offers
+//   whether or not an irq_work is pending (the over-approximation in
+//   docs/architecture.md), or one that queued the irq_work again.
+//   schedule_deferred_locked only sets it (irq_work_queue_on of a pending
+//   work does nothing).
 // "Sleeping" here means nothing refers to the task: off the rq, no CPU's
 // curr, on no DSQ or deferred list, in no dispatch buffer, referenced by no
 // paused actor, its own actor at rest, ops_state NONE, no flags.
@@ -90,8 +95,21 @@ void ExtCore::normalizeDead(State& s) const {
   }
   if (cfg_.sub_scheds) normalizeDeadExit(s);
   if (cfg_.bal_cb)
-    for (int c = 0; c < cfg_.cpus; ++c)
-      if (s.cpu[c].dfn == 0) s.cpu[c].rqf &= static_cast<uint8_t>(~(kRqIrqWork | kRqBalCbPending));
+    for (uint8_t c = 0; c < cfg_.cpus; ++c) {
+      const uint8_t f = s.cpu[c].rqf;
+      if (s.cpu[c].dfn == 0 || deferredRunOn(cfg_, s, c) || (f & (kRqBalCbPending | kRqBalCbQueued)))
+        s.cpu[c].rqf = static_cast<uint8_t>(f & ~kRqIrqWork);
+    }
+}
+
+bool ExtCore::deferredRunOn(const Config& cfg, const State& s, uint8_t rq, int except) {
+  for (int a = 0; a < cfg.actors(); ++a) {
+    const Frame& f = s.actor[a];
+    if (a != except && f.pc != static_cast<uint8_t>(Pc::Rest) && f.op == static_cast<uint8_t>(Op::Deferred) &&
+        f.home == rq)
+      return true;
+  }
+  return false;
 }
 
 // Exit claiming (sub_sched.cpp).  The child's ->aborting has no reader in

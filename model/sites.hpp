@@ -131,7 +131,8 @@
   X(ScheduleDeferred, "schedule_deferred", "ext.c", 1040, "--balance-callbacks: irq_work_queue_on(&rq->scx.deferred_irq_work, cpu_of(rq))") \
   X(MaybeQueueBalanceCallback, "maybe_queue_balance_callback", "ext.c", 2959, "--balance-callbacks: a final pick with BAL_CB_PENDING queues deferred_bal_cb, clears the flag") \
   X(BalanceCallbacks, "__balance_callbacks", "core.c", 7287, "--balance-callbacks: after the pick, still under the rq lock: splice rq->balance_callback, deferred_bal_cb_workfn -> run_deferred") \
-  X(DeferredIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: hardirq: raw_spin_rq_lock, run_deferred")
+  X(DeferredIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: hardirq: raw_spin_rq_lock, run_deferred") \
+  X(StaleIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: an irq_work assumed still pending runs the list beside a waker's task_woken_scx (over-approximation)")
 
 namespace scxmc {
 

@@ -393,6 +393,16 @@ TEST(Footprint, LifecycleDestroyDsqs) {
   c.destroy_dsqs = true;
   checkConfig(c);
 }
+// --balance-callbacks: rq->scx.flags, the balance callback and the irq_work
+// are rq-lock protected (CpuRqFlags); 2 tasks so that a deferral meets
+// another CPU's dispatch.  The first 500,000 traced states: every declared
+// CpuRqFlags line is seen within them (SCXMC_FOOTPRINT_DUMP=1 lists 20), and
+// the whole space took 230-450 s (checked once, it passed).
+TEST(Footprint, BalanceCallbacksTwoTasks) {
+  Config c = makeConfig(2, 2, 0);
+  c.bal_cb = true;
+  checkConfig(c, 500'000);
+}
 // (2 tasks x 2 CPUs x 0 user DSQs with the lifecycle: about 3 million traced
 // states, minutes; run by hand: --gtest_also_run_disabled_tests)
 TEST(Footprint, DISABLED_LifecycleTwoTasks) { checkConfig(makeConfig(2, 2, 0, true, 1, 1)); }

@@ -69,10 +69,12 @@ TEST(DeadFields, NormalizedStatesHaveTheSameFuture) {
            {2, 1, "simple", kEnvAll},
            {2, 1, "st-dequeue-remote", kEnvAll},
            {2, 1, "full", kEnvAll | kEnvOthers | kEnvWakelist},  // the validation environment
-           {2, 1, "full", 0}}) {                                    // (0: the lifecycle)
+           {2, 1, "full", 0},                                       // (0: the lifecycle)
+           {2, 0, "full", 1}}) {                                    // (1: --balance-callbacks)
     Config c = test::smallConfig(tasks, 2, dsqs, policy);
-    c.env = env ? env : kEnvAll;
+    c.env = env > 1 ? env : kEnvAll;
     c.lifecycle = env == 0;
+    c.bal_cb = env == 1;
     ExtCore m(c);
     bool diverged;
     const size_t changed = checkBisimilar(m, [&](State& s) { m.normalizeDead(s); }, &diverged, 40000);

@@ -46,6 +46,7 @@ EXTRA = [
     "reweight_task_scx",           # set_user_nice body: Ev::OpsSetWeight (environment.cpp)
     "set_cpus_allowed_scx",        # do_set_cpus_allowed body: Ev::OpsSetCpumask
     "run_deferred",                # task_woken_scx / CpuEv::Deferred -> process_ddsp_deferred_locals
+    "assert_balance_callbacks_empty",  # lockRq with --balance-callbacks: rq_pin_lock's check (sched.h:1941)
     "scx_pre_fork",                # forkTask: percpu_down_read(&scx_fork_rwsem)
     "select_task_rq",              # restTask Wake: class callback only with >1 allowed CPU (core.c:3635)
     "ttwu_do_activate",            # restTask Wake: activate_task(ENQUEUE_WAKEUP)
