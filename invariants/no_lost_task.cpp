@@ -3,6 +3,7 @@
 // run, or in transit in a kernel path that will place it.  A task outside all of these would never
 // run again: the "stall" the watchdog (ext.c:3834-3876) ejects schedulers for.
 #include "invariants_all.hpp"
+#include "ext_core.hpp"
 #include "format.hpp"
 
 namespace scxmc {
@@ -19,13 +20,8 @@ namespace {
 bool deferredWillRun(const Config& cfg, const State& s, uint8_t rq) {
   if (rq == kNone) return false;
   if (!cfg.bal_cb) return true;
-  if (s.cpu[rq].rqf & (kRqIrqWork | kRqBalCbPending | kRqBalCbQueued | kRqInBalCb)) return true;
-  for (int a = 0; a < cfg.actors(); ++a) {
-    const Frame& f = s.actor[a];
-    if (f.pc != 0 /* Pc::Rest */ && f.op == static_cast<uint8_t>(Op::Deferred) && f.home == rq)
-      return true;
-  }
-  return false;
+  return (s.cpu[rq].rqf & (kRqIrqWork | kRqBalCbPending | kRqBalCbQueued | kRqInBalCb)) ||
+         ExtCore::deferredRunOn(cfg, s, rq);
 }
 
 class NoLostTask final : public Invariant {

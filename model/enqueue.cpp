@@ -180,10 +180,6 @@ void ExtCore::directDispatch(uint8_t rq, uint8_t t) {
   dispatchEnqueue(rq, d, t, /*apply_slice=*/true, /*clear_opss=*/true, /*head=*/false);
 }
 
-}  // namespace scxmc
-
-namespace scxmc {
-
 // --balance-callbacks: which of the three mechanisms runs rq's deferred
 // list (ext.c:1050-1088).  rq->scx.flags is only accessed under the rq lock.
 void ExtCore::scheduleDeferredLocked(uint8_t rq) {

@@ -223,6 +223,10 @@ class ExtCore {
   // before storing a state, like the symmetry reduction.  A variant that
   // makes one of those fields live again must override it.
   virtual void normalizeDead(State& s) const;
+  // --balance-callbacks: some actor is inside a run_deferred of rq's list
+  // (the waker's task_woken_scx, the balance callback, the irq_work:
+  // Op::Deferred with rq as home)
+  static bool deferredRunOn(const Config& cfg, const State& s, uint8_t rq);
   // its exit-claiming part (--sub-scheds, liveness.cpp)
   void normalizeDeadExit(State& s) const;
 
@@ -417,10 +421,6 @@ class ExtCore {
   // --balance-callbacks: schedule_deferred_locked ext.c:1050, after
   // direct_dispatch linked a task on rq's ddsp_deferred_locals (rq held)
   virtual void scheduleDeferredLocked(uint8_t rq);
-  // --balance-callbacks: an actor other than `except` is inside a
-  // run_deferred of rq's list (the waker's task_woken_scx, the balance
-  // callback, the irq_work: Op::Deferred with rq as home)
-  static bool deferredRunOn(const Config& cfg, const State& s, uint8_t rq, int except = -1);
   // --balance-callbacks: maybe_queue_balance_callback ext.c:2959, at the end
   // of a final pick (do_pick_task_scx ext.c:3492-3497), rq held
   virtual void maybeQueueBalanceCallback(uint8_t rq);

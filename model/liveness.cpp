@@ -102,11 +102,10 @@ void ExtCore::normalizeDead(State& s) const {
     }
 }
 
-bool ExtCore::deferredRunOn(const Config& cfg, const State& s, uint8_t rq, int except) {
+bool ExtCore::deferredRunOn(const Config& cfg, const State& s, uint8_t rq) {
   for (int a = 0; a < cfg.actors(); ++a) {
     const Frame& f = s.actor[a];
-    if (a != except && f.pc != static_cast<uint8_t>(Pc::Rest) && f.op == static_cast<uint8_t>(Op::Deferred) &&
-        f.home == rq)
+    if (f.pc != static_cast<uint8_t>(Pc::Rest) && f.op == static_cast<uint8_t>(Op::Deferred) && f.home == rq)
       return true;
   }
   return false;
