@@ -42,10 +42,18 @@ uint8_t ExtCore::eventSched(Ev k, uint8_t t) {
   if (sch_override_ != kNone) return sch_override_;
   if (t == kNone || t >= cfg_.tasks) return kSchedRoot;
   switch (k) {
+    case Ev::KfInsert: case Ev::KfDsqMove: {
+      // the kfuncs act for the calling program's scheduler (scx_prog_sched);
+      // the model's ops.dispatch stands for every scheduler's, and tags the
+      // event with the task's owner for the monitors (docs/sub-sched.md,
+      // "Dispatch routing"): no kernel read of p->scx.sched
+      trace::Bookkeeping tag;
+      return taskSched(t);
+    }
     case Ev::OpsSelectCpu: case Ev::OpsEnqueue: case Ev::OpsDequeue: case Ev::OpsRunnable:
     case Ev::OpsRunning: case Ev::OpsStopping: case Ev::OpsQuiescent: case Ev::OpsSetWeight:
-    case Ev::OpsSetCpumask: case Ev::KfInsert: case Ev::KfDsqMove: case Ev::OpsLife:
-      return taskSched(t);
+    case Ev::OpsSetCpumask: case Ev::OpsLife:
+      return taskSched(t);  // scx_task_sched(p) (internal.h:2421), under p's pi_lock or rq lock
     default:
       return kSchedRoot;
   }
@@ -128,9 +136,14 @@ void ExtCore::subLinkCheck() {
 }
 
 bool ExtCore::subChangeBegin(uint8_t t, bool* queued) {
-  // the loops visit a task once it is not running (see the header)
-  for (int c = 0; c < cfg_.cpus; ++c)
-    if (cpu(c).curr == t) { blocked_ = true; return false; }
+  // the loops visit a task once it is not running (see the header): the
+  // model's restriction, not a kernel access (sched_change handles a
+  // running task), so not a footprint read of rq->curr
+  {
+    trace::Bookkeeping guard;
+    for (int c = 0; c < cfg_.cpus; ++c)
+      if (cpu(c).curr == t) { blocked_ = true; return false; }
+  }
   lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return false;
   const uint8_t rq = tk(t).cpu;
