@@ -126,7 +126,8 @@
   X(DisableWorkfn, "scx_disable_workfn", "ext.c", 6841, "sub-scheds: exit_kind -> DONE (return if DONE already), then scx_sub_disable / scx_root_disable") \
   X(LinkAborting, "scx_link_sched", "ext.c", 6537, "sub-scheds: smp_mb, READ_ONCE(parent->aborting): back out (list_del, scx_error) or linked") \
   X(SubEnableFailed, "scx_sub_enable_workfn", "sub.c", 2015, "sub-scheds: err_disable: scx_enable_mutex unlock, scx_error(sch), scx_flush_disable_work") \
-  X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit")
+  X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit") \
+  X(ConsumeAborting, "scx_consume_dispatch_q", "ext.c", 2730, "sub-scheds: READ_ONCE(sch->aborting) under dsq->lock: an aborting scheduler leaves every non-bypass DSQ")
 
 namespace scxmc {
 

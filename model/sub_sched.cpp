@@ -104,7 +104,7 @@ void ExtCore::subLinkCheck() {
     // only with the claimer's claim of the child, decided by the cmpxchg;
     // its ->aborting store and irq_work queues are one step with it (the
     // child's ->aborting has no reader in the model: no grandchild links
-    // under it and the dispatch path does not read it).
+    // under it, and the dispatch path reads the root's, consume.cpp).
     if (claimExitKind(kSchedChild0)) {
       s_->sub_exit |= kSubAbortingChild;
       s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
@@ -410,10 +410,12 @@ void ExtCore::claimerStep() {
         setPc(ClaimPc::Idle);
       };
       // Where no link is ahead (the child's enable is past scx_link_sched or
-      // cannot start), the root's ->aborting has no reader any more and the
-      // walk decides only the child's ->aborting, which has none in the
-      // model (liveness.cpp): the rest of the root's sweep and its queues
-      // share the step (docs/sub-sched.md, "Exit claiming").
+      // cannot start), the root's ->aborting is read only by the dispatch
+      // path's consume (ExtCore::consumeAborting), which reads nothing the
+      // rest of the sweep touches, and the walk decides only the child's
+      // ->aborting, which has no reader in the model (liveness.cpp): the
+      // rest of the root's sweep and its queues share the step
+      // (docs/sub-sched.md, "Exit claiming").
       const bool link_ahead = s_->life_pc == static_cast<uint8_t>(LifePc::Enabled) ||
                               s_->life_pc == static_cast<uint8_t>(LifePc::SubEnLinked);
       auto walkToChild = [&] {

@@ -224,6 +224,52 @@ TEST(SubSched, RootExitSkipsRcuCaughtByRootAfterExit) {
                        "is in ext's paths (no synchronize_rcu() before it)");
 }
 
+// scx_consume_dispatch_q's live-lock break (ext.c:2730): the read of the
+// root's ->aborting under dsq->lock, racing with the exit claimer's
+// lockless store (ext.c:6829).  Both answers are reached: a consume of a
+// non-empty DSQ that gives up once the root's exit is claimed (nothing
+// unlinked, no task moved), and one that reads it clear and takes a task.
+TEST(SubSched, ConsumeReadsTheRootsAborting) {
+  auto m = makeModel("linux-7.3.4", subConfig(1));
+  bool gave_up = false, took = false;
+  Checker ck(*m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State& from, const StepLog& log, const State&) {
+    bool read = false, unlinked = false;
+    for (const Event& e : log) {
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::ConsumeAborting) read = true;
+      if (read && e.kind == Ev::DsqUnlink) unlinked = true;
+    }
+    if (!read) return;
+    if (from.sub_exit & kSubAbortingRoot) {
+      EXPECT_FALSE(unlinked) << "a consume that read ->aborting set took a task";
+      gave_up = true;
+    } else if (unlinked) {
+      took = true;
+    }
+  });
+  ASSERT_TRUE(ck.run().complete);
+  EXPECT_TRUE(gave_up);
+  EXPECT_TRUE(took);
+}
+
+// Without --sub-scheds nothing sets ->aborting and the consume reads nothing:
+// the site is never reached (the state counts the other tests pin follow).
+TEST(SubSched, ConsumeAbortingOffWithoutTheSlice) {
+  Config c = subConfig(1);
+  c.sub_scheds = 0;
+  auto m = makeModel("linux-7.3.4", c);
+  bool reached = false;
+  Checker ck(*m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State&, const StepLog& log, const State&) {
+    for (const Event& e : log)
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::ConsumeAborting) reached = true;
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  EXPECT_FALSE(reached);
+  EXPECT_EQ(r.stats.states, 470409u);  // 1x2x1 --lifecycle (docs/status.md)
+}
+
 // The variants need the slice: their factories switch it on.
 TEST(SubSched, VariantsImplyTheSlice) {
   Config c = test::smallConfig(1, 2, 1);
