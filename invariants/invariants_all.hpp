@@ -24,4 +24,5 @@ std::unique_ptr<Invariant> makeDonorMigration();
 std::unique_ptr<Invariant> makeSubOwnership();     // sub_ownership.cpp
 std::unique_ptr<Invariant> makeSubCallbackOwner();  // sub_callback_owner.cpp
 std::unique_ptr<Invariant> makeSubExit();           // sub_exit.cpp
+std::unique_ptr<Invariant> makeRootAfterExit();     // root_after_exit.cpp
 }  // namespace scxmc

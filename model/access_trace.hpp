@@ -33,6 +33,9 @@ namespace scxmc {
   X(TaskFlags, "p->scx.flags as a whole word (the model reads its bits apart)")                 \
   X(TaskQueued, "SCX_TASK_QUEUED of p->scx.flags")                                              \
   X(TaskCustody, "SCX_TASK_IN_CUSTODY of p->scx.flags")                                         \
+  X(TaskSched, "p->scx.sched, the task's owner (--sub-scheds)")                                 \
+  X(TaskSubInit, "SCX_TASK_SUB_INIT of p->scx.flags (--sub-scheds)")                            \
+  X(TaskCgroup, "the task's cgroup: the child scheduler's or the root's (--sub-scheds)")        \
   X(TaskDsq, "p->scx.dsq")                                                                      \
   X(TaskHolding, "p->scx.holding_cpu")                                                          \
   X(TaskSticky, "p->scx.sticky_cpu")                                                            \

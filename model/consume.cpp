@@ -26,6 +26,11 @@ void ExtCore::consumeDispatchQ() {
     return;
   }
   if (!lockDsq(d)) return;
+  if (consumeAborting(d)) {
+    unlockDsq(d);
+    consumeDone(false);
+    return;
+  }
   for (int i = 0; i < dq(d).n; ++i) {
     const uint8_t t = dq(d).q[i];
     const uint8_t trq = tk(t).cpu;
@@ -57,6 +62,31 @@ void ExtCore::consumeDispatchQ() {
   }
   unlockDsq(d);
   consumeDone(false);
+}
+
+// The scan's live-lock break (ext.c:2724-2731): if (READ_ONCE(sch->aborting)
+// && dsq->id != SCX_DSQ_BYPASS) break; -- read on every task of the scan,
+// under dsq->lock, which its writer (scx_claim_exit's stores, ext.c:6815,
+// 6829, lockless, any context) does not take.  The read is the step's commit
+// access (docs/lockless.md S5): the DSQ lock taken before it is a right
+// mover and the scan's accesses under it are protected, so the claimer may
+// run just before the read or after the step; except that a false answer
+// on the local branch shares the step with the read of p's ops_state (an
+// open merge, argued in docs/lockless.md S5).  A scan that passes tasks
+// before the read answers true ends as one that read true at the first task:
+// the passed tasks were left where they were.  sch is the dispatching
+// scheduler, the root (the model's ops.dispatch stands for the root's,
+// docs/sub-sched.md "Dispatch routing").  The model's GLOBAL is also the
+// bypass DSQ (lifecycle.cpp): on a bypassing CPU it stands for the bypass
+// DSQ, which an aborting scheduler still consumes (an over-approximation
+// for tasks of the real global DSQ there).  Only --sub-scheds has a claimer:
+// without it ->aborting is never set and nothing is read.
+bool ExtCore::consumeAborting(uint8_t d) {
+  if (!cfg_.sub_scheds) return false;
+  if (d == kDsqGlobal && bypassing(fr().home)) return false;  // SCX_DSQ_BYPASS
+  site(Site::ConsumeAborting);
+  lockless();
+  return s_->sub_exit & kSubAbortingRoot;
 }
 
 void ExtCore::consumeLocalWait() {

@@ -237,7 +237,14 @@ void ExtCore::setCustody(uint8_t t, bool on) {
 #ifdef SCXMC_TRACE_ACCESS
 namespace {
 Location flagLocation(uint8_t t, uint8_t bit) {
-  return Location{bit == kTaskQueued ? Loc::TaskQueued : bit == kTaskDead ? Loc::TaskDead : Loc::TaskCustody, t};
+  switch (bit) {
+    case kTaskQueued: return Location{Loc::TaskQueued, t};
+    case kTaskDead: return Location{Loc::TaskDead, t};
+    case kTaskSubOwned: return Location{Loc::TaskSched, t};
+    case kTaskSubInit: return Location{Loc::TaskSubInit, t};
+    case kTaskSubCgroup: return Location{Loc::TaskCgroup, t};
+    default: return Location{Loc::TaskCustody, t};
+  }
 }
 }  // namespace
 bool ExtCore::flagBit(uint8_t t, uint8_t bit) {

@@ -477,6 +477,7 @@ class ExtCore {
   virtual void setNextTask(uint8_t rq, uint8_t t);
   // scx_consume_dispatch_q ext.c:2704 (the scan under the dsq lock)
   virtual void consumeDispatchQ();
+  bool consumeAborting(uint8_t d);  // ext.c:2730, --sub-scheds (consume.cpp)
   // scx_dsq_move ext.c:9208 (under p's rq)
   virtual void dsqMoveAtSrc();
   // The ops.running / ops.stopping calls of set_next_task_scx,

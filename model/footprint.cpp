@@ -11,6 +11,7 @@ constexpr uint8_t Self = kScopeSelf, Home = kScopeHome, T = kScopeT, X = kScopeX
                   G = kScopeGlobal, Any = kScopeAny;
 constexpr uint8_t H(Pc pc) { return static_cast<uint8_t>(pc); }
 constexpr uint8_t L(LifePc pc) { return static_cast<uint8_t>(trace::kHelperBase + static_cast<uint8_t>(pc)); }
+constexpr uint8_t C(ClaimPc pc) { return static_cast<uint8_t>(trace::kClaimerBase + static_cast<uint8_t>(pc)); }
 
 // clang-format off
 const std::vector<FootprintEntry> kTable = {
@@ -36,7 +37,12 @@ std::string handlerId(uint8_t h) {
                                       "SubEnInit",  "SubEnSwitch", "SubEnabled", "SubDisTasks", "SubDisExit",
                                       "SubGone",    "SubEnLinked", "SubEnFailed"};
   static_assert(sizeof(kLife) / sizeof(kLife[0]) == static_cast<size_t>(LifePc::Count));
-  if (h >= trace::kClaimerBase) return std::string("claimer:") + claimPcName(static_cast<uint8_t>(h - trace::kClaimerBase));
+  if (h >= trace::kClaimerBase) {
+    static const char* const kClaim[] = {"Idle", "RootClaimed", "RootSwept", "RootQueue", "ChildClaimed"};
+    static_assert(sizeof(kClaim) / sizeof(kClaim[0]) == static_cast<size_t>(ClaimPc::Count));
+    const int c = h - trace::kClaimerBase;
+    return c < static_cast<int>(ClaimPc::Count) ? std::string("C(ClaimPc::") + kClaim[c] + ")" : "?";
+  }
   if (h >= trace::kHelperBase) {
     const int l = h - trace::kHelperBase;
     return l < static_cast<int>(LifePc::Count) ? std::string("L(LifePc::") + kLife[l] + ")" : "?";

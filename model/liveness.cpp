@@ -112,10 +112,10 @@ bool ExtCore::deferredRunOn(const Config& cfg, const State& s, uint8_t rq) {
 }
 
 // Exit claiming (sub_sched.cpp).  The child's ->aborting has no reader in
-// the model (no grandchild links under it; the dispatch path's ->aborting
-// read, ext.c:2730, breaks live-locks and is not modeled); the root's is
-// read only by scx_link_sched (ext.c:6538), so it is dead once no link can
-// come (the one child is enabled once, from LifePc::Enabled).  A queued
+// the model (no grandchild links under it, and the dispatch path's read,
+// ext.c:2730, is of the dispatching scheduler's: the root's, consume.cpp);
+// the root's is read by scx_link_sched (ext.c:6538) and by every consume
+// of a non-bypass DSQ (ExtCore::consumeAborting), so it is kept.  A queued
 // propagation irq_work whose every claim must fail does nothing but run:
 // the child's always (only a successful claim of the child queues it, and
 // exit_kind never returns to NONE), the root's once the child's exit is
@@ -125,7 +125,6 @@ void ExtCore::normalizeDeadExit(State& s) const {
   s.sub_exit &= static_cast<uint8_t>(~kSubAbortingChild);
   const auto pc = static_cast<LifePc>(static_cast<uint8_t>(s.life_pc));
   const bool link_ahead = pc == LifePc::Enabled || pc == LifePc::SubEnLinked;
-  if (!link_ahead) s.sub_exit &= static_cast<uint8_t>(~kSubAbortingRoot);
   if (!claim_is_cmpxchg_) return;
   s.sub_claim &= static_cast<uint8_t>(~kSubPropagateChild);
   const bool child_claimed = ((s.sub_exit >> kSubExitChildShift) & 3) != 0;

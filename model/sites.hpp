@@ -127,6 +127,7 @@
   X(LinkAborting, "scx_link_sched", "ext.c", 6537, "sub-scheds: smp_mb, READ_ONCE(parent->aborting): back out (list_del, scx_error) or linked") \
   X(SubEnableFailed, "scx_sub_enable_workfn", "sub.c", 2015, "sub-scheds: err_disable: scx_enable_mutex unlock, scx_error(sch), scx_flush_disable_work") \
   X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit") \
+  X(ConsumeAborting, "scx_consume_dispatch_q", "ext.c", 2730, "sub-scheds: READ_ONCE(sch->aborting) under dsq->lock: an aborting scheduler leaves every non-bypass DSQ") \
   X(ScheduleDeferredLocked, "schedule_deferred_locked", "ext.c", 1050, "--balance-callbacks: IN_WAKEUP: task_woken_scx runs it; BAL_CB_PENDING: nothing; IN_DISPATCH: set BAL_CB_PENDING; else irq_work") \
   X(ScheduleDeferred, "schedule_deferred", "ext.c", 1040, "--balance-callbacks: irq_work_queue_on(&rq->scx.deferred_irq_work, cpu_of(rq))") \
   X(MaybeQueueBalanceCallback, "maybe_queue_balance_callback", "ext.c", 2959, "--balance-callbacks: a final pick with BAL_CB_PENDING queues deferred_bal_cb, clears the flag") \

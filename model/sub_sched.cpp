@@ -42,10 +42,18 @@ uint8_t ExtCore::eventSched(Ev k, uint8_t t) {
   if (sch_override_ != kNone) return sch_override_;
   if (t == kNone || t >= cfg_.tasks) return kSchedRoot;
   switch (k) {
+    case Ev::KfInsert: case Ev::KfDsqMove: {
+      // the kfuncs act for the calling program's scheduler (scx_prog_sched);
+      // the model's ops.dispatch stands for every scheduler's, and tags the
+      // event with the task's owner for the monitors (docs/sub-sched.md,
+      // "Dispatch routing"): no kernel read of p->scx.sched
+      trace::Bookkeeping tag;
+      return taskSched(t);
+    }
     case Ev::OpsSelectCpu: case Ev::OpsEnqueue: case Ev::OpsDequeue: case Ev::OpsRunnable:
     case Ev::OpsRunning: case Ev::OpsStopping: case Ev::OpsQuiescent: case Ev::OpsSetWeight:
-    case Ev::OpsSetCpumask: case Ev::KfInsert: case Ev::KfDsqMove: case Ev::OpsLife:
-      return taskSched(t);
+    case Ev::OpsSetCpumask: case Ev::OpsLife:
+      return taskSched(t);  // scx_task_sched(p) (internal.h:2421), under p's pi_lock or rq lock
     default:
       return kSchedRoot;
   }
@@ -96,7 +104,7 @@ void ExtCore::subLinkCheck() {
     // only with the claimer's claim of the child, decided by the cmpxchg;
     // its ->aborting store and irq_work queues are one step with it (the
     // child's ->aborting has no reader in the model: no grandchild links
-    // under it and the dispatch path does not read it).
+    // under it, and the dispatch path reads the root's, consume.cpp).
     if (claimExitKind(kSchedChild0)) {
       s_->sub_exit |= kSubAbortingChild;
       s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
@@ -128,9 +136,14 @@ void ExtCore::subLinkCheck() {
 }
 
 bool ExtCore::subChangeBegin(uint8_t t, bool* queued) {
-  // the loops visit a task once it is not running (see the header)
-  for (int c = 0; c < cfg_.cpus; ++c)
-    if (cpu(c).curr == t) { blocked_ = true; return false; }
+  // the loops visit a task once it is not running (see the header): the
+  // model's restriction, not a kernel access (sched_change handles a
+  // running task), so not a footprint read of rq->curr
+  {
+    trace::Bookkeeping guard;
+    for (int c = 0; c < cfg_.cpus; ++c)
+      if (cpu(c).curr == t) { blocked_ = true; return false; }
+  }
   lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return false;
   const uint8_t rq = tk(t).cpu;
@@ -397,10 +410,12 @@ void ExtCore::claimerStep() {
         setPc(ClaimPc::Idle);
       };
       // Where no link is ahead (the child's enable is past scx_link_sched or
-      // cannot start), the root's ->aborting has no reader any more and the
-      // walk decides only the child's ->aborting, which has none in the
-      // model (liveness.cpp): the rest of the root's sweep and its queues
-      // share the step (docs/sub-sched.md, "Exit claiming").
+      // cannot start), the root's ->aborting is read only by the dispatch
+      // path's consume (ExtCore::consumeAborting), which reads nothing the
+      // rest of the sweep touches, and the walk decides only the child's
+      // ->aborting, which has no reader in the model (liveness.cpp): the
+      // rest of the root's sweep and its queues share the step
+      // (docs/sub-sched.md, "Exit claiming").
       const bool link_ahead = s_->life_pc == static_cast<uint8_t>(LifePc::Enabled) ||
                               s_->life_pc == static_cast<uint8_t>(LifePc::SubEnLinked);
       auto walkToChild = [&] {

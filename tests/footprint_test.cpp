@@ -403,6 +403,14 @@ TEST(Footprint, BalanceCallbacksTwoTasks) {
   c.bal_cb = true;
   checkConfig(c, 500'000);
 }
+// --sub-scheds 1 (issue 16): the child's enable/disable stages of the
+// helper and the exit claimer's steps (handlers claimer:*)
+TEST(Footprint, LifecycleSubScheds) {
+  Config c = makeConfig(1, 2, 1, true, 1, 1);
+  c.sub_scheds = 1;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
 // (2 tasks x 2 CPUs x 0 user DSQs with the lifecycle: about 3 million traced
 // states, minutes; run by hand: --gtest_also_run_disabled_tests)
 TEST(Footprint, DISABLED_LifecycleTwoTasks) { checkConfig(makeConfig(2, 2, 0, true, 1, 1)); }

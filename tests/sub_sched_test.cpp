@@ -63,7 +63,7 @@ TEST(SubSched, Linux734HoldsOneTask) {
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) {
     EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
-    if (i.id == "sub-ownership" || i.id == "sub-callbacks" || i.id == "sub-exit") {
+    if (i.id == "sub-ownership" || i.id == "sub-callbacks" || i.id == "sub-exit" || i.id == "root-after-exit") {
       EXPECT_FALSE(i.vacuous) << i.id;
     }
   }
@@ -145,6 +145,129 @@ TEST(SubSched, LinkIgnoresAbortingCaughtBySubExit) {
 TEST(SubSched, ClaimPlainStoreCaughtBySubCallbacks) {
   expectCaughtOn("sub-claim-plain-store", subConfig(1), "sub-callbacks",
                  "ops.exit() [child]: a callback of the child scheduler outside its ops.init .. ops.exit");
+}
+
+// Seeded bugs of root-after-exit (no BPF callback of the root after its
+// ops.exit; the child's is sub-callbacks').  First: scx_root_disable calls
+// ops.exit before its task loop instead of after it (ext.c:6658-6675 before
+// ext.c:6730-6731): the loop's ops.disable and ops.exit_task are callbacks
+// of an exited root.  No other invariant catches it (lifecycle follows the
+// task states, not the root's own init/exit), so the test also pins that.
+class RootExitBeforeTasks : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-root-exit-before-tasks"; }
+  void helperStep() override {
+    const auto pc = static_cast<LifePc>(static_cast<uint8_t>(s_->life_pc));
+    if (pc == LifePc::DisExit) skip_exit_ = true;
+    ExtCore::helperStep();
+    skip_exit_ = false;
+    if (pc == LifePc::DisLock && s_->life_pc == static_cast<uint8_t>(LifePc::DisTasks))
+      ExtCore::lifeOp(LifeOp::Exit);  // BUG: ops.exit before the task loop
+  }
+  void lifeOp(LifeOp op, uint8_t t, uint8_t arg) override {
+    if (skip_exit_ && op == LifeOp::Exit && t == kNone) return;  // (moved up)
+    ExtCore::lifeOp(op, t, arg);
+  }
+
+ private:
+  bool skip_exit_ = false;
+};
+
+// Second: scx_root_disable without the synchronize_rcu() before ops.exit
+// (ext.c:6723): a CPU still in ext's paths calls into the root after it.
+class RootExitSkipsRcu : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-root-exit-skips-rcu"; }
+  void helperStep() override {
+    if (s_->life_pc != static_cast<uint8_t>(LifePc::DisExit)) return ExtCore::helperStep();
+    uint8_t pc[kMaxActors];
+    for (int a = 0; a < cfg_.actors(); ++a) pc[a] = s_->actor[a].pc;
+    for (int a = 0; a < cfg_.actors(); ++a) s_->actor[a].pc = static_cast<uint8_t>(Pc::Rest);  // BUG: no wait
+    ExtCore::helperStep();
+    for (int a = 0; a < cfg_.actors(); ++a) s_->actor[a].pc = pc[a];
+  }
+};
+
+void registerRootExitMutations() {
+  registerVariant({"mut-root-exit-before-tasks", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<RootExitBeforeTasks>(c); });
+  registerVariant({"mut-root-exit-skips-rcu", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<RootExitSkipsRcu>(c); });
+}
+
+Config lifeConfig() {
+  Config c = test::smallConfig(1, 2, 1);
+  c.lifecycle = true;
+  return c;
+}
+
+TEST(SubSched, RootExitBeforeTasksCaughtOnlyByRootAfterExit) {
+  registerRootExitMutations();
+  auto m = makeModel("mut-root-exit-before-tasks", lifeConfig());
+  const CheckResult r = test::check(*m, "all");
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants)
+    EXPECT_EQ(i.status, i.id == "root-after-exit" ? Status::Violated : Status::Holds) << i.id << ": " << i.message;
+  test::expectCaughtOn("mut-root-exit-before-tasks", lifeConfig(), "root-after-exit",
+                       "the root's ops.exit() while p0 is on ext");
+  test::expectCaughtOn("mut-root-exit-before-tasks", subConfig(1), "root-after-exit",
+                       "the root's ops.exit() while p0 is on ext");
+}
+
+TEST(SubSched, RootExitSkipsRcuCaughtByRootAfterExit) {
+  registerRootExitMutations();
+  test::expectCaughtOn("mut-root-exit-skips-rcu", lifeConfig(), "root-after-exit",
+                       "is in ext's paths (no synchronize_rcu() before it)");
+  test::expectCaughtOn("mut-root-exit-skips-rcu", subConfig(1), "root-after-exit",
+                       "is in ext's paths (no synchronize_rcu() before it)");
+}
+
+// scx_consume_dispatch_q's live-lock break (ext.c:2730): the read of the
+// root's ->aborting under dsq->lock, racing with the exit claimer's
+// lockless store (ext.c:6829).  Both answers are reached: a consume of a
+// non-empty DSQ that gives up once the root's exit is claimed (nothing
+// unlinked, no task moved), and one that reads it clear and takes a task.
+TEST(SubSched, ConsumeReadsTheRootsAborting) {
+  auto m = makeModel("linux-7.3.4", subConfig(1));
+  bool gave_up = false, took = false;
+  Checker ck(*m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State& from, const StepLog& log, const State&) {
+    bool read = false, unlinked = false;
+    for (const Event& e : log) {
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::ConsumeAborting) read = true;
+      if (read && e.kind == Ev::DsqUnlink) unlinked = true;
+    }
+    if (!read) return;
+    if (from.sub_exit & kSubAbortingRoot) {
+      EXPECT_FALSE(unlinked) << "a consume that read ->aborting set took a task";
+      gave_up = true;
+    } else if (unlinked) {
+      took = true;
+    }
+  });
+  ASSERT_TRUE(ck.run().complete);
+  EXPECT_TRUE(gave_up);
+  EXPECT_TRUE(took);
+}
+
+// Without --sub-scheds nothing sets ->aborting and the consume reads nothing:
+// the site is never reached (the state counts the other tests pin follow).
+TEST(SubSched, ConsumeAbortingOffWithoutTheSlice) {
+  Config c = subConfig(1);
+  c.sub_scheds = 0;
+  auto m = makeModel("linux-7.3.4", c);
+  bool reached = false;
+  Checker ck(*m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State&, const StepLog& log, const State&) {
+    for (const Event& e : log)
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::ConsumeAborting) reached = true;
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  EXPECT_FALSE(reached);
+  EXPECT_EQ(r.stats.states, 470409u);  // 1x2x1 --lifecycle (docs/status.md)
 }
 
 // The variants need the slice: their factories switch it on.
