@@ -110,6 +110,10 @@ grep -q '"sub_scheds": 1' "$tmp/ss.json" && echo "ok   sub-scheds-in-json" && pa
 expect sub-scheds-replay 0 "confirmed: sub-callbacks" -- "$SCXMC" replay "$tmp/ss.json"
 sed 's/"sub_scheds": 1/"sub_scheds": 5/' "$tmp/ss.json" >"$tmp/ss-bad.json"
 expect sub-scheds-out-of-range-json 2 "--sub-scheds must be 0..1" -- "$SCXMC" replay "$tmp/ss-bad.json"
+# --balance-callbacks (issue 17): the reviewer's variant, the flag in the JSON, its replay
+expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
+grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }
+expect bal-cb-replay 0 "confirmed: kernel-warn" -- "$SCXMC" replay "$tmp/bc.json"
 # issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
 # path with quotes, spaces and ';' is one argument: the svg is written and no
 # injected command runs.
