@@ -1,7 +1,8 @@
 // no-lost-task: a runnable task is always running, on a DSQ, held by the BPF
 // scheduler (QUEUED), on a deferred direct-dispatch list that something will
-// run, or in transit in a kernel path that will place it.  A task outside all of these would never
-// run again: the "stall" the watchdog (ext.c:3834-3876) ejects schedulers for.
+// run, or in transit in a kernel path that will place it.  A task outside
+// all of these would never run again: the "stall" the watchdog
+// (ext.c:3834-3876) ejects schedulers for.
 #include "invariants_all.hpp"
 #include "ext_core.hpp"
 #include "format.hpp"
