@@ -130,6 +130,11 @@ const char* kCheckHelp =
     "  --balance-callbacks   rq->scx.flags and the three ways deferred work runs (wakeup hook,\n"
     "                        balance callback, irq_work; ext.c:1050) with rq_pin_lock's check\n"
     "                        (sched.h:1941) at every rq lock (off: unchanged state space)\n"
+    "  --kicks               scx_bpf_kick_cpu from ops.enqueue/ops.dispatch on a CPU (plain, PREEMPT,\n"
+    "                        WAIT), the hardirq kick_cpus_irq_workfn and SCX_KICK_WAIT's\n"
+    "                        kick_sync_wait_bal_cb (ext.c:8756, 3277; off: unchanged state space)\n"
+    "  --kick-flags LIST     with --kicks: the flag sets BPF may pass, from plain, preempt, wait,\n"
+    "                        preempt-wait (default all; a bound, printed with the figure)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
@@ -220,6 +225,10 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.destroy_dsqs = true;
     } else if (a == "--balance-callbacks") {
       cfg.bal_cb = true;
+    } else if (a == "--kicks") {
+      cfg.kicks = true;
+    } else if (a == "--kick-flags") {
+      if (!val(&v) || !parseKickFlags(v, &cfg.kick_flags, &err)) return usage(err);
     } else if (a == "--sub-scheds") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.sub_scheds = static_cast<int>(n);

@@ -39,4 +39,30 @@ bool parseEnvList(const std::string& v, uint32_t* env, std::string* err) {
   return true;
 }
 
+bool parseKickFlags(const std::string& v, uint8_t* flags, std::string* err) {
+  static const char* const kNames[] = {"plain", "preempt", "wait", "preempt-wait"};
+  if (v == "all") {
+    *flags = 0xf;
+    return true;
+  }
+  uint8_t out = 0;
+  size_t pos = 0;
+  while (pos <= v.size()) {
+    const size_t comma = v.find(',', pos);
+    const std::string w = v.substr(pos, comma == std::string::npos ? std::string::npos : comma - pos);
+    int f = -1;
+    for (int i = 0; i < 4; ++i)
+      if (w == kNames[i]) f = i;
+    if (f < 0) {
+      *err = "--kick-flags: unknown flag set '" + w + "' in '" + v + "' (allowed: plain, preempt, wait, preempt-wait, all)";
+      return false;
+    }
+    out = static_cast<uint8_t>(out | (1 << f));
+    if (comma == std::string::npos) break;
+    pos = comma + 1;
+  }
+  *flags = out;
+  return true;
+}
+
 }  // namespace scxmc

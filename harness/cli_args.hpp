@@ -13,4 +13,8 @@ bool parseIntArg(const std::string& opt, const std::string& v, long lo, long hi,
 // --env: a comma-separated list of environment events, or "all".
 bool parseEnvList(const std::string& v, uint32_t* env, std::string* err);
 
+// --kick-flags: a comma-separated list of plain, preempt, wait,
+// preempt-wait (Config::kick_flags), or "all".
+bool parseKickFlags(const std::string& v, uint8_t* flags, std::string* err);
+
 }  // namespace scxmc

@@ -139,6 +139,20 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->bal_cb = c["balance_callbacks"].get<bool>();
   }
+  if (c.contains("kicks")) {
+    if (!c["kicks"].is_boolean()) {
+      *err = "config.kicks is not a boolean";
+      return false;
+    }
+    cfg->kicks = c["kicks"].get<bool>();
+  }
+  if (c.contains("kick_flags")) {
+    if (!c["kick_flags"].is_number_unsigned() || c["kick_flags"].get<unsigned>() > 0xf) {
+      *err = "config.kick_flags is not a number 1..15";
+      return false;
+    }
+    cfg->kick_flags = static_cast<uint8_t>(c["kick_flags"].get<unsigned>());
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

@@ -294,7 +294,7 @@ nlohmann::json coverageReport(std::ostream& out, const Checked& v, const Checked
     differs += c.differs[h];
     std::string sites;
     nlohmann::json jsites = nlohmann::json::array();
-    for (int s = 0; s < siteCount() && s < 128; ++s)
+    for (int s = 0; s < siteCount() && s < 64 * kSiteWords; ++s)
       if ((c.sites[h][s / 64] >> (s % 64)) & 1) {
         const SiteInfo& si = siteInfo(static_cast<Site>(s));
         sites += (sites.empty() ? "" : ", ") + std::string(si.function) + " " + si.file + ":" + std::to_string(si.line);

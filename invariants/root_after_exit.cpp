@@ -29,7 +29,7 @@ bool rootBpfCall(const Event& e) {
   switch (e.kind) {
     case Ev::OpsSelectCpu: case Ev::OpsEnqueue: case Ev::OpsDequeue: case Ev::OpsDispatch: case Ev::OpsRunnable:
     case Ev::OpsRunning: case Ev::OpsStopping: case Ev::OpsQuiescent: case Ev::OpsSetWeight:
-    case Ev::OpsSetCpumask: case Ev::KfInsert: case Ev::KfMoveToLocal: case Ev::KfDsqMove: case Ev::OpsLife:
+    case Ev::OpsSetCpumask: case Ev::KfInsert: case Ev::KfKick: case Ev::KfMoveToLocal: case Ev::KfDsqMove: case Ev::OpsLife:
       return true;
     default: return false;
   }

@@ -29,6 +29,11 @@ std::string Config::validate() const {
     e << "--sub-scheds does not model fork, task death or more cycles yet: drop --fork-tasks, --task-death, --cycles";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
+  else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
+    e << "--kick-flags: at least one of plain, preempt, wait, preempt-wait";
+  else if (kicks && lifecycle)
+    e << "--kicks does not compose with --lifecycle yet: the kick masks live in sch->pcpu, which scx_root_disable "
+         "frees after irq_work_sync (ext.c:6466-6480); drop one of the two";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -45,6 +50,17 @@ std::string Config::describe() const {
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";
+  if (kicks) {
+    o << ", kicks";
+    if (kick_flags != 0xf) {
+      static const char* const kNames[] = {"plain", "preempt", "wait", "preempt-wait"};
+      o << " (";
+      bool first = true;
+      for (int f = 0; f < 4; ++f)
+        if (kick_flags & (1 << f)) { o << (first ? "" : ",") << kNames[f]; first = false; }
+      o << ")";
+    }
+  }
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

@@ -89,6 +89,18 @@ struct Config {
   // acquisition.  Off: one "deferred" event over-approximates all three
   // (the irq_work may run whenever the list is not empty), no state bit.
   bool bal_cb = false;
+  // scx_bpf_kick_cpu and its hardirq half (--kicks, docs/architecture.md
+  // "Kicks"): ops.enqueue and ops.dispatch running on a CPU may kick a CPU
+  // (plain, SCX_KICK_PREEMPT, SCX_KICK_WAIT); the CPU's kick_cpus_irq_workfn
+  // (hardirq, ext.c:8756-8802) takes each target's rq lock, and a WAIT
+  // defers to kick_sync_wait_bal_cb (ext.c:3277-3330), which spins with the
+  // rq lock dropped and irqs on (the kick irq_work may interrupt it).  Off:
+  // no kick, no state bit.
+  bool kicks = false;
+  // Which flag sets scx_bpf_kick_cpu may pass (--kick-flags): bit f for
+  // flags f, f = bit 0 SCX_KICK_PREEMPT | bit 1 SCX_KICK_WAIT (bit 0: a
+  // plain kick).  A bound on the BPF program, stated with each figure.
+  uint8_t kick_flags = 0xf;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the

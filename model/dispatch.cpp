@@ -43,6 +43,7 @@ void ExtCore::callDispatch() {
   cs.actions = 0;
   site(Site::OpsDispatchCall);
   emit(Ev::OpsDispatch, cs.curr, 0, cs.loops, f.home);
+  bpfKick();  // --kicks: ops.dispatch may call scx_bpf_kick_cpu (model/kick.cpp)
   goTo(Pc::BpfDispatch);
 }
 

@@ -140,6 +140,7 @@ void ExtCore::doEnqueueTask(uint8_t rq, uint8_t t, uint8_t enq_flags, uint8_t st
   setOpss(t, Opss::Queueing);
   const uint8_t verdict = bpfEnqueueVerdict(t);
   emit(Ev::OpsEnqueue, t, enq_flags, verdict, rq);
+  bpfKick();  // --kicks: ops.enqueue on a CPU may call scx_bpf_kick_cpu (model/kick.cpp)
   if (verdict != kNone) {
     site(Site::MarkDirectDispatch);
     if (tk(t).ddsp != kNone) warn(Warn::DdspPending, t);  // ext.c:1906

@@ -9,7 +9,7 @@
 namespace scxmc {
 
 namespace {
-enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper, DestroyDsq };
+enum class CpuEv : uint8_t { Sleep, Tick, Schedule, Deferred, Others, Stopper, DestroyDsq, Kick };
 // (lifecycle events last: restTask tests kind >= CgroupMove)
 enum class TaskEv : uint8_t { Wake, Nice, Affinity, Change, SleepingAttr, CgroupMove, Fork, Exit, SetScheduler,
                               OtherWake, OtherSleep };
@@ -25,7 +25,7 @@ struct Choice {
 void ExtCore::restCpu() {
   const uint8_t c = static_cast<uint8_t>(me_);
   CpuState& cs = cpu(c);
-  Choice opts[6 + kMaxTasks + kMaxUserDsqs];
+  Choice opts[8 + kMaxTasks + kMaxUserDsqs];
   int n = 0;
   // The events the environment may start here (docs/lockless.md, "choice
   // reads"); each event's kernel code follows the choice.
@@ -41,6 +41,9 @@ void ExtCore::restCpu() {
       opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 1};  // preempted with slice left
       opts[n++] = {static_cast<uint8_t>(CpuEv::Others), 0};  // slice ended, another task runs
     }
+    // --kicks: a kick's resched_curr set TIF_NEED_RESCHED: schedule() at
+    // the next preemption point, with the slice it has (model/kick.cpp)
+    if (cfg_.kicks && (cs.ksync & kSyncResched)) opts[n++] = {static_cast<uint8_t>(CpuEv::Schedule), 0};
   } else {
     bool any = !cfg_.lifecycle;  // with the lifecycle: only once some task is on ext
     for (uint8_t t = 0; t < cfg_.tasks && !any; ++t) any = onExt(t);
@@ -73,6 +76,15 @@ void ExtCore::restCpu() {
       // (a destroyed one: find_user_dsq misses it, nothing happens)
       if (dq(kDsqUser0 + d).nr == 0 && !dsqInvalid(static_cast<uint8_t>(kDsqUser0 + d)))
         opts[n++] = {static_cast<uint8_t>(CpuEv::DestroyDsq), d};
+  // --kicks: kick_cpus_irq_workfn, queued by scx_kick_cpu on this CPU
+  // inside the path that just ended (irq_work_queue: a self-IPI,
+  // ext.c:9819).  The IPI is pending while irqs are off, so it is the
+  // first thing this CPU does when they come back on: nothing else is
+  // offered (docs/architecture.md "Kicks" has the argument).
+  if (kickPending(c)) {
+    n = 0;
+    opts[n++] = {static_cast<uint8_t>(CpuEv::Kick), 0};
+  }
   const int extra = proxyEnvCount(c);  // 0 unless a proxy-exec variant
   if (n + extra == 0) { blocked_ = true; return; }
   const int pick = ch_->pick(n + extra);
@@ -84,6 +96,14 @@ void ExtCore::restCpu() {
   const Choice ch = opts[pick];
 
   Frame& f = fr();
+  if (static_cast<CpuEv>(ch.kind) == CpuEv::Kick) {
+    ctx_ = LockCtx::Hardirq;
+    f.op = static_cast<uint8_t>(Op::Kick);
+    f.y = kNone;
+    site(Site::KickIrqWork);
+    goTo(Pc::KickIrq);
+    return;
+  }
   if (static_cast<CpuEv>(ch.kind) == CpuEv::DestroyDsq) {
     f.op = static_cast<uint8_t>(Op::Lifecycle);
     destroyDsq(static_cast<uint8_t>(kDsqUser0 + ch.arg));
@@ -170,6 +190,7 @@ void ExtCore::restCpu() {
       break;
     }
     case CpuEv::DestroyDsq:
+    case CpuEv::Kick:
       break;  // handled above
   }
 }

@@ -14,6 +14,7 @@ const char* opName(Op o) {
     case Op::Deferred: return "deferred";
     case Op::Lifecycle: return "lifecycle";
     case Op::Mutex: return "mutex_lock/unlock";
+    case Op::Kick: return "kick";
   }
   return "?";
 }

@@ -28,6 +28,7 @@ enum class Op : uint8_t {
   Deferred,      // process_ddsp_deferred_locals
   Lifecycle,     // scheduler enable/disable, bypass, cgroup attach, DSQ destruction (lifecycle.cpp)
   Mutex,         // the running task takes or releases the one modeled mutex (proxy-exec-v2*; never stored)
+  Kick,          // kick_cpus_irq_workfn and kick_sync_wait_bal_cb (--kicks, model/kick.cpp)
 };
 
 enum class Ev : uint8_t {
@@ -71,6 +72,8 @@ enum class Ev : uint8_t {
   ProxyExec,     // c = cpu, t = rq->donor, a = rq->curr (the owner) or kNone (the donor itself)
   // sub-schedulers (Config::sub_scheds only, model/sub_sched.cpp)
   SetSched,      // t, a = new owner (kSchedRoot / kSchedChild0): scx_set_task_sched (sub.c:101)
+  // --kicks (model/kick.cpp)
+  KfKick,        // c = this cpu, a = target cpu, b = flags (bit 0 SCX_KICK_PREEMPT, bit 1 SCX_KICK_WAIT)
 };
 
 // Scheduler ids inside the model (Event::sch, the owner bit of a task).

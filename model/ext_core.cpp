@@ -15,7 +15,7 @@ const char* const kPcNames[] = {
     "after_flush", "none_tail", "pick_finish", "consume", "consume_local_wait", "consume_src",
     "consume_src_wait", "mrt_dst", "relock_home", "dtl_src", "dsq_move_src", "dsq_move_wait",
     "deferred", "deq_wait", "mqt_dst", "dsq_move_remote", "change_enqueue", "mqt_begin",
-    "ttwu_activate",
+    "ttwu_activate", "kick_irq", "kick_sync_wait", "kick_sync_spin",
     "variant_pause_0", "variant_pause_1", "variant_pause_2", "variant_pause_3", "variant_pause_4",
     "variant_pause_5"};
 static_assert(sizeof(kPcNames) / sizeof(kPcNames[0]) == static_cast<size_t>(Pc::Count));
@@ -416,9 +416,11 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   // hardirq context, across its steps; every other path starts in process
   // context (restCpu switches to hardirq for the tick's sched_tick part)
   // (--balance-callbacks: unless it is the balance callback, kRqInBalCb)
+  // (--kicks: kick_cpus_irq_workfn between its targets, Pc::KickIrq)
   ctx_ = isCpu(actor) && s.actor[actor].pc != static_cast<uint8_t>(Pc::Rest) &&
-                 static_cast<Op>(static_cast<uint8_t>(s.actor[actor].op)) == Op::Deferred &&
-                 !(cfg_.bal_cb && (s.cpu[actor].rqf & kRqInBalCb))
+                 ((static_cast<Op>(static_cast<uint8_t>(s.actor[actor].op)) == Op::Deferred &&
+                   !(cfg_.bal_cb && (s.cpu[actor].rqf & kRqInBalCb))) ||
+                  s.actor[actor].pc == static_cast<uint8_t>(Pc::KickIrq))
              ? LockCtx::Hardirq
              : LockCtx::Task;
   in_wakeup_ = false;
@@ -520,6 +522,9 @@ void ExtCore::run() {
       case Pc::ChangeEnqueue: changeAndEnqueue(); break;
       case Pc::MqtBegin: mqtBegin(); break;
       case Pc::TtwuActivate: ttwuActivate(); break;
+      case Pc::KickIrq: kickIrq(); break;
+      case Pc::KickSyncWait: kickSyncWait(); break;
+      case Pc::KickSyncSpin: kickSyncSpin(); break;
       case Pc::Variant0:
       case Pc::Variant1:
       case Pc::Variant2:

@@ -62,6 +62,10 @@ enum class Pc : uint8_t {
   MqtBegin,          // affine_move_task -> move_queued_task after the change [rq x]
   TtwuActivate,      // try_to_wake_up after select_task_rq and set_task_cpu (core.c:4416, 4425), before
                      // ttwu_queue's rq_lock (core.c:4438, 4098) [p->pi_lock; needs rq x] (--lifecycle only)
+  // --kicks (model/kick.cpp)
+  KickIrq,           // kick_cpus_irq_workfn, hardirq: the next target's kick_one_cpu; y = Pc to return to [none]
+  KickSyncWait,      // kick_sync_wait_bal_cb's loop head (ext.c:3308-3310) [rq home, or needs it]; d = 1: deferred_bal_cb next
+  KickSyncSpin,      // its spin on CPU x's kick_sync, rq dropped, irqs on (ext.c:3321-3327) [none]
   // Reserved for variants: the pause points a variant defines inside the
   // functions it overrides (ExtCore::definePause); their labels and sites
   // are the variant's (pcLabel), what the actor holds is in its frame.
@@ -424,6 +428,18 @@ class ExtCore {
   // --balance-callbacks: maybe_queue_balance_callback ext.c:2959, at the end
   // of a final pick (do_pick_task_scx ext.c:3492-3497), rq held
   virtual void maybeQueueBalanceCallback(uint8_t rq);
+  // --kicks (model/kick.cpp): scx_bpf_kick_cpu from a BPF callback on a CPU
+  // (ext.c:9756), kick_cpus_irq_workfn (ext.c:8756) and its tail
+  // (ext.c:8793-8801, a variant's hook), kick_sync_wait_bal_cb (ext.c:3277)
+  void bpfKick();
+  void kickIrq();
+  virtual void kickCpusTail();
+  void kickIrqReturn(Frame& f);
+  void kickSyncWait();
+  void kickSyncSpin();
+  void kickSyncAdvance(uint8_t c);   // rq->scx.kick_sync++ (ext.c:3182, 3420, 3324)
+  void maybeQueueKickSync(uint8_t rq);  // do_pick_task_scx ext.c:3505-3508
+  bool kickPending(uint8_t c) const;
   // scx_dispatch_enqueue ext.c:1608, up to the dsq unlock.  Returns whether
   // ops.dequeue() is owed after the unlock (non-rq-owned DSQs only).
   virtual bool dispatchEnqueueLink(uint8_t rq, uint8_t d, uint8_t t, bool apply_slice, bool head);

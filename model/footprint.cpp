@@ -27,7 +27,7 @@ std::string handlerId(uint8_t h) {
       "Rest", "Pick", "DispatchSched", "CallDispatch", "BpfDispatch", "Flush", "FlushLink", "FlushRelease",
       "AfterFlush", "NoneTail", "PickFinish", "Consume", "ConsumeLocalWait", "ConsumeSrc", "ConsumeSrcWait",
       "MrtDst", "RelockHome", "DtlSrc", "DsqMoveSrc", "DsqMoveWait", "Deferred", "DeqWait", "MqtDst",
-      "DsqMoveRemote", "ChangeEnqueue", "MqtBegin", "TtwuActivate", "Variant0", "Variant1", "Variant2", "Variant3",
+      "DsqMoveRemote", "ChangeEnqueue", "MqtBegin", "TtwuActivate", "KickIrq", "KickSyncWait", "KickSyncSpin", "Variant0", "Variant1", "Variant2", "Variant3",
       "Variant4", "Variant5"};
   static_assert(sizeof(kPc) / sizeof(kPc[0]) == static_cast<size_t>(Pc::Count));
   static const char* const kLife[] = {"Idle",       "EnBypass",   "EnInitLock", "EnInitTask", "EnSwitchLock",

@@ -126,6 +126,12 @@ std::string describeEvent(const Event& e, bool* bpf) {
       o << "scx_bpf_dsq_insert(" << p << (e.a != kNone ? ", " + targetName(e.a) : std::string()) << ")"
         << (e.b ? "" : " [stale: task not QUEUED on BPF]");
       break;
+    case Ev::KfKick:
+      isBpf = true;
+      o << "scx_bpf_kick_cpu(" << int(e.a) << ", "
+        << (e.b == 0 ? "0" : e.b == 1 ? "SCX_KICK_PREEMPT" : e.b == 2 ? "SCX_KICK_WAIT" : "SCX_KICK_PREEMPT|SCX_KICK_WAIT")
+        << ") on CPU" << int(e.c);
+      break;
     case Ev::KfMoveToLocal:
       isBpf = true;
       o << "scx_bpf_dsq_move_to_local(USER" << int(e.a) << ") = " << (e.b ? "true" : "false");

@@ -33,6 +33,9 @@
 
 namespace scxmc {
 
+// Bit words per hook for the built-in sites (model/sites.hpp).
+inline constexpr int kSiteWords = 3;
+
 // Shared by the model instances (one per search thread) of one search.
 struct HookCoverage {
   std::array<bool, kHookCount> overridden{};  // T's class declares it (not ExtCore)
@@ -40,17 +43,17 @@ struct HookCoverage {
   std::array<std::atomic<uint64_t>, kHookCount> differs{};
   // the sites (model/sites.hpp) T's implementation passed in the calls that
   // differed, one bit per Site
-  std::array<std::array<std::atomic<uint64_t>, 2>, kHookCount> sites{};
+  std::array<std::array<std::atomic<uint64_t>, kSiteWords>, kHookCount> sites{};
   std::atomic<bool> attached{false};  // a Probed model was made for it
 };
-static_assert(static_cast<int>(Site::Count) <= 128, "HookCoverage::sites holds 128 sites");
+static_assert(static_cast<int>(Site::Count) <= 64 * kSiteWords, "HookCoverage::sites holds 64 * kSiteWords sites");
 
 // Plain numbers, copied out of a HookCoverage after a search.
 struct HookCoverageCounts {
   bool available = false;
   std::array<bool, kHookCount> overridden{};
   std::array<uint64_t, kHookCount> calls{}, differs{};
-  std::array<std::array<uint64_t, 2>, kHookCount> sites{};
+  std::array<std::array<uint64_t, kSiteWords>, kHookCount> sites{};
 };
 inline HookCoverageCounts snapshot(const HookCoverage& c) {
   HookCoverageCounts o;
@@ -59,7 +62,7 @@ inline HookCoverageCounts snapshot(const HookCoverage& c) {
   for (int h = 0; h < kHookCount; ++h) {
     o.calls[h] = c.calls[h].load();
     o.differs[h] = c.differs[h].load();
-    o.sites[h] = {c.sites[h][0].load(), c.sites[h][1].load()};
+    for (int w = 0; w < kSiteWords; ++w) o.sites[h][w] = c.sites[h][w].load();
   }
   return o;
 }
@@ -170,7 +173,7 @@ class Probed final : public T {
       cov_->differs[k].fetch_add(1, std::memory_order_relaxed);
       for (int i = n0; i < this->log_->n; ++i) {
         const Event& e = this->log_->ev[i];
-        if (e.kind == Ev::Site && e.a < 128)
+        if (e.kind == Ev::Site && e.a < 64 * kSiteWords)
           cov_->sites[k][e.a / 64].fetch_or(uint64_t{1} << (e.a % 64), std::memory_order_relaxed);
       }
     };

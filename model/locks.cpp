@@ -35,6 +35,9 @@ const LockClassInfo kInfo[] = {
      "cpus_read_lock in process context"},
     {"css_set_lock", LockKind::Spin, 75, "DEFINE_SPINLOCK (spinlock_t), kernel/cgroup/cgroup.c (not in the reference tree)",
      "spin_lock_irq (cgroup migration)"},
+    {"rq->scx.kick_sync", LockKind::Pseudo, 130, "unsigned long kick_sync, sched.h:838 (struct scx_rq; a spin-wait, not a lock)",
+     "spun on with the rq lock dropped and irqs on (kick_sync_wait_bal_cb ext.c:3321-3327, --kicks); a CPU that "
+     "cannot schedule while it spins holds its own"},
 };
 static_assert(sizeof(kInfo) / sizeof(kInfo[0]) == static_cast<size_t>(LockClass::Count));
 }  // namespace
@@ -121,6 +124,7 @@ const char* lockClassName(uint8_t c) {
 std::string lockInstanceName(uint8_t cls, uint8_t inst) {
   switch (static_cast<LockClass>(cls)) {
     case LockClass::Rq: return "rq" + std::to_string(inst);
+    case LockClass::KickSync: return "cpu" + std::to_string(inst);
     case LockClass::Dsq: return dsqName(inst);
     case LockClass::PiLock:
     case LockClass::DispatchingClaim:

@@ -64,6 +64,7 @@ enum class LockClass : uint8_t {
   CgroupMutex,         // cgroup_mutex (kernel/cgroup, not in the reference tree)
   CpusRead,            // cpus_read_lock (kernel/cpu.c, not in the reference tree)
   CssSetLock,          // css_set_lock (kernel/cgroup, not in the reference tree; variant cgroup-attach-holds-lock)
+  KickSync,            // pseudo (--kicks): rq->scx.kick_sync of CPU inst, spun on until that CPU schedules
   Count
 };
 

@@ -44,7 +44,7 @@ Codec::Codec(const Config& cfg) {
   const int ndsq = kNumDsqs;
   auto addFrame = [&](const Frame& f) {
     add(f.pc, static_cast<int>(Pc::Count), false, "frame.pc");
-    add(f.op, 8, false, "frame.op");
+    add(f.op, cfg.kicks ? 16 : 8, false, "frame.op");  // (Op::Kick: --kicks)
     add(f.t, T, true, "frame.t");
     add(f.x, C, true, "frame.x");
     add(f.y, 255, true, "frame.y");
@@ -101,6 +101,8 @@ Codec::Codec(const Config& cfg) {
     }
     add(cs.bypassing, cfg.lifecycle ? 1 << (kCpuBypassCycledShift + T) : 1, false, "cpu.bypassing");
     add(cs.rqf, cfg.bal_cb ? 32 : 1, false, "cpu.rqf");  // kRq* bits
+    add(cs.kick, cfg.kicks ? 255 : 1, false, "cpu.kick");    // kKick* bits (never 0xff: the queued bit lives within a step)
+    add(cs.ksync, cfg.kicks ? 255 : 1, false, "cpu.ksync");  // kSync* bits (never 0xff: a CPU never syncs on itself)
     addFrame(probe.actor[c]);
     addDsq(probe.dsq[c]);
     add(probe.proxy_exec[c], cfg.proxy ? T : 0, true, "proxy_exec");

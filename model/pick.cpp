@@ -22,6 +22,7 @@ void ExtCore::pick() {
   if (!lockRq(f.home)) return;
   f.op = static_cast<uint8_t>(Op::Pick);
   site(Site::PickTask);
+  kickSyncAdvance(f.home);  // --kicks: smp_store_release(&rq->scx.kick_sync, +1) (ext.c:3420)
   CpuState& cs = cpu(f.home);
   if ((cfg_.env & kEnvOthers) && f.tag == 0 && ch_->pick(2)) {
     // Validation environment: balancing another task (consume_remote_task
@@ -91,6 +92,12 @@ void ExtCore::pickFinish() {
       maybeQueueBalanceCallback(c);
     }
   }
+  if (cfg_.kicks) {
+    // (a retry leaves the kick sync wait pending for the next pick, ext.c:3486-3492)
+    if (!retry) maybeQueueKickSync(c);
+    // __schedule: clear_tsk_need_resched(prev) after the pick (core.c:7239)
+    cs.ksync &= static_cast<uint8_t>(~kSyncResched);
+  }
   if (next != kNone && !tk(next).slice) tk(next).slice = 1;  // refill_task_slice_dfl
   cs.verdict = 0;
   cs.loops = 0;
@@ -108,6 +115,21 @@ void ExtCore::pickFinish() {
   // one (core.c:7286-7287).  The splice empties rq->balance_callback; then
   // deferred_bal_cb_workfn -> run_deferred (ext.c:1003-1006), in process
   // context, may drop and retake the rq lock (kRqInBalCb until it ends).
+  // --kicks: kick_sync_bal_cb was queued last, so it heads the list and
+  // runs first (queue_balance_callback pushes at the head, sched.h:2163-2164)
+  if (cfg_.kicks && (cs.kick & kKickSyncBalCbQueued)) {
+    site(Site::BalanceCallbacks);
+    cs.kick &= static_cast<uint8_t>(~kKickSyncBalCbQueued);
+    f.d = kNone;
+    if (cfg_.bal_cb && (cs.rqf & kRqBalCbQueued)) {
+      cs.rqf &= static_cast<uint8_t>(~kRqBalCbQueued);  // spliced with it
+      f.d = 1;
+    }
+    f.op = static_cast<uint8_t>(Op::Kick);
+    f.t = kNone;
+    goTo(Pc::KickSyncWait);
+    return;
+  }
   if (cfg_.bal_cb && (cs.rqf & kRqBalCbQueued)) {
     site(Site::BalanceCallbacks);
     cs.rqf = static_cast<uint8_t>((cs.rqf & ~kRqBalCbQueued) | kRqInBalCb);
@@ -132,6 +154,7 @@ void ExtCore::maybeQueueBalanceCallback(uint8_t rq) {
 
 void ExtCore::putPrevTask(uint8_t rq, uint8_t t, uint8_t next) {
   site(Site::PutPrevTask);
+  kickSyncAdvance(rq);  // --kicks: smp_store_release(&rq->scx.kick_sync, +1) (ext.c:3182)
   if (!queued(t)) return;  // stopping was already called by dequeue
   opsStopping(t, true);
   // set_task_runnable; slice left (preempted): back to the local DSQ head,

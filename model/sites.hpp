@@ -133,7 +133,15 @@
   X(MaybeQueueBalanceCallback, "maybe_queue_balance_callback", "ext.c", 2959, "--balance-callbacks: a final pick with BAL_CB_PENDING queues deferred_bal_cb, clears the flag") \
   X(BalanceCallbacks, "__balance_callbacks", "core.c", 7287, "--balance-callbacks: after the pick, still under the rq lock: splice rq->balance_callback, deferred_bal_cb_workfn -> run_deferred") \
   X(DeferredIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: hardirq: raw_spin_rq_lock, run_deferred") \
-  X(StaleIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: an irq_work assumed still pending runs the list beside a waker's task_woken_scx (over-approximation)")
+  X(StaleIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: an irq_work assumed still pending runs the list beside a waker's task_woken_scx (over-approximation)") \
+  X(KickCpu, "scx_kick_cpu", "ext.c", 9809, "--kicks: under local_irq_save, the target joins this CPU's cpus_to_kick (and cpus_to_preempt / cpus_to_wait); irq_work_queue(kick_cpus_irq_work)") \
+  X(KickIrqWork, "kick_cpus_irq_workfn", "ext.c", 8756, "--kicks: hardirq on the kicking CPU: the kick masks of its scheds") \
+  X(KickOneCpu, "kick_one_cpu", "ext.c", 8684, "--kicks: raw_spin_rq_lock_irqsave(target): PREEMPT zeroes rq->curr's slice, WAIT snapshots kick_sync, resched_curr") \
+  X(KickSyncPending, "kick_cpus_irq_workfn", "ext.c", 8797, "--kicks: should_wait: under this rq's lock, kick_sync_pending = true, resched_curr(this_rq)") \
+  X(QueueKickSyncBalCb, "do_pick_task_scx", "ext.c", 3507, "--kicks: a final pick with kick_sync_pending queues kick_sync_bal_cb") \
+  X(KickSyncWait, "kick_sync_wait_bal_cb", "ext.c", 3321, "--kicks: a CPU of cpus_to_sync whose kick_sync has not moved: drop the rq lock, irqs on") \
+  X(KickSyncSelfAdvance, "kick_sync_wait_bal_cb", "ext.c", 3324, "--kicks: spinning, smp_store_release(&rq->scx.kick_sync, +1): waits on this CPU end") \
+  X(KickSyncWaited, "kick_sync_wait_bal_cb", "ext.c", 3327, "--kicks: the target's kick_sync moved: raw_spin_rq_lock_irq, retry")
 
 namespace scxmc {
 

@@ -125,6 +125,28 @@ inline constexpr uint8_t kRqBalCbQueued = 1 << 2;
 inline constexpr uint8_t kRqIrqWork = 1 << 3;
 inline constexpr uint8_t kRqInBalCb = 1 << 4;
 
+// CpuState::kick and CpuState::ksync (Config::kicks only, model/kick.cpp).
+// A CPU mask is kMaxCpus bits wide.  kick: the root's sch->pcpu masks of
+// this CPU (scx_kick_cpu ext.c:9756-9821): cpus_to_kick (bits 0-2) and
+// cpus_to_preempt (bits 3-5); rq->scx.kick_sync_pending (ext.c:8798,
+// 3505); kick_sync_bal_cb on rq->balance_callback (ext.c:3507, spliced
+// by __balance_callbacks).  ksync: cpus_to_wait (bits 0-2);
+// rq->scx.cpus_to_sync restricted to the CPUs whose kick_sync has not
+// moved since kick_one_cpu's snapshot (ext.c:8711-8716; a CPU whose
+// kick_sync moved is dropped by kick_sync_wait_bal_cb at its next look,
+// ext.c:3315-3319, so the model drops it when the kick_sync moves;
+// the snapshot itself is not kept); TIF_NEED_RESCHED of rq->curr
+// (resched_curr); should_wait of the running kick_cpus_irq_workfn
+// (ext.c:8762, a local variable across its per-CPU steps).
+inline constexpr int kKickPreemptShift = kMaxCpus;
+inline constexpr uint8_t kKickToKickMask = (1 << kMaxCpus) - 1;
+inline constexpr uint8_t kKickSyncPending = 1 << 6;
+inline constexpr uint8_t kKickSyncBalCbQueued = 1 << 7;
+inline constexpr int kSyncShift = kMaxCpus;
+inline constexpr uint8_t kSyncToWaitMask = (1 << kMaxCpus) - 1;
+inline constexpr uint8_t kSyncResched = 1 << 6;
+inline constexpr uint8_t kSyncShouldWait = 1 << 7;
+
 // p->on_rq as the core sees it (sched.h TASK_ON_RQ_*).
 enum class OnRq : uint8_t { No = 0, Queued = 1, Migrating = 2 };
 
@@ -190,6 +212,8 @@ struct CpuState {
   std::array<BufEnt, kMaxBuf> buf{};
   Field8 bypassing = 0;      // kCpuBypass* bits (Config::lifecycle only)
   Field8 rqf = 0;            // kRq* bits: rq->scx.flags and the deferral mechanisms (Config::bal_cb only)
+  Field8 kick = 0;           // kKick* bits: this CPU's kick masks and kick_sync wait (Config::kicks only)
+  Field8 ksync = 0;          // kSync* bits: cpus_to_wait, cpus_to_sync, need_resched (Config::kicks only)
 };
 
 struct DsqState {
@@ -228,9 +252,10 @@ struct State {
 static_assert(kMaxCpus == 3, "proxy_exec's initializer lists kMaxCpus entries");
 // Four cache lines, the user DSQs' destroyed bits (--destroy-dsqs), the
 // two exit-claiming bytes (--sub-scheds) and the CPUs' rq flags
-// (--balance-callbacks); the packed form (pack.hpp) is what
-// the visited set stores, and it spends no bit on either when off.
-static_assert(sizeof(State) <= 264, "State is meant to stay small");
+// (--balance-callbacks) and the CPUs' kick bytes (--kicks); the packed
+// form (pack.hpp) is what the visited set stores, and it spends no bit on
+// either when off.
+static_assert(sizeof(State) <= 272, "State is meant to stay small");
 #ifndef SCXMC_TRACE_ACCESS
 static_assert(std::has_unique_object_representations_v<State>,
               "State is compared and ordered with memcmp: no padding bytes");

@@ -166,7 +166,7 @@ YKind yKind(const Frame& f) {
   if (((pc == Pc::DeqWait || variantPc(pc)) && tag == Ret::DeqThenChange) || pc == Pc::ChangeEnqueue)
     return YKind::Mask;
   if (pc == Pc::FlushLink || variantDsqPc(pc)) return YKind::Dsq;  // (FlushLink: a non-local DSQ)
-  if (pc == Pc::RelockHome) return YKind::Pc;
+  if (pc == Pc::RelockHome || pc == Pc::KickIrq) return YKind::Pc;
   return YKind::Unused;
 }
 
@@ -185,6 +185,16 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
   }
   for (int c = 0; c < C; ++c)
     for (int i = 0; i < o.cpu[c].nbuf; ++i) o.cpu[c].buf[i].target = mapTarget(o.cpu[c].buf[i].target, sigma);
+  if (cfg.kicks)
+    for (int c = 0; c < C; ++c) {
+      // (--kicks) the CPU masks inside the kick bytes
+      CpuState& cs = o.cpu[c];
+      const uint8_t k = cs.kick, y = cs.ksync;
+      cs.kick = static_cast<uint8_t>((k & ~0x3f) | mapMask(k & kKickToKickMask, C, sigma) |
+                                     mapMask((k >> kKickPreemptShift) & kKickToKickMask, C, sigma) << kKickPreemptShift);
+      cs.ksync = static_cast<uint8_t>((y & ~0x3f) | mapMask(y & kSyncToWaitMask, C, sigma) |
+                                      mapMask((y >> kSyncShift) & kSyncToWaitMask, C, sigma) << kSyncShift);
+    }
   for (int t = 0; t < T; ++t) {
     TaskState& ts = o.task[t];
     ts.dsq = dsq(ts.dsq);

@@ -36,7 +36,7 @@ namespace scxmc::validate {
 // The model slice a site belongs to: the baseline (the checker's default
 // configuration), the --lifecycle slice, the proxy-exec variant's sites,
 // or the --sub-scheds slice (scx_set_task_sched .. the sub-sched exit).
-enum class SiteSlice : uint8_t { Baseline, Lifecycle, ProxyExec, SubScheds, BalanceCallbacks };
+enum class SiteSlice : uint8_t { Baseline, Lifecycle, ProxyExec, SubScheds, BalanceCallbacks, Kicks };
 SiteSlice siteSlice(Site s);
 const char* sliceName(SiteSlice s);
 

@@ -68,8 +68,8 @@ void fromStepLog(const StepLog& log, uint8_t task_cpu, KindMask enabled, std::ve
                  uint8_t actor_cpu = kNone);
 
 // Sites entered in the log, as a bit set over Site.
-using SiteSet = std::bitset<128>;
-static_assert(static_cast<int>(Site::Count) <= 128, "SiteSet too small");
+using SiteSet = std::bitset<192>;
+static_assert(static_cast<int>(Site::Count) <= 192, "SiteSet too small");
 SiteSet sitesOf(const StepLog& log);
 
 std::string obsName(ObsKind k);

@@ -84,7 +84,7 @@ nlohmann::json lifecycleJson(const LifecycleCheck& l) {
 nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
   nlohmann::json out = nlohmann::json::object();
   for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec, SiteSlice::SubScheds,
-                        SiteSlice::BalanceCallbacks}) {
+                        SiteSlice::BalanceCallbacks, SiteSlice::Kicks}) {
     nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
     for (int i = 0; i < siteCount(); ++i) {
       if (siteSlice(static_cast<Site>(i)) != sl) continue;

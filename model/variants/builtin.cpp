@@ -21,6 +21,7 @@ std::unique_ptr<ExtCore> makeDequeueRfcR4(const Config&);
 std::unique_ptr<ExtCore> makeDequeueRfcMerged(const Config&);
 std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequeue_locked.cpp
 std::unique_ptr<ExtCore> makeBalCbInDispatch(const Config&);      // bal_cb_in_dispatch.cpp
+std::unique_ptr<ExtCore> makeKickWaitInHardirq(const Config&);    // kick_wait_in_hardirq.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
 std::unique_ptr<ExtCore> makeProxyExecV2ConsumeToctou(const Config&);
@@ -160,6 +161,11 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "finds it queued (rq_pin_lock, sched.h:1941; implies --balance-callbacks)",
         "ext.c:1050 schedule_deferred_locked, ext.c:2959 maybe_queue_balance_callback"},
        makeBalCbInDispatch},
+      {{"kick-wait-in-hardirq",
+        "issue 17 reviewer variant: kick_cpus_irq_workfn waits for SCX_KICK_WAIT targets in hardirq (before 7.3.4's "
+        "kick_sync_wait_bal_cb), so two CPUs that kick each other with WAIT spin forever (implies --kicks)",
+        "ext.c:8793 kick_cpus_irq_workfn, ext.c:3277 kick_sync_wait_bal_cb"},
+       makeKickWaitInHardirq},
   };
 }
 
