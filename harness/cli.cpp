@@ -130,6 +130,9 @@ const char* kCheckHelp =
     "  --balance-callbacks   rq->scx.flags and the three ways deferred work runs (wakeup hook,\n"
     "                        balance callback, irq_work; ext.c:1050) with rq_pin_lock's check\n"
     "                        (sched.h:1941) at every rq lock (off: unchanged state space)\n"
+    "  --nmi                 with --lifecycle: the hardlockup NMI (scx_hardlockup ext.c:5911) claims\n"
+    "                        the root's exit lock-free, in NMI context; a state where only it can\n"
+    "                        move is still a deadlock (off: unchanged state space)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
@@ -220,6 +223,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.destroy_dsqs = true;
     } else if (a == "--balance-callbacks") {
       cfg.bal_cb = true;
+    } else if (a == "--nmi") {
+      cfg.nmi = true;
     } else if (a == "--sub-scheds") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.sub_scheds = static_cast<int>(n);

@@ -138,6 +138,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.sub_scheds) j["sub_scheds"] = cfg.sub_scheds;
   if (cfg.destroy_dsqs) j["destroy_dsqs"] = true;
   if (cfg.bal_cb) j["balance_callbacks"] = true;
+  if (cfg.nmi) j["nmi"] = true;
   return j;
 }
 

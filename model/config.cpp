@@ -29,6 +29,8 @@ std::string Config::validate() const {
     e << "--sub-scheds does not model fork, task death or more cycles yet: drop --fork-tasks, --task-death, --cycles";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
+  else if (nmi && !lifecycle)
+    e << "--nmi needs --lifecycle (the NMI claims the exit of an ENABLING or ENABLED scheduler)";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -45,6 +47,7 @@ std::string Config::describe() const {
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";
+  if (nmi) o << ", hardlockup NMI";
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

@@ -133,7 +133,9 @@
   X(MaybeQueueBalanceCallback, "maybe_queue_balance_callback", "ext.c", 2959, "--balance-callbacks: a final pick with BAL_CB_PENDING queues deferred_bal_cb, clears the flag") \
   X(BalanceCallbacks, "__balance_callbacks", "core.c", 7287, "--balance-callbacks: after the pick, still under the rq lock: splice rq->balance_callback, deferred_bal_cb_workfn -> run_deferred") \
   X(DeferredIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: hardirq: raw_spin_rq_lock, run_deferred") \
-  X(StaleIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: an irq_work assumed still pending runs the list beside a waker's task_woken_scx (over-approximation)")
+  X(StaleIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: an irq_work assumed still pending runs the list beside a waker's task_woken_scx (over-approximation)") \
+  X(HardLockup, "scx_hardlockup", "ext.c", 5911, "--nmi: NMI on some CPU: handle_lockup (ext.c:5794) reads scx_root and scx_enable_state: ENABLING or ENABLED -> scx_vexit") \
+  X(NmiVexit, "scx_vexit", "ext.c", 7276, "--nmi: guard(preempt), scx_claim_exit(root, SCX_EXIT_ERROR); won: scx_finish_exit's irq_work_queue(disable_irq_work) (ext.c:7273), all lock-free")
 
 namespace scxmc {
 

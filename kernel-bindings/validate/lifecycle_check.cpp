@@ -12,6 +12,7 @@ using trace::Kind;
 SiteSlice siteSlice(Site s) {
   const int i = static_cast<int>(s);
   if (i >= static_cast<int>(Site::Count)) return SiteSlice::ProxyExec;  // a variant's own site
+  if (i >= static_cast<int>(Site::HardLockup)) return SiteSlice::Nmi;
   if (i >= static_cast<int>(Site::ScheduleDeferredLocked)) return SiteSlice::BalanceCallbacks;
   if (i >= static_cast<int>(Site::SetTaskSched)) return SiteSlice::SubScheds;
   if (i >= static_cast<int>(Site::ProxyBlock)) return SiteSlice::ProxyExec;
@@ -26,6 +27,7 @@ const char* sliceName(SiteSlice s) {
     case SiteSlice::ProxyExec: return "proxy-exec";
     case SiteSlice::SubScheds: return "sub-scheds";
     case SiteSlice::BalanceCallbacks: return "balance-callbacks";
+    case SiteSlice::Nmi: return "nmi";
   }
   return "?";
 }

@@ -21,6 +21,7 @@ std::unique_ptr<ExtCore> makeDequeueRfcR4(const Config&);
 std::unique_ptr<ExtCore> makeDequeueRfcMerged(const Config&);
 std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequeue_locked.cpp
 std::unique_ptr<ExtCore> makeBalCbInDispatch(const Config&);      // bal_cb_in_dispatch.cpp
+std::unique_ptr<ExtCore> makeHardlockupTakesSchedLock(const Config&);  // hardlockup_takes_sched_lock.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
 std::unique_ptr<ExtCore> makeProxyExecV2ConsumeToctou(const Config&);
@@ -160,6 +161,11 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "finds it queued (rq_pin_lock, sched.h:1941; implies --balance-callbacks)",
         "ext.c:1050 schedule_deferred_locked, ext.c:2959 maybe_queue_balance_callback"},
        makeBalCbInDispatch},
+      {{"hardlockup-takes-sched-lock",
+        "issue 17 reviewer variant: handle_lockup takes scx_sched_lock (a raw spinlock) around scx_vexit instead "
+        "of relying on scx_claim_exit's lock-free claim, in the NMI of scx_hardlockup (implies --lifecycle --nmi)",
+        "ext.c:5794 handle_lockup, ext.c:5911 scx_hardlockup, ext.c:6801 scx_claim_exit"},
+       makeHardlockupTakesSchedLock},
   };
 }
 
