@@ -83,7 +83,8 @@ namespace scxmc {
   X(bool, subDisableVisits, (uint8_t t), (t), "scx_sub_disable", "sub.c", 1555)                                        \
   X(void, subRehomeTask, (uint8_t t, uint8_t to), (t, to), "scx_rehome_task", "sub.c", 1250)                          \
   X(bool, claimExitKind, (uint8_t sch), (sch), "scx_claim_exit", "ext.c", 6810)                                        \
-  X(void, subLinkCheck, (), (), "scx_link_sched", "ext.c", 6537)
+  X(void, subLinkCheck, (), (), "scx_link_sched", "ext.c", 6537)                                                      \
+  X(void, handleLockup, (), (), "handle_lockup", "ext.c", 5794)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

@@ -203,8 +203,11 @@ TEST(Nmi, DeadlockStillCaughtSameLength) {
 // with --lifecycle the disable path is modeled, so that is no scheduler's
 // end).  There are such states: the NMI claims while ENABLED, the lockup
 // comes after; without the rule they would pass as "scx_error() ended the
-// BPF scheduler".
-TEST(Nmi, StatesWhereOnlyTheNmiMovedAreDeadlocks) {
+// BPF scheduler".  (No state of this configuration has only the NMI's
+// steps: the helper can always start the disable, which stands for any
+// exit claim, and the enable bypasses every CPU until its last steps.  That
+// half of the rule is there for the configurations where it is not so.)
+TEST(Nmi, StatesTheNmiCannotResolveAreDeadlocks) {
   registerMutations();
   auto m = makeModel("mut-nmi-lock-while-dispatching", deadlockConfig(true));
   const int nmi = m->config().nmiActor();
