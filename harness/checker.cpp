@@ -157,10 +157,11 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
     const CollapseStore::Hint hint{x.scratch.data(), from_ids};
     const State s = codec.unpack(x.scratch.data());
     if (indexed_) x.from_state = s;
-    uint32_t count = 0;
+    uint32_t count = 0, nmi_steps = 0;
     x.twins.clear();
     forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
       ++count;
+      if (tr.actor == cfg.nmiActor()) ++nmi_steps;
       if (log.overflow) {
         std::fprintf(stderr, "scxmc: internal error: step log overflow\n");
         std::abort();
@@ -227,7 +228,16 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
     // from every CPU (bypass).  Without --lifecycle the model has no disable
     // path and stops the execution there (ExtCore::step), so a state without
     // successors after an error is the end of the scheduler, not a deadlock.
-    x.error_exit.push_back(count == 0 && s.scx_error ? 1 : 0);
+    // --nmi: the hardlockup NMI is enabled in every state of an enabled
+    // scheduler until it claims the exit, so it would "move" in every
+    // deadlock; a lockup is not resolved by a lock-free claim while the
+    // locks stay held, so a state whose only steps are the NMI's is a
+    // deadlock too (2).  Nor is a state with no step after its claim (its
+    // scx_error) the scheduler's end: --nmi needs --lifecycle, whose disable
+    // path takes over after an exit claim and, once through, always has a
+    // step (LifePc::Done), so a state where it cannot move is stuck.
+    // Without --nmi nmi_steps is 0 and nothing changes.
+    x.error_exit.push_back(count == 0 && s.scx_error && !cfg.nmi ? 1 : count != 0 && count == nmi_steps ? 2 : 0);
   }
 }
 
@@ -486,13 +496,13 @@ CheckResult Checker::search() {
         }
         if (x.succs_per_state[n] == 0 && x.error_exit[n]) {
           ++res.stats.error_exits;
-        } else if (x.succs_per_state[n] == 0) {
+        } else if (x.succs_per_state[n] == 0 || x.error_exit[n] == 2) {
           ++res.stats.deadlocks;
           if (res.invariants[deadlock_idx].status != Status::Violated) {
             // the deadlocked state itself is the end of the counterexample
             InvariantResult& r = res.invariants[deadlock_idx];
             r.status = Status::Violated;
-            r.message = "no actor can move";
+            r.message = x.error_exit[n] == 2 ? kDeadlockButNmi : "no actor can move";
             r.from = from;
             r.from_initial = from == 0;
             r.tr.n = 0xff;  // marker: no final transition

@@ -14,6 +14,10 @@
 
 namespace scxmc {
 
+// The deadlock message of a state in which only the hardlockup NMI
+// (--nmi) can take a step (checker.cpp, replay.cpp).
+inline constexpr const char* kDeadlockButNmi = "no actor can move but the hardlockup NMI (a lockup its claim does not resolve)";
+
 struct Limits {
   int max_depth = 0;           // 0 = unbounded
   uint64_t max_states = 0;     // 0 = unbounded (capped by the store)
@@ -174,7 +178,7 @@ class Checker {
     std::vector<uint32_t> doms_end;         // per Succ: end of its dominators in `doms`
     std::vector<uint8_t> doms;              // packed dominators (see subsumption in checker.cpp)
     std::vector<uint32_t> succs_per_state;  // successors of each state, in order
-    std::vector<uint8_t> error_exit;        // per state: no successor because of an scx_error
+    std::vector<uint8_t> error_exit;        // per state: 1 no successor because of an scx_error, 2 (--nmi) only the NMI's
     std::vector<Succ> succs;
     std::vector<Notes> notes;
     std::vector<uint8_t> packs;             // one packed successor per Succ

@@ -135,6 +135,9 @@ const char* kCheckHelp =
     "                        kick_sync_wait_bal_cb (ext.c:8756, 3277; off: unchanged state space)\n"
     "  --kick-flags LIST     with --kicks: the flag sets BPF may pass, from plain, preempt, wait,\n"
     "                        preempt-wait (default all; a bound, printed with the figure)\n"
+    "  --nmi                 with --lifecycle: the hardlockup NMI (scx_hardlockup ext.c:5911) claims\n"
+    "                        the root's exit lock-free, in NMI context; a state where only it can\n"
+    "                        move is still a deadlock (off: unchanged state space)\n"
     "  --json FILE           write the whole result, counterexamples included, as JSON\n"
     "  --trace-all           show every event of a counterexample, not only the salient ones\n"
     "  --allow-vacuous       exit 0 even when an invariant holds only vacuously (nothing that\n"
@@ -229,6 +232,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.kicks = true;
     } else if (a == "--kick-flags") {
       if (!val(&v) || !parseKickFlags(v, &cfg.kick_flags, &err)) return usage(err);
+    } else if (a == "--nmi") {
+      cfg.nmi = true;
     } else if (a == "--sub-scheds") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.sub_scheds = static_cast<int>(n);

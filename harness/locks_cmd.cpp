@@ -43,7 +43,7 @@ const char* kLocksHelp =
     "\n"
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
     "  --dispatch-actions N --dispatch-loops N --lifecycle --fork-tasks N --cycles N --task-death --destroy-dsqs --sub-scheds N\n"
-    "  --balance-callbacks --kicks --kick-flags LIST\n"
+    "  --balance-callbacks --nmi --kicks --kick-flags LIST\n"
     "                        bounds, as for 'scxmc check' (defaults here: 2 tasks, 2 CPUs,\n"
     "                        1 user DSQ, policy full, 1 dispatch action, 1 dispatch loop,\n"
     "                        every environment event; --lifecycle adds enable/disable)\n"
@@ -209,6 +209,8 @@ int cmdLocks(const std::vector<std::string>& args) {
       cfg.kicks = true;
     } else if (a == "--kick-flags") {
       if (!val(&v) || !parseKickFlags(v, &cfg.kick_flags, &err)) return usage(err);
+    } else if (a == "--nmi") {
+      cfg.nmi = true;
     } else if (a == "--sub-scheds") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       cfg.sub_scheds = static_cast<int>(n);

@@ -292,7 +292,13 @@ std::vector<SourceFunction> scanFunctions(const std::vector<std::string>& lines)
     if (l.empty() || std::isspace(static_cast<unsigned char>(l[0])) || l[0] == '#' || l[0] == '/' || l[0] == '*' ||
         l[0] == '}' || l[0] == '{')
       continue;
-    const size_t paren = l.find('(');
+    size_t paren = l.find('(');
+    // an attribute with arguments before the name ("static __printf(2, 3)
+    // bool handle_lockup(", ext.c:5794): the name is before the next '('
+    while (paren != std::string::npos && (nameBefore(l, paren) == "__printf" || nameBefore(l, paren) == "__attribute__")) {
+      const size_t close = l.find(')', paren);
+      paren = close == std::string::npos ? close : l.find('(', close);
+    }
     if (paren == std::string::npos) continue;
     // a one-line definition "... f(...) {}" or "... f(...) { ... }"
     const std::string t = rtrim(l);

@@ -153,6 +153,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->kick_flags = static_cast<uint8_t>(c["kick_flags"].get<unsigned>());
   }
+  if (c.contains("nmi")) {
+    if (!c["nmi"].is_boolean()) {
+      *err = "config.nmi is not a boolean";
+      return false;
+    }
+    cfg->nmi = c["nmi"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;
@@ -262,10 +269,14 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
     std::vector<uint8_t> b(Codec(cfg).bytes());
     seen = Codec(cfg).pack(s, b.data(), &perr) ? "" : "state outside the model's bounds: " + perr;
   } else if (tidx < 0) {
-    // deadlock: confirmed when no actor can move in the final state
-    int succ = 0;
-    forEachSuccessor(*model, s, [&](State&, const StepLog&, const Transition&) { ++succ; });
-    seen = succ == 0 ? "no actor can move" : "";
+    // deadlock: confirmed when no actor can move in the final state (--nmi:
+    // but the hardlockup NMI, checker.cpp)
+    int succ = 0, nmi = 0;
+    forEachSuccessor(*model, s, [&](State&, const StepLog&, const Transition& tr) {
+      ++succ;
+      if (tr.actor == cfg.nmiActor()) ++nmi;
+    });
+    seen = succ == 0 ? "no actor can move" : succ == nmi ? kDeadlockButNmi : "";
   } else if (n == 0) {
     std::string w;
     if (!invs[tidx]->onState(cfg, s, &w)) seen = w;

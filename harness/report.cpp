@@ -140,6 +140,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.bal_cb) j["balance_callbacks"] = true;
   if (cfg.kicks) j["kicks"] = true;
   if (cfg.kicks && cfg.kick_flags != 0xf) j["kick_flags"] = cfg.kick_flags;
+  if (cfg.nmi) j["nmi"] = true;
   return j;
 }
 

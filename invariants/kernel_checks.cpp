@@ -36,11 +36,13 @@ class ScxError final : public Invariant {
   // (an insert naming a DSQ that the scheduler destroyed, --destroy-dsqs, is
   // the scheduler's own breach of scx_bpf_destroy_dsq's contract, "no
   // further tasks are dispatched to it" (ext.c:9921-9928), not of the
-  // insert's: ErrorKind::DsqDestroyed is not reported here)
+  // insert's: ErrorKind::DsqDestroyed is not reported here; nor is the
+  // hardlockup NMI's exit, --nmi's ErrorKind::Lockup: a lockup is no call
+  // of the BPF scheduler's)
   bool onStep(const Config&, const State&, const StepLog& log, State&, std::string* why) const override {
     for (const Event& e : log)
       if (e.kind == Ev::Error && static_cast<ErrorKind>(e.a) != ErrorKind::Warn &&
-          static_cast<ErrorKind>(e.a) != ErrorKind::DsqDestroyed) {
+          static_cast<ErrorKind>(e.a) != ErrorKind::DsqDestroyed && static_cast<ErrorKind>(e.a) != ErrorKind::Lockup) {
         *why = describeEvent(e);
         return false;
       }

@@ -34,6 +34,8 @@ std::string Config::validate() const {
   else if (kicks && lifecycle)
     e << "--kicks does not compose with --lifecycle yet: the kick masks live in sch->pcpu, which scx_root_disable "
          "frees after irq_work_sync (ext.c:6466-6480); drop one of the two";
+  else if (nmi && !lifecycle)
+    e << "--nmi needs --lifecycle (the NMI claims the exit of an ENABLING or ENABLED scheduler)";
   else if (proxy && lifecycle)
     e << "the proxy-exec variants (Config::proxy) do not model the scheduler lifecycle: drop --lifecycle";
   return e.str();
@@ -61,6 +63,7 @@ std::string Config::describe() const {
       o << ")";
     }
   }
+  if (nmi) o << ", hardlockup NMI";
   if (proxy) o << ", proxy-exec";
   return o.str();
 }

@@ -101,12 +101,21 @@ struct Config {
   // flags f, f = bit 0 SCX_KICK_PREEMPT | bit 1 SCX_KICK_WAIT (bit 0: a
   // plain kick).  A bound on the BPF program, stated with each figure.
   uint8_t kick_flags = 0xf;
+  // With `lifecycle`: the hardlockup NMI (--nmi, docs/architecture.md "The
+  // hardlockup NMI"): scx_hardlockup (ext.c:5911-5919) -> handle_lockup
+  // (ext.c:5794-5816) -> scx_vexit (ext.c:7276-7290) on some CPU, in NMI
+  // context, while the root is ENABLING or ENABLED and its exit unclaimed
+  // (model/nmi.cpp).  The checker still reports a state whose only steps are
+  // the NMI's as a deadlock.  Off: no actor, no state bit.
+  bool nmi = false;
 
   int actors() const { return cpus + tasks; }
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the
   // scx_enable_helper kthread (actor id actors(), no Frame: LifePc).
   // --sub-scheds: the exit claimer (actor id actors() + 1, no Frame: State::sub_claim)
-  int steppers() const { return actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0); }
+  // --nmi: the hardlockup NMI, the last (nmiActor(), no Frame)
+  int steppers() const { return actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0) + (nmi ? 1 : 0); }
+  int nmiActor() const { return nmi ? actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0) : -1; }
   uint8_t allCpusMask() const { return static_cast<uint8_t>((1u << cpus) - 1); }
 
   // Returns an empty string when valid, else a message naming the field.

@@ -123,7 +123,10 @@ inline constexpr uint8_t kDeqCoreSchedExec = 1 << 3; // SCX_DEQ_CORE_SCHED_EXEC
 // destroyed; Event::b says where the kernel noticed: kDsqGoneLookup
 // (find_dsq_for_dispatch ext.c:1875), kDsqGoneInvalidId (scx_dispatch_enqueue
 // ext.c:1628), kDsqGoneMoveToLocal (scx_bpf_dsq_move_to_local ext.c:9408).
-enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn, DsqDestroyed };
+// Lockup (--nmi): the hardlockup NMI's exit, scx_hardlockup -> handle_lockup
+// -> scx_vexit(SCX_EXIT_ERROR) (ext.c:5911, 5794, 7276): an error exit that
+// the kernel raises, not a breach of a kfunc's contract by the BPF scheduler.
+enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn, DsqDestroyed, Lockup };
 inline constexpr uint8_t kDsqGoneLookup = 0;
 inline constexpr uint8_t kDsqGoneInvalidId = 1;
 inline constexpr uint8_t kDsqGoneMoveToLocal = 2;

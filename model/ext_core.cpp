@@ -45,6 +45,7 @@ std::string ExtCore::actorName(int actor) const {
   if (actor < cfg_.cpus) return "CPU" + std::to_string(actor);
   if (actor == cfg_.actors()) return "scx_enable_helper";
   if (isClaimer(actor)) return "exit-claimer";
+  if (isNmi(actor)) return "NMI";
   return "task" + std::to_string(actor - cfg_.cpus);
 }
 
@@ -466,6 +467,20 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
     at_entry_ = true;
     paused_ = true;
     claimerStep();
+    return !blocked_;
+  }
+  if (isNmi(actor)) {
+#ifdef SCXMC_TRACE_ACCESS
+    if (trace::Recorder* r = trace::recorder())
+      r->handler(static_cast<uint8_t>(trace::kClaimerBase + (cfg_.sub_scheds ? s.sub_claim.raw() & kSubClaimPcMask : 0)),
+                 Frame{});
+#endif
+    scratch_ = Frame{};
+    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
+    first_ = true;
+    at_entry_ = true;
+    paused_ = true;
+    nmiStep();  // (LockCtx::Nmi)
     return !blocked_;
   }
   run();

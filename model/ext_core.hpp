@@ -590,6 +590,10 @@ class ExtCore {
   // scx_claim_exit's atomic_try_cmpxchg(&sch->exit_kind, NONE, kind)
   // (ext.c:6810): true if this call claimed it.  A variant replaces it.
   virtual bool claimExitKind(uint8_t sch);
+  // The stages of a claim in progress after its cmpxchg (ClaimPc): the
+  // sweep of ->aborting, the walk to the child, the irq_work queues; run by
+  // the claimer, or by the NMI for its own claim (kSubClaimNmi).
+  void claimContinue(ClaimPc pc);
   // scx_disable(sch, SCX_EXIT_PARENT) (ext.c:6864-6869) under
   // scx_sched_lock in the propagation irq_work: claim, WRITE_ONCE(aborting)
   // (ext.c:6815), irq_work_queue(disable_irq_work) (ext.c:6868)
@@ -605,6 +609,19 @@ class ExtCore {
   // scx_link_sched's second half: smp_mb, READ_ONCE(parent->aborting)
   // (ext.c:6537-6538), back out or linked (ext.c:6539-6546)
   virtual void subLinkCheck();
+
+  // ---- the hardlockup NMI (Config::nmi, model/nmi.cpp) --------------------
+  // scx_hardlockup on some CPU (ext.c:5911-5919), in NMI context: the last
+  // actor id, no Frame (its claim's stages, --sub-scheds: State::sub_claim
+  // with kSubClaimNmi).
+  bool isNmi(int actor) const { return actor == cfg_.nmiActor(); }
+  void nmiStep();
+  // handle_lockup (ext.c:5794-5816) once it found the root ENABLING or
+  // ENABLED: scx_vexit(root, SCX_EXIT_ERROR).  A variant replaces it.
+  virtual void handleLockup();
+  // scx_vexit (ext.c:7276-7290): guard(preempt), the claim, scx_finish_exit
+  // (ext.c:7250-7274); without --sub-scheds the claim is State::scx_error
+  void nmiVexit();
 
   // ---- sub-schedulers (Config::sub_scheds, model/sub_sched.cpp) ----------
   // The scheduler an event calls (Event::sch): sch_override_ if set (code

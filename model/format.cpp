@@ -178,6 +178,8 @@ std::string describeEvent(const Event& e, bool* bpf) {
         o << "WARN: " << (e.b == static_cast<uint8_t>(kVariantWarn) ? variantWarnText(e.c) : std::string(warnName(e.b)))
           << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
+      else if (static_cast<ErrorKind>(e.a) == ErrorKind::Lockup)
+        o << "scx_vexit(SCX_EXIT_ERROR, \"hard lockup\") from NMI: the root's exit claimed (ext.c:7284)";
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::DsqDestroyed)
         o << (e.b == kDsqGoneInvalidId    ? "scx_error: attempting to dispatch to a destroyed dsq (ext.c:1628)"
               : e.b == kDsqGoneMoveToLocal ? "scx_error: invalid DSQ ID, destroyed (scx_bpf_dsq_move_to_local ext.c:9408)"

@@ -84,6 +84,7 @@ namespace scxmc {
   X(void, subRehomeTask, (uint8_t t, uint8_t to), (t, to), "scx_rehome_task", "sub.c", 1250)                          \
   X(bool, claimExitKind, (uint8_t sch), (sch), "scx_claim_exit", "ext.c", 6810)                                        \
   X(void, subLinkCheck, (), (), "scx_link_sched", "ext.c", 6537)                                                      \
+  X(void, handleLockup, (), (), "handle_lockup", "ext.c", 5794) \
   X(void, kickCpusTail, (), (), "kick_cpus_irq_workfn", "ext.c", 8793)
 
 enum class Hook : uint8_t {

@@ -119,7 +119,9 @@ bool ExtCore::deferredRunOn(const Config& cfg, const State& s, uint8_t rq) {
 // propagation irq_work whose every claim must fail does nothing but run:
 // the child's always (only a successful claim of the child queues it, and
 // exit_kind never returns to NONE), the root's once the child's exit is
-// claimed or the child can no longer be on the root's list.  This needs
+// claimed or the child can no longer be on the root's list (nor join it:
+// not while the root is still enabling, which only --nmi's claim reaches
+// with the exit claimed).  This needs
 // the claim to be the cmpxchg (claim_is_cmpxchg_).
 void ExtCore::normalizeDeadExit(State& s) const {
   s.sub_exit &= static_cast<uint8_t>(~kSubAbortingChild);
@@ -128,7 +130,11 @@ void ExtCore::normalizeDeadExit(State& s) const {
   if (!claim_is_cmpxchg_) return;
   s.sub_claim &= static_cast<uint8_t>(~kSubPropagateChild);
   const bool child_claimed = ((s.sub_exit >> kSubExitChildShift) & 3) != 0;
-  if (child_claimed || !(link_ahead || subListed(s.life_pc))) s.sub_exit &= static_cast<uint8_t>(~kSubPropagateRoot);
+  // (--nmi: the root's exit may be claimed while it is still ENABLING; the
+  // child may link once it is ENABLED, so the queued work is live until then)
+  const bool enabling = static_cast<uint8_t>(lifeStage(s.life_pc)) <= static_cast<uint8_t>(LifePc::EnPublish);
+  if (child_claimed || !(link_ahead || enabling || subListed(s.life_pc)))
+    s.sub_exit &= static_cast<uint8_t>(~kSubPropagateRoot);
 }
 
 }  // namespace scxmc

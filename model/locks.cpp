@@ -151,7 +151,8 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
   int n = 0;
   auto add = [&](LockClass c, uint8_t inst) { out[n++] = HeldLock{static_cast<uint8_t>(c), inst}; };
   // the exit claimer (--sub-scheds) holds nothing between its steps: its
-  // claim is lockless (ext.c:6799), its irq_works take scx_sched_lock within one step
+  // claim is lockless (ext.c:6799), its irq_works take scx_sched_lock within one step;
+  // nor does the hardlockup NMI (--nmi, the last actor): it takes no lock
   if (actor > cfg.actors()) return 0;
   if (actor >= cfg.actors()) {
     // the scx_enable_helper's sleeping locks, by stage (LifePc comments)

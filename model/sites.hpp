@@ -134,6 +134,8 @@
   X(BalanceCallbacks, "__balance_callbacks", "core.c", 7287, "--balance-callbacks: after the pick, still under the rq lock: splice rq->balance_callback, deferred_bal_cb_workfn -> run_deferred") \
   X(DeferredIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: hardirq: raw_spin_rq_lock, run_deferred") \
   X(StaleIrqWork, "deferred_irq_workfn", "ext.c", 1008, "--balance-callbacks: an irq_work assumed still pending runs the list beside a waker's task_woken_scx (over-approximation)") \
+  X(HardLockup, "scx_hardlockup", "ext.c", 5911, "--nmi: NMI on some CPU: handle_lockup (ext.c:5794) reads scx_root and scx_enable_state: ENABLING or ENABLED -> scx_vexit") \
+  X(NmiVexit, "scx_vexit", "ext.c", 7276, "--nmi: guard(preempt), scx_claim_exit(root, SCX_EXIT_ERROR); won: scx_finish_exit's irq_work_queue(disable_irq_work) (ext.c:7273), all lock-free") \
   X(KickCpu, "scx_kick_cpu", "ext.c", 9809, "--kicks: under local_irq_save, the target joins this CPU's cpus_to_kick (and cpus_to_preempt / cpus_to_wait); irq_work_queue(kick_cpus_irq_work)") \
   X(KickIrqWork, "kick_cpus_irq_workfn", "ext.c", 8756, "--kicks: hardirq on the kicking CPU: the kick masks of its scheds") \
   X(KickOneCpu, "kick_one_cpu", "ext.c", 8684, "--kicks: raw_spin_rq_lock_irqsave(target): PREEMPT zeroes rq->curr's slice, WAIT snapshots kick_sync, resched_curr") \

@@ -94,6 +94,10 @@ inline constexpr uint8_t kSubClaimPcMask = 7;
 inline constexpr uint8_t kSubPropagateChild = 1 << 3;
 inline constexpr uint8_t kSubDisableRoot = 1 << 4;
 inline constexpr uint8_t kSubDisableChild = 1 << 5;
+// --nmi with --sub-scheds: the claim in progress (ClaimPc not Idle) is the
+// hardlockup NMI's, so its later stages are the NMI actor's, in NMI context
+// (model/nmi.cpp).  Clear whenever ClaimPc is Idle.
+inline constexpr uint8_t kSubClaimNmi = 1 << 6;
 
 // CpuState::bypassing (Config::lifecycle only).  Bit 0 is the CPU's
 // SCX_SCHED_PCPU_BYPASSING (ext.c:6339-6343).  The others are the

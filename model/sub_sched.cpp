@@ -354,6 +354,72 @@ void ExtCore::subDisableUnlinked(bool attached) {
   s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
 }
 
+void ExtCore::claimContinue(ClaimPc pc) {
+  auto setPc = [&](ClaimPc to) {
+    s_->sub_claim = static_cast<uint8_t>((s_->sub_claim & ~kSubClaimPcMask) | static_cast<uint8_t>(to));
+    if (to == ClaimPc::Idle) s_->sub_claim &= static_cast<uint8_t>(~kSubClaimNmi);  // (--nmi: the claim is over)
+  };
+  // irq_work_queue(&sch->propagate_exit_irq_work) (ext.c:6832), then
+  // scx_vexit's scx_finish_exit: irq_work_queue(disable_irq_work)
+  // (ext.c:7273; scx_disable: ext.c:6868).  Each is an atomic on its own
+  // irq_work whose only other accessor is that work's run (a step of its
+  // own that needs it queued), so the two share a step.
+  auto queue = [&](uint8_t sch) {
+    site(Site::ClaimQueue);
+    if (sch == kSchedRoot) {
+      s_->sub_exit |= kSubPropagateRoot;
+      s_->sub_claim |= kSubDisableRoot;
+    } else {
+      s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
+    }
+    setPc(ClaimPc::Idle);
+  };
+  // Where no link is ahead (the child's enable is past scx_link_sched or
+  // cannot start), the root's ->aborting is read only by the dispatch
+  // path's consume (ExtCore::consumeAborting), which reads nothing the
+  // rest of the sweep touches, and the walk decides only the child's
+  // ->aborting, which has no reader in the model (liveness.cpp): the
+  // rest of the root's sweep and its queues share the step
+  // (docs/sub-sched.md, "Exit claiming").
+  const bool link_ahead = s_->life_pc == static_cast<uint8_t>(LifePc::Enabled) ||
+                          s_->life_pc == static_cast<uint8_t>(LifePc::SubEnLinked);
+  auto walkToChild = [&] {
+    // scx_next_descendant_pre reads the root's children list under RCU
+    // only: the child is there from scx_link_sched's list_add until its
+    // back-out or scx_unlink_sched
+    site(Site::ClaimSweep);
+    if (subListed(s_->life_pc)) s_->sub_exit |= kSubAbortingChild;
+    setPc(ClaimPc::RootQueue);
+  };
+  switch (pc) {
+    case ClaimPc::RootClaimed:  // the sweep's first node: the root itself (ext.c:6828-6829)
+      site(Site::ClaimSweep);
+      s_->sub_exit |= kSubAbortingRoot;
+      setPc(ClaimPc::RootSwept);
+      if (link_ahead) break;
+      walkToChild();
+      queue(kSchedRoot);
+      break;
+    case ClaimPc::RootSwept:
+      walkToChild();
+      if (!link_ahead) queue(kSchedRoot);
+      break;
+    case ClaimPc::RootQueue:
+      queue(kSchedRoot);
+      break;
+    case ClaimPc::ChildClaimed:
+      // the child's sweep (itself; no grandchild) and its queues: its
+      // ->aborting has no reader in the model (liveness.cpp), so the
+      // store shares the step with the irq_work_queue calls
+      site(Site::ClaimSweep);
+      s_->sub_exit |= kSubAbortingChild;
+      queue(kSchedChild0);
+      break;
+    default:
+      break;
+  }
+}
+
 void ExtCore::claimerStep() {
   // The options: go on with the claim in progress, or start one (on a
   // scheduler that exists: the root while it is enabled, the child from
@@ -363,6 +429,8 @@ void ExtCore::claimerStep() {
   // following the sweep (the sweeps' accesses are the root's and the
   // child's ->aborting, both only ever set to true; the child's exit_kind
   // is claimed by a root claim only later, in the propagation irq_work).
+  // (--nmi: a claim the NMI started is the NMI actor's to go on with,
+  // kSubClaimNmi; the claimer still runs the irq_works meanwhile.)
   enum Opt : uint8_t { Continue, ClaimRoot, ClaimChild, PropRoot, PropChild };
   uint8_t opt[5];
   int n = 0;
@@ -370,7 +438,7 @@ void ExtCore::claimerStep() {
   {
     trace::ChoiceReads choosing;  // which contexts have something to do
     if (pc != ClaimPc::Idle) {
-      opt[n++] = Continue;
+      if (!(s_->sub_claim & kSubClaimNmi)) opt[n++] = Continue;
     } else {
       if (lifeStage(s_->life_pc) == LifePc::Enabled && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth))
         opt[n++] = ClaimRoot;
@@ -393,68 +461,7 @@ void ExtCore::claimerStep() {
       break;
     case PropRoot: propagateExit(kSchedRoot); break;
     case PropChild: propagateExit(kSchedChild0); break;
-    case Continue: {
-      // irq_work_queue(&sch->propagate_exit_irq_work) (ext.c:6832), then
-      // scx_vexit's scx_finish_exit: irq_work_queue(disable_irq_work)
-      // (ext.c:7273; scx_disable: ext.c:6868).  Each is an atomic on its own
-      // irq_work whose only other accessor is that work's run (a step of its
-      // own that needs it queued), so the two share a step.
-      auto queue = [&](uint8_t sch) {
-        site(Site::ClaimQueue);
-        if (sch == kSchedRoot) {
-          s_->sub_exit |= kSubPropagateRoot;
-          s_->sub_claim |= kSubDisableRoot;
-        } else {
-          s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
-        }
-        setPc(ClaimPc::Idle);
-      };
-      // Where no link is ahead (the child's enable is past scx_link_sched or
-      // cannot start), the root's ->aborting is read only by the dispatch
-      // path's consume (ExtCore::consumeAborting), which reads nothing the
-      // rest of the sweep touches, and the walk decides only the child's
-      // ->aborting, which has no reader in the model (liveness.cpp): the
-      // rest of the root's sweep and its queues share the step
-      // (docs/sub-sched.md, "Exit claiming").
-      const bool link_ahead = s_->life_pc == static_cast<uint8_t>(LifePc::Enabled) ||
-                              s_->life_pc == static_cast<uint8_t>(LifePc::SubEnLinked);
-      auto walkToChild = [&] {
-        // scx_next_descendant_pre reads the root's children list under RCU
-        // only: the child is there from scx_link_sched's list_add until its
-        // back-out or scx_unlink_sched
-        site(Site::ClaimSweep);
-        if (subListed(s_->life_pc)) s_->sub_exit |= kSubAbortingChild;
-        setPc(ClaimPc::RootQueue);
-      };
-      switch (pc) {
-        case ClaimPc::RootClaimed:  // the sweep's first node: the root itself (ext.c:6828-6829)
-          site(Site::ClaimSweep);
-          s_->sub_exit |= kSubAbortingRoot;
-          setPc(ClaimPc::RootSwept);
-          if (link_ahead) break;
-          walkToChild();
-          queue(kSchedRoot);
-          break;
-        case ClaimPc::RootSwept:
-          walkToChild();
-          if (!link_ahead) queue(kSchedRoot);
-          break;
-        case ClaimPc::RootQueue:
-          queue(kSchedRoot);
-          break;
-        case ClaimPc::ChildClaimed:
-          // the child's sweep (itself; no grandchild) and its queues: its
-          // ->aborting has no reader in the model (liveness.cpp), so the
-          // store shares the step with the irq_work_queue calls
-          site(Site::ClaimSweep);
-          s_->sub_exit |= kSubAbortingChild;
-          queue(kSchedChild0);
-          break;
-        default:
-          break;
-      }
-      break;
-    }
+    case Continue: claimContinue(pc); break;
     default:
       break;
   }

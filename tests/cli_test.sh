@@ -114,6 +114,12 @@ expect sub-scheds-out-of-range-json 2 "--sub-scheds must be 0..1" -- "$SCXMC" re
 expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
 grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }
 expect bal-cb-replay 0 "confirmed: kernel-warn" -- "$SCXMC" replay "$tmp/bc.json"
+# --nmi (issue 17 part 2): needs --lifecycle; the reviewer's variant, the flag in the JSON, its replay
+expect nmi-needs-lifecycle 2 "--nmi needs --lifecycle" -- "$SCXMC" check --nmi
+expect nmi-variant 1 "lock-context +violated: lock in NMI context" -- "$SCXMC" check --variant hardlockup-takes-sched-lock --tasks 1 --cpus 2 --user-dsqs 1 --no-ladder --invariants lock-context --json "$tmp/nmi.json"
+grep -q '"nmi": true' "$tmp/nmi.json" && echo "ok   nmi-in-json" && pass=$((pass+1)) || { echo "FAIL nmi-in-json"; fail=$((fail+1)); }
+expect nmi-replay 0 "confirmed: lock-context" -- "$SCXMC" replay "$tmp/nmi.json"
+expect nmi-locks 1 "WARNING: lock taken in NMI context" -- "$SCXMC" locks --tasks 1 --user-dsqs 1 --variant hardlockup-takes-sched-lock
 # issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
 # path with quotes, spaces and ';' is one argument: the svg is written and no
 # injected command runs.

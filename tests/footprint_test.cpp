@@ -411,6 +411,18 @@ TEST(Footprint, LifecycleSubScheds) {
   EXPECT_EQ(c.validate(), "");
   checkConfig(c);
 }
+// --nmi (issue 17 part 2): the hardlockup NMI's claim (model/nmi.cpp), alone
+// and with the claimer's stages it goes through with --sub-scheds (it
+// reports the claimer's handler ids: the same accesses)
+TEST(Footprint, LifecycleNmi) {
+  for (int sub : {0, 1}) {
+    Config c = makeConfig(1, 2, 0, true, 1, 1);
+    c.sub_scheds = sub;
+    c.nmi = true;
+    EXPECT_EQ(c.validate(), "");
+    checkConfig(c);
+  }
+}
 // (2 tasks x 2 CPUs x 0 user DSQs with the lifecycle: about 3 million traced
 // states, minutes; run by hand: --gtest_also_run_disabled_tests)
 TEST(Footprint, DISABLED_LifecycleTwoTasks) { checkConfig(makeConfig(2, 2, 0, true, 1, 1)); }

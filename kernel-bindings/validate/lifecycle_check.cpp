@@ -13,6 +13,7 @@ SiteSlice siteSlice(Site s) {
   const int i = static_cast<int>(s);
   if (i >= static_cast<int>(Site::Count)) return SiteSlice::ProxyExec;  // a variant's own site
   if (i >= static_cast<int>(Site::KickCpu)) return SiteSlice::Kicks;
+  if (i >= static_cast<int>(Site::HardLockup)) return SiteSlice::Nmi;
   if (i >= static_cast<int>(Site::ScheduleDeferredLocked)) return SiteSlice::BalanceCallbacks;
   if (i >= static_cast<int>(Site::SetTaskSched)) return SiteSlice::SubScheds;
   if (i >= static_cast<int>(Site::ProxyBlock)) return SiteSlice::ProxyExec;
@@ -28,6 +29,7 @@ const char* sliceName(SiteSlice s) {
     case SiteSlice::SubScheds: return "sub-scheds";
     case SiteSlice::BalanceCallbacks: return "balance-callbacks";
     case SiteSlice::Kicks: return "kicks";
+    case SiteSlice::Nmi: return "nmi";
   }
   return "?";
 }

@@ -36,7 +36,8 @@ namespace scxmc::validate {
 // The model slice a site belongs to: the baseline (the checker's default
 // configuration), the --lifecycle slice, the proxy-exec variant's sites,
 // or the --sub-scheds slice (scx_set_task_sched .. the sub-sched exit).
-enum class SiteSlice : uint8_t { Baseline, Lifecycle, ProxyExec, SubScheds, BalanceCallbacks, Kicks };
+// --balance-callbacks' sites, then --nmi's (scx_hardlockup, scx_vexit), then --kicks'.
+enum class SiteSlice : uint8_t { Baseline, Lifecycle, ProxyExec, SubScheds, BalanceCallbacks, Nmi, Kicks };
 SiteSlice siteSlice(Site s);
 const char* sliceName(SiteSlice s);
 

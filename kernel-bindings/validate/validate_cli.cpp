@@ -84,7 +84,7 @@ nlohmann::json lifecycleJson(const LifecycleCheck& l) {
 nlohmann::json sliceJson(const TraceResult& r, const LifecycleCheck& l) {
   nlohmann::json out = nlohmann::json::object();
   for (SiteSlice sl : {SiteSlice::Baseline, SiteSlice::Lifecycle, SiteSlice::ProxyExec, SiteSlice::SubScheds,
-                        SiteSlice::BalanceCallbacks, SiteSlice::Kicks}) {
+                        SiteSlice::BalanceCallbacks, SiteSlice::Nmi, SiteSlice::Kicks}) {
     nlohmann::json j = {{"sites", 0}, {"explained", 0}, {"observed", 0}, {"never", nlohmann::json::array()}};
     for (int i = 0; i < siteCount(); ++i) {
       if (siteSlice(static_cast<Site>(i)) != sl) continue;
@@ -160,14 +160,14 @@ void printLifecycle(std::ostream& o, const TraceResult& r, const LifecycleCheck&
   }
   const nlohmann::json sl = sliceJson(r, l);
   o << "  coverage per slice:";
-  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds", "balance-callbacks"}) {
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds", "balance-callbacks", "nmi"}) {
     const auto& j = sl.at(n);
     o << " " << n << " " << j["explained"].get<int>() << " / " << j["sites"].get<int>() << " explained";
     if (j["observed"].get<int>()) o << " (" << j["observed"].get<int>() << " observed running)";
     o << ";";
   }
   o << "\n";
-  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds", "balance-callbacks"}) {
+  for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds", "balance-callbacks", "nmi"}) {
     const auto& j = sl.at(n);
     if (j["never"].empty()) continue;
     o << "    " << n << " never exercised nor observed:";
@@ -444,7 +444,7 @@ int validateMain(const std::vector<std::string>& args) {
   if (files.size() > 1) {
     const nlohmann::json sl = sliceJson(cov_union, life_union);
     std::cout << "total coverage per slice (union over the traces):";
-    for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds", "balance-callbacks"}) {
+    for (const char* n : {"baseline", "lifecycle", "proxy-exec", "sub-scheds", "balance-callbacks", "nmi"}) {
       const auto& j = sl.at(n);
       const int sites = j["sites"].get<int>(), never = static_cast<int>(j["never"].size());
       std::cout << " " << n << " " << j["explained"].get<int>() << " / " << sites << " explained, " << sites - never

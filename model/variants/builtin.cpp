@@ -22,6 +22,7 @@ std::unique_ptr<ExtCore> makeDequeueRfcMerged(const Config&);
 std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequeue_locked.cpp
 std::unique_ptr<ExtCore> makeBalCbInDispatch(const Config&);      // bal_cb_in_dispatch.cpp
 std::unique_ptr<ExtCore> makeKickWaitInHardirq(const Config&);    // kick_wait_in_hardirq.cpp
+std::unique_ptr<ExtCore> makeHardlockupTakesSchedLock(const Config&);  // hardlockup_takes_sched_lock.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
 std::unique_ptr<ExtCore> makeProxyExecV2ConsumeToctou(const Config&);
@@ -166,6 +167,11 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "kick_sync_wait_bal_cb), so two CPUs that kick each other with WAIT spin forever (implies --kicks)",
         "ext.c:8793 kick_cpus_irq_workfn, ext.c:3277 kick_sync_wait_bal_cb"},
        makeKickWaitInHardirq},
+      {{"hardlockup-takes-sched-lock",
+        "issue 17 reviewer variant: handle_lockup takes scx_sched_lock (a raw spinlock) around scx_vexit instead "
+        "of relying on scx_claim_exit's lock-free claim, in the NMI of scx_hardlockup (implies --lifecycle --nmi)",
+        "ext.c:5794 handle_lockup, ext.c:5911 scx_hardlockup, ext.c:6801 scx_claim_exit"},
+       makeHardlockupTakesSchedLock},
   };
 }
 

@@ -1,0 +1,275 @@
+// --nmi (issue 17 part 2, "the hardlockup/NMI path"): scx_hardlockup
+// (ext.c:5911-5919) -> handle_lockup (ext.c:5794-5816) -> scx_vexit
+// (ext.c:7276-7290) as an actor in NMI context that claims the root's exit
+// lock-free (model/nmi.cpp), and the checker's deadlock rule that does not
+// count its steps as progress (harness/checker.cpp).
+#include <gtest/gtest.h>
+
+#include "lock_graph.hpp"
+#include "pack.hpp"
+#include "test_support.hpp"
+
+namespace scxmc {
+namespace {
+
+Config nmiConfig(int tasks, int dsqs, bool on = true, int sub = 0) {
+  Config c = test::smallConfig(tasks, 2, dsqs);
+  c.lifecycle = true;
+  c.sub_scheds = sub;
+  c.nmi = on;
+  EXPECT_EQ(c.validate(), "");
+  return c;
+}
+
+// The deadlock of mutation_test.cpp: dispatch_to_local_dsq takes the task's
+// rq lock while still holding DISPATCHING (the inversion ext.c:2795-2804
+// forbids).
+class LockWhileDispatching : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-nmi-lock-while-dispatching"; }
+  void dispatchToLocalDsq(uint8_t rq, uint8_t dst, uint8_t t) override {
+    const uint8_t src = tk(t).cpu;
+    if (rq == src) return ExtCore::dispatchToLocalDsq(rq, dst, t);
+    tk(t).holding = static_cast<uint8_t>(me_);  // BUG: ops_state stays DISPATCHING
+    fr().t = t;
+    fr().y = dst;
+    switchRqLock(src, Pc::DtlSrc);
+  }
+};
+
+// The seeded bug the slice exists for: the NMI's scx_claim_exit skips the
+// ->aborting sweep (smp_store_mb, ext.c:6827-6830) and goes straight to
+// the irq_work queues, as a patch that leaves NMI context's work to the
+// propagation irq_work might.  A child whose scx_link_sched (ext.c:6530)
+// runs after the propagation walked the children then reads ->aborting
+// false (ext.c:6538) and stays linked under an exiting root: sub-exit.
+class NmiSkipsSweep : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-nmi-skips-sweep"; }
+  void handleLockup() override {
+    site(Site::NmiVexit);
+    if (!claimExitKind(kSchedRoot)) return;
+    emit(Ev::Error, kNone, static_cast<uint8_t>(ErrorKind::Lockup));
+    // BUG: no sweep, the claim goes on at its irq_work queues
+    s_->sub_claim = static_cast<uint8_t>((s_->sub_claim & ~kSubClaimPcMask) |
+                                         static_cast<uint8_t>(ClaimPc::RootQueue) | kSubClaimNmi);
+  }
+};
+
+void registerMutations() {
+  static bool done = false;
+  if (done) return;
+  done = true;
+  registerVariant({"mut-nmi-lock-while-dispatching", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<LockWhileDispatching>(c); });
+  registerVariant({"mut-nmi-skips-sweep", "test-only seeded bug", "-"},
+                  [](const Config& c) { return std::make_unique<NmiSkipsSweep>(c); });
+}
+
+// Off: no actor, no bit, and the counts every other test pins.  On, without
+// --sub-scheds: one actor and still no bit (the claim is State::scx_error,
+// packed anyway); with --sub-scheds one bit (kSubClaimNmi).
+TEST(Nmi, OffCostsNoBit) {
+  for (int sub : {0, 1}) {
+    const Config off = nmiConfig(1, 1, false, sub), on = nmiConfig(1, 1, true, sub);
+    EXPECT_EQ(off.steppers(), off.actors() + 1 + sub);
+    EXPECT_EQ(on.steppers(), off.steppers() + 1);
+    EXPECT_EQ(on.nmiActor(), off.steppers());
+    EXPECT_EQ(off.nmiActor(), -1);
+    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + sub) << sub;
+  }
+  Config plain = test::smallConfig(1, 2, 1);
+  EXPECT_EQ(test::check(*makeModel("linux-7.3.4", plain), "all").stats.states, 19922u);
+  EXPECT_EQ(test::check(*makeModel("linux-7.3.4", nmiConfig(1, 1, false)), "all").stats.states, 470409u);
+  plain.nmi = true;
+  EXPECT_NE(plain.validate().find("--nmi needs --lifecycle"), std::string::npos) << plain.validate();
+}
+
+void expectHolds(const Config& c, uint64_t states) {
+  auto m = makeModel("linux-7.3.4", c);
+  bool claimed = false, enabling = false, enabled = false, other_actor = false, staged = false;
+  Checker ck(*m, [] {
+    InvariantList l;
+    std::string err;
+    EXPECT_TRUE(selectInvariants("all", &l, &err)) << err;
+    return l;
+  }(), Limits{});
+  const int nmi = m->config().nmiActor();
+  size_t nmi_steps = 0;
+  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+    // --sub-scheds: the NMI's claim goes on in its own later steps
+    if (log.n && log.begin()->actor == nmi && (from.sub_claim & kSubClaimNmi)) staged = true;
+    if (c.sub_scheds && (to.sub_claim & kSubClaimPcMask) == 0) EXPECT_EQ(to.sub_claim & kSubClaimNmi, 0);
+    for (const Event& e : log) {
+      if (e.kind != Ev::Site || static_cast<Site>(e.a) != Site::HardLockup) continue;
+      ++nmi_steps;
+      other_actor |= e.actor != nmi;
+      EXPECT_EQ(from.scx_error, 0);
+      EXPECT_FALSE(lifeStage(from.life_pc) == LifePc::Enabled && lifeInBypassLoop(from.life_pc, from.bypass_depth));
+      enabling |= from.scx_enable == static_cast<uint8_t>(ScxEnable::Enabling);
+      enabled |= from.scx_enable == static_cast<uint8_t>(ScxEnable::Enabled);
+    }
+    for (const Event& e : log) claimed |= e.kind == Ev::Error && static_cast<ErrorKind>(e.a) == ErrorKind::Lockup;
+  });
+  const CheckResult r = ck.run();
+  EXPECT_TRUE(r.complete) << r.incomplete_reason;
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << c.describe() << ": " << i.id << ": " << i.message;
+  EXPECT_EQ(r.stats.states, states) << c.describe();
+  EXPECT_EQ(r.stats.deadlocks, 0u);
+  EXPECT_TRUE(claimed && enabling && enabled) << claimed << enabling << enabled;
+  EXPECT_FALSE(other_actor);
+  EXPECT_GT(nmi_steps, 0u);
+  EXPECT_EQ(staged, c.sub_scheds > 0);
+}
+
+// 7.3.4 holds every invariant with the NMI (lock-context included: it takes
+// no lock; scx-error: a lockup exit is no kfunc breach); the counts are
+// pinned, and the NMI's claim is reached while ENABLING and while ENABLED.
+// It fires only while its claim can win: never after a claim (scx_error)
+// nor once the root's disable started (its scx_bypass: the exit is claimed
+// although the state is still ENABLED).
+TEST(Nmi, Linux734Holds) { expectHolds(nmiConfig(1, 1), 940816u); }
+TEST(Nmi, Linux734HoldsWithSubScheds) { expectHolds(nmiConfig(1, 0, true, 1), 1416516u); }
+
+// The seeded bug (the NMI's claim without its ->aborting sweep) is caught by
+// sub-exit, and the counterexample replays.
+TEST(Nmi, SkippedSweepCaughtBySubExit) {
+  registerMutations();
+  test::expectCaughtOn("mut-nmi-skips-sweep", nmiConfig(1, 0, true, 1), "sub-exit",
+                       "the root's exit was claimed and propagated, but the child is linked with no exit claimed");
+}
+
+// The reductions (symmetry, dead fields) keep the seeded bug's first
+// violation as short as without them.  The NMI may claim while the root is
+// ENABLING, so the root's queued propagation irq_work stays live until the
+// child can no longer link (normalizeDeadExit); when it was dropped there,
+// the stored state's successors depended on which representative reached
+// it and this counterexample could not be rebuilt.
+TEST(Nmi, ReductionsKeepTheSkippedSweepsLength) {
+  registerMutations();
+  auto m = makeModel("mut-nmi-skips-sweep", nmiConfig(1, 0, true, 1));
+  Limits with, without;
+  with.stop_at_first = without.stop_at_first = true;
+  without.symmetry = false;
+  const CheckResult a = test::check(*m, "sub-exit", with), b = test::check(*m, "sub-exit", without);
+  const InvariantResult &ra = test::resultOf(a, "sub-exit"), &rb = test::resultOf(b, "sub-exit");
+  ASSERT_EQ(ra.status, Status::Violated);
+  ASSERT_EQ(rb.status, Status::Violated);
+  EXPECT_EQ(ra.cex.steps.size(), rb.cex.steps.size());
+  // the claim in the counterexample is the NMI's
+  bool nmi_claim = false;
+  for (const auto& st : ra.cex.steps)
+    for (const Event& e : st.log)
+      nmi_claim |= e.kind == Ev::Site && static_cast<Site>(e.a) == Site::HardLockup;
+  EXPECT_TRUE(nmi_claim);
+  std::printf("sub-exit caught in %zu steps (%zu without the reductions)\n", ra.cex.steps.size(), rb.cex.steps.size());
+}
+
+Config deadlockConfig(bool on, int tasks = 1, uint32_t env = kEnvWake | kEnvNice) {
+  Config c = nmiConfig(tasks, 0, on);
+  std::string err;
+  EXPECT_TRUE(Policy::parse("full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on", &c.policy, &err)) << err;
+  c.env = env;
+  return c;
+}
+
+// A deadlock stays a deadlock: the seeded inversion is caught with and
+// without the NMI, with a counterexample of the same length, and both
+// replay.
+TEST(Nmi, DeadlockStillCaughtSameLength) {
+  registerMutations();
+  size_t len[2] = {0, 0};
+  for (bool on : {false, true}) {
+    auto m = makeModel("mut-nmi-lock-while-dispatching", deadlockConfig(on));
+    Limits lim;
+    lim.stop_at_first = true;
+    const CheckResult r = test::check(*m, "custody", lim);
+    const InvariantResult& ir = test::resultOf(r, "deadlock");
+    ASSERT_EQ(ir.status, Status::Violated) << on;
+    len[on] = ir.cex.steps.size();
+    const ReplayOutcome o = test::replay(*m, r, "deadlock");
+    EXPECT_TRUE(o.confirmed) << on << ": " << o.error;
+    EXPECT_EQ(o.message, ir.message);
+  }
+  EXPECT_GT(len[0], 0u);
+  EXPECT_EQ(len[0], len[1]);
+}
+
+// The rule itself, on every reachable state of the seeded inversion (--nmi,
+// no reduction): a state is a deadlock when no actor but the NMI can move,
+// and also when nothing can move after an exit claim (the NMI's scx_error:
+// with --lifecycle the disable path is modeled, so that is no scheduler's
+// end).  There are such states: the NMI claims while ENABLED, the lockup
+// comes after; without the rule they would pass as "scx_error() ended the
+// BPF scheduler".  (No state of this configuration has only the NMI's
+// steps: the helper can always start the disable, which stands for any
+// exit claim, and the enable bypasses every CPU until its last steps.  That
+// half of the rule is there for the configurations where it is not so.)
+TEST(Nmi, StatesTheNmiCannotResolveAreDeadlocks) {
+  registerMutations();
+  auto m = makeModel("mut-nmi-lock-while-dispatching", deadlockConfig(true));
+  const int nmi = m->config().nmiActor();
+  uint64_t none = 0, after_claim = 0, only_nmi = 0;
+  const size_t n = test::forEachReachable(*m, 3'000'000, [&](const State& s) {
+    int all = 0, by_nmi = 0;
+    forEachSuccessor(*m, s, [&](State&, const StepLog&, const Transition& tr) {
+      ++all;
+      by_nmi += tr.actor == nmi;
+    });
+    if (all == 0) ++(s.scx_error ? after_claim : none);
+    if (all != 0 && all == by_nmi) ++only_nmi;
+  });
+  ASSERT_LT(n, 3'000'000u);
+  std::printf("%zu states: %lu without a step, %lu without a step after the NMI's claim, %lu with only the NMI's\n", n,
+              static_cast<unsigned long>(none), static_cast<unsigned long>(after_claim),
+              static_cast<unsigned long>(only_nmi));
+  Limits lim;
+  lim.symmetry = false;
+  const CheckResult r = test::check(*m, "custody", lim);
+  ASSERT_TRUE(r.complete);
+  EXPECT_EQ(r.stats.states, n);
+  EXPECT_GT(none, 0u);
+  EXPECT_GT(after_claim, 0u);
+  EXPECT_EQ(r.stats.error_exits, 0u);
+  EXPECT_EQ(r.stats.deadlocks, none + after_claim + only_nmi)
+      << none << " without a step, " << after_claim << " after the claim, " << only_nmi << " with only the NMI's";
+  // without --nmi the same mutation's stuck states after an scx_error would
+  // be counted apart; here there is no such error but the NMI's
+  auto off = makeModel("mut-nmi-lock-while-dispatching", deadlockConfig(false));
+  const CheckResult ro = test::check(*off, "custody", lim);
+  EXPECT_EQ(ro.stats.error_exits, 0u);
+  EXPECT_EQ(ro.stats.deadlocks, none + only_nmi);
+}
+
+// The reviewer's variant (handle_lockup under scx_sched_lock) is caught by
+// lock-context's lock-in-nmi and by `scxmc locks`; both replay.  The
+// factory switches --lifecycle and --nmi on.
+TEST(Nmi, SchedLockInHardlockupCaught) {
+  auto probe = makeModel("hardlockup-takes-sched-lock", test::smallConfig(1, 2, 1));
+  ASSERT_NE(probe, nullptr);
+  EXPECT_TRUE(probe->config().lifecycle);
+  EXPECT_TRUE(probe->config().nmi);
+  test::expectCaughtOn("hardlockup-takes-sched-lock", nmiConfig(1, 1), "lock-context",
+                       "lock in NMI context: takes scx_sched_lock [*] (raw_spinlock_t) in NMI context");
+  auto m = makeModel("hardlockup-takes-sched-lock", nmiConfig(1, 1));
+  Limits lim;
+  lim.max_states = 200'000;
+  const LockGraph g = buildLockGraph(*m, lim);
+  ASSERT_FALSE(g.reports.empty());
+  bool nmi_report = false;
+  for (const auto& r : g.reports)
+    if (r.kind == ContextReportKind::Nmi) {
+      nmi_report = true;
+      EXPECT_EQ(replayContextReport(*m, r), "");
+    }
+  EXPECT_TRUE(nmi_report);
+  // 7.3.4 raises no such report with the NMI
+  auto base = makeModel("linux-7.3.4", nmiConfig(1, 1));
+  const LockGraph gb = buildLockGraph(*base, lim);
+  EXPECT_TRUE(gb.reports.empty());
+}
+
+}  // namespace
+}  // namespace scxmc
