@@ -221,6 +221,7 @@ void ExtCore::kickSyncSpin() {
   }
   site(Site::KickSyncSelfAdvance);
   kickSyncAdvance(me);
+  pause(Pc::KickSyncSpin);
 }
 
 }  // namespace scxmc
