@@ -120,6 +120,12 @@ expect nmi-variant 1 "lock-context +violated: lock in NMI context" -- "$SCXMC" c
 grep -q '"nmi": true' "$tmp/nmi.json" && echo "ok   nmi-in-json" && pass=$((pass+1)) || { echo "FAIL nmi-in-json"; fail=$((fail+1)); }
 expect nmi-replay 0 "confirmed: lock-context" -- "$SCXMC" replay "$tmp/nmi.json"
 expect nmi-locks 1 "WARNING: lock taken in NMI context" -- "$SCXMC" locks --tasks 1 --user-dsqs 1 --variant hardlockup-takes-sched-lock
+# --kicks (issue 17 part 2): the flag's bounds, the reviewer's variant, the flags in the JSON, its replay
+expect kicks-not-with-lifecycle 2 "--kicks does not compose with --lifecycle" -- "$SCXMC" check --kicks --lifecycle
+expect kick-flags-unknown 2 "--kick-flags: unknown flag set 'idle'" -- "$SCXMC" check --kicks --kick-flags idle
+expect kicks-variant 1 "lock-order +violated: spins on rq->scx.kick_sync" -- "$SCXMC" check --variant kick-wait-in-hardirq --tasks 2 --cpus 2 --user-dsqs 0 --kick-flags wait --no-ladder --stop-at-first --json "$tmp/kick.json"
+grep -q '"kicks": true' "$tmp/kick.json" && grep -q '"kick_flags": 4' "$tmp/kick.json" && echo "ok   kicks-in-json" && pass=$((pass+1)) || { echo "FAIL kicks-in-json"; fail=$((fail+1)); }
+expect kicks-replay 0 "confirmed: lock-order" -- "$SCXMC" replay "$tmp/kick.json"
 # issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
 # path with quotes, spaces and ';' is one argument: the svg is written and no
 # injected command runs.
