@@ -95,7 +95,10 @@ void ExtCore::kickIrq() {
       }
       cs.ksync &= static_cast<uint8_t>(~(1 << c));
     }
-    cpu(c).ksync |= kSyncResched;  // resched_curr(rq)
+    // resched_curr(rq): TIF_NEED_RESCHED of rq->curr.  An idle CPU's is not
+    // kept: it is read only while an ext task runs there (restCpu), and
+    // the pick that puts one there clears it
+    if (curr != kNone) cpu(c).ksync |= kSyncResched;
     cs.kick &= static_cast<uint8_t>(~(1 << c));
     unlockRq();
     if (toKick(cs)) {
@@ -117,7 +120,8 @@ void ExtCore::kickCpusTail() {
   if (cs.ksync & kSyncShouldWait) {
     if (!lockRq(me)) return;
     site(Site::KickSyncPending);
-    cs.ksync = static_cast<uint8_t>((cs.ksync & ~kSyncShouldWait) | kSyncResched);
+    cs.ksync &= static_cast<uint8_t>(~kSyncShouldWait);
+    if (cs.curr != kNone) cs.ksync |= kSyncResched;  // resched_curr(this_rq)
     cs.kick |= kKickSyncPending;
     unlockRq();
   }

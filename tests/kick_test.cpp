@@ -126,7 +126,7 @@ TEST(Kicks, Linux734Holds) {
   const CheckResult r = test::check(*m, "all");
   EXPECT_TRUE(r.complete) << r.incomplete_reason;
   for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
-  EXPECT_EQ(r.stats.states, 444386u);
+  EXPECT_EQ(r.stats.states, 170396u);
 }
 
 // The reviewer's variant (the pre-7.3.4 wait in hardirq) holds its own
