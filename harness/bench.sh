@@ -45,6 +45,8 @@ row "1 task, 2 CPUs, 1 DSQ, full, --lifecycle --task-death --cycles 2" 120 --tas
 row "1 task, 2 CPUs, 1 DSQ, full, --balance-callbacks" 120 --tasks 1 --cpus 2 --user-dsqs 1 --balance-callbacks
 [ "$mode" = "--quick" ] && exit 0
 row "2 tasks, 2 CPUs, 1 DSQ, full, --balance-callbacks" 1200 --tasks 2 --cpus 2 --user-dsqs 1 --balance-callbacks
+row "1 task, 2 CPUs, 1 DSQ, full, --kicks --kick-flags wait" 120 --tasks 1 --cpus 2 --user-dsqs 1 --kicks --kick-flags wait
+row "2 tasks, 2 CPUs, 1 DSQ, full, 1 action, 1 loop, --kicks --kick-flags wait" 1200 --tasks 2 --cpus 2 --user-dsqs 1 --dispatch-actions 1 --dispatch-loops 1 --kicks --kick-flags wait
 row "2 tasks, 2 CPUs, 0 DSQs, full, --lifecycle --task-death" 600 --tasks 2 --cpus 2 --user-dsqs 0 --lifecycle --task-death
 row "1 task, 2 CPUs, 2 DSQs, full" 300 --tasks 1 --cpus 2 --user-dsqs 2
 row "2 tasks, 2 CPUs, 1 DSQ, full" 300 --tasks 2 --cpus 2 --user-dsqs 1
