@@ -48,6 +48,13 @@ row "2 tasks, 2 CPUs, 1 DSQ, full, --balance-callbacks" 1200 --tasks 2 --cpus 2 
 row "1 task, 2 CPUs, 1 DSQ, full, --kicks --kick-flags wait" 120 --tasks 1 --cpus 2 --user-dsqs 1 --kicks --kick-flags wait
 row "2 tasks, 2 CPUs, 1 DSQ, full, 1 action, 1 loop, --kicks --kick-flags wait" 1200 --tasks 2 --cpus 2 --user-dsqs 1 --dispatch-actions 1 --dispatch-loops 1 --kicks --kick-flags wait
 row "2 tasks, 2 CPUs, 0 DSQs, full, --lifecycle --task-death" 600 --tasks 2 --cpus 2 --user-dsqs 0 --lifecycle --task-death
+# issue 17's size (2 x 2 x 1) for the --lifecycle slices, with 1 dispatch action and 1 loop (the bound
+# printed with the figure)
+for f in "" "--nmi" "--task-death" "--cycles 2" "--switch-runnable"; do
+  # shellcheck disable=SC2086  # $f is zero or more words
+  row "2 tasks, 2 CPUs, 1 DSQ, full, 1 action, 1 loop, --lifecycle${f:+ $f}" 1200 --tasks 2 --cpus 2 --user-dsqs 1 \
+    --dispatch-actions 1 --dispatch-loops 1 --lifecycle $f
+done
 row "1 task, 2 CPUs, 2 DSQs, full" 300 --tasks 1 --cpus 2 --user-dsqs 2
 row "2 tasks, 2 CPUs, 1 DSQ, full" 300 --tasks 2 --cpus 2 --user-dsqs 1
 row "2 tasks, 2 CPUs, 2 DSQs, full" 300 --tasks 2 --cpus 2 --user-dsqs 2

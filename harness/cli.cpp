@@ -123,6 +123,9 @@ const char* kCheckHelp =
     "  --fork-tasks N        with --lifecycle: the last N tasks are created by forks\n"
     "  --cycles N            with --lifecycle: N enable/disable cycles (1..3, default 1)\n"
     "  --task-death          with --lifecycle: running tasks may exit (TASK_DEAD .. sched_ext_dead)\n"
+    "  --switch-runnable     with --lifecycle: sched_setscheduler moves a runnable ext task that is not\n"
+    "                        running to fair (dequeue_task_scx, switched_from_scx; core.c:11259), and\n"
+    "                        back as before (off: unchanged state space)\n"
     "  --destroy-dsqs        with --lifecycle: scx_bpf_destroy_dsq invalidates the DSQ (later lookups\n"
     "                        miss it, an insert in flight meets SCX_DSQ_INVALID, ext.c:1628)\n"
     "  --sub-scheds N        with --lifecycle: N child schedulers bound to cgroups (0..1; default 0,\n"
@@ -224,6 +227,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--task-death") {
       cfg.task_death = true;
+    } else if (a == "--switch-runnable") {
+      cfg.switch_runnable = true;
     } else if (a == "--destroy-dsqs") {
       cfg.destroy_dsqs = true;
     } else if (a == "--balance-callbacks") {

@@ -42,7 +42,7 @@ const char* kLocksHelp =
     "NMI context.\n"
     "\n"
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
-    "  --dispatch-actions N --dispatch-loops N --lifecycle --fork-tasks N --cycles N --task-death --destroy-dsqs --sub-scheds N\n"
+    "  --dispatch-actions N --dispatch-loops N --lifecycle --fork-tasks N --cycles N --task-death --switch-runnable --destroy-dsqs --sub-scheds N\n"
     "  --balance-callbacks --nmi --kicks --kick-flags LIST\n"
     "                        bounds, as for 'scxmc check' (defaults here: 2 tasks, 2 CPUs,\n"
     "                        1 user DSQ, policy full, 1 dispatch action, 1 dispatch loop,\n"
@@ -201,6 +201,8 @@ int cmdLocks(const std::vector<std::string>& args) {
       cfg.fork_tasks = static_cast<int>(n);
     } else if (a == "--task-death") {
       cfg.task_death = true;
+    } else if (a == "--switch-runnable") {
+      cfg.switch_runnable = true;
     } else if (a == "--destroy-dsqs") {
       cfg.destroy_dsqs = true;
     } else if (a == "--balance-callbacks") {

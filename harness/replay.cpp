@@ -124,6 +124,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->task_death = c["task_death"].get<bool>();
   }
+  if (c.contains("switch_runnable")) {
+    if (!c["switch_runnable"].is_boolean()) {
+      *err = "config.switch_runnable is not a boolean";
+      return false;
+    }
+    cfg->switch_runnable = c["switch_runnable"].get<bool>();
+  }
   if (c.contains("sub_scheds") && !intField("sub_scheds", &cfg->sub_scheds)) return false;
   if (c.contains("destroy_dsqs")) {
     if (!c["destroy_dsqs"].is_boolean()) {

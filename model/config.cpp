@@ -23,10 +23,13 @@ std::string Config::validate() const {
     e << "--cycles must be 1..3 and more than 1 needs --lifecycle (got " << cycles << ")";
   else if (task_death && !lifecycle)
     e << "--task-death needs --lifecycle";
+  else if (switch_runnable && !lifecycle)
+    e << "--switch-runnable needs --lifecycle";
   else if (sub_scheds < 0 || sub_scheds > 1 || (sub_scheds && !lifecycle))
     e << "--sub-scheds must be 0..1 (2 is not built yet) and needs --lifecycle (got " << sub_scheds << ")";
-  else if (sub_scheds && (fork_tasks || task_death || cycles > 1))
-    e << "--sub-scheds does not model fork, task death or more cycles yet: drop --fork-tasks, --task-death, --cycles";
+  else if (sub_scheds && (fork_tasks || task_death || cycles > 1 || switch_runnable))
+    e << "--sub-scheds does not model fork, task death, more cycles or runnable class switches yet: drop "
+         "--fork-tasks, --task-death, --cycles, --switch-runnable";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
@@ -49,6 +52,7 @@ std::string Config::describe() const {
   if (fork_tasks) o << ", " << fork_tasks << " forked";
   if (cycles > 1) o << ", " << cycles << " cycles";
   if (task_death) o << ", task death";
+  if (switch_runnable) o << ", runnable class switches";
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";

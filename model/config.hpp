@@ -60,6 +60,12 @@ struct Config {
   // sched_ext_dead() from finish_task_switch (core.c:5418-5427,
   // ext.c:4344-4383), with other CPUs and the helper running in between.
   bool task_death = false;
+  // With `lifecycle`: __sched_setscheduler moves a runnable (not running)
+  // ext task to fair (--switch-runnable): sched_change(DEQUEUE_CLASS)'s
+  // dequeue_task_scx and switched_from_scx (core.c:11259-11304,
+  // ext.c:4433), after which the existing switch back to ext applies.  Off:
+  // only sleeping tasks leave ext (the state space is unchanged).
+  bool switch_runnable = false;
   // Proxy execution with SCX_OPS_ENQ_BLOCKED (seed 003): one mutex, blocked
   // donors, rq->donor next to rq->curr.  Set only by the proxy-exec-v2*
   // variants' factories; off by default: the default state space is unchanged.

@@ -79,13 +79,30 @@ void ExtCore::consumeDispatchQ() {
 // docs/sub-sched.md "Dispatch routing").  The model's GLOBAL is also the
 // bypass DSQ (lifecycle.cpp): on a bypassing CPU it stands for the bypass
 // DSQ, which an aborting scheduler still consumes (an over-approximation
-// for tasks of the real global DSQ there).  Only --sub-scheds has a claimer:
-// without it ->aborting is never set and nothing is read.
+// for tasks of the real global DSQ there).  Without --sub-scheds the
+// root's ->aborting is set in the step of its exit claim (bpf_scx_unreg's,
+// lifecycle.cpp, or the NMI's), so it is the root's exit_kind claimed; without
+// --lifecycle nothing claims and nothing is read.
 bool ExtCore::consumeAborting(uint8_t d) {
-  if (!cfg_.sub_scheds) return false;
+  if (!cfg_.lifecycle) return false;
   if (d == kDsqGlobal && bypassing(fr().home)) return false;  // SCX_DSQ_BYPASS
   site(Site::ConsumeAborting);
   lockless();
+  if (!cfg_.sub_scheds) return exitKind(kSchedRoot) != ExitKind::None;
+  return s_->sub_exit & kSubAbortingRoot;
+}
+
+// scx_dsq_move's live-lock break (ext.c:9235-9240): if the BPF scheduler
+// keeps moving tasks, READ_ONCE(sch->aborting) makes the kfunc return false
+// before it reads task_rq(p) or takes a lock.  Both reads are lockless; they
+// read locations with different writers (the claims; p's migrations under
+// rq locks), so each commutes with the other's writers and the two share
+// the action's step.  sch is the source DSQ's scheduler, the root (as for
+// consumeAborting).  No bypass exemption: the iterator's DSQs are user DSQs.
+bool ExtCore::dsqMoveAborting() {
+  if (!cfg_.lifecycle) return false;
+  site(Site::DsqMoveAborting);
+  if (!cfg_.sub_scheds) return exitKind(kSchedRoot) != ExitKind::None;
   return s_->sub_exit & kSubAbortingRoot;
 }
 

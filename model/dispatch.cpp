@@ -156,6 +156,10 @@ void ExtCore::bpfDispatch() {
       f.d = a.d;
       f.y = a.target;
       f.tag = 0;
+      if (dsqMoveAborting()) {  // READ_ONCE(sch->aborting): return false (ext.c:9239-9240)
+        dsqMoveFinish(false);
+        return;
+      }
       const uint8_t p_rq = tk(a.t).cpu;  // src_rq = task_rq(p), read unlocked
       if (p_rq != c) {
         unlockRq();

@@ -279,6 +279,16 @@ void ExtCore::restTask() {
       ((asleep && (ready || ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled))) ||
        (ready && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
     opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
+  // __sched_setscheduler to a fair policy on a runnable ext task that is not
+  // running (--switch-runnable; syscalls.c:682): sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE|
+  // DEQUEUE_CLASS), whose dequeue_task_scx and switched_from_scx are the
+  // ext side (core.c:11295-11301); the path of a Change (below), ending on
+  // fair.  (A running task's switch out, with put_prev_task_scx and the
+  // fair class's set_next_task, is not modeled: docs/architecture.md.)
+  if (cfg_.switch_runnable && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
+      ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued) &&
+      !running)
+    opts[n++] = {static_cast<uint8_t>(TaskEv::Change), 1};
   // a task on fair wakes up or blocks there (not once the last scheduler is
   // gone; between --cycles it does)
   if (cfg_.lifecycle && !onExt(t) && ts.scx_state != static_cast<uint8_t>(ScxTaskState::Unborn) && !running &&
@@ -384,8 +394,9 @@ void ExtCore::restTask() {
     case TaskEv::Affinity: {
       const bool aff = static_cast<TaskEv>(ch.kind) == TaskEv::Affinity;
       const bool only = static_cast<TaskEv>(ch.kind) == TaskEv::Change;
+      const bool to_fair = only && ch.arg;
       f.op = static_cast<uint8_t>(aff ? Op::Affinity : Op::Nice);
-      site(aff ? Site::SetCpusAllowed : Site::SetUserNice);
+      site(aff ? Site::SetCpusAllowed : to_fair ? Site::SetScheduler : Site::SetUserNice);
       uint8_t rq;
       {
         // task_rq_lock reads task_rq(p) without a lock and checks it again
@@ -395,7 +406,7 @@ void ExtCore::restTask() {
       }
       if (!lockRq(rq)) return;  // task_rq_lock
       f.x = rq;
-      f.y = aff ? ch.arg : only ? kChangeOnly : kNone;
+      f.y = aff ? ch.arg : to_fair ? kChangeToFair : only ? kChangeOnly : kNone;
       // sched_change_begin(DEQUEUE_SAVE): dequeue_task (core.c:11277-11301)
       f.tag = static_cast<uint8_t>(Ret::DeqThenChange);
       dequeueTask(rq, t, kDeqSave);
@@ -479,6 +490,19 @@ void ExtCore::changeAndEnqueue() {
   Frame& f = fr();
   const uint8_t t = f.t, rq = f.x;
   const bool running = cpu(rq).curr == t;
+  if (f.y == kChangeToFair) {
+    // sched_change_begin's switched_from_scx (core.c:11300-11301 ->
+    // ext.c:4433): scx_disable_task, ops.disable, READY.  The body sets
+    // the fair class and sched_change_end enqueues there: p->on_rq stays
+    // QUEUED with no ext state, the model's "runnable on fair"
+    // (class_switch.cpp), from which a later __sched_setscheduler may
+    // switch it back.  (Offered only for a task that is not running, and
+    // the rq lock held since the dequeue keeps it so.)
+    f.y = kNone;
+    switchedFromScx(t);
+    endPath();
+    return;
+  }
   if (running) putPrevTask(rq, t, kNone);
   if (f.y == kChangeOnly) {
     // no callback in the body

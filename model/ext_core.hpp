@@ -493,7 +493,8 @@ class ExtCore {
   virtual void setNextTask(uint8_t rq, uint8_t t);
   // scx_consume_dispatch_q ext.c:2704 (the scan under the dsq lock)
   virtual void consumeDispatchQ();
-  bool consumeAborting(uint8_t d);  // ext.c:2730, --sub-scheds (consume.cpp)
+  virtual bool consumeAborting(uint8_t d);  // ext.c:2730, --lifecycle (consume.cpp)
+  virtual bool dsqMoveAborting();           // ext.c:9239, --lifecycle (consume.cpp)
   // scx_dsq_move ext.c:9208 (under p's rq)
   virtual void dsqMoveAtSrc();
   // The ops.running / ops.stopping calls of set_next_task_scx,
@@ -564,6 +565,13 @@ class ExtCore {
   virtual void sleepingSetCpusAllowed(uint8_t t, uint8_t mask);
   virtual bool prevKeepable(uint8_t prev);
   virtual void changeAndEnqueue();      // sched_change body + sched_change_end
+  // Frame::y of a task actor's sched_change that moves a runnable ext task
+  // to fair (--switch-runnable; environment.cpp), from its dequeue on.
+  static constexpr uint8_t kChangeToFair = 0xfd;
+  // switched_from_scx (ext.c:4433-4437): scx_disable_task for a task that
+  // leaves ext by __sched_setscheduler (asleep, or runnable with
+  // --switch-runnable, after its dequeue_task_scx)
+  virtual void switchedFromScx(uint8_t t) { scxDisableTask(t); }
   virtual void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
 
   // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------

@@ -85,7 +85,10 @@ namespace scxmc {
   X(bool, claimExitKind, (uint8_t sch), (sch), "scx_claim_exit", "ext.c", 6810)                                        \
   X(void, subLinkCheck, (), (), "scx_link_sched", "ext.c", 6537)                                                      \
   X(void, handleLockup, (), (), "handle_lockup", "ext.c", 5794) \
-  X(void, kickCpusTail, (), (), "kick_cpus_irq_workfn", "ext.c", 8793)
+  X(void, kickCpusTail, (), (), "kick_cpus_irq_workfn", "ext.c", 8793)                                               \
+  X(bool, consumeAborting, (uint8_t d), (d), "scx_consume_dispatch_q", "ext.c", 2730)                                 \
+  X(bool, dsqMoveAborting, (), (), "scx_dsq_move", "ext.c", 9239)                                                    \
+  X(void, switchedFromScx, (uint8_t t), (t), "switched_from_scx", "ext.c", 4433)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

@@ -456,7 +456,7 @@ void ExtCore::setScheduler(uint8_t t) {
   site(Site::SetScheduler);
   if (!taskRqLock(t)) return;
   if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
-    scxDisableTask(t);  // to a fair policy: switched_from_scx
+    switchedFromScx(t);  // to a fair policy (asleep: no dequeue)
   } else {
     schedChangeToExt(t);  // to SCHED_EXT (class_switch.cpp)
     if (blocked_) return;
@@ -603,6 +603,22 @@ void ExtCore::helperStep() {
         }
         if (!disableWorkfn(kSchedRoot)) break;
       }
+      if (!cfg_.sub_scheds && exitKind(kSchedRoot) == ExitKind::None) {
+        // Without --sub-scheds the root's exit claim is this step: userspace
+        // detaches (bpf_scx_unreg ext.c:8408-8413 -> scx_disable ext.c:6864-6869
+        // -> scx_claim_exit ext.c:6801-6839: the exit_kind cmpxchg, then,
+        // the root having no descendant, smp_store_mb(root->aborting) and the
+        // irq_work queues).  No lock; the disable work (the next step, when
+        // the exit is claimed: the claim queued it, whoever made it) runs
+        // later on the helper, and between the two every CPU's consume of a
+        // non-bypass DSQ breaks on ->aborting (ext.c:2730, consumeAborting).
+        // One step: nothing but claims reads exit_kind here, and the sweep's
+        // one store is the only other access (docs/architecture.md, "The
+        // root's exit claim").
+        site(Site::RootExitClaim);
+        setExitKind(kSchedRoot, ExitKind::Claimed);
+        break;
+      }
       site(Site::RootDisable);
       if (!scxBypass(true)) return;
       setEnable(ScxEnable::Disabling);
@@ -664,6 +680,7 @@ void ExtCore::helperStep() {
       if (s_->cycle + 1 < cfg_.cycles) {
         site(Site::Reattach);
         s_->scx_error = 0;  // an scx_error() ended the previous scx_sched, not the new one
+        if (!cfg_.sub_scheds) s_->sub_exit = 0;  // and its exit claim (a new sch->exit_kind, ->aborting)
         ++s_->cycle;
         s_->life_pc = static_cast<uint8_t>(LifePc::Idle);
       }

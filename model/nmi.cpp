@@ -27,8 +27,11 @@
 // the claimer's do, so the NMI goes through the same stages (ClaimPc),
 // one step each, as its own actor (kSubClaimNmi): merging them would drop
 // the interleavings in which a linker or a consume runs between two of
-// them.  Without --sub-scheds the claim is one access (State::scx_error),
-// and the queues are the helper's disable, which the model offers anyway.
+// them.  Without --sub-scheds the claim is one step: the cmpxchg and the
+// root's ->aborting store (State::sub_exit's root exit kind, which the
+// consumes read as ->aborting), and the queues are the helper's disable,
+// offered once the exit is claimed (the state bpf_scx_unreg's claim
+// reaches, lifecycle.cpp).
 #include "access_trace.hpp"
 #include "ext_core.hpp"
 
@@ -55,15 +58,9 @@ void ExtCore::nmiStep() {
     trace::ChoiceReads choosing;
     const auto st = static_cast<ScxEnable>(static_cast<uint8_t>(s_->scx_enable));
     can_win = st == ScxEnable::Enabling || st == ScxEnable::Enabled;
-    if (cfg_.sub_scheds) {
-      can_win = can_win && exitKind(kSchedRoot) == ExitKind::None;
-    } else {
-      // without --sub-scheds the root's disable at Enabled stands for its
-      // exit claim (bpf_scx_unreg, scx_error, ...): in its scx_bypass the
-      // exit is claimed although scx_enable_state is still ENABLED
-      can_win = can_win && !s_->scx_error &&
-                !(lifeStage(s_->life_pc) == LifePc::Enabled && lifeInBypassLoop(s_->life_pc, s_->bypass_depth));
-    }
+    // (without --sub-scheds the root's exit is claimed by bpf_scx_unreg's
+    // step at Enabled, lifecycle.cpp, before its disable's scx_bypass)
+    can_win = can_win && exitKind(kSchedRoot) == ExitKind::None;
   }
   if (!can_win) { blocked_ = true; return; }
   site(Site::HardLockup);
@@ -75,10 +72,16 @@ void ExtCore::handleLockup() { nmiVexit(); }
 void ExtCore::nmiVexit() {
   site(Site::NmiVexit);
   if (!cfg_.sub_scheds) {
-    // scx_claim_exit's cmpxchg (ext.c:6810) on the one exit the model
-    // keeps; scx_finish_exit's disable irq_work is the helper's disable,
-    // offered from Enabled whatever claimed the exit
-    scxError(ErrorKind::Lockup);
+    // scx_claim_exit (ext.c:6801-6839): the cmpxchg (ext.c:6810) and, the
+    // root having no descendant, smp_store_mb(root->aborting) (ext.c:6829)
+    // in one step: the store's readers (consumeAborting) read the claim;
+    // scx_finish_exit's disable irq_work is the helper's disable, offered
+    // from Enabled once the exit is claimed.  (scx_error is not set: with
+    // --lifecycle it is read by nothing but the checker's "scheduler ended"
+    // rule, which --nmi turns off; so the claimed state is the one
+    // bpf_scx_unreg's claim reaches.)
+    setExitKind(kSchedRoot, ExitKind::Claimed);
+    emit(Ev::Error, kNone, static_cast<uint8_t>(ErrorKind::Lockup));
     return;
   }
   if (!claimExitKind(kSchedRoot)) return;

@@ -121,7 +121,8 @@ Codec::Codec(const Config& cfg) {
   add(probe.mutex_blocked, cfg.proxy ? 1 << T : 1, false, "mutex_blocked");
   add(probe.scx_ran, cfg.proxy ? 1 << T : 1, false, "scx_ran");
   for (int d = 0; d < cfg.user_dsqs; ++d) add(probe.dsq_invalid[d], cfg.destroy_dsqs ? 2 : 1, false, "dsq_invalid");
-  add(probe.sub_exit, cfg.sub_scheds ? 128 : 1, false, "sub_exit");    // 2 exit kinds (3 values), 3 flags
+  // 2 exit kinds (3 values), 3 flags; without --sub-scheds (--lifecycle) the root's exit claimed
+  add(probe.sub_exit, cfg.sub_scheds ? 128 : cfg.lifecycle ? 2 : 1, false, "sub_exit");
   add(probe.sub_claim, cfg.sub_scheds ? (cfg.nmi ? 128 : 64) : 1, false, "sub_claim");  // ClaimPc (0..5), 3 flags (--nmi: 4)
   endPart(PartKind::Shared);
 }

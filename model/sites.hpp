@@ -127,7 +127,7 @@
   X(LinkAborting, "scx_link_sched", "ext.c", 6537, "sub-scheds: smp_mb, READ_ONCE(parent->aborting): back out (list_del, scx_error) or linked") \
   X(SubEnableFailed, "scx_sub_enable_workfn", "sub.c", 2015, "sub-scheds: err_disable: scx_enable_mutex unlock, scx_error(sch), scx_flush_disable_work") \
   X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit") \
-  X(ConsumeAborting, "scx_consume_dispatch_q", "ext.c", 2730, "sub-scheds: READ_ONCE(sch->aborting) under dsq->lock: an aborting scheduler leaves every non-bypass DSQ") \
+  X(ConsumeAborting, "scx_consume_dispatch_q", "ext.c", 2730, "lifecycle: READ_ONCE(sch->aborting) under dsq->lock: an aborting scheduler leaves every non-bypass DSQ") \
   X(ScheduleDeferredLocked, "schedule_deferred_locked", "ext.c", 1050, "--balance-callbacks: IN_WAKEUP: task_woken_scx runs it; BAL_CB_PENDING: nothing; IN_DISPATCH: set BAL_CB_PENDING; else irq_work") \
   X(ScheduleDeferred, "schedule_deferred", "ext.c", 1040, "--balance-callbacks: irq_work_queue_on(&rq->scx.deferred_irq_work, cpu_of(rq))") \
   X(MaybeQueueBalanceCallback, "maybe_queue_balance_callback", "ext.c", 2959, "--balance-callbacks: a final pick with BAL_CB_PENDING queues deferred_bal_cb, clears the flag") \
@@ -143,7 +143,9 @@
   X(QueueKickSyncBalCb, "do_pick_task_scx", "ext.c", 3507, "--kicks: a final pick with kick_sync_pending queues kick_sync_bal_cb") \
   X(KickSyncWait, "kick_sync_wait_bal_cb", "ext.c", 3321, "--kicks: a CPU of cpus_to_sync whose kick_sync has not moved: drop the rq lock, irqs on") \
   X(KickSyncSelfAdvance, "kick_sync_wait_bal_cb", "ext.c", 3324, "--kicks: spinning, smp_store_release(&rq->scx.kick_sync, +1): waits on this CPU end") \
-  X(KickSyncWaited, "kick_sync_wait_bal_cb", "ext.c", 3327, "--kicks: the target's kick_sync moved: raw_spin_rq_lock_irq, retry")
+  X(KickSyncWaited, "kick_sync_wait_bal_cb", "ext.c", 3327, "--kicks: the target's kick_sync moved: raw_spin_rq_lock_irq, retry") \
+  X(RootExitClaim, "scx_disable", "ext.c", 6867, "lifecycle without --sub-scheds: bpf_scx_unreg's scx_claim_exit of the root (exit_kind, ->aborting, the disable irq_work)") \
+  X(DsqMoveAborting, "scx_dsq_move", "ext.c", 9239, "lifecycle: READ_ONCE(sch->aborting): the kfunc returns false")
 
 namespace scxmc {
 

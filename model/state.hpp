@@ -74,11 +74,14 @@ inline constexpr uint8_t kTaskSubOwned = 1 << 3;
 inline constexpr uint8_t kTaskSubCgroup = 1 << 4;
 inline constexpr uint8_t kTaskSubInit = 1 << 5;
 
-// State::sub_exit (--sub-scheds only): per scheduler, sch->exit_kind as
+// State::sub_exit (--sub-scheds; see below without): per scheduler, sch->exit_kind as
 // NONE / claimed (any kind: ERROR, UNREG, PARENT, ...) / DONE (2 bits:
 // kSubExitRootShift, kSubExitChildShift; scx_claim_exit ext.c:6810,
 // scx_disable_workfn ext.c:6852) and sch->aborting (ext.c:6815, 6829); the
 // root's propagate_exit_irq_work queued (ext.c:6832, run at ext.c:6780).
+// Without --sub-scheds, with --lifecycle: only the root's exit kind, NONE or
+// claimed, which is also its ->aborting (the claim and the sweep's one store
+// share a step: the root has no descendant; lifecycle.cpp, nmi.cpp).
 enum class ExitKind : uint8_t { None = 0, Claimed = 1, Done = 2 };
 inline constexpr int kSubExitRootShift = 0;
 inline constexpr int kSubExitChildShift = 2;

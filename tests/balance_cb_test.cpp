@@ -87,7 +87,7 @@ TEST(BalanceCallbacks, Linux734Holds) {
     const CheckResult r = test::check(*m, "all");
     EXPECT_TRUE(r.complete) << r.incomplete_reason;
     for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << c.describe() << ": " << i.id << ": " << i.message;
-    EXPECT_EQ(r.stats.states, lifecycle ? 1667528u : 71941u) << c.describe();
+    EXPECT_EQ(r.stats.states, lifecycle ? 1903533u : 71941u) << c.describe();
   }
 }
 

@@ -120,6 +120,11 @@ expect nmi-variant 1 "lock-context +violated: lock in NMI context" -- "$SCXMC" c
 grep -q '"nmi": true' "$tmp/nmi.json" && echo "ok   nmi-in-json" && pass=$((pass+1)) || { echo "FAIL nmi-in-json"; fail=$((fail+1)); }
 expect nmi-replay 0 "confirmed: lock-context" -- "$SCXMC" replay "$tmp/nmi.json"
 expect nmi-locks 1 "WARNING: lock taken in NMI context" -- "$SCXMC" locks --tasks 1 --user-dsqs 1 --variant hardlockup-takes-sched-lock
+# --switch-runnable (issue 17 part 1): needs --lifecycle; the reviewer's variant, the flag in the JSON, its replay
+expect switch-needs-lifecycle 2 "--switch-runnable needs --lifecycle" -- "$SCXMC" check --switch-runnable
+expect switch-variant 1 "kernel-warn +violated: WARN: scx_disable_task: p is in BPF custody" -- "$SCXMC" check --variant switching-from-disables --tasks 1 --cpus 2 --user-dsqs 1 --no-ladder --invariants kernel-warn --json "$tmp/switch.json"
+grep -q '"switch_runnable": true' "$tmp/switch.json" && echo "ok   switch-in-json" && pass=$((pass+1)) || { echo "FAIL switch-in-json"; fail=$((fail+1)); }
+expect switch-replay 0 "confirmed: kernel-warn" -- "$SCXMC" replay "$tmp/switch.json"
 # --kicks (issue 17 part 2): the flag's bounds, the reviewer's variant, the flags in the JSON, its replay
 expect kicks-not-with-lifecycle 2 "--kicks does not compose with --lifecycle" -- "$SCXMC" check --kicks --lifecycle
 expect kick-flags-unknown 2 "--kick-flags: unknown flag set 'idle'" -- "$SCXMC" check --kicks --kick-flags idle

@@ -423,6 +423,14 @@ TEST(Footprint, LifecycleNmi) {
     checkConfig(c);
   }
 }
+// --switch-runnable (issue 17 part 1): a runnable ext task's switch to fair
+// goes through the sched_change path of a Change (environment.cpp)
+TEST(Footprint, LifecycleSwitchRunnable) {
+  Config c = makeConfig(1, 2, 1, true, 1, 1);
+  c.switch_runnable = true;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
 // (2 tasks x 2 CPUs x 0 user DSQs with the lifecycle: about 3 million traced
 // states, minutes; run by hand: --gtest_also_run_disabled_tests)
 TEST(Footprint, DISABLED_LifecycleTwoTasks) { checkConfig(makeConfig(2, 2, 0, true, 1, 1)); }

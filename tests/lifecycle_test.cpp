@@ -6,6 +6,7 @@
 #include "format.hpp"
 #include "invariants_all.hpp"
 #include "lock_graph.hpp"
+#include "pack.hpp"
 #include "test_support.hpp"
 
 namespace scxmc {
@@ -569,6 +570,132 @@ namespace {
 // violating step is taken by another actor while the helper is inside
 // scx_bypass's CPU loop (the depth changed, not every CPU's flag yet: only
 // the split steps let another actor run there).
+// The root's exit claim without --sub-scheds (docs/architecture.md, "The
+// root's exit claim and ->aborting"): bpf_scx_unreg's claim is a step of
+// its own before scx_root_disable, and in between a consume (ext.c:2730)
+// or an scx_dsq_move (ext.c:9239) that reads ->aborting takes nothing.
+class ConsumeIgnoresAborting : public ExtCore {
+ public:
+  using ExtCore::ExtCore;
+  const char* name() const override { return "mut-consume-ignores-aborting"; }
+  bool consumeAborting(uint8_t d) override {
+    ExtCore::consumeAborting(d);
+    return false;  // BUG: the scan goes on after the exit was claimed
+  }
+};
+
+struct AbortingSeen {
+  bool disable_unclaimed = false, disable = false;
+  bool consume_gave_up = false, consume_took = false, took_after_claim = false;
+  bool move_refused = false, moved_after_claim = false;
+  uint64_t states = 0;
+};
+
+AbortingSeen observeAborting(ExtCore& m) {
+  AbortingSeen a;
+  Checker ck(m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State& from, const StepLog& log, const State&) {
+    const bool claimed = (from.sub_exit & 3) != 0;  // the root's exit_kind (no --sub-scheds)
+    bool consume = false, move = false, unlinked = false, refused = false;
+    for (const Event& e : log) {
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::RootDisable) {
+        a.disable = true;
+        a.disable_unclaimed |= !claimed;
+      }
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::ConsumeAborting) consume = true;
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::DsqMoveAborting) move = true;
+      if ((consume || move) && e.kind == Ev::DsqUnlink) unlinked = true;
+      if (move && e.kind == Ev::KfDsqMove && e.c == 0) refused = true;
+    }
+    if (consume && claimed) (unlinked ? a.took_after_claim : a.consume_gave_up) = true;
+    if (consume && !claimed && unlinked) a.consume_took = true;
+    if (move && claimed) (refused ? a.move_refused : a.moved_after_claim) = true;
+  });
+  const CheckResult r = ck.run();
+  EXPECT_TRUE(r.complete);
+  a.states = r.stats.states;
+  return a;
+}
+
+TEST(RootExitClaim, ConsumesAndMovesTakeNothingOnceClaimed) {
+  Config c = test::smallConfig(1, 2, 1);
+  c.lifecycle = true;
+  const AbortingSeen a = observeAborting(*makeModel("linux-7.3.4", c));
+  EXPECT_TRUE(a.disable);
+  EXPECT_FALSE(a.disable_unclaimed) << "scx_root_disable ran before the exit was claimed";
+  EXPECT_TRUE(a.consume_gave_up);
+  EXPECT_TRUE(a.consume_took);
+  EXPECT_FALSE(a.took_after_claim);
+  EXPECT_TRUE(a.move_refused);
+  EXPECT_FALSE(a.moved_after_claim);
+  EXPECT_EQ(a.states, 537287u);  // 1x2x1 --lifecycle (docs/status.md, session 14)
+}
+
+TEST(RootExitClaim, CatchesAConsumeThatIgnoresAborting) {
+  Config c = test::smallConfig(1, 2, 1);
+  c.lifecycle = true;
+  ConsumeIgnoresAborting m(c);
+  EXPECT_TRUE(observeAborting(m).took_after_claim);
+}
+
+// --switch-runnable (issue 17, "Task death and class"): __sched_setscheduler
+// moves a runnable ext task that is not running to fair.  Off: no bit, no
+// state; on, 7.3.4 holds every invariant, a task in the BPF scheduler's
+// custody leaves it with one ops.dequeue(SCHED_CHANGE) before ops.disable,
+// and the task comes back to ext later (the switch back already existed).
+TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
+  Config off = test::smallConfig(1, 2, 0);
+  off.lifecycle = true;
+  Config on = off;
+  on.switch_runnable = true;
+  EXPECT_EQ(on.validate(), "");
+  EXPECT_EQ(Codec(on).bits(), Codec(off).bits());
+  Config bad = test::smallConfig(1, 2, 0);
+  bad.switch_runnable = true;
+  EXPECT_NE(bad.validate().find("--switch-runnable needs --lifecycle"), std::string::npos);
+  EXPECT_EQ(test::check(*makeModel("linux-7.3.4", off), "all").stats.states, 101375u);
+  auto m = makeModel("linux-7.3.4", on);
+  bool out_of_custody = false, back = false;
+  Checker ck(*m, [] {
+    InvariantList l;
+    std::string err;
+    EXPECT_TRUE(selectInvariants("all", &l, &err)) << err;
+    return l;
+  }(), Limits{});
+  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+    bool switch_out = false, dequeued = false, disabled_after = false;
+    for (const Event& e : log) {
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::SetScheduler) switch_out = true;
+      if (switch_out && e.kind == Ev::OpsDequeue && (e.a & kDeqSchedChange)) dequeued = true;
+      if (dequeued && e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::Disable) disabled_after = true;
+    }
+    out_of_custody |= disabled_after;
+    // runnable on fair (READY, queued) -> ENABLED again
+    for (int t = 0; t < 1; ++t)
+      back |= from.task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Ready) &&
+              from.task[t].on_rq == static_cast<uint8_t>(OnRq::Queued) &&
+              to.task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
+  EXPECT_EQ(r.stats.states, 196921u);  // 1x2x0 --lifecycle --switch-runnable (docs/status.md, session 14)
+  EXPECT_TRUE(out_of_custody);
+  EXPECT_TRUE(back);
+}
+
+TEST(SwitchRunnable, SwitchingFromDisablesCaughtByKernelWarn) {
+  auto probe = makeModel("switching-from-disables", test::smallConfig(1, 2, 1));
+  ASSERT_NE(probe, nullptr);
+  EXPECT_TRUE(probe->config().lifecycle);
+  EXPECT_TRUE(probe->config().switch_runnable);
+  Config c = test::smallConfig(1, 2, 1);
+  c.lifecycle = true;
+  c.switch_runnable = true;
+  test::expectCaughtOn("switching-from-disables", c, "kernel-warn",
+                       "scx_disable_task: p is in BPF custody after ops.disable");
+}
+
 TEST(Lifecycle, PerCpuBypassStepsExposeADepthTest) {
   registerVariant({"mut-bypass-by-depth", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<BypassByDepth>(c); });

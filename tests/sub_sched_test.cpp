@@ -44,13 +44,14 @@ TEST(SubSched, ConfigValidationNamesTheField) {
 }
 
 // Off: no bit; on: task.flags widens (4 -> 64 values, 2 -> 6 bits) and the
-// exit-claiming bytes take 7 + 6 bits.
+// exit-claiming bytes take 7 + 6 bits, of which --lifecycle alone already
+// has one (the root's exit claim, docs/architecture.md).
 TEST(SubSched, OffCostsNoBit) {
   for (int tasks : {1, 2, 3}) {
     Config off = subConfig(tasks);
     off.sub_scheds = 0;
     Config on = subConfig(tasks);
-    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks + 13) << tasks;
+    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks + 12) << tasks;
   }
   static_assert(sizeof(State) == 256 + kMaxUserDsqs + 2 + 3 * kMaxCpus);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim; rqf, --balance-callbacks; kick, ksync, --kicks)
 }
@@ -252,22 +253,26 @@ TEST(SubSched, ConsumeReadsTheRootsAborting) {
   EXPECT_TRUE(took);
 }
 
-// Without --sub-scheds nothing sets ->aborting and the consume reads nothing:
-// the site is never reached (the state counts the other tests pin follow).
-TEST(SubSched, ConsumeAbortingOffWithoutTheSlice) {
+// Without --lifecycle nothing claims an exit and the consume reads
+// nothing: the site is never reached (with --lifecycle alone the root's
+// claim sets it: lifecycle_test.cpp, RootExitClaim.*).
+TEST(SubSched, ConsumeAbortingOffWithoutTheLifecycle) {
   Config c = subConfig(1);
   c.sub_scheds = 0;
+  c.lifecycle = false;
   auto m = makeModel("linux-7.3.4", c);
   bool reached = false;
   Checker ck(*m, InvariantList{}, Limits{});
   ck.setObserver([&](const State&, const StepLog& log, const State&) {
     for (const Event& e : log)
-      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::ConsumeAborting) reached = true;
+      if (e.kind == Ev::Site && (static_cast<Site>(e.a) == Site::ConsumeAborting ||
+                                 static_cast<Site>(e.a) == Site::DsqMoveAborting))
+        reached = true;
   });
   const CheckResult r = ck.run();
   ASSERT_TRUE(r.complete);
   EXPECT_FALSE(reached);
-  EXPECT_EQ(r.stats.states, 470409u);  // 1x2x1 --lifecycle (docs/status.md)
+  EXPECT_EQ(r.stats.states, 19922u);  // 1x2x1 (docs/status.md)
 }
 
 // The variants need the slice: their factories switch it on.

@@ -12,6 +12,8 @@ using trace::Kind;
 SiteSlice siteSlice(Site s) {
   const int i = static_cast<int>(s);
   if (i >= static_cast<int>(Site::Count)) return SiteSlice::ProxyExec;  // a variant's own site
+  // the root's exit claim and ->aborting reads (the consume's was a --sub-scheds site until session 14)
+  if (s == Site::RootExitClaim || s == Site::DsqMoveAborting || s == Site::ConsumeAborting) return SiteSlice::Lifecycle;
   if (i >= static_cast<int>(Site::KickCpu)) return SiteSlice::Kicks;
   if (i >= static_cast<int>(Site::HardLockup)) return SiteSlice::Nmi;
   if (i >= static_cast<int>(Site::ScheduleDeferredLocked)) return SiteSlice::BalanceCallbacks;

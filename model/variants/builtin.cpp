@@ -22,6 +22,7 @@ std::unique_ptr<ExtCore> makeDequeueRfcMerged(const Config&);
 std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequeue_locked.cpp
 std::unique_ptr<ExtCore> makeBalCbInDispatch(const Config&);      // bal_cb_in_dispatch.cpp
 std::unique_ptr<ExtCore> makeKickWaitInHardirq(const Config&);    // kick_wait_in_hardirq.cpp
+std::unique_ptr<ExtCore> makeSwitchingFromDisables(const Config&);  // switching_from_disables.cpp
 std::unique_ptr<ExtCore> makeHardlockupTakesSchedLock(const Config&);  // hardlockup_takes_sched_lock.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
@@ -172,6 +173,12 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "of relying on scx_claim_exit's lock-free claim, in the NMI of scx_hardlockup (implies --lifecycle --nmi)",
         "ext.c:5794 handle_lockup, ext.c:5911 scx_hardlockup, ext.c:6801 scx_claim_exit"},
        makeHardlockupTakesSchedLock},
+      {{"switching-from-disables",
+        "issue 17 reviewer variant: ext gains a ->switching_from that runs scx_disable_task, which sched_change_begin "
+        "calls before dequeue_task, so a runnable task leaving ext in the BPF scheduler's custody gets ops.disable "
+        "before ops.dequeue (implies --lifecycle --switch-runnable)",
+        "core.c:11277 sched_change_begin, ext.c:4433 switched_from_scx, ext.c:4086 scx_disable_task"},
+       makeSwitchingFromDisables},
   };
 }
 
