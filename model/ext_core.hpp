@@ -87,6 +87,11 @@ const char* pcName(uint8_t pc);
 // Where the scx_enable_helper kthread is (State::life_pc): the stages of
 // scx_root_enable_workfn (ext.c:7691-8108) and scx_root_disable
 // (ext.c:6605-6768) at the model's lock granularity (lifecycle.cpp).
+// Frame::y of a task actor's sched_change that moves a runnable ext task to
+// fair (--switch-runnable; environment.cpp), from its dequeue on: a marker,
+// not the mask a sched_setaffinity's y is (symmetry.cpp keeps it).
+inline constexpr uint8_t kChangeToFair = 0xfd;
+
 enum class LifePc : uint8_t {
   Idle = 0,      // nothing loaded yet
   EnBypass,      // scx_bypass(true) ext.c:7899 [enable_mutex]
@@ -565,9 +570,6 @@ class ExtCore {
   virtual void sleepingSetCpusAllowed(uint8_t t, uint8_t mask);
   virtual bool prevKeepable(uint8_t prev);
   virtual void changeAndEnqueue();      // sched_change body + sched_change_end
-  // Frame::y of a task actor's sched_change that moves a runnable ext task
-  // to fair (--switch-runnable; environment.cpp), from its dequeue on.
-  static constexpr uint8_t kChangeToFair = 0xfd;
   // switched_from_scx (ext.c:4433-4437): scx_disable_task for a task that
   // leaves ext by __sched_setscheduler (asleep, or runnable with
   // --switch-runnable, after its dequeue_task_scx)

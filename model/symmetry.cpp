@@ -213,8 +213,12 @@ State permuteCpus(const Config& cfg, const State& s, const uint8_t* sigma) {
     switch (yKind(f)) {
       case YKind::Target: f.y = mapTarget(f.y, sigma); break;
       case YKind::Cpu: f.y = cpu(f.y); break;
-      // (0xfe: a sched_change whose body calls no ext callback, environment.cpp)
-      case YKind::Mask: if (f.y != kNone && f.y != 0xfe) f.y = mapMask(f.y, C, sigma); break;
+      // (markers, not masks: 0xfe a sched_change whose body calls no ext
+      // callback, ExtCore::kChangeToFair one that moves the task to fair;
+      // environment.cpp)
+      case YKind::Mask:
+        if (f.y != kNone && f.y != 0xfe && f.y != kChangeToFair) f.y = mapMask(f.y, C, sigma);
+        break;
       case YKind::Dsq: f.y = dsq(f.y); break;  // (a local one: FlushLink's never is)
       default: break;  // a program counter, or unused
     }

@@ -7,6 +7,7 @@
 #include "invariants_all.hpp"
 #include "lock_graph.hpp"
 #include "pack.hpp"
+#include "symmetry.hpp"
 #include "test_support.hpp"
 
 namespace scxmc {
@@ -679,7 +680,7 @@ TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
   const CheckResult r = ck.run();
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
-  EXPECT_EQ(r.stats.states, 196921u);  // 1x2x0 --lifecycle --switch-runnable (docs/status.md, session 14)
+  EXPECT_EQ(r.stats.states, 153342u);  // 1x2x0 --lifecycle --switch-runnable (docs/status.md, session 14)
   EXPECT_TRUE(out_of_custody);
   EXPECT_TRUE(back);
 }
@@ -694,6 +695,41 @@ TEST(SwitchRunnable, SwitchingFromDisablesCaughtByKernelWarn) {
   c.switch_runnable = true;
   test::expectCaughtOn("switching-from-disables", c, "kernel-warn",
                        "scx_disable_task: p is in BPF custody after ops.disable");
+}
+
+// The switch's marker in Frame::y (kChangeToFair) is not a CPU mask: CPU
+// renaming keeps it (it once mapped it as one, which took the affinity path
+// on the representative and failed to reconstruct a counterexample).  The
+// variant's whole search, no stop at the first violation, gives the same
+// verdicts and lengths with and without the reductions.
+TEST(SwitchRunnable, SymmetryKeepsTheMarkerVerdictsAndLengths) {
+  Config c = test::smallConfig(1, 2, 0);
+  c.lifecycle = true;
+  c.switch_runnable = true;
+  State s;
+  Frame& f = s.actor[c.cpus];  // task0's actor
+  f.pc = static_cast<uint8_t>(Pc::ChangeEnqueue);
+  f.op = static_cast<uint8_t>(Op::Nice);
+  f.t = 0;
+  f.y = kChangeToFair;
+  const uint8_t swap[kMaxCpus] = {1, 0, 2};
+  EXPECT_EQ(permuteCpus(c, s, swap).actor[c.cpus].y, kChangeToFair);
+  f.y = 0x1;  // a sched_setaffinity's mask is renamed
+  EXPECT_EQ(permuteCpus(c, s, swap).actor[c.cpus].y, 0x2);
+  auto m = makeModel("switching-from-disables", c);
+  Limits nosym;
+  nosym.symmetry = false;
+  const CheckResult a = test::check(*m, "kernel-warn,lifecycle"), b = test::check(*m, "kernel-warn,lifecycle", nosym);
+  ASSERT_TRUE(a.complete);
+  ASSERT_TRUE(b.complete);
+  for (const char* id : {"kernel-warn", "lifecycle", "deadlock"}) {
+    const auto& ra = test::resultOf(a, id);
+    const auto& rb = test::resultOf(b, id);
+    EXPECT_EQ(ra.status, rb.status) << id;
+    EXPECT_EQ(ra.cex.steps.size(), rb.cex.steps.size()) << id;
+  }
+  EXPECT_EQ(test::resultOf(a, "kernel-warn").status, Status::Violated);
+  EXPECT_EQ(test::resultOf(a, "deadlock").status, Status::Holds);
 }
 
 TEST(Lifecycle, PerCpuBypassStepsExposeADepthTest) {
