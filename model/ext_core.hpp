@@ -84,14 +84,14 @@ enum class PauseY : uint8_t { Value = 0, Dsq = 1, Cpu = 2 };
 
 const char* pcName(uint8_t pc);
 
-// Where the scx_enable_helper kthread is (State::life_pc): the stages of
-// scx_root_enable_workfn (ext.c:7691-8108) and scx_root_disable
-// (ext.c:6605-6768) at the model's lock granularity (lifecycle.cpp).
 // Frame::y of a task actor's sched_change that moves a runnable ext task to
 // fair (--switch-runnable; environment.cpp), from its dequeue on: a marker,
 // not the mask a sched_setaffinity's y is (symmetry.cpp keeps it).
 inline constexpr uint8_t kChangeToFair = 0xfd;
 
+// Where the scx_enable_helper kthread is (State::life_pc): the stages of
+// scx_root_enable_workfn (ext.c:7691-8108) and scx_root_disable
+// (ext.c:6605-6768) at the model's lock granularity (lifecycle.cpp).
 enum class LifePc : uint8_t {
   Idle = 0,      // nothing loaded yet
   EnBypass,      // scx_bypass(true) ext.c:7899 [enable_mutex]
