@@ -789,6 +789,49 @@ TEST(ValidateLifecycle, MissedTransitionIsInferredFromTheNextOne) {
   EXPECT_GT(l.inferred, before.inferred);
 }
 
+// The project CI's session of 2026-12-07 (seed 11): pid 666's ops.disable
+// and ops.exit_task (seq 13212) came from a root disable's task walk, and
+// no transition of pid 666 was recorded after them (ENABLED -> READY,
+// ext.c:4098, and READY -> NONE, ext.c:4189, both at call sites the probe
+// missed; the task then died in NONE, which sched_ext_dead does not mark,
+// ext.c:4374).  ops.disable is always followed by ENABLED -> READY under
+// the same rq lock (scx_disable_task, ext.c:4096-4098): the check takes
+// the callback for that transition.  Reduced to the records that matter.
+TEST(ValidateLifecycle, DisableImpliesReadyWhenNoLaterTransitionIsRecorded) {
+  using K = trace::Kind;
+  auto session = [](bool with_disable, bool ready_recorded) {
+    TraceBuilder b;
+    b.add(K::MetaSessionBegin, 0, 1, {1, 0, 2});
+    b.add(K::KTaskState, 0, 666, {2, 3});  // INIT -> READY
+    b.add(K::CbEnable, 0, 666);
+    b.add(K::KTaskState, 0, 666, {3, 4});  // READY -> ENABLED (ext.c:4084)
+    if (with_disable) b.add(K::CbDisable, 0, 666);
+    if (ready_recorded) b.add(K::KTaskState, 0, 666, {4, 3});
+    b.add(K::CbExitTask, 0, 666);
+    return b.t;
+  };
+  {
+    const LifecycleCheck l = checkLifecycle(project(session(true, false)));
+    EXPECT_TRUE(l.checked);
+    EXPECT_EQ(l.violations, 0u) << (l.first.empty() ? "" : l.first.front());
+    EXPECT_EQ(l.inferred, 1u);  // ops.exit_task shows ENABLED -> READY was not recorded
+  }
+  {
+    // recorded: the same verdict, and the implied transition is not counted twice
+    const LifecycleCheck l = checkLifecycle(project(session(true, true)));
+    EXPECT_EQ(l.violations, 0u) << (l.first.empty() ? "" : l.first.front());
+    EXPECT_EQ(l.inferred, 0u);
+    EXPECT_EQ(l.transitions, 3u);
+  }
+  {
+    // ops.exit_task of an ENABLED task without ops.disable is still rejected
+    const LifecycleCheck l = checkLifecycle(project(session(false, false)));
+    ASSERT_EQ(l.violations, 1u);
+    EXPECT_NE(l.first.front().find("CB_EXIT_TASK pid 666 in task state ENABLED"), std::string::npos)
+        << l.first.front();
+  }
+}
+
 namespace {
 
 // The CI lifecycle session's pid 119 (seq 32673-32784), reduced: a wakeup's

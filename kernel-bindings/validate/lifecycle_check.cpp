@@ -104,6 +104,18 @@ LifecycleCheck checkLifecycle(const Projection& p) {
     std::string what;  // the violation, if the next transition does not start in one
   };
   std::map<uint32_t, Pending> pending;       // pid -> a callback placed against a state not yet confirmed
+  // pid -> the transition a confirmed ops.enable / ops.disable implies: the
+  // kernel sets the task's state right after either callback, with the rq
+  // lock held across both (scx_enable_task, ext.c:4083-4084;
+  // scx_disable_task, ext.c:4096-4098).  The probe may miss that
+  // scx_set_task_state (an inlined call site), and the task may record no
+  // later transition at all (it dies in NONE after a root disable's
+  // scx_disable_and_exit_task, whose READY -> NONE at ext.c:4189 the probe
+  // also missed): the callback is then the only evidence of the new state.
+  struct Implied {
+    uint8_t from, to;
+  };
+  std::map<uint32_t, Implied> implied;
   for (const auto& r : p.recs) {
     const uint32_t pid = r.pid;
     switch (r.kind) {
@@ -114,6 +126,12 @@ LifecycleCheck checkLifecycle(const Projection& p) {
         if (from == 0xff || to == 0xff) {
           violate(at(r) + ": unknown task state " + std::to_string(r.arg[0]) + " -> " + std::to_string(r.arg[1]));
           break;
+        }
+        if (auto im = implied.find(pid); im != implied.end()) {
+          const Implied i = im->second;
+          implied.erase(im);
+          if (from == i.from && to == i.to) st[pid] = from;  // the implied transition itself, recorded
+          else ++out.inferred;                                // it was not recorded
         }
         if (auto pe = pending.find(pid); pe != pending.end()) {
           if ((pe->second.need >> from) & 1) ++out.inferred;
@@ -144,6 +162,7 @@ LifecycleCheck checkLifecycle(const Projection& p) {
       case Kind::CbExitTask: {
         uint32_t need = 0;  // bit set of the model states the callback runs in
         const char* what = "";
+        uint8_t then = 0xff;  // the state the kernel sets right after the callback, if it always does
         if (r.kind == Kind::CbInitTask) {
           need = 1u << static_cast<int>(S::InitBegin);
           what = "the model runs ops.init_task in INIT_BEGIN";
@@ -151,16 +170,21 @@ LifecycleCheck checkLifecycle(const Projection& p) {
         } else if (r.kind == Kind::CbEnable) {
           need = 1u << static_cast<int>(S::Ready);
           what = "the model runs ops.enable in READY";
+          then = static_cast<uint8_t>(S::Enabled);
           auto pf = post_fork.find(pid);
           if (pf != post_fork.end() && r.seq - pf->second < 8) observe(Site::PostForkEnable);
         } else if (r.kind == Kind::CbDisable) {
           need = 1u << static_cast<int>(S::Enabled);
           what = "the model runs ops.disable in ENABLED";
+          then = static_cast<uint8_t>(S::Ready);
         } else {
           need = 1u << static_cast<int>(S::Init) | 1u << static_cast<int>(S::Ready);
           what = "the model runs ops.exit_task in INIT or READY (after ops.disable)";
           observe(Site::DisableAndExit);
         }
+        // a transition implied by an earlier callback and not recorded before
+        // this one (the rq lock is held from that callback to its transition)
+        if (implied.erase(pid)) ++out.inferred;
         auto it = st.find(pid);
         if (it == st.end()) break;  // its state was never recorded (before the probes saw it)
         ++out.callbacks;
@@ -169,6 +193,9 @@ LifecycleCheck checkLifecycle(const Projection& p) {
           // fentry's recursion guard): decide at the task's next recorded
           // transition, whose `from` is the state the task was really in.
           pending[pid] = Pending{need, at(r) + " in task state " + scxTaskStateName(it->second) + ": " + what};
+        } else if (then != 0xff) {
+          implied[pid] = Implied{it->second, then};
+          it->second = then;
         }
         break;
       }
