@@ -50,7 +50,7 @@ row "2 tasks, 2 CPUs, 1 DSQ, full, 1 action, 1 loop, --kicks --kick-flags wait" 
 row "2 tasks, 2 CPUs, 0 DSQs, full, --lifecycle --task-death" 600 --tasks 2 --cpus 2 --user-dsqs 0 --lifecycle --task-death
 # issue 17's size (2 x 2 x 1) for the --lifecycle slices, with 1 dispatch action and 1 loop (the bound
 # printed with the figure)
-for f in "" "--nmi" "--task-death" "--cycles 2" "--switch-runnable"; do
+for f in "" "--nmi" "--task-death" "--cycles 2" "--switch-runnable" "--switch-during-walks"; do
   # shellcheck disable=SC2086  # $f is zero or more words
   row "2 tasks, 2 CPUs, 1 DSQ, full, 1 action, 1 loop, --lifecycle${f:+ $f}" 1200 --tasks 2 --cpus 2 --user-dsqs 1 \
     --dispatch-actions 1 --dispatch-loops 1 --lifecycle $f

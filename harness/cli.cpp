@@ -126,6 +126,10 @@ const char* kCheckHelp =
     "  --switch-runnable     with --lifecycle: sched_setscheduler moves a runnable ext task that is not\n"
     "                        running to fair (dequeue_task_scx, switched_from_scx; core.c:11259), and\n"
     "                        back as before (off: unchanged state space)\n"
+    "  --switch-during-walks with --lifecycle: each task has a policy apart from its class, and\n"
+    "                        sched_setscheduler follows task_should_scx (ext.c:5733) in every root\n"
+    "                        state, also while the enable's or the disable's task walk runs; the\n"
+    "                        enable leaves a task of another policy on fair (off: unchanged)\n"
     "  --destroy-dsqs        with --lifecycle: scx_bpf_destroy_dsq invalidates the DSQ (later lookups\n"
     "                        miss it, an insert in flight meets SCX_DSQ_INVALID, ext.c:1628)\n"
     "  --sub-scheds N        with --lifecycle: N child schedulers bound to cgroups (0..1; default 0,\n"
@@ -183,7 +187,9 @@ int cmdCheck(const std::vector<std::string>& args) {
     };
     std::string v;
     long n;
-    if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" || a == "--dispatch-loops") {
+    if (const int sl = parseSliceOption(args, &i, &cfg, &err); sl != 0) {
+      if (sl < 0) return usage(err);
+    } else if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" || a == "--dispatch-loops") {
       if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
       if (a == "--tasks") cfg.tasks = static_cast<int>(n);
       else if (a == "--cpus") cfg.cpus = static_cast<int>(n);
@@ -220,31 +226,6 @@ int cmdCheck(const std::vector<std::string>& args) {
       ladder = false;
     } else if (a == "--no-symmetry") {
       lim.symmetry = false;
-    } else if (a == "--lifecycle") {
-      cfg.lifecycle = true;
-    } else if (a == "--fork-tasks") {
-      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
-      cfg.fork_tasks = static_cast<int>(n);
-    } else if (a == "--task-death") {
-      cfg.task_death = true;
-    } else if (a == "--switch-runnable") {
-      cfg.switch_runnable = true;
-    } else if (a == "--destroy-dsqs") {
-      cfg.destroy_dsqs = true;
-    } else if (a == "--balance-callbacks") {
-      cfg.bal_cb = true;
-    } else if (a == "--kicks") {
-      cfg.kicks = true;
-    } else if (a == "--kick-flags") {
-      if (!val(&v) || !parseKickFlags(v, &cfg.kick_flags, &err)) return usage(err);
-    } else if (a == "--nmi") {
-      cfg.nmi = true;
-    } else if (a == "--sub-scheds") {
-      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
-      cfg.sub_scheds = static_cast<int>(n);
-    } else if (a == "--cycles") {
-      if (!val(&v) || !parseIntArg(a, v, 1, 3, &n, &err)) return usage(err);
-      cfg.cycles = static_cast<int>(n);
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
       json_set = true;

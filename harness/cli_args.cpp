@@ -39,8 +39,12 @@ bool parseEnvList(const std::string& v, uint32_t* env, std::string* err) {
   return true;
 }
 
+namespace {
+const char* const kKickFlagNames[] = {"plain", "preempt", "wait", "preempt-wait"};  // Config::kick_flags bits
+}  // namespace
+
 bool parseKickFlags(const std::string& v, uint8_t* flags, std::string* err) {
-  static const char* const kNames[] = {"plain", "preempt", "wait", "preempt-wait"};
+  const char* const* kNames = kKickFlagNames;
   if (v == "all") {
     *flags = 0xf;
     return true;
@@ -63,6 +67,62 @@ bool parseKickFlags(const std::string& v, uint8_t* flags, std::string* err) {
   }
   *flags = out;
   return true;
+}
+
+int parseSliceOption(const std::vector<std::string>& args, size_t* i, Config* cfg, std::string* err) {
+  const std::string& a = args[*i];
+  auto count = [&](int lo, int hi, int* field) {
+    long n;
+    if (*i + 1 >= args.size()) { *err = a + " needs a value"; return -1; }
+    if (!parseIntArg(a, args[*i + 1], lo, hi, &n, err)) return -1;
+    ++*i;
+    *field = static_cast<int>(n);
+    return 1;
+  };
+  auto flag = [](bool* field) { *field = true; return 1; };
+  if (a == "--lifecycle") return flag(&cfg->lifecycle);
+  if (a == "--fork-tasks") return count(0, 1000, &cfg->fork_tasks);
+  if (a == "--cycles") return count(1, 3, &cfg->cycles);
+  if (a == "--task-death") return flag(&cfg->task_death);
+  if (a == "--switch-runnable") return flag(&cfg->switch_runnable);
+  if (a == "--switch-during-walks") return flag(&cfg->switch_walks);
+  if (a == "--destroy-dsqs") return flag(&cfg->destroy_dsqs);
+  if (a == "--sub-scheds") return count(0, 1000, &cfg->sub_scheds);
+  if (a == "--balance-callbacks") return flag(&cfg->bal_cb);
+  if (a == "--kicks") return flag(&cfg->kicks);
+  if (a == "--nmi") return flag(&cfg->nmi);
+  if (a == "--kick-flags") {
+    if (*i + 1 >= args.size()) { *err = a + " needs a value"; return -1; }
+    if (!parseKickFlags(args[*i + 1], &cfg->kick_flags, err)) return -1;
+    ++*i;
+    return 1;
+  }
+  return 0;
+}
+
+std::string sliceOptions(const Config& c, const Config& from) {
+  std::ostringstream o;
+  if (c.lifecycle != from.lifecycle) o << (c.lifecycle ? " --lifecycle" : " (no --lifecycle)");
+  if (c.fork_tasks != from.fork_tasks) o << " --fork-tasks " << c.fork_tasks;
+  if (c.cycles != from.cycles) o << " --cycles " << c.cycles;
+  if (c.task_death != from.task_death) o << (c.task_death ? " --task-death" : " (no --task-death)");
+  if (c.switch_runnable != from.switch_runnable)
+    o << (c.switch_runnable ? " --switch-runnable" : " (no --switch-runnable)");
+  if (c.switch_walks != from.switch_walks)
+    o << (c.switch_walks ? " --switch-during-walks" : " (no --switch-during-walks)");
+  if (c.destroy_dsqs != from.destroy_dsqs) o << (c.destroy_dsqs ? " --destroy-dsqs" : " (no --destroy-dsqs)");
+  if (c.sub_scheds != from.sub_scheds) o << " --sub-scheds " << c.sub_scheds;
+  if (c.bal_cb != from.bal_cb) o << (c.bal_cb ? " --balance-callbacks" : " (no --balance-callbacks)");
+  if (c.kicks != from.kicks) o << (c.kicks ? " --kicks" : " (no --kicks)");
+  if (c.kick_flags != from.kick_flags) {
+    const char* const* kNames = kKickFlagNames;
+    o << " --kick-flags ";
+    bool first = true;
+    for (int f = 0; f < 4; ++f)
+      if (c.kick_flags & (1 << f)) { o << (first ? "" : ",") << kNames[f]; first = false; }
+  }
+  if (c.nmi != from.nmi) o << (c.nmi ? " --nmi" : " (no --nmi)");
+  return o.str();
 }
 
 }  // namespace scxmc

@@ -43,7 +43,7 @@ const char* kLocksHelp =
     "\n"
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
     "  --dispatch-actions N --dispatch-loops N --lifecycle --fork-tasks N --cycles N --task-death --switch-runnable --destroy-dsqs --sub-scheds N\n"
-    "  --balance-callbacks --nmi --kicks --kick-flags LIST\n"
+    "  --switch-during-walks --balance-callbacks --nmi --kicks --kick-flags LIST\n"
     "                        bounds, as for 'scxmc check' (defaults here: 2 tasks, 2 CPUs,\n"
     "                        1 user DSQ, policy full, 1 dispatch action, 1 dispatch loop,\n"
     "                        every environment event; --lifecycle adds enable/disable)\n"
@@ -163,7 +163,9 @@ int cmdLocks(const std::vector<std::string>& args) {
       return true;
     };
     long n;
-    if (a == "--replay") {
+    if (const int sl = parseSliceOption(args, &i, &cfg, &err); sl != 0) {
+      if (sl < 0) return usage(err);
+    } else if (a == "--replay") {
       if (!val(&v)) return usage(err);
       return replayFile(v);
     } else if (a == "--tasks" || a == "--cpus" || a == "--user-dsqs" || a == "--dispatch-actions" ||
@@ -194,31 +196,6 @@ int cmdLocks(const std::vector<std::string>& args) {
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
       json_set = true;
-    } else if (a == "--lifecycle") {
-      cfg.lifecycle = true;
-    } else if (a == "--fork-tasks") {
-      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
-      cfg.fork_tasks = static_cast<int>(n);
-    } else if (a == "--task-death") {
-      cfg.task_death = true;
-    } else if (a == "--switch-runnable") {
-      cfg.switch_runnable = true;
-    } else if (a == "--destroy-dsqs") {
-      cfg.destroy_dsqs = true;
-    } else if (a == "--balance-callbacks") {
-      cfg.bal_cb = true;
-    } else if (a == "--kicks") {
-      cfg.kicks = true;
-    } else if (a == "--kick-flags") {
-      if (!val(&v) || !parseKickFlags(v, &cfg.kick_flags, &err)) return usage(err);
-    } else if (a == "--nmi") {
-      cfg.nmi = true;
-    } else if (a == "--sub-scheds") {
-      if (!val(&v) || !parseIntArg(a, v, 0, 1000, &n, &err)) return usage(err);
-      cfg.sub_scheds = static_cast<int>(n);
-    } else if (a == "--cycles") {
-      if (!val(&v) || !parseIntArg(a, v, 1, 3, &n, &err)) return usage(err);
-      cfg.cycles = static_cast<int>(n);
     } else if (a == "--progress") {
       progress = true;
     } else {

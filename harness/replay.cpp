@@ -131,6 +131,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->switch_runnable = c["switch_runnable"].get<bool>();
   }
+  if (c.contains("switch_walks")) {
+    if (!c["switch_walks"].is_boolean()) {
+      *err = "config.switch_walks is not a boolean";
+      return false;
+    }
+    cfg->switch_walks = c["switch_walks"].get<bool>();
+  }
   if (c.contains("sub_scheds") && !intField("sub_scheds", &cfg->sub_scheds)) return false;
   if (c.contains("destroy_dsqs")) {
     if (!c["destroy_dsqs"].is_boolean()) {

@@ -136,6 +136,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.cycles > 1) j["cycles"] = cfg.cycles;
   if (cfg.task_death) j["task_death"] = true;
   if (cfg.switch_runnable) j["switch_runnable"] = true;
+  if (cfg.switch_walks) j["switch_walks"] = true;
   if (cfg.sub_scheds) j["sub_scheds"] = cfg.sub_scheds;
   if (cfg.destroy_dsqs) j["destroy_dsqs"] = true;
   if (cfg.bal_cb) j["balance_callbacks"] = true;

@@ -52,9 +52,15 @@ const char* kHelp =
     "  --chain               compare each variant with the one before it (the first with the\n"
     "                        base): a patch series or the revisions of a reviewed patch\n"
     "  --tasks N, --cpus N, --user-dsqs N, --policy SPEC, --env LIST, --invariants LIST,\n"
-    "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N, --lifecycle,\n"
-    "  --max-memory MIB, --no-symmetry, --threads N\n"
-    "                        as for 'scxmc check' (see 'scxmc check --help')\n"
+    "  --dispatch-actions N, --dispatch-loops N, --max-depth N, --max-states N,\n"
+    "  --max-memory MIB, --no-symmetry, --threads N, and the slice options --lifecycle,\n"
+    "  --fork-tasks N, --cycles N, --task-death, --switch-runnable, --switch-during-walks,\n"
+    "  --destroy-dsqs,\n"
+    "  --sub-scheds N, --balance-callbacks, --kicks, --kick-flags LIST, --nmi\n"
+    "                        as for 'scxmc check' (see 'scxmc check --help'); a variant whose\n"
+    "                        changed code runs only in a slice switches it on itself, and is\n"
+    "                        compared with the base made with the same slices (its own\n"
+    "                        column, e.g. linux-7.3.4+lifecycle+sub-scheds=1)\n"
     "  --time-limit SEC      per model checked (default 15; 0 = no limit)\n"
     "  --ladder-time SEC     when a check of the requested configuration is incomplete, decide\n"
     "                        on smaller configurations (the same CPUs, fewer tasks and user\n"
@@ -126,7 +132,9 @@ int parse(const std::vector<std::string>& args, Options* o) {
     };
     std::string v;
     long n;
-    if (a == "--variant") {
+    if (const int sl = parseSliceOption(args, &i, &o->cfg, &err); sl != 0) {
+      if (sl < 0) return usage(err);
+    } else if (a == "--variant") {
       const size_t before = o->variants.size();
       while (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) o->variants.push_back(args[++i]);
       if (o->variants.size() == before) return usage("--variant needs at least one NAME");
@@ -168,8 +176,6 @@ int parse(const std::vector<std::string>& args, Options* o) {
       o->ladder = false;
     } else if (a == "--no-symmetry") {
       o->lim.symmetry = false;
-    } else if (a == "--lifecycle") {
-      o->cfg.lifecycle = true;
     } else if (a == "--threads") {
       if (!val(&v) || !parseIntArg(a, v, 1, 64, &n, &err)) return usage(err);
       o->lim.threads = static_cast<int>(n);
@@ -216,8 +222,9 @@ int parse(const std::vector<std::string>& args, Options* o) {
 
 struct Checked {
   std::string name;
-  std::string label;        // its column: the name, "+lifecycle" for a second base
+  std::string label;        // its column: the name, and a base's slices ("linux-7.3.4+lifecycle+nmi")
   Config cfg;               // what it is made with (a variant's factory may add to it)
+  Config base_cfg;          // a base: cfg; a variant: the configuration of the base it is compared with
   bool base = false;
   size_t cmp = 0;           // the model a variant is compared with
   VariantInfo info;
@@ -227,6 +234,24 @@ struct Checked {
   HookCoverageCounts coverage;        // ... after its search
   std::string cached;                 // the base cache file its result came from ("": searched)
 };
+
+// A base column's label suffix: the slice options its configuration adds
+// to the requested one, " --lifecycle --sub-scheds 1" as
+// "+lifecycle+sub-scheds=1" ("" for the requested configuration).
+std::string sliceLabel(const Config& c, const Config& requested) {
+  std::string out;
+  const std::string opts = sliceOptions(c, requested);
+  for (size_t pos = 0; pos < opts.size();) {
+    size_t next = opts.find(" --", pos + 1);
+    if (next == std::string::npos) next = opts.size();
+    std::string word = opts.substr(pos, next - pos);
+    if (word.rfind(" --", 0) == 0) word = word.substr(3);
+    if (const size_t sp = word.find(' '); sp != std::string::npos) word[sp] = '=';
+    out += "+" + word;
+    pos = next;
+  }
+  return out;
+}
 
 // How the base's counterexample of invariant `id` fares in model `m`:
 // "" if it reproduces the violation there, else why not.
@@ -367,15 +392,18 @@ int reviewMain(const std::vector<std::string>& args) {
   if (o.json_set)
     if (const std::string e = support::checkWritable(o.json_path); !e.empty()) return usage("--json: " + e);
 
-  // A variant that needs the lifecycle (its factory turns it on) is compared
-  // with a base that has it too: a second base column.  (Other flags a
-  // variant implies, like proxy execution, have no 7.3.4 counterpart: its
-  // base is the plain one.)
+  // A variant is compared with the base made with the variant's own
+  // configuration: its factory may switch on the slices the functions it
+  // changes run in (the lifecycle, a sub-scheduler, the NMI, kicks, balance
+  // callbacks, runnable class switches), and "held before" must be decided
+  // with the same behaviours.  One base column per distinct configuration,
+  // labelled with the slice options it adds.  (Proxy execution, which some
+  // variants imply, has no 7.3.4 counterpart: their base does not get it.)
   std::vector<Checked> models;
   auto add = [&](const std::string& name, const Config& cfg, bool base) {
     Checked c;
     c.name = name;
-    c.label = name + (base && cfg.lifecycle && !o.cfg.lifecycle ? "+lifecycle" : "");
+    c.label = name + (base ? sliceLabel(cfg, o.cfg) : "");
     c.cfg = cfg;
     c.base = base;
     for (const auto& v : variants())
@@ -388,20 +416,27 @@ int reviewMain(const std::vector<std::string>& args) {
     }
     models.push_back(std::move(c));
   };
-  add(o.base, o.cfg, true);
-  Config with_lifecycle = o.cfg;
-  with_lifecycle.lifecycle = true;
-  for (const std::string& name : o.variants)
-    if (!o.cfg.lifecycle && makeModel(name, o.cfg)->config().lifecycle) {
-      add(o.base, with_lifecycle, true);
-      break;
-    }
-  auto life = [&](size_t m) { return models[m].model->config().lifecycle; };
+  auto baseConfigOf = [&](const std::string& variant) {
+    Config c = makeModel(variant, o.cfg)->config();
+    c.proxy = o.cfg.proxy;
+    return c;
+  };
+  // the base model with configuration `cfg`, added on first use
+  auto baseFor = [&](const Config& cfg) {
+    for (size_t m = 0; m < models.size(); ++m)
+      if (models[m].base && models[m].cfg == cfg) return m;
+    add(o.base, cfg, true);
+    return models.size() - 1;
+  };
+  baseFor(o.cfg);
+  for (const std::string& name : o.variants) baseFor(baseConfigOf(name));
   for (const std::string& name : o.variants) {
+    const size_t bm = baseFor(baseConfigOf(name));
     add(name, o.cfg, false);
     const size_t m = models.size() - 1;
-    size_t cmp = life(m) == life(0) ? 0 : 1;
-    if (o.chain && !models[m - 1].base && life(m - 1) == life(m)) cmp = m - 1;
+    models[m].base_cfg = models[bm].cfg;
+    size_t cmp = bm;
+    if (o.chain && !models[m - 1].base && models[m - 1].base_cfg == models[m].base_cfg) cmp = m - 1;
     models[m].cmp = cmp;
   }
   // The base cache (base_cache.hpp): only for linux-7.3.4, whose code is
@@ -445,11 +480,24 @@ int reviewMain(const std::vector<std::string>& args) {
   rung_lim.time_limit_s = o.ladder_time_s;  // only time and memory bound a rung (as in `check`)
   rung_lim.max_depth = 0;
   rung_lim.max_states = 0;
-  // one ladder per base configuration (with and without the lifecycle)
-  Ladder ladder_plain(o.cfg, o.invariants, rung_lim), ladder_life(with_lifecycle, o.invariants, rung_lim);
-  ladder_plain.setBaseCache(o.base_cache_dir);
-  ladder_life.setBaseCache(o.base_cache_dir);
-  auto ladderOf = [&](size_t m) -> Ladder& { return life(m) ? ladder_life : ladder_plain; };
+  // one ladder per base configuration
+  std::vector<std::unique_ptr<Ladder>> ladders(models.size());
+  for (size_t m = 0; m < models.size(); ++m)
+    if (models[m].base) {
+      ladders[m] = std::make_unique<Ladder>(models[m].cfg, o.invariants, rung_lim);
+      ladders[m]->setBaseCache(o.base_cache_dir);
+    }
+  auto ladderOf = [&](size_t m) -> Ladder& {
+    for (size_t b = 0; b < models.size(); ++b)
+      if (models[b].base && models[b].cfg == models[m].base_cfg) return *ladders[b];
+    return *ladders[0];  // not reached: every variant's base was added above
+  };
+  auto ladderSeconds = [&] {
+    double t = 0;
+    for (const auto& l : ladders)
+      if (l) t += l->seconds();
+    return t;
+  };
 
   // The verdict on invariant `id` for model `vm` compared with model `bm`:
   // on the requested configuration, else on the first ladder rung where one
@@ -506,8 +554,14 @@ int reviewMain(const std::vector<std::string>& args) {
 
   std::ostream& out = std::cout;
   out << "scxmc review: base " << base0.name << (o.chain ? " (chain: each variant against the one before)" : "") << ", " << o.cfg.describe()
-      << (models.size() > 1 && models[1].base ? " (and " + models[1].label + " for the variants that imply it)" : "")
-      << "\n\n";
+      ;
+  {
+    std::string more;
+    for (size_t m = 1; m < models.size(); ++m)
+      if (models[m].base) more += (more.empty() ? "" : ", ") + models[m].label;
+    if (!more.empty()) out << " (and " << more << " for the variants that imply their slices)";
+  }
+  out << "\n\n";
 
   // ---- the verdicts, then the matrix --------------------------------------------
   std::vector<std::string> ids;
@@ -556,9 +610,9 @@ int reviewMain(const std::vector<std::string>& args) {
   for (const std::string& n : cache_notes) out << "  base cache: " << n << "\n";
   // What the ladder established, per model (only the rungs it needed).
   nlohmann::json jladder = nlohmann::json::object();
-  if (o.ladder && ladder_plain.seconds() + ladder_life.seconds() > 0) {
+  if (o.ladder && ladderSeconds() > 0) {
     out << "\n  smaller configurations checked (tasks x CPUs x user DSQs; " << std::fixed << std::setprecision(1)
-        << ladder_plain.seconds() + ladder_life.seconds() << " s" << std::defaultfloat << "):\n";
+        << ladderSeconds() << " s" << std::defaultfloat << "):\n";
     for (size_t m = 0; m < models.size(); ++m) {
       const Checked& c = models[m];
       Ladder& ladder = ladderOf(m);

@@ -68,7 +68,7 @@ class Lifecycle final : public Invariant {
   const char* statement() const override {
     return "task states move only along the kernel's edges; init_task before enable before scheduling; "
            "disable before exit_task; no callback for a dead task after its final switch; after disable every "
-           "task is back on fair";
+           "task is back on fair; no task on ext whose policy task_should_scx keeps off it";
   }
   bool onStep(const Config& cfg, const State& prev, const StepLog& log, State&, std::string* why) const override {
     if (!cfg.lifecycle) return true;
@@ -148,6 +148,16 @@ class Lifecycle final : public Invariant {
     return true;
   }
   bool onState(const Config& cfg, const State& s, std::string* why) const override {
+    // --switch-during-walks: the class follows the policy (__setscheduler_class
+    // and the enable's switch loop, ext.c:5733-5760, 8023): a task whose
+    // policy is another class is never ENABLED
+    if (cfg.switch_walks)
+      for (uint8_t t = 0; t < cfg.tasks; ++t)
+        if (s.task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) &&
+            (s.task[t].flags & kTaskPolicyOther)) {
+          *why = taskName(t) + " is on ext (ENABLED) with a policy task_should_scx keeps off ext";
+          return false;
+        }
     if (!cfg.lifecycle || s.life_pc != static_cast<uint8_t>(LifePc::Done)) return true;
     for (uint8_t t = 0; t < cfg.tasks; ++t) {
       if ((s.task[t].scx_state != 0 && s.task[t].scx_state != static_cast<uint8_t>(ScxTaskState::Unborn)) ||
@@ -202,11 +212,15 @@ class Bypass final : public Invariant {
       if (en == static_cast<uint8_t>(ScxEnable::Enabling)) {
         init = true;
         // (a dead task the switch loop found switched out stays READY:
-        // lifecycle.cpp, task_dead_and_done)
+        // lifecycle.cpp, task_dead_and_done; so does, with
+        // --switch-during-walks, a task whose policy is another class:
+        // scx_setscheduler_class, ext.c:8023)
         for (int t = 0; t < cfg.tasks; ++t)
           init = init && (st[t] == static_cast<uint8_t>(ScxTaskState::Enabled) ||
                           st[t] == static_cast<uint8_t>(ScxTaskState::Unborn) ||
-                          deadAndDone(cfg, prev, t));
+                          deadAndDone(cfg, prev, t) ||
+                          (cfg.switch_walks && st[t] == static_cast<uint8_t>(ScxTaskState::Ready) &&
+                           (prev.task[t].flags & kTaskPolicyOther)));
       }
       if (!init) {
         *why = describeEvent(e) + " before initialization completed (" + scxEnableName(en) +

@@ -97,7 +97,7 @@ const Table& table() {
 
 const char* locName(Loc k) { return k < Loc::Count ? kLocs[static_cast<int>(k)].name : "?"; }
 const char* locWhat(Loc k) { return k < Loc::Count ? kLocs[static_cast<int>(k)].what : "?"; }
-bool locIsTask(Loc k) { return k <= Loc::TaskDead; }
+bool locIsTask(Loc k) { return k <= Loc::TaskPolicy; }
 bool locIsCpu(Loc k) { return (k >= Loc::CpuCurr && k <= Loc::CpuRqFlags) || k == Loc::ProxyExec; }
 bool locIsFrame(Loc k) { return k == Loc::FrameRegs || k == Loc::FrameLocks; }
 

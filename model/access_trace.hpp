@@ -48,6 +48,7 @@ namespace scxmc {
   X(TaskGhost, "monitor ghost bytes (not kernel state)")                                        \
   X(TaskScxState, "p->scx.flags task state (SCX_TASK_STATE_*)")                                 \
   X(TaskDead, "p->__state == TASK_DEAD (--task-death)")                                          \
+  X(TaskPolicy, "p->policy: one task_should_scx puts on ext or not (--switch-during-walks)")      \
   X(CpuCurr, "rq->curr")                                                                        \
   X(CpuDspCtx, "the rq's dispatch context (dsp_ctx buf/cursor/nr_tasks, ops.dispatch round)")   \
   X(CpuDeferred, "rq->scx.ddsp_deferred_locals")                                                \

@@ -25,11 +25,13 @@ std::string Config::validate() const {
     e << "--task-death needs --lifecycle";
   else if (switch_runnable && !lifecycle)
     e << "--switch-runnable needs --lifecycle";
+  else if (switch_walks && !lifecycle)
+    e << "--switch-during-walks needs --lifecycle";
   else if (sub_scheds < 0 || sub_scheds > 1 || (sub_scheds && !lifecycle))
     e << "--sub-scheds must be 0..1 (2 is not built yet) and needs --lifecycle (got " << sub_scheds << ")";
-  else if (sub_scheds && (fork_tasks || task_death || cycles > 1 || switch_runnable))
-    e << "--sub-scheds does not model fork, task death, more cycles or runnable class switches yet: drop "
-         "--fork-tasks, --task-death, --cycles, --switch-runnable";
+  else if (sub_scheds && (fork_tasks || task_death || cycles > 1 || switch_runnable || switch_walks))
+    e << "--sub-scheds does not model fork, task death, more cycles or class switches outside ENABLED yet: drop "
+         "--fork-tasks, --task-death, --cycles, --switch-runnable, --switch-during-walks";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
@@ -53,6 +55,7 @@ std::string Config::describe() const {
   if (cycles > 1) o << ", " << cycles << " cycles";
   if (task_death) o << ", task death";
   if (switch_runnable) o << ", runnable class switches";
+  if (switch_walks) o << ", class switches during walks";
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";

@@ -66,6 +66,15 @@ struct Config {
   // ext.c:4433), after which the existing switch back to ext applies.  Off:
   // only sleeping tasks leave ext (the state space is unchanged).
   bool switch_runnable = false;
+  // With `lifecycle`: the task's policy apart from its class
+  // (--switch-during-walks): a policy bit per task (kTaskPolicyOther), and
+  // sched_setscheduler routed by task_should_scx (ext.c:5733-5760) in every
+  // root state, so also while the enable's switch loop (ext.c:8019-8038) or
+  // the disable's task walk (ext.c:6657-6674) runs; the enable's loop leaves
+  // a task whose policy is another class on fair.  Off: class switches only
+  // while the root is ENABLED, and every task's policy is SCHED_EXT (the
+  // state space is unchanged).
+  bool switch_walks = false;
   // Proxy execution with SCX_OPS_ENQ_BLOCKED (seed 003): one mutex, blocked
   // donors, rq->donor next to rq->curr.  Set only by the proxy-exec-v2*
   // variants' factories; off by default: the default state space is unchanged.
@@ -127,6 +136,8 @@ struct Config {
   // Returns an empty string when valid, else a message naming the field.
   std::string validate() const;
   std::string describe() const;
+
+  bool operator==(const Config&) const = default;
 };
 
 }  // namespace scxmc

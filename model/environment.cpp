@@ -275,19 +275,39 @@ void ExtCore::restTask() {
     opts[n++] = {static_cast<uint8_t>(TaskEv::Exit), 0};
   // (to ext also a READY task runnable on fair: class_switch.cpp)
   const bool ready = ts.scx_state == static_cast<uint8_t>(ScxTaskState::Ready);
-  if (cfg_.lifecycle && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
-      ((asleep && (ready || ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled))) ||
-       (ready && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
-    opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
+  const bool enabled = ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
+  if (!cfg_.switch_walks) {
+    if (cfg_.lifecycle && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
+        ((asleep && (ready || enabled)) || (ready && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
+      opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
+  } else {
+    // --switch-during-walks: __sched_setscheduler routed by task_should_scx
+    // (__setscheduler_class, ext.c:5733-5760) under p's pi_lock and rq lock
+    // (syscalls.c:682), in any root state.  An ENABLED task that sleeps
+    // moves to another policy and leaves ext (task_should_scx is false for
+    // it whatever the root does); a READY task (asleep, or runnable on
+    // fair) moves to ext when task_should_scx is true now; any other change
+    // moves the task to no other class: its policy bit only.  (A task's
+    // policy is read by nothing else of ext: the enable's switch loop reads
+    // it under the same locks.)
+    const bool living = ready || ts.scx_state == static_cast<uint8_t>(ScxTaskState::None) ||
+                        ts.scx_state == static_cast<uint8_t>(ScxTaskState::Init);
+    if (asleep && enabled && !taskDeadAndDone(t)) opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
+    const bool to_ext = ready && (asleep || ts.on_rq == static_cast<uint8_t>(OnRq::Queued)) && shouldScxNow();
+    if (to_ext) opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
+    // (a READY task in SCHED_EXT while task_should_scx holds is one the
+    // enable's switch loop has not reached: to another policy, it stays)
+    if (living && !(to_ext && policyOther(t))) opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 1};
+  }
   // __sched_setscheduler to a fair policy on a runnable ext task that is not
   // running (--switch-runnable; syscalls.c:682): sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE|
   // DEQUEUE_CLASS), whose dequeue_task_scx and switched_from_scx are the
   // ext side (core.c:11295-11301); the path of a Change (below), ending on
   // fair.  (A running task's switch out, with put_prev_task_scx and the
   // fair class's set_next_task, is not modeled: docs/architecture.md.)
-  if (cfg_.switch_runnable && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
-      ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued) &&
-      !running)
+  // (--switch-during-walks: in any root state, as for a sleeping task)
+  if (cfg_.switch_runnable && (cfg_.switch_walks || s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled)) &&
+      enabled && ts.on_rq == static_cast<uint8_t>(OnRq::Queued) && !running)
     opts[n++] = {static_cast<uint8_t>(TaskEv::Change), 1};
   // a task on fair wakes up or blocks there (not once the last scheduler is
   // gone; between --cycles it does)
@@ -305,7 +325,7 @@ void ExtCore::restTask() {
     switch (static_cast<TaskEv>(ch.kind)) {
       case TaskEv::Fork: forkTask(t); break;
       case TaskEv::Exit: taskExit(t); break;
-      case TaskEv::SetScheduler: setScheduler(t); break;
+      case TaskEv::SetScheduler: setScheduler(t, ch.arg != 0); break;
       case TaskEv::OtherWake: otherClassWake(t); break;
       case TaskEv::OtherSleep: otherClassSleep(t); break;
       default: cgroupAttach(t, ch.arg != 0); break;
@@ -499,6 +519,7 @@ void ExtCore::changeAndEnqueue() {
     // switch it back.  (Offered only for a task that is not running, and
     // the rq lock held since the dequeue keeps it so.)
     f.y = kNone;
+    setPolicyOther(t, true);  // its new policy (--switch-during-walks)
     switchedFromScx(t);
     endPath();
     return;

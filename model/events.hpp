@@ -74,6 +74,8 @@ enum class Ev : uint8_t {
   SetSched,      // t, a = new owner (kSchedRoot / kSchedChild0): scx_set_task_sched (sub.c:101)
   // --kicks (model/kick.cpp)
   KfKick,        // c = this cpu, a = target cpu, b = flags (bit 0 SCX_KICK_PREEMPT, bit 1 SCX_KICK_WAIT)
+  // --switch-during-walks (lifecycle.cpp)
+  Policy,        // t, a = 1: p->policy is another class; 0: SCHED_EXT
 };
 
 // Scheduler ids inside the model (Event::sch, the owner bit of a task).

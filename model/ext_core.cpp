@@ -244,6 +244,7 @@ Location flagLocation(uint8_t t, uint8_t bit) {
     case kTaskSubOwned: return Location{Loc::TaskSched, t};
     case kTaskSubInit: return Location{Loc::TaskSubInit, t};
     case kTaskSubCgroup: return Location{Loc::TaskCgroup, t};
+    case kTaskPolicyOther: return Location{Loc::TaskPolicy, t};
     default: return Location{Loc::TaskCustody, t};
   }
 }

@@ -705,8 +705,23 @@ class ExtCore {
   // the class-switch callbacks return early for such a task.
   virtual bool taskDeadAndDone(uint8_t t) { return cfg_.task_death && flagBit(t, kTaskDead) && !isCurr(t); }
   // sched_setscheduler between SCHED_EXT and a fair policy: to fair of a
-  // sleeping task, to ext of a sleeping or fair-queued one.
-  virtual void setScheduler(uint8_t t);
+  // sleeping task, to ext of a sleeping or fair-queued one; `policy_only`
+  // (--switch-during-walks): a policy change that moves the task to no
+  // other class (only kTaskPolicyOther changes).
+  virtual void setScheduler(uint8_t t, bool policy_only = false);
+  // --switch-during-walks: whether task_should_scx (ext.c:5733-5760) is true
+  // now for a task whose policy is SCHED_EXT: scx_enabled() (from the
+  // enable's static_branch_enable before its switch loop, ext.c:8012, to the
+  // disable's, ext.c:6714) and not DISABLING, or scx_switching_all still set
+  // (the disable clears it under scx_enable_mutex, ext.c:6639: the model's
+  // DisLock step).  Without the flag: the root is ENABLED.
+  bool shouldScxNow() const;
+  bool policyOther(uint8_t t) { return cfg_.switch_walks && flagBit(t, kTaskPolicyOther); }
+  void setPolicyOther(uint8_t t, bool other);  // p->policy (an Ev::Policy; --switch-during-walks only)
+  // The enable's switch loop leaves a READY task on fair: its new class,
+  // scx_setscheduler_class(p) (ext.c:8023, 315-321), is not ext because its
+  // policy is another class (--switch-during-walks).
+  virtual bool enableSwitchSkips(uint8_t t) { return policyOther(t); }
 
   // ---- class switches into ext (class_switch.cpp; Config::lifecycle) ------
   // A task on another class (fair) wakes up or blocks there: p->on_rq moves,

@@ -163,6 +163,7 @@ std::string describeEvent(const Event& e, bool* bpf) {
       o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone ? dsqName(e.b) : std::string()) << ")";
       break;
     case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
+    case Ev::Policy: o << p << " policy -> " << (e.a ? "another class (e.g. SCHED_FIFO)" : "SCHED_EXT"); break;
     case Ev::BypassFlag: o << "CPU" << int(e.c) << (e.a ? " enters" : " leaves") << " bypass"; break;
     case Ev::Mutex:
       o << p << (e.a == 0 ? " takes the mutex" : e.a == 1 ? " blocks on the mutex (blocked donor, stays on the rq)"

@@ -67,7 +67,7 @@ namespace scxmc {
   X(void, cgroupAttach, (uint8_t t, bool fail), (t, fail), "scx_cgroup_can_attach", "ext.c", 4984)                     \
   X(void, forkTask, (uint8_t t), (t), "scx_fork", "ext.c", 4244)                                                       \
   X(void, taskExit, (uint8_t t), (t), "sched_ext_dead", "ext.c", 4344)                                                 \
-  X(void, setScheduler, (uint8_t t), (t), "__sched_setscheduler", "syscalls.c", 494)                                   \
+  X(void, setScheduler, (uint8_t t, bool policy_only), (t, policy_only), "__sched_setscheduler", "syscalls.c", 494)     \
   X(void, switchingToScx, (uint8_t t), (t), "switching_to_scx", "ext.c", 4415)                                         \
   X(void, switchedToScx, (uint8_t t), (t), "switched_to_scx", "ext.c", 4451)                                         \
   X(void, enableInitTaskCall, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 7966)                               \
@@ -88,7 +88,8 @@ namespace scxmc {
   X(void, kickCpusTail, (), (), "kick_cpus_irq_workfn", "ext.c", 8793)                                               \
   X(bool, consumeAborting, (uint8_t d), (d), "scx_consume_dispatch_q", "ext.c", 2730)                                 \
   X(bool, dsqMoveAborting, (), (), "scx_dsq_move", "ext.c", 9239)                                                    \
-  X(void, switchedFromScx, (uint8_t t), (t), "switched_from_scx", "ext.c", 4433)
+  X(void, switchedFromScx, (uint8_t t), (t), "switched_from_scx", "ext.c", 4433)                                   \
+  X(bool, enableSwitchSkips, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 8023)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

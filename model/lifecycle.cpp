@@ -450,19 +450,45 @@ void ExtCore::taskExit(uint8_t t) {
 void ExtCore::freeTask(uint8_t t) {
   setTaskState(t, ScxTaskState::Unborn);
   if (cfg_.task_death && flagBit(t, kTaskDead)) setFlagBit(t, kTaskDead, false);
+  // (a task forked into the slot gets SCHED_EXT, the model's forks' policy)
+  if (policyOther(t)) setFlagBit(t, kTaskPolicyOther, false);
 }
 
-void ExtCore::setScheduler(uint8_t t) {
+void ExtCore::setScheduler(uint8_t t, bool policy_only) {
   site(Site::SetScheduler);
   if (!taskRqLock(t)) return;
-  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+  if (policy_only) {
+    // p->policy changes, the class stays (--switch-during-walks)
+    setPolicyOther(t, !flagBit(t, kTaskPolicyOther));
+  } else if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+    setPolicyOther(t, true);
     switchedFromScx(t);  // to a fair policy (asleep: no dequeue)
   } else {
+    setPolicyOther(t, false);
     schedChangeToExt(t);  // to SCHED_EXT (class_switch.cpp)
     if (blocked_) return;
   }
   unlockRq();
   unlock(LockClass::PiLock, t);
+}
+
+void ExtCore::setPolicyOther(uint8_t t, bool other) {
+  if (!cfg_.switch_walks) return;
+  emit(Ev::Policy, t, other ? 1 : 0);
+  setFlagBit(t, kTaskPolicyOther, other);
+}
+
+bool ExtCore::shouldScxNow() const {
+  if (!cfg_.switch_walks) return s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled);
+  switch (static_cast<LifePc>(s_->life_pc)) {
+    case LifePc::EnSwitchTask:  // after static_branch_enable(&__scx_enabled) (ext.c:8012)
+    case LifePc::EnUnbypass:
+    case LifePc::EnPublish:
+    case LifePc::DisLock:  // DISABLING, but scx_switching_all not yet cleared (ext.c:6639)
+      return true;
+    default:
+      return s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled);
+  }
 }
 
 void ExtCore::helperStep() {
@@ -482,6 +508,10 @@ void ExtCore::helperStep() {
         // ext.c:4451), the task stays READY until its sched_ext_dead; the
         // model skips that visit (its locks are those of any other visit)
         if (pc == LifePc::EnSwitchTask && taskDeadAndDone(t)) continue;
+        // (--switch-during-walks) likewise the visit of a task whose policy
+        // is another class: scx_setscheduler_class (ext.c:8023) keeps it on
+        // fair, READY; the sched_change calls no ext callback
+        if (pc == LifePc::EnSwitchTask && enableSwitchSkips(t)) continue;
         if (want(tk(t).scx_state)) c[n++] = t;
       }
     }

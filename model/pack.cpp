@@ -66,7 +66,7 @@ Codec::Codec(const Config& cfg) {
     beginPart();
     const TaskState& ts = probe.task[t];
     add(ts.opss, 4, false, "task.opss");
-    add(ts.flags, cfg.sub_scheds ? 64 : cfg.task_death ? 8 : 4, false, "task.flags");
+    add(ts.flags, cfg.switch_walks ? 128 : cfg.sub_scheds ? 64 : cfg.task_death ? 8 : 4, false, "task.flags");
     add(ts.dsq, ndsq, true, "task.dsq");
     add(ts.holding, cfg.actors(), true, "task.holding");
     add(ts.sticky, C, true, "task.sticky");

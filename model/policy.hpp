@@ -52,6 +52,8 @@ struct Policy {
   static std::string presetList();
   static std::string presetHelp();  // one line per preset
   std::string describe() const;
+
+  bool operator==(const Policy&) const = default;
 };
 
 }  // namespace scxmc

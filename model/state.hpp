@@ -73,6 +73,13 @@ inline constexpr uint8_t kTaskDead = 1 << 2;
 inline constexpr uint8_t kTaskSubOwned = 1 << 3;
 inline constexpr uint8_t kTaskSubCgroup = 1 << 4;
 inline constexpr uint8_t kTaskSubInit = 1 << 5;
+// --switch-during-walks only (Config::switch_walks): p->policy is one that
+// task_should_scx never puts on ext (an RT policy; or SCHED_NORMAL when the
+// scheduler has SCX_OPS_SWITCH_PARTIAL).  Clear: SCHED_EXT (or SCHED_NORMAL
+// with scx_switching_all), which is every task's policy without the flag.
+// Written under p's pi_lock and rq lock (__sched_setscheduler), read by the
+// enable's switch loop under the same (scx_setscheduler_class, ext.c:8023).
+inline constexpr uint8_t kTaskPolicyOther = 1 << 6;
 
 // State::sub_exit (--sub-scheds; see below without): per scheduler, sch->exit_kind as
 // NONE / claimed (any kind: ERROR, UNREG, PARENT, ...) / DONE (2 bits:

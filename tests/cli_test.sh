@@ -125,6 +125,12 @@ expect switch-needs-lifecycle 2 "--switch-runnable needs --lifecycle" -- "$SCXMC
 expect switch-variant 1 "kernel-warn +violated: WARN: scx_disable_task: p is in BPF custody" -- "$SCXMC" check --variant switching-from-disables --tasks 1 --cpus 2 --user-dsqs 1 --no-ladder --invariants kernel-warn --json "$tmp/switch.json"
 grep -q '"switch_runnable": true' "$tmp/switch.json" && echo "ok   switch-in-json" && pass=$((pass+1)) || { echo "FAIL switch-in-json"; fail=$((fail+1)); }
 expect switch-replay 0 "confirmed: kernel-warn" -- "$SCXMC" replay "$tmp/switch.json"
+# --switch-during-walks (issue 17): the same contract
+expect walks-needs-lifecycle 2 "--switch-during-walks needs --lifecycle" -- "$SCXMC" check --switch-during-walks
+expect walks-variant 1 "lifecycle +violated: p0 is on ext \(ENABLED\) with a policy task_should_scx keeps off ext" -- "$SCXMC" check --variant enable-switches-every-ready --tasks 1 --cpus 2 --user-dsqs 0 --no-ladder --invariants lifecycle --json "$tmp/walks.json"
+grep -q '"switch_walks": true' "$tmp/walks.json" && echo "ok   walks-in-json" && pass=$((pass+1)) || { echo "FAIL walks-in-json"; fail=$((fail+1)); }
+expect walks-replay 0 "confirmed: lifecycle" -- "$SCXMC" replay "$tmp/walks.json"
+expect walks-locks 0 "" -- "$SCXMC" locks --tasks 1 --cpus 2 --user-dsqs 0 --lifecycle --switch-during-walks
 # --kicks (issue 17 part 2): the flag's bounds, the reviewer's variant, the flags in the JSON, its replay
 expect kicks-not-with-lifecycle 2 "--kicks does not compose with --lifecycle" -- "$SCXMC" check --kicks --lifecycle
 expect kick-flags-unknown 2 "--kick-flags: unknown flag set 'idle'" -- "$SCXMC" check --kicks --kick-flags idle

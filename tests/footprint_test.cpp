@@ -431,6 +431,13 @@ TEST(Footprint, LifecycleSwitchRunnable) {
   EXPECT_EQ(c.validate(), "");
   checkConfig(c);
 }
+TEST(Footprint, LifecycleSwitchDuringWalks) {
+  Config c = makeConfig(1, 2, 1, true, 1, 1);
+  c.switch_runnable = true;
+  c.switch_walks = true;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
 // (2 tasks x 2 CPUs x 0 user DSQs with the lifecycle: about 3 million traced
 // states, minutes; run by hand: --gtest_also_run_disabled_tests)
 TEST(Footprint, DISABLED_LifecycleTwoTasks) { checkConfig(makeConfig(2, 2, 0, true, 1, 1)); }

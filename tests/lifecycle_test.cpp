@@ -732,6 +732,88 @@ TEST(SwitchRunnable, SymmetryKeepsTheMarkerVerdictsAndLengths) {
   EXPECT_EQ(test::resultOf(a, "deadlock").status, Status::Holds);
 }
 
+// --switch-during-walks (issue 17, "Task death and class"): the task's
+// policy apart from its class, and sched_setscheduler routed by
+// task_should_scx in every root state.  Off: no bit and the same counts.
+// On: every invariant holds, and the search reaches the three behaviours the
+// flag adds: a switch to ext by sched_setscheduler while the enable's switch
+// loop runs (ENABLING), a switch to fair while the root is DISABLING, and an
+// enable that leaves a READY task of another policy on fair.
+TEST(SwitchWalks, OffCostsNothingAndLinux734Holds) {
+  Config off = test::smallConfig(1, 2, 0);
+  off.lifecycle = true;
+  Config on = off;
+  on.switch_walks = true;
+  EXPECT_EQ(on.validate(), "");
+  EXPECT_GT(Codec(on).bits(), Codec(off).bits());  // the policy bit widens task.flags only when on
+  Config bad = test::smallConfig(1, 2, 0);
+  bad.switch_walks = true;
+  EXPECT_NE(bad.validate().find("--switch-during-walks needs --lifecycle"), std::string::npos);
+  Config sub = on;
+  sub.sub_scheds = 1;
+  EXPECT_NE(sub.validate().find("--switch-during-walks"), std::string::npos);
+  EXPECT_EQ(test::check(*makeModel("linux-7.3.4", off), "all").stats.states, 101375u);
+  auto m = makeModel("linux-7.3.4", on);
+  bool to_ext_enabling = false, to_fair_disabling = false, left_on_fair = false;
+  Checker ck(*m, [] {
+    InvariantList l;
+    std::string err;
+    EXPECT_TRUE(selectInvariants("all", &l, &err)) << err;
+    return l;
+  }(), Limits{});
+  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+    bool setsched = false;
+    for (const Event& e : log) {
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::SetScheduler) setsched = true;
+      if (setsched && e.kind == Ev::TaskState && e.b == static_cast<uint8_t>(ScxTaskState::Enabled) &&
+          from.scx_enable == static_cast<uint8_t>(ScxEnable::Enabling))
+        to_ext_enabling = true;
+      if (setsched && e.kind == Ev::TaskState && e.a == static_cast<uint8_t>(ScxTaskState::Enabled) &&
+          from.scx_enable == static_cast<uint8_t>(ScxEnable::Disabling))
+        to_fair_disabling = true;
+    }
+    // the enable published with the task READY under another policy
+    left_on_fair |= from.life_pc == static_cast<uint8_t>(LifePc::EnPublish) &&
+                    to.scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
+                    to.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::Ready) &&
+                    (to.task[0].flags & kTaskPolicyOther);
+  });
+  const CheckResult r = ck.run();
+  ASSERT_TRUE(r.complete);
+  EXPECT_FALSE(r.any_violated());
+  EXPECT_EQ(r.stats.states, 110386u);
+  EXPECT_TRUE(to_ext_enabling);
+  EXPECT_TRUE(to_fair_disabling);
+  EXPECT_TRUE(left_on_fair);
+}
+
+// A reviewer's simplification of the enable's switch loop that drops
+// scx_setscheduler_class (ext.c:8023): caught by lifecycle, replayed.  The
+// whole search (no stop at the first violation) gives the same verdicts and
+// counterexample lengths with and without the reductions.
+TEST(SwitchWalks, EnableSwitchesEveryReadyCaughtAndReductionsKeepLengths) {
+  auto probe = makeModel("enable-switches-every-ready", test::smallConfig(1, 2, 0));
+  ASSERT_NE(probe, nullptr);
+  EXPECT_TRUE(probe->config().lifecycle);
+  EXPECT_TRUE(probe->config().switch_walks);
+  Config c = test::smallConfig(1, 2, 0);
+  c.lifecycle = true;
+  c.switch_walks = true;
+  test::expectCaughtOn("enable-switches-every-ready", c, "lifecycle", "with a policy task_should_scx keeps off ext");
+  auto m = makeModel("enable-switches-every-ready", c);
+  Limits nosym;
+  nosym.symmetry = false;
+  const CheckResult a = test::check(*m, "lifecycle,bypass"), b = test::check(*m, "lifecycle,bypass", nosym);
+  ASSERT_TRUE(a.complete);
+  ASSERT_TRUE(b.complete);
+  for (const char* id : {"lifecycle", "bypass", "deadlock"}) {
+    EXPECT_EQ(test::resultOf(a, id).status, test::resultOf(b, id).status) << id;
+    EXPECT_EQ(test::resultOf(a, id).cex.steps.size(), test::resultOf(b, id).cex.steps.size()) << id;
+  }
+  EXPECT_EQ(test::resultOf(a, "lifecycle").status, Status::Violated);
+  EXPECT_EQ(test::resultOf(a, "lifecycle").cex.steps.size(), 12u);
+}
+
 TEST(Lifecycle, PerCpuBypassStepsExposeADepthTest) {
   registerVariant({"mut-bypass-by-depth", "test-only seeded bug", "-"},
                   [](const Config& c) { return std::make_unique<BypassByDepth>(c); });

@@ -25,6 +25,17 @@ expect merged-ok 0 "no invariant newly broken" -- "$SCXMC" review --variant dequ
 # a variant that implies the lifecycle is compared with a base that has it
 expect implied-lifecycle 1 "lifecycle +holds +holds +VIOLATED \(new\)" -- \
   "$SCXMC" review --variant no-switching-to --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0
+# ... and with every other slice its factory switches on (the NMI here):
+# "held before" is decided with the same behaviours
+expect implied-slices 1 "== hardlockup-takes-sched-lock \(against linux-7.3.4\+lifecycle\+nmi\)" -- \
+  "$SCXMC" review --variant hardlockup-takes-sched-lock --tasks 1 --cpus 1 --user-dsqs 0 --diff-length 0 --no-ladder
+# the slice options themselves, as for check: the base then has them and no
+# second base column is needed
+expect slice-options 1 "== hardlockup-takes-sched-lock \(against linux-7.3.4\)" -- \
+  "$SCXMC" review --variant hardlockup-takes-sched-lock --lifecycle --nmi --tasks 1 --cpus 1 --user-dsqs 0 \
+  --diff-length 0 --no-ladder
+expect slice-option-bad 2 "--cycles expects an integer in 1..3, got '9'" -- \
+  "$SCXMC" review --variant dequeue-legacy --lifecycle --cycles 9
 expect fixes 0 "newly fixes custody" -- "$SCXMC" review --base dequeue-legacy --variant linux-7.3.4 $small
 expect incomplete 3 "INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --max-states 100 --diff-length 6
 expect no-verdict-shows-cex 3 "custody: no verdict .*counterexample does not violate it in linux-7.3.4" -- \

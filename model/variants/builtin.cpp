@@ -23,6 +23,7 @@ std::unique_ptr<ExtCore> makeGlobalDequeueLocked(const Config&);  // global_dequ
 std::unique_ptr<ExtCore> makeBalCbInDispatch(const Config&);      // bal_cb_in_dispatch.cpp
 std::unique_ptr<ExtCore> makeKickWaitInHardirq(const Config&);    // kick_wait_in_hardirq.cpp
 std::unique_ptr<ExtCore> makeSwitchingFromDisables(const Config&);  // switching_from_disables.cpp
+std::unique_ptr<ExtCore> makeEnableSwitchesEveryReady(const Config&);  // enable_switches_every_ready.cpp
 std::unique_ptr<ExtCore> makeHardlockupTakesSchedLock(const Config&);  // hardlockup_takes_sched_lock.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2(const Config&);          // proxy_exec_v2_series.cpp
 std::unique_ptr<ExtCore> makeProxyExecV2NoPairingFix(const Config&);
@@ -179,6 +180,12 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "before ops.dequeue (implies --lifecycle --switch-runnable)",
         "core.c:11277 sched_change_begin, ext.c:4433 switched_from_scx, ext.c:4086 scx_disable_task"},
        makeSwitchingFromDisables},
+      {{"enable-switches-every-ready",
+        "issue 17 reviewer variant: the enable's switch loop sets ext_sched_class on every READY task instead of "
+        "scx_setscheduler_class(p), so a task whose policy is another class is put on ext and gets ops.enable "
+        "(implies --lifecycle --switch-during-walks)",
+        "ext.c:8023 scx_root_enable_workfn, ext.c:315 scx_setscheduler_class, ext.c:5733 task_should_scx"},
+       makeEnableSwitchesEveryReady},
   };
 }
 
