@@ -299,15 +299,17 @@ void ExtCore::restTask() {
     // enable's switch loop has not reached: to another policy, it stays)
     if (living && !(to_ext && policyOther(t))) opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 1};
   }
-  // __sched_setscheduler to a fair policy on a runnable ext task that is not
-  // running (--switch-runnable; syscalls.c:682): sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE|
-  // DEQUEUE_CLASS), whose dequeue_task_scx and switched_from_scx are the
-  // ext side (core.c:11295-11301); the path of a Change (below), ending on
-  // fair.  (A running task's switch out, with put_prev_task_scx and the
-  // fair class's set_next_task, is not modeled: docs/architecture.md.)
+  // __sched_setscheduler to a fair policy on a runnable ext task
+  // (--switch-runnable; syscalls.c:682): sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE|
+  // DEQUEUE_CLASS), whose dequeue_task_scx, put_prev_task_scx (a running
+  // task) and switched_from_scx are the ext side (core.c:11295-11301); the
+  // path of a Change (below), ending on fair.  A running task only while its
+  // CPU is at rest, not inside __schedule (docs/architecture.md).
   // (--switch-during-walks: in any root state, as for a sleeping task)
+  const bool cpu_at_rest = running && s_->actor[ts.cpu].pc == static_cast<uint8_t>(Pc::Rest) &&
+                           s_->proxy_exec[ts.cpu] == kNone && !(cfg_.task_death && flagBit(t, kTaskDead));
   if (cfg_.switch_runnable && (cfg_.switch_walks || s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled)) &&
-      enabled && ts.on_rq == static_cast<uint8_t>(OnRq::Queued) && !running)
+      enabled && ts.on_rq == static_cast<uint8_t>(OnRq::Queued) && (!running || cpu_at_rest))
     opts[n++] = {static_cast<uint8_t>(TaskEv::Change), 1};
   // a task on fair wakes up or blocks there (not once the last scheduler is
   // gone; between --cycles it does)
@@ -516,11 +518,19 @@ void ExtCore::changeAndEnqueue() {
     // the fair class and sched_change_end enqueues there: p->on_rq stays
     // QUEUED with no ext state, the model's "runnable on fair"
     // (class_switch.cpp), from which a later __sched_setscheduler may
-    // switch it back.  (Offered only for a task that is not running, and
-    // the rq lock held since the dequeue keeps it so.)
+    // switch it back.  A running task (its CPU at rest when offered; the
+    // rq lock held since the dequeue keeps it so): dequeue_task_scx gave
+    // ops.stopping and ops.quiescent, put_prev_task_scx (core.c:11297-11298)
+    // finds it not QUEUED (ext.c:3198, 3201), and after switched_from_scx
+    // set_next_task and resched_curr run the fair class's code
+    // (core.c:11321-11322, 11335-11339): rq->curr is no ext task, the
+    // model's curr none, and the task runs on fair, which the model folds
+    // into "runnable on fair".
     f.y = kNone;
+    if (running) putPrevTask(rq, t, kNone);
     setPolicyOther(t, true);  // its new policy (--switch-during-walks)
     switchedFromScx(t);
+    if (running) cpu(rq).curr = kNone;
     endPath();
     return;
   }

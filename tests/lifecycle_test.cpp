@@ -656,7 +656,7 @@ TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
   EXPECT_NE(bad.validate().find("--switch-runnable needs --lifecycle"), std::string::npos);
   EXPECT_EQ(test::check(*makeModel("linux-7.3.4", off), "all").stats.states, 101375u);
   auto m = makeModel("linux-7.3.4", on);
-  bool out_of_custody = false, back = false;
+  bool out_of_custody = false, back = false, running_out = false;
   Checker ck(*m, [] {
     InvariantList l;
     std::string err;
@@ -671,6 +671,13 @@ TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
       if (dequeued && e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::Disable) disabled_after = true;
     }
     out_of_custody |= disabled_after;
+    // a running task's switch out: its CPU's rq->curr is no ext task after it
+    if (switch_out && from.cpu[0].curr == 0 && to.cpu[0].curr == kNone &&
+        to.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::Ready))
+      running_out = true;
+    if (switch_out && from.cpu[1].curr == 0 && to.cpu[1].curr == kNone &&
+        to.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::Ready))
+      running_out = true;
     // runnable on fair (READY, queued) -> ENABLED again
     for (int t = 0; t < 1; ++t)
       back |= from.task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Ready) &&
@@ -683,6 +690,7 @@ TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
   EXPECT_EQ(r.stats.states, 153342u);  // 1x2x0 --lifecycle --switch-runnable (docs/status.md, session 14)
   EXPECT_TRUE(out_of_custody);
   EXPECT_TRUE(back);
+  EXPECT_TRUE(running_out);
 }
 
 TEST(SwitchRunnable, SwitchingFromDisablesCaughtByKernelWarn) {
