@@ -657,13 +657,7 @@ TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
   EXPECT_EQ(test::check(*makeModel("linux-7.3.4", off), "all").stats.states, 101375u);
   auto m = makeModel("linux-7.3.4", on);
   bool out_of_custody = false, back = false, running_out = false;
-  Checker ck(*m, [] {
-    InvariantList l;
-    std::string err;
-    EXPECT_TRUE(selectInvariants("all", &l, &err)) << err;
-    return l;
-  }(), Limits{});
-  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+  const CheckResult r = test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& to) {
     bool switch_out = false, dequeued = false, disabled_after = false;
     for (const Event& e : log) {
       if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::SetScheduler) switch_out = true;
@@ -684,7 +678,6 @@ TEST(SwitchRunnable, OffCostsNothingAndLinux734Holds) {
               from.task[t].on_rq == static_cast<uint8_t>(OnRq::Queued) &&
               to.task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
   });
-  const CheckResult r = ck.run();
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
   EXPECT_EQ(r.stats.states, 153342u);  // 1x2x0 --lifecycle --switch-runnable (docs/status.md, session 14)
@@ -725,17 +718,7 @@ TEST(SwitchRunnable, SymmetryKeepsTheMarkerVerdictsAndLengths) {
   f.y = 0x1;  // a sched_setaffinity's mask is renamed
   EXPECT_EQ(permuteCpus(c, s, swap).actor[c.cpus].y, 0x2);
   auto m = makeModel("switching-from-disables", c);
-  Limits nosym;
-  nosym.symmetry = false;
-  const CheckResult a = test::check(*m, "kernel-warn,lifecycle"), b = test::check(*m, "kernel-warn,lifecycle", nosym);
-  ASSERT_TRUE(a.complete);
-  ASSERT_TRUE(b.complete);
-  for (const char* id : {"kernel-warn", "lifecycle", "deadlock"}) {
-    const auto& ra = test::resultOf(a, id);
-    const auto& rb = test::resultOf(b, id);
-    EXPECT_EQ(ra.status, rb.status) << id;
-    EXPECT_EQ(ra.cex.steps.size(), rb.cex.steps.size()) << id;
-  }
+  const CheckResult a = test::expectReductionsKeep(*m, "kernel-warn,lifecycle", {"kernel-warn", "lifecycle", "deadlock"});
   EXPECT_EQ(test::resultOf(a, "kernel-warn").status, Status::Violated);
   EXPECT_EQ(test::resultOf(a, "deadlock").status, Status::Holds);
 }
@@ -763,13 +746,7 @@ TEST(SwitchWalks, OffCostsNothingAndLinux734Holds) {
   EXPECT_EQ(test::check(*makeModel("linux-7.3.4", off), "all").stats.states, 101375u);
   auto m = makeModel("linux-7.3.4", on);
   bool to_ext_enabling = false, to_fair_disabling = false, left_on_fair = false;
-  Checker ck(*m, [] {
-    InvariantList l;
-    std::string err;
-    EXPECT_TRUE(selectInvariants("all", &l, &err)) << err;
-    return l;
-  }(), Limits{});
-  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+  const CheckResult r = test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& to) {
     bool setsched = false;
     for (const Event& e : log) {
       if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::SetScheduler) setsched = true;
@@ -786,7 +763,6 @@ TEST(SwitchWalks, OffCostsNothingAndLinux734Holds) {
                     to.task[0].scx_state == static_cast<uint8_t>(ScxTaskState::Ready) &&
                     (to.task[0].flags & kTaskPolicyOther);
   });
-  const CheckResult r = ck.run();
   ASSERT_TRUE(r.complete);
   EXPECT_FALSE(r.any_violated());
   EXPECT_EQ(r.stats.states, 110386u);
@@ -809,15 +785,7 @@ TEST(SwitchWalks, EnableSwitchesEveryReadyCaughtAndReductionsKeepLengths) {
   c.switch_walks = true;
   test::expectCaughtOn("enable-switches-every-ready", c, "lifecycle", "with a policy task_should_scx keeps off ext");
   auto m = makeModel("enable-switches-every-ready", c);
-  Limits nosym;
-  nosym.symmetry = false;
-  const CheckResult a = test::check(*m, "lifecycle,bypass"), b = test::check(*m, "lifecycle,bypass", nosym);
-  ASSERT_TRUE(a.complete);
-  ASSERT_TRUE(b.complete);
-  for (const char* id : {"lifecycle", "bypass", "deadlock"}) {
-    EXPECT_EQ(test::resultOf(a, id).status, test::resultOf(b, id).status) << id;
-    EXPECT_EQ(test::resultOf(a, id).cex.steps.size(), test::resultOf(b, id).cex.steps.size()) << id;
-  }
+  const CheckResult a = test::expectReductionsKeep(*m, "lifecycle,bypass", {"lifecycle", "bypass", "deadlock"});
   EXPECT_EQ(test::resultOf(a, "lifecycle").status, Status::Violated);
   EXPECT_EQ(test::resultOf(a, "lifecycle").cex.steps.size(), 12u);
 }

@@ -90,15 +90,9 @@ TEST(Nmi, OffCostsNoBit) {
 void expectHolds(const Config& c, uint64_t states) {
   auto m = makeModel("linux-7.3.4", c);
   bool claimed = false, enabling = false, enabled = false, other_actor = false, staged = false;
-  Checker ck(*m, [] {
-    InvariantList l;
-    std::string err;
-    EXPECT_TRUE(selectInvariants("all", &l, &err)) << err;
-    return l;
-  }(), Limits{});
   const int nmi = m->config().nmiActor();
   size_t nmi_steps = 0;
-  ck.setObserver([&](const State& from, const StepLog& log, const State& to) {
+  const CheckResult r = test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& to) {
     // --sub-scheds: the NMI's claim goes on in its own later steps
     if (log.n && log.begin()->actor == nmi && (from.sub_claim & kSubClaimNmi)) staged = true;
     if (c.sub_scheds && (to.sub_claim & kSubClaimPcMask) == 0) EXPECT_EQ(to.sub_claim & kSubClaimNmi, 0);
@@ -113,7 +107,6 @@ void expectHolds(const Config& c, uint64_t states) {
     }
     for (const Event& e : log) claimed |= e.kind == Ev::Error && static_cast<ErrorKind>(e.a) == ErrorKind::Lockup;
   });
-  const CheckResult r = ck.run();
   EXPECT_TRUE(r.complete) << r.incomplete_reason;
   for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << c.describe() << ": " << i.id << ": " << i.message;
   EXPECT_EQ(r.stats.states, states) << c.describe();

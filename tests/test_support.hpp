@@ -49,6 +49,35 @@ inline CheckResult check(ExtCore& m, const std::string& invs, Limits lim = Limit
   return c.run();
 }
 
+// check() with an observer of every transition it expands.
+inline CheckResult checkObserved(ExtCore& m, const std::string& invs, Observer obs, Limits lim = Limits{}) {
+  InvariantList list;
+  std::string err;
+  EXPECT_TRUE(selectInvariants(invs, &list, &err)) << err;
+  Checker c(m, std::move(list), lim);
+  c.setObserver(std::move(obs));
+  return c.run();
+}
+
+inline const InvariantResult& resultOf(const CheckResult& r, const std::string& id);
+
+// The whole search (no stop at the first violation) of `m` with and without
+// the reductions (symmetry, dead fields, subsumption) gives each of `ids`
+// the same status and counterexample length; returns the reduced result.
+inline CheckResult expectReductionsKeep(ExtCore& m, const std::string& invs, std::initializer_list<const char*> ids) {
+  Limits nosym;
+  nosym.symmetry = false;
+  const CheckResult a = check(m, invs), b = check(m, invs, nosym);
+  EXPECT_TRUE(a.complete);
+  EXPECT_TRUE(b.complete);
+  for (const char* id : ids) {
+    const InvariantResult &ra = resultOf(a, id), &rb = resultOf(b, id);
+    EXPECT_EQ(ra.status, rb.status) << id;
+    EXPECT_EQ(ra.cex.steps.size(), rb.cex.steps.size()) << id;
+  }
+  return a;
+}
+
 inline const InvariantResult& resultOf(const CheckResult& r, const std::string& id) {
   for (const auto& i : r.invariants)
     if (i.id == id) return i;
