@@ -405,6 +405,7 @@ int reviewMain(const std::vector<std::string>& args) {
     c.name = name;
     c.label = name + (base ? sliceLabel(cfg, o.cfg) : "");
     c.cfg = cfg;
+    c.base_cfg = cfg;  // a variant's: set by the caller
     c.base = base;
     for (const auto& v : variants())
       if (v.name == name) c.info = v;

@@ -56,6 +56,11 @@ expect ladder-lifts 1 "newly breaks custody \(3 steps: the 1x2x0 counterexample 
 expect lifecycle-rung 1 "newly breaks lifecycle \(14 steps: the 1x2x0 counterexample of 12 steps replayed on 2x2x0 with 2 helper visits" -- \
   "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-depth 3 --diff-length 0 \
   --invariants lifecycle
+# ... and the rungs listed under the base column are that base's own (its
+# slices' ladder, not the plain one's)
+expect lifecycle-rung-base 1 "    linux-7.3.4\+lifecycle: 1x2x0 holds" -- \
+  "$SCXMC" review --variant no-switching-to --tasks 2 --cpus 2 --user-dsqs 0 --max-depth 3 --diff-length 0 \
+  --invariants lifecycle
 expect diff-incomplete 3 "behaviour diff .*INCOMPLETE" -- "$SCXMC" review --variant dequeue-rfc-merged $two --diff-max-pairs 100
 expect violation-wins 1 "" -- "$SCXMC" review --variant dequeue-legacy $small --diff-max-pairs 10
 # seed 002: moving the terminal handling into dispatch_enqueue removes the
