@@ -794,7 +794,7 @@ TEST(ValidateLifecycle, MissedTransitionIsInferredFromTheNextOne) {
 // no transition of pid 666 was recorded after them (ENABLED -> READY,
 // ext.c:4098, and READY -> NONE, ext.c:4189, both at call sites the probe
 // missed; the task then died in NONE, which sched_ext_dead does not mark,
-// ext.c:4374).  ops.disable is always followed by ENABLED -> READY under
+// ext.c:4373).  ops.disable is always followed by ENABLED -> READY under
 // the same rq lock (scx_disable_task, ext.c:4096-4098): the check takes
 // the callback for that transition.  Reduced to the records that matter.
 TEST(ValidateLifecycle, DisableImpliesReadyWhenNoLaterTransitionIsRecorded) {
