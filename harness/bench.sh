@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Benchmark: runs `scxmc check` on a fixed set of configurations and prints
 # one markdown row each (states, transitions, depth, seconds, peak memory,
-# states/s, verdict).  Figures, not a test: nothing here fails on slowness.
+# states/s, bytes/state of the whole visited set, verdict).  Figures, not a test: nothing here fails on slowness.
 # Each row searches only the named configuration (--no-ladder), so the
 # figures stay comparable with those before `check` went cheapest first.
 # usage: harness/bench.sh [path/to/scxmc] [--quick | --full]
@@ -58,6 +58,13 @@ done
 row "1 task, 2 CPUs, 2 DSQs, full" 300 --tasks 1 --cpus 2 --user-dsqs 2
 row "2 tasks, 2 CPUs, 1 DSQ, full" 300 --tasks 2 --cpus 2 --user-dsqs 1
 row "2 tasks, 2 CPUs, 2 DSQs, full" 300 --tasks 2 --cpus 2 --user-dsqs 2
+# issue 22: the visited set with and without its tree (bytes/state is the
+# whole store over its states), and one expanding thread against two
+row "2 tasks, 2 CPUs, 1 DSQ, full, --no-tree-store" 300 --tasks 2 --cpus 2 --user-dsqs 1 --no-tree-store
+row "2 tasks, 2 CPUs, 1 DSQ, full, --threads 1" 300 --tasks 2 --cpus 2 --user-dsqs 1 --threads 1
+row "2 tasks, 2 CPUs, 1 DSQ, full, --threads 2" 300 --tasks 2 --cpus 2 --user-dsqs 1 --threads 2
+row "3 tasks, 2 CPUs, 1 DSQ, full, first 600 s" 600 --tasks 3 --cpus 2 --user-dsqs 1
+row "3 tasks, 2 CPUs, 2 DSQs, full, --lifecycle, first 600 s" 600 --lifecycle
 if [ "$mode" = "--full" ]; then
   row "3 tasks, 2 CPUs, 2 DSQs, full (default)" 0
 else

@@ -138,7 +138,7 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   x.failed = false;
   x.exercised = 0;
   x.succs_per_state.clear();
-  x.error_exit.clear();
+  x.stuck.clear();
   x.succs.clear();
   x.packs.clear();
   x.logs.clear();
@@ -146,22 +146,23 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
   x.doms.clear();
   x.doms_end.clear();
   x.ids.clear();
-  const int np = store.parts();
+  const int np = store.idCount();
   Notes nt;
   std::string err;
   for (uint64_t idx = lo; idx < hi; ++idx) {
     x.scratch.resize(codec.bytes());
     store.load(idx, x.scratch.data());
-    uint32_t from_ids[CollapseStore::kMaxParts];
+    uint32_t from_ids[CollapseStore::kMaxIds];
     store.ids(idx, from_ids);
     const CollapseStore::Hint hint{x.scratch.data(), from_ids};
     const State s = codec.unpack(x.scratch.data());
     if (indexed_) x.from_state = s;
-    uint32_t count = 0, nmi_steps = 0;
+    uint32_t count = 0;
+    StepCount steps;
     x.twins.clear();
     forEachSuccessor(m, s, [&](State& next, const StepLog& log, const Transition& tr) {
       ++count;
-      if (tr.actor == cfg.nmiActor()) ++nmi_steps;
+      steps.add(cfg, s, next, tr.actor);
       if (log.overflow) {
         std::fprintf(stderr, "scxmc: internal error: step log overflow\n");
         std::abort();
@@ -222,23 +223,73 @@ void Checker::expandRange(ExtCore& m, const Codec& codec, const CollapseStore& s
       x.succs.push_back(sc);
     });
     x.succs_per_state.push_back(count);
-    // An scx_error() ends the BPF scheduler: scx_vexit (ext.c:7276) claims
-    // the exit and queues the disable work (scx_disable_irq_workfn ext.c:7239
-    // -> scx_disable_workfn ext.c:6841 -> scx_root_disable), which takes over
-    // from every CPU (bypass).  Without --lifecycle the model has no disable
-    // path and stops the execution there (ExtCore::step), so a state without
-    // successors after an error is the end of the scheduler, not a deadlock.
-    // --nmi: the hardlockup NMI is enabled in every state of an enabled
-    // scheduler until it claims the exit, so it would "move" in every
-    // deadlock; a lockup is not resolved by a lock-free claim while the
-    // locks stay held, so a state whose only steps are the NMI's is a
-    // deadlock too (2).  Nor is a state with no step after its claim (its
-    // scx_error) the scheduler's end: --nmi needs --lifecycle, whose disable
-    // path takes over after an exit claim and, once through, always has a
-    // step (LifePc::Done), so a state where it cannot move is stuck.
-    // Without --nmi nmi_steps is 0 and nothing changes.
-    x.error_exit.push_back(count == 0 && s.scx_error && !cfg.nmi ? 1 : count != 0 && count == nmi_steps ? 2 : 0);
+    x.stuck.push_back(static_cast<uint8_t>(stuckOf(cfg, s, steps)));
   }
+}
+
+// Is a kernel path in flight: a CPU or task actor away from its rest point,
+// or the enable/disable helper inside a stage (not idle, enabled or done)?
+static bool pathInFlight(const Config& cfg, const State& s) {
+  for (int a = 0; a < cfg.actors(); ++a)
+    if (s.actor[a].pc != 0) return true;
+  if (!cfg.lifecycle) return false;
+  const LifePc st = lifeStage(s.life_pc);
+  return st != LifePc::Idle && st != LifePc::Enabled && st != LifePc::Done;
+}
+
+void StepCount::add(const Config& cfg, const State& from, const State& to, int actor) {
+  ++all;
+  if (actor == cfg.nmiActor()) {
+    ++nmi;
+    return;
+  }
+  if (!(to == from)) return;
+  ++back;
+  if (cfg.lifecycle && actor == cfg.actors() && lifeStage(from.life_pc) == LifePc::Done) ++end;
+}
+
+// An scx_error() ends the BPF scheduler: scx_vexit (ext.c:7276) claims the
+// exit and queues the disable work (scx_disable_irq_workfn ext.c:7239 ->
+// scx_disable_workfn ext.c:6841 -> scx_root_disable), which takes over from
+// every CPU (bypass).  Without --lifecycle the model has no disable path and
+// stops the execution there (ExtCore::step), so a state without successors
+// after an error is the end of the scheduler, not a deadlock.
+// --nmi: the hardlockup NMI is enabled in every state of an enabled
+// scheduler until it claims the exit, so it would "move" in every deadlock;
+// a lockup is not resolved by a lock-free claim while the locks stay held,
+// so a state whose only steps are the NMI's is a deadlock too.  Nor is a
+// state with no step after its claim (its scx_error) the scheduler's end:
+// --nmi needs --lifecycle, whose disable path takes over after an exit
+// claim and, once through, always has a step (LifePc::Done), so a state
+// where it cannot move is stuck.
+// A step that leads back to the same state moves nothing (session 16): a
+// retry whose condition never changes while the locks stay held (a
+// cgroup.procs write whose prep_move fails, again and again).  So a state
+// in which a kernel path is in flight (some CPU or task actor is not at
+// rest, or the helper is inside a stage) and whose every step but the
+// NMI's leads back to it is stuck too: that path never completes.  Without
+// a path in flight such a state is quiet, not stuck: every task runs and
+// the environment's remaining events (a renice of a running task) change
+// nothing, as with a restricted --env.  Nor is the end of the execution,
+// the helper at LifePc::Done after the last cycle, whose step changes
+// nothing by design (the machine runs on fair).
+Stuck stuckOf(const Config& cfg, const State& s, const StepCount& c) {
+  if (c.all == 0) return s.scx_error && !cfg.nmi ? Stuck::ErrorExit : Stuck::NoStep;
+  if (c.all - c.nmi - c.back != 0) return Stuck::No;  // some step moves the state on
+  if (c.back > c.end && pathInFlight(cfg, s)) return Stuck::OnlyBack;
+  if (c.nmi != 0) return Stuck::OnlyNmi;
+  return Stuck::No;  // only the end's step, or a quiet state
+}
+
+const char* stuckMessage(Stuck k) {
+  switch (k) {
+    case Stuck::NoStep: return kDeadlockNoStep;
+    case Stuck::OnlyNmi: return kDeadlockButNmi;
+    case Stuck::OnlyBack: return kDeadlockOnlyBack;
+    case Stuck::No:
+    case Stuck::ErrorExit: break;
+  }
+  return nullptr;
 }
 
 namespace {
@@ -279,7 +330,7 @@ CheckResult Checker::run() {
 CheckResult Checker::search() {
   const Config& cfg = model_.config();
   const Codec codec(cfg);
-  CollapseStore store(codec);
+  CollapseStore store(codec, limits_.tree_store);
   ChunkedArray<uint32_t> parent;  // BFS parent of each stored state
   CheckResult res;
   for (const auto& inv : invs_) {
@@ -468,8 +519,8 @@ CheckResult Checker::search() {
             }
           }
           const uint8_t* packed = x.packs.data() + k * codec.bytes();
-          uint32_t ids[CollapseStore::kMaxParts];
-          std::copy_n(x.ids.data() + k * store.parts(), store.parts(), ids);
+          uint32_t ids[CollapseStore::kMaxIds];
+          std::copy_n(x.ids.data() + k * store.idCount(), store.idCount(), ids);
           const CollapseStore::Hint self{packed, ids};
           bool dominated = false;
           for (uint32_t d = k ? x.doms_end[k - 1] : 0; d < x.doms_end[k] && !dominated; ++d)
@@ -494,15 +545,16 @@ CheckResult Checker::search() {
               for (const auto& [v, w] : nt->state) record(v, from, false, sc.tr, w);
           }
         }
-        if (x.succs_per_state[n] == 0 && x.error_exit[n]) {
+        const Stuck stuck = static_cast<Stuck>(x.stuck[n]);
+        if (stuck == Stuck::ErrorExit) {
           ++res.stats.error_exits;
-        } else if (x.succs_per_state[n] == 0 || x.error_exit[n] == 2) {
+        } else if (stuck != Stuck::No) {
           ++res.stats.deadlocks;
           if (res.invariants[deadlock_idx].status != Status::Violated) {
             // the deadlocked state itself is the end of the counterexample
             InvariantResult& r = res.invariants[deadlock_idx];
             r.status = Status::Violated;
-            r.message = x.error_exit[n] == 2 ? kDeadlockButNmi : "no actor can move";
+            r.message = stuckMessage(stuck);
             r.from = from;
             r.from_initial = from == 0;
             r.tr.n = 0xff;  // marker: no final transition
@@ -553,7 +605,10 @@ CheckResult Checker::search() {
   res.stats.depth = depth;
   res.stats.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
   res.stats.store_bytes = store.bytes();
-  res.stats.state_bytes = store.rootBytes();  // (plus the shared part tables, in store_bytes)
+  // the visited set's whole cost per state: the state's own entry (8 bytes
+  // with the tree, 4 a part without), its hash slot, and its share of the
+  // part and inner-node tables (collapse_store.hpp)
+  res.stats.state_bytes = store.size() ? static_cast<int>((store.usedBytes() + store.size() / 2) / store.size()) : 0;
 
   // Shortest counterexamples: the BFS parent chain, replayed as a concrete
   // trace from the initial state (each link is found again by expanding the

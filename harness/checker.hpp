@@ -17,6 +17,30 @@ namespace scxmc {
 // The deadlock message of a state in which only the hardlockup NMI
 // (--nmi) can take a step (checker.cpp, replay.cpp).
 inline constexpr const char* kDeadlockButNmi = "no actor can move but the hardlockup NMI (a lockup its claim does not resolve)";
+inline constexpr const char* kDeadlockNoStep = "no actor can move";
+inline constexpr const char* kDeadlockOnlyBack =
+    "no actor can move on: every step leads back to this state (a spin or retry that never succeeds)";
+
+// The steps of one state, as the deadlock rule counts them.
+struct StepCount {
+  uint32_t all = 0;   // enabled steps
+  uint32_t nmi = 0;   // of which the hardlockup NMI's (--nmi)
+  uint32_t back = 0;  // of the others, those that lead back to the same state
+  uint32_t end = 0;   // of those, the helper's at LifePc::Done after the last cycle
+  // One step from `from` to `to` (before the monitors touch `to`).
+  void add(const Config& cfg, const State& from, const State& to, int actor);
+};
+// How a state ends up (the one rule of checker.cpp and replay.cpp).
+enum class Stuck : uint8_t {
+  No,         // some actor moves the state on, or it is the end (below)
+  ErrorExit,  // no step after scx_error() ended the BPF scheduler: not a deadlock
+  NoStep,     // deadlock: no actor can move
+  OnlyNmi,    // deadlock: only the hardlockup NMI can (kDeadlockButNmi)
+  OnlyBack,   // deadlock: every step leads back to this state (kDeadlockOnlyBack)
+};
+Stuck stuckOf(const Config& cfg, const State& s, const StepCount& c);
+// The message of a deadlock kind (nullptr for No and ErrorExit).
+const char* stuckMessage(Stuck k);
 
 struct Limits {
   int max_depth = 0;           // 0 = unbounded
@@ -26,6 +50,7 @@ struct Limits {
   bool stop_at_first = false;
   int threads = 1;             // expanding threads (needs Checker::setWorkerFactory)
   bool symmetry = true;        // store one representative per renaming and per dead-field value
+  bool tree_store = true;      // tree compression of the visited set (collapse_store.hpp); off: 4 bytes a part
 };
 
 struct Step {
@@ -178,7 +203,7 @@ class Checker {
     std::vector<uint32_t> doms_end;         // per Succ: end of its dominators in `doms`
     std::vector<uint8_t> doms;              // packed dominators (see subsumption in checker.cpp)
     std::vector<uint32_t> succs_per_state;  // successors of each state, in order
-    std::vector<uint8_t> error_exit;        // per state: 1 no successor because of an scx_error, 2 (--nmi) only the NMI's
+    std::vector<uint8_t> stuck;             // per state: a Stuck (stuckOf)
     std::vector<Succ> succs;
     std::vector<Notes> notes;
     std::vector<uint8_t> packs;             // one packed successor per Succ

@@ -118,6 +118,8 @@ const char* kCheckHelp =
     "  --no-ladder           search only the requested configuration (benchmarks, scripts)\n"
     "  --no-symmetry         store every state as reached: no renaming of tasks, CPUs and DSQs,\n"
     "                        no dead-field normalization\n"
+    "  --no-tree-store       store each state as its parts' indices (4 bytes a part) instead of\n"
+    "                        the tree of them (8 bytes a state); for measurements, same results\n"
     "  --lifecycle           add the scheduler's enable/disable cycle, bypass, cgroup moves and\n"
     "                        DSQ destruction, concurrent with the tasks (off: unchanged state space)\n"
     "  --fork-tasks N        with --lifecycle: the last N tasks are created by forks\n"
@@ -226,6 +228,8 @@ int cmdCheck(const std::vector<std::string>& args) {
       ladder = false;
     } else if (a == "--no-symmetry") {
       lim.symmetry = false;
+    } else if (a == "--no-tree-store") {
+      lim.tree_store = false;
     } else if (a == "--json") {
       if (!val(&json_path)) return usage(err);
       json_set = true;

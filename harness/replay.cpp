@@ -283,14 +283,12 @@ ReplayOutcome replayCounterexample(const nlohmann::json& doc, const std::string&
     std::vector<uint8_t> b(Codec(cfg).bytes());
     seen = Codec(cfg).pack(s, b.data(), &perr) ? "" : "state outside the model's bounds: " + perr;
   } else if (tidx < 0) {
-    // deadlock: confirmed when no actor can move in the final state (--nmi:
-    // but the hardlockup NMI, checker.cpp)
-    int succ = 0, nmi = 0;
-    forEachSuccessor(*model, s, [&](State&, const StepLog&, const Transition& tr) {
-      ++succ;
-      if (tr.actor == cfg.nmiActor()) ++nmi;
-    });
-    seen = succ == 0 ? "no actor can move" : succ == nmi ? kDeadlockButNmi : "";
+    // deadlock: confirmed when the final state is stuck by the checker's
+    // rule (stuckOf, checker.cpp)
+    StepCount steps;
+    forEachSuccessor(*model, s, [&](State& next, const StepLog&, const Transition& tr) { steps.add(cfg, s, next, tr.actor); });
+    const char* why = stuckMessage(stuckOf(cfg, s, steps));
+    seen = why ? why : "";
   } else if (n == 0) {
     std::string w;
     if (!invs[tidx]->onState(cfg, s, &w)) seen = w;

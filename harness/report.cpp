@@ -78,7 +78,7 @@ std::string settingsLine(const Config& cfg, const Limits& l) {
     << "; max-depth " << lim(static_cast<uint64_t>(l.max_depth), "") << ", max-states " << lim(l.max_states, "")
     << ", max-memory " << lim(l.max_memory_mib, " MiB") << ", time-limit "
     << lim(static_cast<uint64_t>(l.time_limit_s), " s") << (l.stop_at_first ? ", stop-at-first" : "")
-    << (l.symmetry ? "" : ", no-symmetry");
+    << (l.symmetry ? "" : ", no-symmetry") << (l.tree_store ? "" : ", no-tree-store");
   return o.str();
 }
 

@@ -113,6 +113,9 @@ class StateStore {
   uint64_t bytes() const {
     return nchunks_ * kChunk * static_cast<uint64_t>(width_) + table_.size() * sizeof(uint32_t);
   }
+  // The bytes the stored entries and the hash table take (bytes() less the
+  // unused rest of the last chunk).
+  uint64_t usedBytes() const { return count_ * static_cast<uint64_t>(width_) + table_.size() * sizeof(uint32_t); }
   static constexpr uint64_t kMaxStates = 0xfffffff0u;
 
  private:

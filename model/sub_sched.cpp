@@ -440,9 +440,17 @@ void ExtCore::claimerStep() {
     if (pc != ClaimPc::Idle) {
       if (!(s_->sub_claim & kSubClaimNmi)) opt[n++] = Continue;
     } else {
-      if (lifeStage(s_->life_pc) == LifePc::Enabled && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth))
+      // A claim whose cmpxchg must fail (exit_kind no longer NONE) only
+      // passes through scx_claim_exit and changes nothing: not offered.
+      // Exact (it was a step back to the same state, with only the site
+      // in its log), and a state where such claims were the only steps is
+      // now seen by the deadlock check, which they used to hide.  With the
+      // plain store of sub-claim-plain-store every claim writes.
+      const auto unclaimed = [&](uint8_t sch) { return !claim_is_cmpxchg_ || exitKind(sch) == ExitKind::None; };
+      if (lifeStage(s_->life_pc) == LifePc::Enabled && !lifeInBypassLoop(s_->life_pc, s_->bypass_depth) &&
+          unclaimed(kSchedRoot))
         opt[n++] = ClaimRoot;
-      if (isSubPc(s_->life_pc)) opt[n++] = ClaimChild;
+      if (isSubPc(s_->life_pc) && unclaimed(kSchedChild0)) opt[n++] = ClaimChild;
     }
     if (s_->sub_exit & kSubPropagateRoot) opt[n++] = PropRoot;
     if (s_->sub_claim & kSubPropagateChild) opt[n++] = PropChild;

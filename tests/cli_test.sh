@@ -137,6 +137,15 @@ expect kick-flags-unknown 2 "--kick-flags: unknown flag set 'idle'" -- "$SCXMC" 
 expect kicks-variant 1 "lock-order +violated: spins on rq->scx.kick_sync" -- "$SCXMC" check --variant kick-wait-in-hardirq --tasks 2 --cpus 2 --user-dsqs 0 --kick-flags wait --no-ladder --stop-at-first --json "$tmp/kick.json"
 grep -q '"kicks": true' "$tmp/kick.json" && grep -q '"kick_flags": 4' "$tmp/kick.json" && echo "ok   kicks-in-json" && pass=$((pass+1)) || { echo "FAIL kicks-in-json"; fail=$((fail+1)); }
 expect kicks-replay 0 "confirmed: lock-order" -- "$SCXMC" replay "$tmp/kick.json"
+# --no-tree-store (issue 22): the flat visited set finds the same states,
+# transitions and shortest counterexample as the tree; the settings say so
+expect tree-store 0 "" -- "$SCXMC" check --tasks 1 --cpus 2 --user-dsqs 1 --no-ladder
+grep -o 'states [0-9]*, transitions [0-9]*, depth [0-9]*' "$tmp/out" >"$tmp/tree.counts"
+expect flat-store 0 "time-limit 600 s, no-tree-store" -- "$SCXMC" check --tasks 1 --cpus 2 --user-dsqs 1 --no-ladder --no-tree-store
+grep -o 'states [0-9]*, transitions [0-9]*, depth [0-9]*' "$tmp/out" >"$tmp/flat.counts"
+[ -s "$tmp/tree.counts" ] && cmp -s "$tmp/tree.counts" "$tmp/flat.counts" && echo "ok   tree-flat-same-counts" && pass=$((pass+1)) || { echo "FAIL tree-flat-same-counts: $(cat "$tmp/tree.counts") vs $(cat "$tmp/flat.counts")"; fail=$((fail+1)); }
+expect flat-store-variant 1 "custody +violated" -- "$SCXMC" check --variant dequeue-legacy --tasks 1 --cpus 2 --user-dsqs 1 --no-ladder --no-tree-store --invariants custody --json "$tmp/flat.json"
+expect flat-store-replay 0 "confirmed: custody" -- "$SCXMC" replay "$tmp/flat.json"
 # issue 20: no shell.  A fake 'dot' (argument vector only) renders --svg; a
 # path with quotes, spaces and ';' is one argument: the svg is written and no
 # injected command runs.

@@ -204,20 +204,25 @@ TEST(Nmi, StatesTheNmiCannotResolveAreDeadlocks) {
   registerMutations();
   auto m = makeModel("mut-nmi-lock-while-dispatching", deadlockConfig(true));
   const int nmi = m->config().nmiActor();
-  uint64_t none = 0, after_claim = 0, only_nmi = 0;
+  uint64_t none = 0, after_claim = 0, only_nmi = 0, only_back = 0;
   const size_t n = test::forEachReachable(*m, 3'000'000, [&](const State& s) {
-    int all = 0, by_nmi = 0;
-    forEachSuccessor(*m, s, [&](State&, const StepLog&, const Transition& tr) {
+    int all = 0, by_nmi = 0, back = 0;
+    forEachSuccessor(*m, s, [&](State& next, const StepLog&, const Transition& tr) {
       ++all;
       by_nmi += tr.actor == nmi;
+      back += tr.actor != nmi && next == s;
     });
     if (all == 0) ++((s.sub_exit & 3) ? after_claim : none);  // the root's exit claimed (by the NMI or the helper)
     if (all != 0 && all == by_nmi) ++only_nmi;
+    // (session 16) every step but the NMI's leads back to this state: a
+    // cgroup.procs write whose prep_move fails, again and again
+    if (back != 0 && all == by_nmi + back && lifeStage(s.life_pc) != LifePc::Done) ++only_back;
   });
   ASSERT_LT(n, 3'000'000u);
-  std::printf("%zu states: %lu without a step, %lu without a step after the NMI's claim, %lu with only the NMI's\n", n,
-              static_cast<unsigned long>(none), static_cast<unsigned long>(after_claim),
-              static_cast<unsigned long>(only_nmi));
+  std::printf("%zu states: %lu without a step, %lu without a step after the NMI's claim, %lu with only the NMI's, %lu "
+              "whose other steps only lead back\n",
+              n, static_cast<unsigned long>(none), static_cast<unsigned long>(after_claim),
+              static_cast<unsigned long>(only_nmi), static_cast<unsigned long>(only_back));
   Limits lim;
   lim.symmetry = false;
   const CheckResult r = test::check(*m, "custody", lim);
@@ -226,15 +231,80 @@ TEST(Nmi, StatesTheNmiCannotResolveAreDeadlocks) {
   EXPECT_EQ(none, 0u);
   EXPECT_GT(after_claim, 0u);
   EXPECT_EQ(r.stats.error_exits, 0u);
-  EXPECT_EQ(r.stats.deadlocks, none + after_claim + only_nmi)
-      << none << " without a step, " << after_claim << " after the claim, " << only_nmi << " with only the NMI's";
+  EXPECT_EQ(r.stats.deadlocks, none + after_claim + only_nmi + only_back)
+      << none << " without a step, " << after_claim << " after the claim, " << only_nmi << " with only the NMI's, "
+      << only_back << " whose other steps only lead back";
   // without --nmi the helper's claim reaches the same stuck states (here the
   // NMI's claims while ENABLING add none), and they are deadlocks too: no
   // scx_error was raised
   auto off = makeModel("mut-nmi-lock-while-dispatching", deadlockConfig(false));
   const CheckResult ro = test::check(*off, "custody", lim);
   EXPECT_EQ(ro.stats.error_exits, 0u);
-  EXPECT_EQ(ro.stats.deadlocks, after_claim + only_nmi);
+  EXPECT_EQ(ro.stats.deadlocks, after_claim + only_nmi + only_back);
+}
+
+// --sub-scheds without --nmi (session 16).  A state whose every step leads
+// back to itself is stuck: the checker reports it as a deadlock
+// (stuckOf, kDeadlockOnlyBack).  In the seeded inversion such states have
+// the CPUs stuck and only a cgroup.procs write left, whose prep_move fails
+// and is cancelled, again and again.  Before, they had a step, and the
+// deadlock check did not count them.  The exit claimer no longer offers a
+// claim whose cmpxchg must fail: such a claim changed nothing (exact), so
+// no claimer step leads back to the same state.  The one state whose only
+// step leads back and that is not stuck is the end (the helper at Done).
+TEST(Nmi, StatesThatOnlyLeadBackAreDeadlocksWithSubScheds) {
+  registerMutations();
+  Config c = nmiConfig(1, 0, false, 1);
+  std::string err;
+  ASSERT_TRUE(Policy::parse("full:select=none|prev-cpu,enqueue=keep,dispatch=insert-local-on", &c.policy, &err)) << err;
+  c.env = kEnvWake | kEnvNice;
+  auto m = makeModel("mut-nmi-lock-while-dispatching", c);
+  const int claimer = c.actors() + 1;
+  uint64_t claims = 0, claims_back = 0, none = 0, only_back = 0, done = 0, wrong = 0, only_back_msgs = 0;
+  const size_t n = test::forEachReachable(*m, 2'000'000, [&](const State& s) {
+    uint64_t all = 0, moved = 0;
+    forEachSuccessor(*m, s, [&](State& next, const StepLog&, const Transition& tr) {
+      ++all;
+      moved += !(next == s);
+      if (tr.actor != claimer) return;
+      ++claims;
+      claims_back += next == s;
+    });
+    none += all == 0;
+    if (all != 0 && moved == 0) ++(lifeStage(s.life_pc) == LifePc::Done ? done : only_back);
+    // the rule replay uses too, on the same state
+    StepCount steps;
+    forEachSuccessor(*m, s, [&](State& next, const StepLog&, const Transition& tr) { steps.add(c, s, next, tr.actor); });
+    const Stuck k = stuckOf(c, s, steps);
+    const Stuck want = all == 0 ? Stuck::NoStep
+                       : moved != 0 || lifeStage(s.life_pc) == LifePc::Done ? Stuck::No
+                                                                            : Stuck::OnlyBack;
+    if (k != want) ++wrong;
+    if (k == Stuck::OnlyBack && ++only_back_msgs == 1) EXPECT_STREQ(stuckMessage(k), kDeadlockOnlyBack);
+  });
+  ASSERT_LT(n, 2'000'000u);
+  std::printf("%zu states: %lu without a step, %lu whose every step leads back to it, %lu at the end (Done); %lu "
+              "claimer steps, %lu back\n",
+              n, (unsigned long)none, (unsigned long)only_back, (unsigned long)done, (unsigned long)claims,
+              (unsigned long)claims_back);
+  EXPECT_GT(claims, 0u);
+  EXPECT_EQ(claims_back, 0u) << "of " << claims << " claimer steps";
+  EXPECT_GT(none, 0u);
+  EXPECT_GT(only_back, 0u);
+  EXPECT_GT(done, 0u);
+  EXPECT_EQ(wrong, 0u);
+  Limits lim;
+  lim.symmetry = false;
+  const CheckResult full = test::check(*m, "custody", lim);
+  ASSERT_TRUE(full.complete);
+  EXPECT_EQ(full.stats.states, n);
+  EXPECT_EQ(full.stats.deadlocks, none + only_back);
+  // the checker's counterexample (the shallowest stuck state) replays
+  const InvariantResult& ir = test::resultOf(full, "deadlock");
+  ASSERT_EQ(ir.status, Status::Violated);
+  const ReplayOutcome o = test::replay(*m, full, "deadlock");
+  EXPECT_TRUE(o.confirmed) << o.error;
+  EXPECT_EQ(o.message, ir.message);
 }
 
 // The reviewer's variant (handle_lockup under scx_sched_lock) is caught by
