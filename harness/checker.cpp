@@ -276,9 +276,11 @@ void StepCount::add(const Config& cfg, const State& from, const State& to, int a
 Stuck stuckOf(const Config& cfg, const State& s, const StepCount& c) {
   if (c.all == 0) return s.scx_error && !cfg.nmi ? Stuck::ErrorExit : Stuck::NoStep;
   if (c.all - c.nmi - c.back != 0) return Stuck::No;  // some step moves the state on
-  if (c.back > c.end && pathInFlight(cfg, s)) return Stuck::OnlyBack;
+  // (a quiet state stays one with the NMI's steps: before session 16 any
+  // step but the NMI's kept a state from being a deadlock)
+  if (c.back > c.end) return pathInFlight(cfg, s) ? Stuck::OnlyBack : Stuck::No;
   if (c.nmi != 0) return Stuck::OnlyNmi;
-  return Stuck::No;  // only the end's step, or a quiet state
+  return Stuck::No;  // only the end's step
 }
 
 const char* stuckMessage(Stuck k) {
