@@ -440,7 +440,7 @@ void ExtCore::claimerStep() {
     if (pc != ClaimPc::Idle) {
       if (!(s_->sub_claim & kSubClaimNmi)) opt[n++] = Continue;
     } else {
-      // A claim whose cmpxchg must fail (exit_kind no longer NONE) only
+      // A claim whose cmpxchg (ext.c:6810) must fail (exit_kind no longer NONE) only
       // passes through scx_claim_exit and changes nothing: not offered.
       // Exact (it was a step back to the same state, with only the site
       // in its log), and a state where such claims were the only steps is
