@@ -174,33 +174,23 @@ class CollapseStore {
   }
   // Whether inserting `extra` more states could grow a table.
   bool needsGrow(uint64_t extra) const {
-    if (roots_->needsGrow(extra)) return true;
-    for (const auto& t : inner_)
-      if (t->needsGrow(extra)) return true;
-    for (const auto& t : tables_)
-      if (t && t->needsGrow(extra * partsOfKind(t.get()))) return true;
-    return false;
+    bool grow = false;
+    forEachTable(*this, [&](const StateStore& t, uint64_t per_state) { grow = grow || t.needsGrow(extra * per_state); });
+    return grow;
   }
   void reserve(uint64_t extra) {
-    roots_->reserve(extra);
-    for (auto& t : inner_) t->reserve(extra);
-    for (auto& t : tables_)
-      if (t) t->reserve(extra * partsOfKind(t.get()));
+    forEachTable(*this, [&](StateStore& t, uint64_t per_state) { t.reserve(extra * per_state); });
   }
   uint64_t bytes() const {
-    uint64_t b = roots_->bytes();
-    for (const auto& t : inner_) b += t->bytes();
-    for (const auto& t : tables_)
-      if (t) b += t->bytes();
+    uint64_t b = 0;
+    forEachTable(*this, [&](const StateStore& t, uint64_t) { b += t.bytes(); });
     return b;
   }
   // What the entries and hash tables of every table take (the report's
   // bytes per state: this over size()).
   uint64_t usedBytes() const {
-    uint64_t b = roots_->usedBytes();
-    for (const auto& t : inner_) b += t->usedBytes();
-    for (const auto& t : tables_)
-      if (t) b += t->usedBytes();
+    uint64_t b = 0;
+    forEachTable(*this, [&](const StateStore& t, uint64_t) { b += t.usedBytes(); });
     return b;
   }
   // The bytes of one state's own entry (the root pair, or the parts' indices).
@@ -232,6 +222,15 @@ class CollapseStore {
     nd.right = build(mid, hi);
     nodes_.push_back(nd);
     return static_cast<int>(parts_.size() + nodes_.size() - 1);
+  }
+  // Calls fn(table, entries it gains per inserted state at most) for the
+  // roots, every inner table and every part table.
+  template <class Self, class F>
+  static void forEachTable(Self& self, F&& fn) {
+    fn(*self.roots_, 1);
+    for (auto& t : self.inner_) fn(*t, 1);
+    for (auto& t : self.tables_)
+      if (t) fn(*t, self.partsOfKind(t.get()));
   }
   // The root entry of a state with these indices.
   const uint8_t* rootOf(const uint32_t* ids, uint32_t* buf) const {

@@ -263,7 +263,9 @@ TEST(Nmi, StatesThatOnlyLeadBackAreDeadlocksWithSubScheds) {
   uint64_t claims = 0, claims_back = 0, none = 0, only_back = 0, done = 0, wrong = 0, only_back_msgs = 0;
   const size_t n = test::forEachReachable(*m, 2'000'000, [&](const State& s) {
     uint64_t all = 0, moved = 0;
+    StepCount steps;  // the rule checker and replay use, on the same steps
     forEachSuccessor(*m, s, [&](State& next, const StepLog&, const Transition& tr) {
+      steps.add(c, s, next, tr.actor);
       ++all;
       moved += !(next == s);
       if (tr.actor != claimer) return;
@@ -272,15 +274,14 @@ TEST(Nmi, StatesThatOnlyLeadBackAreDeadlocksWithSubScheds) {
     });
     none += all == 0;
     if (all != 0 && moved == 0) ++(lifeStage(s.life_pc) == LifePc::Done ? done : only_back);
-    // the rule replay uses too, on the same state
-    StepCount steps;
-    forEachSuccessor(*m, s, [&](State& next, const StepLog&, const Transition& tr) { steps.add(c, s, next, tr.actor); });
     const Stuck k = stuckOf(c, s, steps);
     const Stuck want = all == 0 ? Stuck::NoStep
                        : moved != 0 || lifeStage(s.life_pc) == LifePc::Done ? Stuck::No
                                                                             : Stuck::OnlyBack;
     if (k != want) ++wrong;
-    if (k == Stuck::OnlyBack && ++only_back_msgs == 1) EXPECT_STREQ(stuckMessage(k), kDeadlockOnlyBack);
+    if (k == Stuck::OnlyBack && ++only_back_msgs == 1) {
+      EXPECT_STREQ(stuckMessage(k), kDeadlockOnlyBack);
+    }
   });
   ASSERT_LT(n, 2'000'000u);
   std::printf("%zu states: %lu without a step, %lu whose every step leads back to it, %lu at the end (Done); %lu "
