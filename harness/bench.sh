@@ -7,7 +7,8 @@
 # usage: harness/bench.sh [path/to/scxmc] [--quick | --full]
 #   --quick  only the configurations that take seconds
 #   --full   the default configuration searched to the end (no time limit;
-#            about an hour on 2 cores), instead of a 600 s slice of it
+#            hours on 2 cores, docs/status.md), instead of a 600 s slice of
+#            it, and the first hour of issue 16's 2x2x1 --sub-scheds 1
 set -u
 scxmc=${1:-build/scxmc}
 mode=${2:-}
@@ -43,6 +44,11 @@ row "2 tasks, 2 CPUs, 1 DSQ, simple" 120 --tasks 2 --cpus 2 --user-dsqs 1 --poli
 row "2 tasks, 2 CPUs, 1 DSQ, st-dequeue-remote" 120 --tasks 2 --cpus 2 --user-dsqs 1 --policy st-dequeue-remote
 row "1 task, 2 CPUs, 1 DSQ, full, --lifecycle --task-death --cycles 2" 120 --tasks 1 --cpus 2 --user-dsqs 1 --lifecycle --task-death --cycles 2
 row "1 task, 2 CPUs, 1 DSQ, full, --balance-callbacks" 120 --tasks 1 --cpus 2 --user-dsqs 1 --balance-callbacks
+# issue 16: the sub-scheduler slice and its cgroup migrations (1 action, 1 loop)
+row "1 task, 2 CPUs, 0 DSQs, full, 1 action, 1 loop, --lifecycle --sub-scheds 1" 120 --tasks 1 --cpus 2 --user-dsqs 0 \
+  --dispatch-actions 1 --dispatch-loops 1 --lifecycle --sub-scheds 1
+row "1 task, 2 CPUs, 0 DSQs, full, 1 action, 1 loop, --lifecycle --sub-scheds 1 --sub-migrations" 120 --tasks 1 --cpus 2 \
+  --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --lifecycle --sub-scheds 1 --sub-migrations
 [ "$mode" = "--quick" ] && exit 0
 row "2 tasks, 2 CPUs, 1 DSQ, full, --balance-callbacks" 1200 --tasks 2 --cpus 2 --user-dsqs 1 --balance-callbacks
 row "1 task, 2 CPUs, 1 DSQ, full, --kicks --kick-flags wait" 120 --tasks 1 --cpus 2 --user-dsqs 1 --kicks --kick-flags wait
@@ -66,6 +72,8 @@ row "2 tasks, 2 CPUs, 1 DSQ, full, --threads 2" 300 --tasks 2 --cpus 2 --user-ds
 row "3 tasks, 2 CPUs, 1 DSQ, full, first 600 s" 600 --tasks 3 --cpus 2 --user-dsqs 1
 row "3 tasks, 2 CPUs, 2 DSQs, full, --lifecycle, first 600 s" 600 --lifecycle
 if [ "$mode" = "--full" ]; then
+  row "2 tasks, 2 CPUs, 1 DSQ, full, 1 action, 1 loop, --lifecycle --sub-scheds 1, first hour" 3600 --tasks 2 --cpus 2 \
+    --user-dsqs 1 --dispatch-actions 1 --dispatch-loops 1 --lifecycle --sub-scheds 1
   row "3 tasks, 2 CPUs, 2 DSQs, full (default)" 0
 else
   row "3 tasks, 2 CPUs, 2 DSQs, full (default), first 600 s" 600

@@ -233,6 +233,7 @@ static bool pathInFlight(const Config& cfg, const State& s) {
   for (int a = 0; a < cfg.actors(); ++a)
     if (s.actor[a].pc != 0) return true;
   if (!cfg.lifecycle) return false;
+  if (s.sub_mig & kSubMigPcMask) return true;  // (--sub-migrations) the cgroup.procs writer, inside its write
   const LifePc st = lifeStage(s.life_pc);
   return st != LifePc::Idle && st != LifePc::Enabled && st != LifePc::Done;
 }

@@ -91,6 +91,7 @@ int parseSliceOption(const std::vector<std::string>& args, size_t* i, Config* cf
   if (a == "--balance-callbacks") return flag(&cfg->bal_cb);
   if (a == "--kicks") return flag(&cfg->kicks);
   if (a == "--nmi") return flag(&cfg->nmi);
+  if (a == "--sub-migrations") return flag(&cfg->sub_migrations);
   if (a == "--kick-flags") {
     if (*i + 1 >= args.size()) { *err = a + " needs a value"; return -1; }
     if (!parseKickFlags(args[*i + 1], &cfg->kick_flags, err)) return -1;
@@ -122,6 +123,8 @@ std::string sliceOptions(const Config& c, const Config& from) {
       if (c.kick_flags & (1 << f)) { o << (first ? "" : ",") << kNames[f]; first = false; }
   }
   if (c.nmi != from.nmi) o << (c.nmi ? " --nmi" : " (no --nmi)");
+  if (c.sub_migrations != from.sub_migrations)
+    o << (c.sub_migrations ? " --sub-migrations" : " (no --sub-migrations)");
   return o.str();
 }
 

@@ -174,6 +174,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->nmi = c["nmi"].get<bool>();
   }
+  if (c.contains("sub_migrations")) {
+    if (!c["sub_migrations"].is_boolean()) {
+      *err = "config.sub_migrations is not a boolean";
+      return false;
+    }
+    cfg->sub_migrations = c["sub_migrations"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

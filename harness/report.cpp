@@ -143,6 +143,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.kicks) j["kicks"] = true;
   if (cfg.kicks && cfg.kick_flags != 0xf) j["kick_flags"] = cfg.kick_flags;
   if (cfg.nmi) j["nmi"] = true;
+  if (cfg.sub_migrations) j["sub_migrations"] = true;
   return j;
 }
 

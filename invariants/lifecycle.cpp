@@ -80,7 +80,10 @@ class Lifecycle final : public Invariant {
       return ok;
     };
     uint8_t disabled = 0;  // tasks whose ops.disable this step called
+    uint8_t owner[kMaxTasks];  // (--sub-scheds) p->scx.sched
+    for (int t = 0; t < kMaxTasks; ++t) owner[t] = (prev.task[t].flags & kTaskSubOwned) ? kSchedChild0 : kSchedRoot;
     for (const Event& e : log) {
+      if (e.kind == Ev::SetSched) owner[e.t] = e.a;
       if (e.kind == Ev::TaskState) {
         if (e.a != st[e.t] || !edgeAllowed(e.a, e.b)) {
           *why = taskName(e.t) + " scx state " + scxTaskStateName(st[e.t]) + " -> " + scxTaskStateName(e.b) +
@@ -133,6 +136,13 @@ class Lifecycle final : public Invariant {
             disabled |= 1u << e.t;
             break;
           case LifeOp::ExitTask:
+            // --sub-migrations: the would-be owner's cancelled exit_task
+            // undoes its ops.init_task while the task stays READY/ENABLED on
+            // its owner (scx_sub_init_cancel_task ext.c:4159); sub-callbacks
+            // checks whose callback it is
+            if (cfg.sub_scheds && e.b == kExitTaskInitCancel && e.sch != owner[e.t] &&
+                (s == static_cast<uint8_t>(S::Ready) || s == static_cast<uint8_t>(S::Enabled)))
+              break;
             // (DEAD: the cancelled exit_task of the enable loop's unwind, ext.c:7980-7986)
             if (!need(e, s == static_cast<uint8_t>(S::Init) || s == static_cast<uint8_t>(S::Ready) ||
                              s == static_cast<uint8_t>(S::Dead),
@@ -140,7 +150,12 @@ class Lifecycle final : public Invariant {
               return false;
             break;
           default:
-            if (!need(e, s == static_cast<uint8_t>(S::Enabled), "cgroup callbacks only for tasks on ext")) return false;
+            // the cgroup move callbacks: for a task with a scheduler
+            // (scx_cgroup_task_sched non-NULL, ext.c:5014): READY too, e.g.
+            // a move during the enable's switch loop (--sub-migrations)
+            if (!need(e, s == static_cast<uint8_t>(S::Enabled) || s == static_cast<uint8_t>(S::Ready),
+                      "cgroup callbacks only for initialized tasks"))
+              return false;
             break;
         }
       }

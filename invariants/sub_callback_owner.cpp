@@ -1,11 +1,14 @@
 // Invariant sub-callbacks (--sub-scheds, docs/sub-sched.md): a task's
 // BPF callbacks come only from the scheduler that owns it (Event::sch is
 // the scheduler whose ops the kernel called: scx_task_sched(p), or the one
-// the code names); the only exception is ops.init_task, which prepares a
+// the code names); the only exceptions are ops.init_task, which prepares a
 // task for its next owner while the current one keeps it (sub.c:1903,
-// 1583).  The owner changes only out of custody: custody entered under one
-// scheduler ends with that scheduler's ops.dequeue() (the kernel's
-// IN_CUSTODY flag is clear at scx_set_task_sched), so with the custody
+// 1583, 2050-2055), and the ops.exit_task(cancelled) that undoes it when
+// that owner change is called off (scx_sub_init_cancel_task ext.c:4159,
+// from sub.c:2115; Event::b kExitTaskInitCancel).  The owner changes only
+// out of custody: custody entered under one scheduler ends with that
+// scheduler's ops.dequeue() (the kernel's IN_CUSTODY flag is clear at
+// scx_set_task_sched), so with the custody
 // invariant (exactly one ops.dequeue per custody) custody is paired per
 // scheduler.  No callback of the child before its ops.init or after its
 // ops.exit (an enable that backed out of scx_link_sched gets its ops.exit
@@ -82,6 +85,9 @@ class SubCallbackOwner final : public Invariant {
       if (e.sch == kSchedChild0 && exit) alive = false;
       if (!taskCallback(e)) continue;
       if (e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::InitTask) continue;
+      if (e.kind == Ev::OpsLife && static_cast<LifeOp>(e.a) == LifeOp::ExitTask && e.b == kExitTaskInitCancel &&
+          e.sch != owner[e.t])
+        continue;
       if (e.sch != owner[e.t]) {
         *why = describeEvent(e) + " is a callback of " + schedName(e.sch) + " but " + taskName(e.t) +
                " is owned by " + schedName(owner[e.t]);

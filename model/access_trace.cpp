@@ -80,6 +80,7 @@ Table buildTable() {
     set(offsetof(State, dsq_invalid) + d, 1, Loc::DsqId, static_cast<uint8_t>(kDsqUser0 + d));
   set(FIELD(State, sub_exit), Loc::SubExit, 0);
   set(FIELD(State, sub_claim), Loc::SubExit, 0);
+  set(FIELD(State, sub_mig), Loc::SubMig, 0);
 #undef FIELD
   for (size_t o = 0; o < tab.size(); ++o)
     if (tab[o].kind == Loc::Count) {

@@ -65,7 +65,8 @@ namespace scxmc {
   X(ProxyExec, "rq->curr when != rq->donor (proxy variants)")                                   \
   X(MutexState, "the modeled mutex's owner and blocked donors (proxy variants)")                \
   X(ScxRan, "ops.running without ops.stopping yet (proxy variants)")                            \
-  X(SubExit, "sch->exit_kind, sch->aborting, the exit irq_works and disable works (sub-scheds)")
+  X(SubExit, "sch->exit_kind, sch->aborting, the exit irq_works and disable works (sub-scheds)") \
+  X(SubMig, "the cgroup.procs writer's stage and task (sub-migrations; it holds cgroup_mutex)")
 
 enum class Loc : uint8_t {
 #define SCXMC_LOC_ENUM(id, what) id,
@@ -103,6 +104,7 @@ struct Access {
 
 inline constexpr uint8_t kHelperBase = 0x80;
 inline constexpr uint8_t kClaimerBase = 0xc0;  // + ClaimPc: the exit claimer (--sub-scheds)
+inline constexpr uint8_t kMigratorBase = 0xe0;  // + MigPc: the cgroup.procs writer (--sub-migrations)
 
 // What the accesses of a marked scope are (Access::bookkeeping, choice,
 // validated; docs/lockless.md argues each apart):

@@ -32,6 +32,8 @@ std::string Config::validate() const {
   else if (sub_scheds && (fork_tasks || task_death || cycles > 1 || switch_runnable || switch_walks))
     e << "--sub-scheds does not model fork, task death, more cycles or class switches outside ENABLED yet: drop "
          "--fork-tasks, --task-death, --cycles, --switch-runnable, --switch-during-walks";
+  else if (sub_migrations && !sub_scheds)
+    e << "--sub-migrations needs --sub-scheds 1 (it moves tasks between the root's cgroup and the child's)";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
@@ -57,6 +59,7 @@ std::string Config::describe() const {
   if (switch_runnable) o << ", runnable class switches";
   if (switch_walks) o << ", class switches during walks";
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
+  if (sub_migrations) o << ", cgroup migrations between schedulers";
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";
   if (kicks) {

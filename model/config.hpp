@@ -86,6 +86,14 @@ struct Config {
   // (p->scx.sched) and callbacks tagged with their scheduler
   // (model/sub_sched.cpp).  0 (the default): no state bit.
   int sub_scheds = 0;
+  // With `sub_scheds`: writes to cgroup.procs that move a task between the
+  // root's cgroup and the child's (--sub-migrations, model/sub_migrate.cpp):
+  // cgroup_migrate_execute (kernel/cgroup/cgroup.c:2703-2850) on a stepper
+  // of its own (the writer, actor id migratorActor(), no Frame:
+  // State::sub_mig), with scx_cgroup_can_attach / _move_task (ext.c:4984-
+  // 5062) and the notifier's scx_cgroup_task_migrating / _migrated /
+  // _migrate_canceled (sub.c:2036-2117).  Off: no actor, no state bit.
+  bool sub_migrations = false;
   // With `lifecycle`: what scx_bpf_destroy_dsq changes (--destroy-dsqs): the
   // DSQ leaves sch->dsq_hash and its id becomes SCX_DSQ_INVALID (destroy_dsq
   // ext.c:5300-5337), so a later lookup misses it (find_dsq_for_dispatch
@@ -128,9 +136,13 @@ struct Config {
   // Actors that take steps: the CPUs, the tasks, and with `lifecycle` the
   // scx_enable_helper kthread (actor id actors(), no Frame: LifePc).
   // --sub-scheds: the exit claimer (actor id actors() + 1, no Frame: State::sub_claim)
-  // --nmi: the hardlockup NMI, the last (nmiActor(), no Frame)
-  int steppers() const { return actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0) + (nmi ? 1 : 0); }
+  // --nmi: the hardlockup NMI (nmiActor(), no Frame)
+  // --sub-migrations: the cgroup.procs writer, the last (migratorActor(), no Frame)
+  int steppers() const {
+    return actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0) + (nmi ? 1 : 0) + (sub_migrations ? 1 : 0);
+  }
   int nmiActor() const { return nmi ? actors() + (lifecycle ? 1 : 0) + (sub_scheds ? 1 : 0) : -1; }
+  int migratorActor() const { return sub_migrations ? steppers() - 1 : -1; }
   uint8_t allCpusMask() const { return static_cast<uint8_t>((1u << cpus) - 1); }
 
   // Returns an empty string when valid, else a message naming the field.

@@ -93,6 +93,11 @@ enum class LifeOp : uint8_t {
   Count
 };
 const char* lifeOpName(uint8_t op);
+// Event::b of an ops.exit_task that undoes a completed ops.init_task of a
+// scheduler that never became the task's owner (scx_sub_init_cancel_task
+// ext.c:4159-4169, args.cancelled; --sub-migrations): a callback of the
+// would-be owner, made while another scheduler owns the task.
+inline constexpr uint8_t kExitTaskInitCancel = 1;
 // May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ
 // kfuncs allocate/free from sleepable context, ext.c:9598)?
 bool lifeOpSleepable(uint8_t op);

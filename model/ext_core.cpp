@@ -46,6 +46,7 @@ std::string ExtCore::actorName(int actor) const {
   if (actor == cfg_.actors()) return "scx_enable_helper";
   if (isClaimer(actor)) return "exit-claimer";
   if (isNmi(actor)) return "NMI";
+  if (isMigrator(actor)) return "cgroup.procs writer";
   return "task" + std::to_string(actor - cfg_.cpus);
 }
 
@@ -482,6 +483,18 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
     at_entry_ = true;
     paused_ = true;
     nmiStep();  // (LockCtx::Nmi)
+    return !blocked_;
+  }
+  if (isMigrator(actor)) {
+#ifdef SCXMC_TRACE_ACCESS
+    if (trace::Recorder* r = trace::recorder())
+      r->handler(static_cast<uint8_t>(trace::kMigratorBase + (s.sub_mig.raw() & kSubMigPcMask)), Frame{});
+#endif
+    scratch_ = Frame{};
+    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
+    first_ = true;
+    at_entry_ = true;
+    migratorStep();
     return !blocked_;
   }
   run();

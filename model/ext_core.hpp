@@ -147,6 +147,18 @@ enum class ClaimPc : uint8_t {
   Count
 };
 const char* claimPcName(uint8_t pc);
+// Where the cgroup.procs writer is (State::sub_mig bits 0-1, --sub-migrations,
+// model/sub_migrate.cpp): inside cgroup_migrate_execute
+// (kernel/cgroup/cgroup.c:2703-2850), holding cgroup_mutex, between the
+// steps that take p's rq lock.
+enum class MigPc : uint8_t {
+  Idle = 0,
+  Attach,    // committed (css_set_move_task, cgroup.c:2766); next cpu_cgroup_attach -> sched_move_task (core.c:9545)
+  Migrated,  // attached; next CGROUP_TASK_MIGRATED: scx_cgroup_task_migrated (sub.c:2074) re-homes p
+  Canceled,  // p's MIGRATING done, the write failed later; next CGROUP_TASK_MIGRATE_CANCELED (sub.c:2101)
+  Count
+};
+const char* migPcName(uint8_t pc);
 // Is the child scheduler linked and not yet exited (scx_link_sched ..
 // its ops.exit, sub.c:1790-1652)?
 constexpr bool subLive(uint8_t pc) {
@@ -633,6 +645,33 @@ class ExtCore {
   // (ext.c:7250-7274); without --sub-scheds the claim is State::scx_error
   void nmiVexit();
 
+  // ---- cgroup migrations between schedulers (Config::sub_migrations,
+  // model/sub_migrate.cpp) -------------------------------------------------
+  // The cgroup.procs writer: userspace moving one task between the root's
+  // cgroup and the child's.  No Frame: State::sub_mig.
+  bool isMigrator(int actor) const { return actor == cfg_.migratorActor(); }
+  void migratorStep();
+  // scx_cgroup_enabled (ext.c:86): set at ext.c:7941 (the EnInitLock step)
+  // and cleared at ext.c:6646 (DisLock), both under scx_cgroup_lock
+  bool scxCgroupEnabled() const;
+  // scx_cgroup_sched(cgrp) (ext.c:4875-4884) of the child's cgroup or the
+  // root's: the child from set_cgroup_sched in its enable (sub.c:1848) to
+  // the one in its disable (sub.c:1540), both under scx_cgroup_lock
+  uint8_t cgroupSched(bool child_cgroup) const;
+  // CGROUP_TASK_MIGRATING for p moving to `to`'s cgroup
+  // (scx_cgroup_task_migrating sub.c:2036-2058): false if __scx_init_task
+  // failed (`fail`: ops.init_task returns an error).  A variant replaces it.
+  virtual bool cgroupTaskMigrating(uint8_t t, uint8_t to, bool fail);
+  // CGROUP_TASK_MIGRATED (scx_cgroup_task_migrated sub.c:2074-2090), after
+  // the commit: re-home p if its scheduler is not its cgroup's
+  virtual void cgroupTaskMigrated(uint8_t t);
+  // CGROUP_TASK_MIGRATE_CANCELED (sub.c:2101-2117) for p, whose cgroup
+  // stayed the source one
+  virtual void cgroupTaskMigrateCanceled(uint8_t t);
+  void migrateBegin();
+  void migrateAttach(uint8_t t, bool prepared);
+  void setMig(MigPc pc, uint8_t t, bool prepared = false);
+
   // ---- sub-schedulers (Config::sub_scheds, model/sub_sched.cpp) ----------
   // The scheduler an event calls (Event::sch): sch_override_ if set (code
   // that names the scheduler, e.g. scx_enable_task(sch, p)), else the
@@ -667,8 +706,10 @@ class ExtCore {
   // sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE) around a re-home or switch:
   // begin (dequeue if queued: ops.dequeue from the current owner) and end
   // (enqueue with RESTORE: the new owner's ops.enqueue).  false: wait.
-  bool subChangeBegin(uint8_t t, bool* queued);
-  bool subChangeEnd(uint8_t t, bool queued);
+  // (`iter`: inside a scx_task_iter walk, which holds scx_tasks_lock at
+  // each visit; a cgroup migration's re-home is not)
+  bool subChangeBegin(uint8_t t, bool* queued, bool iter = true);
+  bool subChangeEnd(uint8_t t, bool queued, bool iter = true);
   // One step of scx_bypass(sch, bypass) ext.c:6275 (the depth change with
   // the first CPU, then one CPU or one spin's end per step): true once the
   // call has returned, false while it is still in its CPU loop or when the

@@ -12,6 +12,7 @@ constexpr uint8_t Self = kScopeSelf, Home = kScopeHome, T = kScopeT, X = kScopeX
 constexpr uint8_t H(Pc pc) { return static_cast<uint8_t>(pc); }
 constexpr uint8_t L(LifePc pc) { return static_cast<uint8_t>(trace::kHelperBase + static_cast<uint8_t>(pc)); }
 constexpr uint8_t C(ClaimPc pc) { return static_cast<uint8_t>(trace::kClaimerBase + static_cast<uint8_t>(pc)); }
+constexpr uint8_t M(MigPc pc) { return static_cast<uint8_t>(trace::kMigratorBase + static_cast<uint8_t>(pc)); }
 
 // clang-format off
 const std::vector<FootprintEntry> kTable = {
@@ -37,6 +38,12 @@ std::string handlerId(uint8_t h) {
                                       "SubEnInit",  "SubEnSwitch", "SubEnabled", "SubDisTasks", "SubDisExit",
                                       "SubGone",    "SubEnLinked", "SubEnFailed"};
   static_assert(sizeof(kLife) / sizeof(kLife[0]) == static_cast<size_t>(LifePc::Count));
+  if (h >= trace::kMigratorBase) {
+    static const char* const kMig[] = {"Idle", "Attach", "Migrated", "Canceled"};
+    static_assert(sizeof(kMig) / sizeof(kMig[0]) == static_cast<size_t>(MigPc::Count));
+    const int m = h - trace::kMigratorBase;
+    return m < static_cast<int>(MigPc::Count) ? std::string("M(MigPc::") + kMig[m] + ")" : "?";
+  }
   if (h >= trace::kClaimerBase) {
     static const char* const kClaim[] = {"Idle", "RootClaimed", "RootSwept", "RootQueue", "ChildClaimed"};
     static_assert(sizeof(kClaim) / sizeof(kClaim[0]) == static_cast<size_t>(ClaimPc::Count));
@@ -51,6 +58,7 @@ std::string handlerId(uint8_t h) {
 }
 
 std::string handlerName(uint8_t h) {
+  if (h >= trace::kMigratorBase) return std::string("cgroup writer:") + migPcName(static_cast<uint8_t>(h - trace::kMigratorBase));
   if (h >= trace::kClaimerBase) return std::string("claimer:") + claimPcName(static_cast<uint8_t>(h - trace::kClaimerBase));
   if (h >= trace::kHelperBase) return std::string("helper:") + lifePcName(static_cast<uint8_t>(h - trace::kHelperBase));
   return pcName(h);

@@ -89,7 +89,11 @@ namespace scxmc {
   X(bool, consumeAborting, (uint8_t d), (d), "scx_consume_dispatch_q", "ext.c", 2730)                                 \
   X(bool, dsqMoveAborting, (), (), "scx_dsq_move", "ext.c", 9239)                                                    \
   X(void, switchedFromScx, (uint8_t t), (t), "switched_from_scx", "ext.c", 4433)                                   \
-  X(bool, enableSwitchSkips, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 8023)
+  X(bool, enableSwitchSkips, (uint8_t t), (t), "scx_root_enable_workfn", "ext.c", 8023)                                \
+  X(bool, cgroupTaskMigrating, (uint8_t t, uint8_t to, bool fail), (t, to, fail), "scx_cgroup_task_migrating", "sub.c", \
+    2036)                                                                                                              \
+  X(void, cgroupTaskMigrated, (uint8_t t), (t), "scx_cgroup_task_migrated", "sub.c", 2074)                             \
+  X(void, cgroupTaskMigrateCanceled, (uint8_t t), (t), "scx_cgroup_task_migrate_canceled", "sub.c", 2101)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

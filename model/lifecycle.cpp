@@ -75,6 +75,15 @@ void ExtCore::lock(LockClass c, uint8_t inst) {
     blocked_ = true;
     return;
   }
+  // --sub-migrations: the cgroup.procs writer holds cgroup_mutex between its
+  // steps (State::sub_mig); everyone else's mutex_lock waits for it
+  // (the mutex word: the model's lock bookkeeping, read untraced)
+  if (c == LockClass::CgroupMutex && cfg_.sub_migrations && !isMigrator(me_)) {
+    if (untraced(s_->sub_mig) & kSubMigPcMask) {
+      blocked_ = true;
+      return;
+    }
+  }
   lockEvent(Ev::Lock, static_cast<uint8_t>(c), inst);
 }
 

@@ -153,6 +153,12 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
   // the exit claimer (--sub-scheds) holds nothing between its steps: its
   // claim is lockless (ext.c:6799), its irq_works take scx_sched_lock within one step;
   // nor does the hardlockup NMI (--nmi, the last actor): it takes no lock
+  // --sub-migrations: the cgroup.procs writer holds cgroup_mutex from its
+  // first step to its last (model/sub_migrate.cpp)
+  if (actor == cfg.migratorActor()) {
+    if (untraced(s.sub_mig) & kSubMigPcMask) add(LockClass::CgroupMutex, 0);  // (lock bookkeeping)
+    return n;
+  }
   if (actor > cfg.actors()) return 0;
   if (actor >= cfg.actors()) {
     // the scx_enable_helper's sleeping locks, by stage (LifePc comments)

@@ -124,6 +124,7 @@ Codec::Codec(const Config& cfg) {
   // 2 exit kinds (3 values), 3 flags; without --sub-scheds (--lifecycle) the root's exit claimed
   add(probe.sub_exit, cfg.sub_scheds ? 128 : cfg.lifecycle ? 2 : 1, false, "sub_exit");
   add(probe.sub_claim, cfg.sub_scheds ? (cfg.nmi ? 128 : 64) : 1, false, "sub_claim");  // ClaimPc (0..5), 3 flags (--nmi: 4)
+  add(probe.sub_mig, cfg.sub_migrations ? 8 * T : 1, false, "sub_mig");  // MigPc (0..3) | prepared << 2 | task << 3
   endPart(PartKind::Shared);
 }
 

@@ -127,6 +127,9 @@
   X(LinkAborting, "scx_link_sched", "ext.c", 6537, "sub-scheds: smp_mb, READ_ONCE(parent->aborting): back out (list_del, scx_error) or linked") \
   X(SubEnableFailed, "scx_sub_enable_workfn", "sub.c", 2015, "sub-scheds: err_disable: scx_enable_mutex unlock, scx_error(sch), scx_flush_disable_work") \
   X(SubDisableUnlinked, "scx_sub_disable", "sub.c", 1537, "sub-scheds: not linked: goto dump, unlock, synchronize_rcu_expedited, unlink, ops.exit") \
+  X(CgroupTaskMigrating, "scx_cgroup_task_migrating", "sub.c", 2036, "--sub-migrations: CGROUP_TASK_MIGRATING: a re-homing move initializes p for the destination's scheduler (may fail)") \
+  X(CgroupTaskMigrated, "scx_cgroup_task_migrated", "sub.c", 2074, "--sub-migrations: CGROUP_TASK_MIGRATED: task_rq_lock, scx_rehome_task to the destination's scheduler") \
+  X(CgroupTaskMigrateCanceled, "scx_cgroup_task_migrate_canceled", "sub.c", 2101, "--sub-migrations: CGROUP_TASK_MIGRATE_CANCELED: task_rq_lock, the destination's ops.exit_task(cancelled)") \
   X(ConsumeAborting, "scx_consume_dispatch_q", "ext.c", 2730, "lifecycle: READ_ONCE(sch->aborting) under dsq->lock: an aborting scheduler leaves every non-bypass DSQ") \
   X(ScheduleDeferredLocked, "schedule_deferred_locked", "ext.c", 1050, "--balance-callbacks: IN_WAKEUP: task_woken_scx runs it; BAL_CB_PENDING: nothing; IN_DISPATCH: set BAL_CB_PENDING; else irq_work") \
   X(ScheduleDeferred, "schedule_deferred", "ext.c", 1040, "--balance-callbacks: irq_work_queue_on(&rq->scx.deferred_irq_work, cpu_of(rq))") \

@@ -109,6 +109,16 @@ inline constexpr uint8_t kSubDisableChild = 1 << 5;
 // (model/nmi.cpp).  Clear whenever ClaimPc is Idle.
 inline constexpr uint8_t kSubClaimNmi = 1 << 6;
 
+// State::sub_mig (--sub-migrations): bits 0-1 the cgroup.procs writer's
+// stage (MigPc, ext_core.hpp); kSubMigPrepared, the moved task's
+// p->scx.cgrp_moving_from is set (scx_cgroup_can_attach called its
+// ops.cgroup_prep_move, ext.c:5027-5034; cleared by scx_cgroup_move_task);
+// from bit kSubMigTaskShift the task it moves.  0 when idle.  The writer
+// holds cgroup_mutex from its first step to its last.
+inline constexpr uint8_t kSubMigPcMask = 3;
+inline constexpr uint8_t kSubMigPrepared = 1 << 2;
+inline constexpr int kSubMigTaskShift = 3;
+
 // CpuState::bypassing (Config::lifecycle only).  Bit 0 is the CPU's
 // SCX_SCHED_PCPU_BYPASSING (ext.c:6339-6343).  The others are the
 // scx_enable_helper's place in scx_bypass's CPU loop (ext.c:6328-6394), kept
@@ -259,6 +269,8 @@ struct State {
   // Exit claiming (Config::sub_scheds only, model/sub_sched.cpp): 0 bits when off
   Field8 sub_exit = 0;   // kSubExit*: exit_kind and ->aborting of the root and the child, root's propagation irq_work
   Field8 sub_claim = 0;  // the exit claimer's stage (ClaimPc, bits 0-2) | kSubClaim*: irq_work / disable work pending
+  // --sub-migrations only (model/sub_migrate.cpp): 0 bits when off
+  Field8 sub_mig = 0;    // the cgroup.procs writer's stage (MigPc, bits 0-1) | kSubMigPrepared | its task << kSubMigTaskShift
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };

@@ -135,7 +135,7 @@ void ExtCore::subLinkCheck() {
   s_->life_pc = static_cast<uint8_t>(LifePc::SubEnInit);
 }
 
-bool ExtCore::subChangeBegin(uint8_t t, bool* queued) {
+bool ExtCore::subChangeBegin(uint8_t t, bool* queued, bool iter) {
   // the loops visit a task once it is not running (see the header): the
   // model's restriction, not a kernel access (sched_change handles a
   // running task), so not a footprint read of rq->curr
@@ -144,7 +144,7 @@ bool ExtCore::subChangeBegin(uint8_t t, bool* queued) {
     for (int c = 0; c < cfg_.cpus; ++c)
       if (cpu(c).curr == t) { blocked_ = true; return false; }
   }
-  lock(LockClass::ScxTasks);
+  if (iter) lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return false;
   const uint8_t rq = tk(t).cpu;
   *queued = onExt(t) && tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued);
@@ -156,12 +156,12 @@ bool ExtCore::subChangeBegin(uint8_t t, bool* queued) {
   return !blocked_;
 }
 
-bool ExtCore::subChangeEnd(uint8_t t, bool queued) {
+bool ExtCore::subChangeEnd(uint8_t t, bool queued, bool iter) {
   if (queued) enqueueTask(tk(t).cpu, t, kEnqRestore);
   if (blocked_) return false;
   unlockRq();
   unlock(LockClass::PiLock, t);
-  unlock(LockClass::ScxTasks);
+  if (iter) unlock(LockClass::ScxTasks);
   return true;
 }
 

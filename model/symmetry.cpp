@@ -57,6 +57,8 @@ Key signature(const Config& cfg, const State& s, uint8_t t) {
   uint8_t cycled = 0;  // scx_bypass's cycling has visited it (kCpuBypassHeld)
   for (int c = 0; c < cfg.cpus; ++c) cycled |= (s.cpu[c].bypassing >> (kCpuBypassCycledShift + t)) & 1;
   put(cycled);
+  // (--sub-migrations) the cgroup.procs writer is moving it
+  put((s.sub_mig & kSubMigPcMask) && (s.sub_mig >> kSubMigTaskShift) == t ? 1 : 0);
   return k;
 }
 
@@ -87,6 +89,9 @@ State permuteTasks(const Config& cfg, const State& s, const uint8_t* perm) {
     for (int i = 0; i < q.n; ++i) q.q[i] = map(q.q[i]);
   if (const uint8_t t = lifeInitTask(s.life_pc); t != kNone)
     o.life_pc = static_cast<uint8_t>(static_cast<uint8_t>(LifePc::EnInitCall0) + map(t));
+  if (s.sub_mig & kSubMigPcMask)  // (--sub-migrations) the task the cgroup.procs writer moves
+    o.sub_mig = static_cast<uint8_t>((s.sub_mig & ((1u << kSubMigTaskShift) - 1)) |
+                                     map(static_cast<uint8_t>(s.sub_mig >> kSubMigTaskShift)) << kSubMigTaskShift);
   for (int c = 0; c < C; ++c) {  // scx_bypass's cycled tasks (kCpuBypassCycledShift)
     const uint8_t b = s.cpu[c].bypassing;
     uint8_t m = static_cast<uint8_t>(b & ((1u << kCpuBypassCycledShift) - 1));

@@ -64,6 +64,8 @@ bool ownAccess(const Config& cfg, const trace::Access& a) {
   // the enable/disable helper's own stage, and what only it writes
   if (a.loc.kind == Loc::LifePc || a.loc.kind == Loc::ScxEnable || a.loc.kind == Loc::BypassDepth)
     return actor == cfg.actors();
+  // the cgroup.procs writer's own stage (--sub-migrations; only it writes it)
+  if (a.loc.kind == Loc::SubMig) return actor == cfg.migratorActor();
   if (locIsTask(a.loc.kind)) return actor == cfg.cpus + a.loc.inst;
   if (locIsCpu(a.loc.kind) || a.loc.kind == Loc::DsqList) return actor == a.loc.inst;
   return false;
@@ -408,6 +410,15 @@ TEST(Footprint, BalanceCallbacksTwoTasks) {
 TEST(Footprint, LifecycleSubScheds) {
   Config c = makeConfig(1, 2, 1, true, 1, 1);
   c.sub_scheds = 1;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
+// --sub-migrations (issue 16): the cgroup.procs writer's steps (handlers
+// cgroup writer:*), with the child's stages it waits for
+TEST(Footprint, LifecycleSubMigrations) {
+  Config c = makeConfig(1, 2, 0, true, 1, 1);
+  c.sub_scheds = 1;
+  c.sub_migrations = true;
   EXPECT_EQ(c.validate(), "");
   checkConfig(c);
 }

@@ -95,7 +95,9 @@ void expectHolds(const Config& c, uint64_t states) {
   const CheckResult r = test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& to) {
     // --sub-scheds: the NMI's claim goes on in its own later steps
     if (log.n && log.begin()->actor == nmi && (from.sub_claim & kSubClaimNmi)) staged = true;
-    if (c.sub_scheds && (to.sub_claim & kSubClaimPcMask) == 0) EXPECT_EQ(to.sub_claim & kSubClaimNmi, 0);
+    if (c.sub_scheds && (to.sub_claim & kSubClaimPcMask) == 0) {
+      EXPECT_EQ(to.sub_claim & kSubClaimNmi, 0);
+    }
     for (const Event& e : log) {
       if (e.kind != Ev::Site || static_cast<Site>(e.a) != Site::HardLockup) continue;
       ++nmi_steps;

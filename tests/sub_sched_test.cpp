@@ -53,7 +53,7 @@ TEST(SubSched, OffCostsNoBit) {
     Config on = subConfig(tasks);
     EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks + 12) << tasks;
   }
-  static_assert(sizeof(State) == 256 + kMaxUserDsqs + 2 + 3 * kMaxCpus);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim; rqf, --balance-callbacks; kick, ksync, --kicks)
+  static_assert(sizeof(State) == 256 + kMaxUserDsqs + 3 + 3 * kMaxCpus);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim, sub_mig; rqf, --balance-callbacks; kick, ksync, --kicks)
 }
 
 // Every invariant holds over the child's enable and disable inside the

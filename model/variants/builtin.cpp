@@ -81,6 +81,12 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "--sub-scheds 1)",
         "ext.c:6810 scx_claim_exit"},
        makeSubClaimPlainStore},
+      {{"sub-migrate-rehome-early",
+        "sub-schedulers: scx_cgroup_task_migrating re-homes the task at CGROUP_TASK_MIGRATING instead of "
+        "CGROUP_TASK_MIGRATED, so a write that fails after it leaves the task on the destination's scheduler "
+        "in its old cgroup (implies --lifecycle --sub-scheds 1 --sub-migrations)",
+        "sub.c:2036 scx_cgroup_task_migrating"},
+       makeSubMigrateRehomeEarly},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

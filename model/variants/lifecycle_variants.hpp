@@ -29,4 +29,5 @@ std::unique_ptr<ExtCore> makeSubRehomeKeepsSched(const Config& cfg);     // sub_
 std::unique_ptr<ExtCore> makeSubClaimPlainStore(const Config& cfg);      // sub_claim_plain_store.cpp
 std::unique_ptr<ExtCore> makeSubDisableSkipsSleepers(const Config& cfg);  // sub_disable_skips_sleepers.cpp
 std::unique_ptr<ExtCore> makeSubEnableBeforeSetSched(const Config& cfg);  // sub_enable_before_set_sched.cpp
+std::unique_ptr<ExtCore> makeSubMigrateRehomeEarly(const Config& cfg);    // sub_migrate_rehome_early.cpp
 }  // namespace scxmc
