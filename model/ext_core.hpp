@@ -596,6 +596,9 @@ class ExtCore {
   void setTaskState(uint8_t t, ScxTaskState to);
   void setEnable(ScxEnable to);
   void lock(LockClass c, uint8_t inst = 0);     // a lock only the lifecycle paths take
+  // Is cgroup_mutex held by an actor other than this one between its steps
+  // (the helper in scx_cgroup_lock's sections, the cgroup.procs writer)?
+  bool cgroupMutexHeldByOther() const;
   void unlock(LockClass c, uint8_t inst = 0);
   virtual bool taskRqLock(uint8_t t);   // task_rq_lock core.c:708: p->pi_lock, wait out a migration, rq lock
   virtual void helperStep();            // one step of scx_enable_helper (root enable, then disable)

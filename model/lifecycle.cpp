@@ -75,16 +75,26 @@ void ExtCore::lock(LockClass c, uint8_t inst) {
     blocked_ = true;
     return;
   }
-  // --sub-migrations: the cgroup.procs writer holds cgroup_mutex between its
-  // steps (State::sub_mig); everyone else's mutex_lock waits for it
-  // (the mutex word: the model's lock bookkeeping, read untraced)
-  if (c == LockClass::CgroupMutex && cfg_.sub_migrations && !isMigrator(me_)) {
-    if (untraced(s_->sub_mig) & kSubMigPcMask) {
-      blocked_ = true;
-      return;
-    }
+  // cgroup_mutex is held across steps by the helper (scx_cgroup_lock in its
+  // loops) and, with --sub-migrations, by the cgroup.procs writer
+  // (State::sub_mig): everyone else's mutex_lock waits for them
+  if (c == LockClass::CgroupMutex && cgroupMutexHeldByOther()) {
+    blocked_ = true;
+    return;
   }
   lockEvent(Ev::Lock, static_cast<uint8_t>(c), inst);
+}
+
+bool ExtCore::cgroupMutexHeldByOther() const {
+  // (the mutex word: the model's lock bookkeeping, read untraced; the
+  // helper's stages as heldLocks lists them, locks.cpp)
+  if (cfg_.lifecycle && !isHelper(me_)) {
+    const uint8_t pc = untraced(s_->life_pc);
+    if (lifeStage(pc) == LifePc::EnInitTask || pc == static_cast<uint8_t>(LifePc::SubEnInit) ||
+        pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks))
+      return true;
+  }
+  return cfg_.sub_migrations && !isMigrator(me_) && (untraced(s_->sub_mig) & kSubMigPcMask);
 }
 
 bool ExtCore::taskRqLock(uint8_t t) {

@@ -107,14 +107,8 @@ void ExtCore::migratorStep() {
 
 void ExtCore::migrateBegin() {
   // cgroup_kn_lock_live -> cgroup_lock: wait while the helper holds
-  // cgroup_mutex (scx_cgroup_lock in its loops, heldLocks)
-  {
-    trace::Bookkeeping guard;  // (the mutex word: the model's lock bookkeeping)
-    HeldLock h[kMaxHeld];
-    const int n = heldLocks(cfg_, *s_, cfg_.actors(), h);
-    for (int i = 0; i < n; ++i)
-      if (h[i].cls == static_cast<uint8_t>(LockClass::CgroupMutex)) { blocked_ = true; return; }
-  }
+  // cgroup_mutex (scx_cgroup_lock in its loops)
+  if (cgroupMutexHeldByOther()) { blocked_ = true; return; }
   // Which task moves, and how the write ends: committed; for a move that
   // prepares a cgroup_move, failed after ops.cgroup_prep_move (another
   // controller's can_attach, cgroup.c:2717-2721); for a re-homing move,

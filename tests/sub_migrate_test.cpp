@@ -153,25 +153,39 @@ TEST(SubMigrate, CancelOnOwnerCaughtByLifecycle) {
 // The writer holds cgroup_mutex across its steps: no helper step that takes
 // it (the child's enable and disable, the root's cgroup stages) runs while a
 // write is in flight, and the writer does not start while the helper holds
-// it: no reachable state has both holding it.
+// it: no reachable state has both holding it.  Nor does a task actor's
+// move inside one scheduler (ExtCore::cgroupAttach) start while either
+// holds it.
 TEST(SubMigrate, CgroupMutexExcludesTheHelper) {
   auto m = makeModel("linux-7.3.4", migConfig(1));
-  const int helper = m->config().actors();
-  size_t both = 0, in_flight = 0, helper_holds = 0;
-  const CheckResult r = test::checkObserved(*m, "sub-ownership", [&](const State&, const StepLog&, const State& s) {
-    const bool writing = s.sub_mig & kSubMigPcMask;
+  const int helper = m->config().actors(), writer = m->config().migratorActor();
+  auto helperHolds = [&](const State& s) {
     HeldLock h[kMaxHeld];
     const int n = heldLocks(m->config(), s, helper, h);
     bool holds = false;
     for (int i = 0; i < n; ++i) holds |= h[i].cls == static_cast<uint8_t>(LockClass::CgroupMutex);
+    return holds;
+  };
+  size_t both = 0, in_flight = 0, helper_holds = 0, moves = 0, moves_held = 0;
+  const CheckResult r = test::checkObserved(*m, "sub-ownership", [&](const State& from, const StepLog& log, const State& s) {
+    const bool writing = s.sub_mig & kSubMigPcMask;
+    const bool holds = helperHolds(s);
     in_flight += writing;
     helper_holds += holds;
     both += writing && holds;
+    for (const Event& e : log)
+      if (e.kind == Ev::Site && static_cast<Site>(e.a) == Site::CgroupCanAttach && e.actor != writer) {
+        ++moves;
+        moves_held += helperHolds(from) || (from.sub_mig & kSubMigPcMask);
+        break;
+      }
   });
   ASSERT_TRUE(r.complete);
   EXPECT_GT(in_flight, 0u);
   EXPECT_GT(helper_holds, 0u);
   EXPECT_EQ(both, 0u);
+  EXPECT_GT(moves, 0u);
+  EXPECT_EQ(moves_held, 0u);
 }
 
 }  // namespace
