@@ -171,6 +171,14 @@ constexpr LifePc lifeStage(uint8_t pc) {
          : isSubPc(pc) ? LifePc::Enabled
                        : static_cast<LifePc>(pc);
 }
+// Does the helper hold cgroup_mutex at stage `pc` (scx_cgroup_lock: the
+// root's init loop ext.c:7934-8004, the child's loops sub.c:1842-1971,
+// 1527-1616)?  heldLocks (locks.cpp) lists the same; a test ties the two
+// (SubMigrate.HelperCgroupMutexStagesAgreeWithHeldLocks).
+constexpr bool helperHoldsCgroupMutex(uint8_t pc) {
+  return lifeStage(pc) == LifePc::EnInitTask || pc == static_cast<uint8_t>(LifePc::SubEnInit) ||
+         pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks);
+}
 // The task whose ops.init_task the helper runs, or kNone.
 constexpr uint8_t lifeInitTask(uint8_t pc) {
   return lifeStage(pc) == LifePc::EnInitTask && pc != static_cast<uint8_t>(LifePc::EnInitTask)

@@ -86,14 +86,8 @@ void ExtCore::lock(LockClass c, uint8_t inst) {
 }
 
 bool ExtCore::cgroupMutexHeldByOther() const {
-  // (the mutex word: the model's lock bookkeeping, read untraced; the
-  // helper's stages as heldLocks lists them, locks.cpp)
-  if (cfg_.lifecycle && !isHelper(me_)) {
-    const uint8_t pc = untraced(s_->life_pc);
-    if (lifeStage(pc) == LifePc::EnInitTask || pc == static_cast<uint8_t>(LifePc::SubEnInit) ||
-        pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks))
-      return true;
-  }
+  // (the mutex word: the model's lock bookkeeping, read untraced)
+  if (cfg_.lifecycle && !isHelper(me_) && helperHoldsCgroupMutex(untraced(s_->life_pc))) return true;
   return cfg_.sub_migrations && !isMigrator(me_) && (untraced(s_->sub_mig) & kSubMigPcMask);
 }
 

@@ -150,6 +150,25 @@ TEST(SubMigrate, CancelOnOwnerCaughtByLifecycle) {
   test::expectCaughtOn("mut-cancel-on-owner", migConfig(1), "lifecycle", "ops.exit_task");
 }
 
+// The helper's stages that hold cgroup_mutex are the same for the lock
+// checks (helperHoldsCgroupMutex, ExtCore::lock) and for the lock graph
+// (heldLocks).
+TEST(SubMigrate, HelperCgroupMutexStagesAgreeWithHeldLocks) {
+  const Config cfg = migConfig(1);
+  int holding = 0;
+  for (uint8_t pc = 0; pc < static_cast<uint8_t>(LifePc::Count); ++pc) {
+    State s{};
+    s.life_pc = pc;
+    HeldLock h[kMaxHeld];
+    const int n = heldLocks(cfg, s, cfg.actors(), h);
+    bool holds = false;
+    for (int i = 0; i < n; ++i) holds |= h[i].cls == static_cast<uint8_t>(LockClass::CgroupMutex);
+    EXPECT_EQ(holds, helperHoldsCgroupMutex(pc)) << lifePcName(pc);
+    holding += holds;
+  }
+  EXPECT_EQ(holding, 5 + 3);  // EnInitTask and its four EnInitCall stages; SubEnInit, SubEnSwitch, SubDisTasks
+}
+
 // The writer holds cgroup_mutex across its steps: no helper step that takes
 // it (the child's enable and disable, the root's cgroup stages) runs while a
 // write is in flight, and the writer does not start while the helper holds
