@@ -447,56 +447,35 @@ bool ExtCore::step(State& s, int actor, Chooser& ch, StepLog& log) {
   // over from its Enabled stage; without it the execution ends here (the
   // checker counts such a state as the scheduler's end, not as a deadlock).
   if (!cfg_.lifecycle && s.scx_error) return false;  // (the model's, not a kernel read)
-  if (isHelper(actor)) {
+  // The steppers without a Frame (the helper, the exit claimer, the NMI,
+  // the cgroup.procs writer): one step from their stage in State, reported
+  // to the access trace as handler `handler`.
+  auto frameless = [&](uint8_t handler, void (ExtCore::*body)()) {
 #ifdef SCXMC_TRACE_ACCESS
-    if (trace::Recorder* r = trace::recorder()) r->handler(static_cast<uint8_t>(trace::kHelperBase + s.life_pc.raw()), Frame{});
-#endif
-    scratch_ = Frame{};
-    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
-    first_ = true;
-    at_entry_ = true;
-    helperStep();
-    return !blocked_;
-  }
-  if (isClaimer(actor)) {
-#ifdef SCXMC_TRACE_ACCESS
-    if (trace::Recorder* r = trace::recorder())
-      r->handler(static_cast<uint8_t>(trace::kClaimerBase + (s.sub_claim.raw() & kSubClaimPcMask)), Frame{});
+    if (trace::Recorder* r = trace::recorder()) r->handler(handler, Frame{});
+#else
+    (void)handler;
 #endif
     scratch_ = Frame{};
     scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
     first_ = true;
     at_entry_ = true;
     paused_ = true;
-    claimerStep();
+    (this->*body)();
     return !blocked_;
-  }
-  if (isNmi(actor)) {
-#ifdef SCXMC_TRACE_ACCESS
-    if (trace::Recorder* r = trace::recorder())
-      r->handler(static_cast<uint8_t>(trace::kClaimerBase + (cfg_.sub_scheds ? s.sub_claim.raw() & kSubClaimPcMask : 0)),
-                 Frame{});
-#endif
-    scratch_ = Frame{};
-    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
-    first_ = true;
-    at_entry_ = true;
-    paused_ = true;
-    nmiStep();  // (LockCtx::Nmi)
-    return !blocked_;
-  }
-  if (isMigrator(actor)) {
-#ifdef SCXMC_TRACE_ACCESS
-    if (trace::Recorder* r = trace::recorder())
-      r->handler(static_cast<uint8_t>(trace::kMigratorBase + (s.sub_mig.raw() & kSubMigPcMask)), Frame{});
-#endif
-    scratch_ = Frame{};
-    scratch_.op = static_cast<uint8_t>(Op::Lifecycle);
-    first_ = true;
-    at_entry_ = true;
-    migratorStep();
-    return !blocked_;
-  }
+  };
+  if (isHelper(actor))
+    return frameless(static_cast<uint8_t>(trace::kHelperBase + untraced(s.life_pc)), &ExtCore::helperStep);
+  if (isClaimer(actor))
+    return frameless(static_cast<uint8_t>(trace::kClaimerBase + (untraced(s.sub_claim) & kSubClaimPcMask)),
+                     &ExtCore::claimerStep);
+  if (isNmi(actor))  // (LockCtx::Nmi; with --sub-scheds its claim's later stages are the claimer's handlers)
+    return frameless(
+        static_cast<uint8_t>(trace::kClaimerBase + (cfg_.sub_scheds ? untraced(s.sub_claim) & kSubClaimPcMask : 0)),
+        &ExtCore::nmiStep);
+  if (isMigrator(actor))
+    return frameless(static_cast<uint8_t>(trace::kMigratorBase + (untraced(s.sub_mig) & kSubMigPcMask)),
+                     &ExtCore::migratorStep);
   run();
   return !blocked_;
 }

@@ -680,7 +680,8 @@ class ExtCore {
   // stayed the source one
   virtual void cgroupTaskMigrateCanceled(uint8_t t);
   void migrateBegin();
-  void migrateAttach(uint8_t t, bool prepared);
+  // the attach step; true if the write ends with it (no re-home follows)
+  bool migrateAttach(uint8_t t, bool prepared);
   void setMig(MigPc pc, uint8_t t, bool prepared = false);
 
   // ---- sub-schedulers (Config::sub_scheds, model/sub_sched.cpp) ----------
@@ -721,6 +722,9 @@ class ExtCore {
   // each visit; a cgroup migration's re-home is not)
   bool subChangeBegin(uint8_t t, bool* queued, bool iter = true);
   bool subChangeEnd(uint8_t t, bool queued, bool iter = true);
+  // scx_rehome_task(to, p) with its sched_change (sub.c:1250-1265):
+  // subChangeBegin, subRehomeTask, subChangeEnd; false if the step waits
+  bool rehomeInSchedChange(uint8_t t, uint8_t to, bool iter);
   // One step of scx_bypass(sch, bypass) ext.c:6275 (the depth change with
   // the first CPU, then one CPU or one spin's end per step): true once the
   // call has returned, false while it is still in its CPU loop or when the

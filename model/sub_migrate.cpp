@@ -80,12 +80,13 @@ void ExtCore::setMig(MigPc pc, uint8_t t, bool prepared) {
 }
 
 void ExtCore::migratorStep() {
-  paused_ = true;
   const auto pc = static_cast<MigPc>(s_->sub_mig & kSubMigPcMask);
   const uint8_t t = static_cast<uint8_t>(s_->sub_mig >> kSubMigTaskShift);
   switch (pc) {
     case MigPc::Idle: migrateBegin(); return;
-    case MigPc::Attach: migrateAttach(t, s_->sub_mig & kSubMigPrepared); return;
+    case MigPc::Attach:
+      if (!migrateAttach(t, s_->sub_mig & kSubMigPrepared)) return;  // (blocked, or a re-home follows)
+      break;
     case MigPc::Migrated:
       cgroupTaskMigrated(t);
       break;
@@ -176,12 +177,12 @@ void ExtCore::migrateBegin() {
   setMig(MigPc::Attach, t, prepared);
 }
 
-void ExtCore::migrateAttach(uint8_t t, bool prepared) {
+bool ExtCore::migrateAttach(uint8_t t, bool prepared) {
   // cpu_cgroup_attach -> sched_move_task (core.c:9545-9566): task_rq_lock,
   // sched_change (its dequeue/enqueue: the environment's Change event, see
   // the header), scx_cgroup_move_task (ext.c:5045-5062): ops.cgroup_move if
   // p->scx.cgrp_moving_from was set, which it clears
-  if (!taskRqLock(t)) return;
+  if (!taskRqLock(t)) return false;
   site(Site::CgroupMoveTask);
   if (prepared) lifeOp(LifeOp::CgroupMove, t);
   unlockRq();
@@ -191,12 +192,12 @@ void ExtCore::migrateAttach(uint8_t t, bool prepared) {
   const bool rehome = scxCgroupEnabled() && taskSched(t) != cgroupSched(inSubCgroup(t));
   if (rehome) {
     setMig(MigPc::Migrated, t);
-    return;
+    return false;
   }
   // CGROUP_TASK_MIGRATED: scx_cgroup_task_migrated returns at once (hooks
-  // off, or p already on its cgroup's scheduler, sub.c:2081-2086)
-  unlock(LockClass::CgroupMutex);
-  setMig(MigPc::Idle, 0);
+  // off, or p already on its cgroup's scheduler, sub.c:2081-2086): the
+  // write ends here
+  return true;
 }
 
 bool ExtCore::cgroupTaskMigrating(uint8_t t, uint8_t to, bool fail) {
@@ -214,12 +215,7 @@ void ExtCore::cgroupTaskMigrated(uint8_t t) {
   // new cgroup, task_rq_lock, scx_rehome_task (sub.c:1250-1265) inside its
   // sched_change(DEQUEUE_SAVE | DEQUEUE_MOVE)
   site(Site::CgroupTaskMigrated);
-  const uint8_t to = cgroupSched(inSubCgroup(t));
-  bool queued = false;
-  if (!subChangeBegin(t, &queued, false)) return;
-  subRehomeTask(t, to);
-  if (blocked_) return;
-  subChangeEnd(t, queued, false);
+  rehomeInSchedChange(t, cgroupSched(inSubCgroup(t)), false);
 }
 
 void ExtCore::cgroupTaskMigrateCanceled(uint8_t t) {

@@ -234,11 +234,15 @@ void ExtCore::subDisableTask(uint8_t t) {
   unlock(LockClass::ScxTasks);
   site(Site::InitTask);
   lifeOpOn(kSchedRoot, LifeOp::InitTask, t);
+  rehomeInSchedChange(t, kSchedRoot, true);
+}
+
+bool ExtCore::rehomeInSchedChange(uint8_t t, uint8_t to, bool iter) {
   bool queued = false;
-  if (!subChangeBegin(t, &queued)) return;
-  subRehomeTask(t, kSchedRoot);
-  if (blocked_) return;
-  subChangeEnd(t, queued);
+  if (!subChangeBegin(t, &queued, iter)) return false;
+  subRehomeTask(t, to);
+  if (blocked_) return false;
+  return subChangeEnd(t, queued, iter);
 }
 
 void ExtCore::subRehomeTask(uint8_t t, uint8_t to) {

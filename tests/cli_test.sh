@@ -110,6 +110,15 @@ grep -q '"sub_scheds": 1' "$tmp/ss.json" && echo "ok   sub-scheds-in-json" && pa
 expect sub-scheds-replay 0 "confirmed: sub-callbacks" -- "$SCXMC" replay "$tmp/ss.json"
 sed 's/"sub_scheds": 1/"sub_scheds": 5/' "$tmp/ss.json" >"$tmp/ss-bad.json"
 expect sub-scheds-out-of-range-json 2 "--sub-scheds must be 0..1" -- "$SCXMC" replay "$tmp/ss-bad.json"
+# --sub-migrations (issue 16): needs --sub-scheds; the reviewer's variant, the flag in the JSON, its
+# replay, a bad value there named, and no JSON written by a rejected command line
+expect sub-migrations-needs-sub-scheds 2 "--sub-migrations needs --sub-scheds 1" -- "$SCXMC" check --lifecycle --sub-migrations --json "$tmp/sm-rejected.json"
+[ ! -e "$tmp/sm-rejected.json" ] && echo "ok   sub-migrations-rejected-no-json" && pass=$((pass+1)) || { echo "FAIL sub-migrations-rejected-no-json"; fail=$((fail+1)); }
+expect sub-migrations-variant 1 "sub-ownership +violated" -- "$SCXMC" check --variant sub-migrate-rehome-early --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants sub-ownership --json "$tmp/sm.json"
+grep -q '"sub_migrations": true' "$tmp/sm.json" && echo "ok   sub-migrations-in-json" && pass=$((pass+1)) || { echo "FAIL sub-migrations-in-json"; fail=$((fail+1)); }
+expect sub-migrations-replay 0 "confirmed: sub-ownership" -- "$SCXMC" replay "$tmp/sm.json"
+sed 's/"sub_migrations": true/"sub_migrations": 1/' "$tmp/sm.json" >"$tmp/sm-bad.json"
+expect sub-migrations-not-bool 2 "config.sub_migrations is not a boolean" -- "$SCXMC" replay "$tmp/sm-bad.json"
 # --balance-callbacks (issue 17): the reviewer's variant, the flag in the JSON, its replay
 expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
 grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }

@@ -22,12 +22,7 @@ class SubMigrateRehomeEarly : public ExtCore {
   bool cgroupTaskMigrating(uint8_t t, uint8_t to, bool fail) override {
     if (!ExtCore::cgroupTaskMigrating(t, to, fail)) return false;
     // BUG: task_rq_lock, scx_rehome_task(to, p), task_rq_unlock here
-    bool queued = false;
-    if (!subChangeBegin(t, &queued, false)) return false;
-    subRehomeTask(t, to);
-    if (blocked_) return false;
-    subChangeEnd(t, queued, false);
-    return true;
+    return rehomeInSchedChange(t, to, false);
   }
   void cgroupTaskMigrateCanceled(uint8_t t) override {
     // scx_task_on_sched(to, p): already re-homed, return (sub.c:2111-2113)
