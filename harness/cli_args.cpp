@@ -92,6 +92,7 @@ int parseSliceOption(const std::vector<std::string>& args, size_t* i, Config* cf
   if (a == "--kicks") return flag(&cfg->kicks);
   if (a == "--nmi") return flag(&cfg->nmi);
   if (a == "--sub-migrations") return flag(&cfg->sub_migrations);
+  if (a == "--sub-fail-parent") return flag(&cfg->sub_fail_parent);
   if (a == "--kick-flags") {
     if (*i + 1 >= args.size()) { *err = a + " needs a value"; return -1; }
     if (!parseKickFlags(args[*i + 1], &cfg->kick_flags, err)) return -1;
@@ -125,6 +126,8 @@ std::string sliceOptions(const Config& c, const Config& from) {
   if (c.nmi != from.nmi) o << (c.nmi ? " --nmi" : " (no --nmi)");
   if (c.sub_migrations != from.sub_migrations)
     o << (c.sub_migrations ? " --sub-migrations" : " (no --sub-migrations)");
+  if (c.sub_fail_parent != from.sub_fail_parent)
+    o << (c.sub_fail_parent ? " --sub-fail-parent" : " (no --sub-fail-parent)");
   return o.str();
 }
 

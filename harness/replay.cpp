@@ -181,6 +181,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->sub_migrations = c["sub_migrations"].get<bool>();
   }
+  if (c.contains("sub_fail_parent")) {
+    if (!c["sub_fail_parent"].is_boolean()) {
+      *err = "config.sub_fail_parent is not a boolean";
+      return false;
+    }
+    cfg->sub_fail_parent = c["sub_fail_parent"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

@@ -144,6 +144,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.kicks && cfg.kick_flags != 0xf) j["kick_flags"] = cfg.kick_flags;
   if (cfg.nmi) j["nmi"] = true;
   if (cfg.sub_migrations) j["sub_migrations"] = true;
+  if (cfg.sub_fail_parent) j["sub_fail_parent"] = true;
   return j;
 }
 

@@ -56,7 +56,7 @@ const char* kHelp =
     "  --max-memory MIB, --no-symmetry, --threads N, and the slice options --lifecycle,\n"
     "  --fork-tasks N, --cycles N, --task-death, --switch-runnable, --switch-during-walks,\n"
     "  --destroy-dsqs,\n"
-    "  --sub-scheds N, --sub-migrations, --balance-callbacks, --kicks, --kick-flags LIST, --nmi\n"
+    "  --sub-scheds N, --sub-migrations, --sub-fail-parent, --balance-callbacks, --kicks, --kick-flags LIST, --nmi\n"
     "                        as for 'scxmc check' (see 'scxmc check --help'); a variant whose\n"
     "                        changed code runs only in a slice switches it on itself, and is\n"
     "                        compared with the base made with the same slices (its own\n"

@@ -38,11 +38,13 @@ class ScxError final : public Invariant {
   // further tasks are dispatched to it" (ext.c:9921-9928), not of the
   // insert's: ErrorKind::DsqDestroyed is not reported here; nor is the
   // hardlockup NMI's exit, --nmi's ErrorKind::Lockup: a lockup is no call
-  // of the BPF scheduler's)
+  // of the BPF scheduler's; nor scx_fail_parent's error, --sub-fail-parent's
+  // ErrorKind::InitTaskFailed: ops.init_task may fail, the contract lets it)
   bool onStep(const Config&, const State&, const StepLog& log, State&, std::string* why) const override {
     for (const Event& e : log)
       if (e.kind == Ev::Error && static_cast<ErrorKind>(e.a) != ErrorKind::Warn &&
-          static_cast<ErrorKind>(e.a) != ErrorKind::DsqDestroyed && static_cast<ErrorKind>(e.a) != ErrorKind::Lockup) {
+          static_cast<ErrorKind>(e.a) != ErrorKind::DsqDestroyed && static_cast<ErrorKind>(e.a) != ErrorKind::Lockup &&
+          static_cast<ErrorKind>(e.a) != ErrorKind::InitTaskFailed) {
         *why = describeEvent(e);
         return false;
       }

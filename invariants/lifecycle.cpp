@@ -82,8 +82,26 @@ class Lifecycle final : public Invariant {
     uint8_t disabled = 0;  // tasks whose ops.disable this step called
     uint8_t owner[kMaxTasks];  // (--sub-scheds) p->scx.sched
     for (int t = 0; t < kMaxTasks; ++t) owner[t] = (prev.task[t].flags & kTaskSubOwned) ? kSchedChild0 : kSchedRoot;
+    // (--sub-fail-parent) tasks scx_punt_task handed to the failed root in
+    // NONE: the owner set while the task is NONE (sub.c:1287).  7.3.4 lets
+    // them "still trigger [the parent's] task ops ... @to is dying anyway"
+    // (sub.c:1274-1277): the root's scheduling and cgroup callbacks for
+    // them are accepted while they stay NONE; ops.enable is not, nor the
+    // scheduling decisions bypass keeps from the parent (ops.select_cpu,
+    // ops.enqueue; ops.dequeue needs custody, which only ops.enqueue gives).
+    bool punted[kMaxTasks] = {};
+    for (int t = 0; t < cfg.tasks; ++t)
+      punted[t] = cfg.sub_fail_parent && prev.task[t].scx_state == static_cast<uint8_t>(S::None) &&
+                  (prev.task[t].flags & kTaskSubOwned) == 0 && (prev.sub_exit & kSubRootFailBypass);
+    auto puntedOp = [&](const Event& e) {
+      return punted[e.t] && st[e.t] == static_cast<uint8_t>(S::None) && e.sch == kSchedRoot &&
+             e.kind != Ev::OpsSelectCpu && e.kind != Ev::OpsEnqueue && e.kind != Ev::OpsDequeue;
+    };
     for (const Event& e : log) {
-      if (e.kind == Ev::SetSched) owner[e.t] = e.a;
+      if (e.kind == Ev::SetSched) {
+        owner[e.t] = e.a;
+        if (cfg.sub_fail_parent && st[e.t] == static_cast<uint8_t>(S::None) && e.a == kSchedRoot) punted[e.t] = true;
+      }
       if (e.kind == Ev::TaskState) {
         if (e.a != st[e.t] || !edgeAllowed(e.a, e.b)) {
           *why = taskName(e.t) + " scx state " + scxTaskStateName(st[e.t]) + " -> " + scxTaskStateName(e.b) +
@@ -97,7 +115,8 @@ class Lifecycle final : public Invariant {
         }
         st[e.t] = e.b;
       } else if (isTaskOp(e.kind) && e.t != kNone) {
-        if (!need(e, st[e.t] == static_cast<uint8_t>(S::Enabled), "scheduling callbacks need ops.enable first"))
+        if (!need(e, st[e.t] == static_cast<uint8_t>(S::Enabled) || puntedOp(e),
+                  "scheduling callbacks need ops.enable first"))
           return false;
         // --task-death: nothing calls into ext for a task that is dead and
         // switched out (task_dead_and_done, ext.c:4329-4341)
@@ -153,7 +172,7 @@ class Lifecycle final : public Invariant {
             // the cgroup move callbacks: for a task with a scheduler
             // (scx_cgroup_task_sched non-NULL, ext.c:5014): READY too, e.g.
             // a move during the enable's switch loop (--sub-migrations)
-            if (!need(e, s == static_cast<uint8_t>(S::Enabled) || s == static_cast<uint8_t>(S::Ready),
+            if (!need(e, s == static_cast<uint8_t>(S::Enabled) || s == static_cast<uint8_t>(S::Ready) || puntedOp(e),
                       "cgroup callbacks only for initialized tasks"))
               return false;
             break;
@@ -181,7 +200,10 @@ class Lifecycle final : public Invariant {
         return false;
       }
     }
-    if (s.scx_enable != 0 || s.bypass_depth != 0) {
+    // (--sub-fail-parent: scx_fail_parent's scx_bypass(parent, true) is never
+    // undone; the scx_sched it raised is freed, kSubRootFailBypass)
+    const int left = (s.sub_exit & kSubRootFailBypass) ? 1 : 0;
+    if (s.scx_enable != 0 || s.bypass_depth != left) {
       *why = std::string("after disable: ") + scxEnableName(s.scx_enable) + ", bypass depth " +
              std::to_string(s.bypass_depth);
       return false;

@@ -27,6 +27,7 @@ InvariantList allInvariants() {
   v.push_back(makeSubOwnership());
   v.push_back(makeSubCallbackOwner());
   v.push_back(makeSubExit());
+  v.push_back(makeSubTaskInit());
   v.push_back(makeRootAfterExit());
   return v;
 }

@@ -34,6 +34,8 @@ std::string Config::validate() const {
          "--fork-tasks, --task-death, --cycles, --switch-runnable, --switch-during-walks";
   else if (sub_migrations && !sub_scheds)
     e << "--sub-migrations needs --sub-scheds 1 (it moves tasks between the root's cgroup and the child's)";
+  else if (sub_fail_parent && !sub_scheds)
+    e << "--sub-fail-parent needs --sub-scheds 1 (it fails the root while the child is disabled)";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
@@ -60,6 +62,7 @@ std::string Config::describe() const {
   if (switch_walks) o << ", class switches during walks";
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (sub_migrations) o << ", cgroup migrations between schedulers";
+  if (sub_fail_parent) o << ", the parent's init_task failing in the child's disable";
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";
   if (kicks) {

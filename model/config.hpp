@@ -94,6 +94,14 @@ struct Config {
   // 5062) and the notifier's scx_cgroup_task_migrating / _migrated /
   // _migrate_canceled (sub.c:2036-2117).  Off: no actor, no state bit.
   bool sub_migrations = false;
+  // With `sub_scheds`: the failure path of the child's disable
+  // (--sub-fail-parent, model/sub_sched.cpp): the parent's ops.init_task in
+  // scx_sub_disable's re-home loop may fail (sub.c:1583-1587), and
+  // scx_fail_parent (sub.c:1291-1317) errors the parent, bypasses it and
+  // punts the child's remaining tasks to it in SCX_TASK_NONE
+  // (scx_punt_task sub.c:1279-1289), where they stay, on ext if they were,
+  // until the parent's own disable.  Off: no state bit.
+  bool sub_fail_parent = false;
   // With `lifecycle`: what scx_bpf_destroy_dsq changes (--destroy-dsqs): the
   // DSQ leaves sch->dsq_hash and its id becomes SCX_DSQ_INVALID (destroy_dsq
   // ext.c:5300-5337), so a later lookup misses it (find_dsq_for_dispatch

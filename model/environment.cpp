@@ -276,9 +276,14 @@ void ExtCore::restTask() {
   // (to ext also a READY task runnable on fair: class_switch.cpp)
   const bool ready = ts.scx_state == static_cast<uint8_t>(ScxTaskState::Ready);
   const bool enabled = ts.scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
+  // (--sub-fail-parent: a task punted to the failed root in NONE, on ext or
+  // on fair, switches as a READY or ENABLED one: while the root is ENABLED,
+  // task_should_scx still says SCHED_EXT goes to ext, ext.c:5733-5760)
+  const bool punted_none = cfg_.sub_fail_parent && ts.scx_state == static_cast<uint8_t>(ScxTaskState::None);
   if (!cfg_.switch_walks) {
     if (cfg_.lifecycle && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
-        ((asleep && (ready || enabled)) || (ready && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
+        ((asleep && (ready || enabled || punted_none)) ||
+         ((ready || (punted_none && !flagBit(t, kTaskPunted))) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
       opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
   } else {
     // --switch-during-walks: __sched_setscheduler routed by task_should_scx

@@ -98,6 +98,11 @@ const char* lifeOpName(uint8_t op);
 // ext.c:4159-4169, args.cancelled; --sub-migrations): a callback of the
 // would-be owner, made while another scheduler owns the task.
 inline constexpr uint8_t kExitTaskInitCancel = 1;
+// Event::b of an ops.init_task that returned an error (the parent's in
+// scx_sub_disable, sub.c:1583-1587, --sub-fail-parent; the destination's in
+// scx_cgroup_task_migrating, sub.c:2050-2055, --sub-migrations): the task is
+// not initialized on that scheduler.
+inline constexpr uint8_t kInitTaskFailed = 1;
 // May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ
 // kfuncs allocate/free from sleepable context, ext.c:9598)?
 bool lifeOpSleepable(uint8_t op);
@@ -133,7 +138,9 @@ inline constexpr uint8_t kDeqCoreSchedExec = 1 << 3; // SCX_DEQ_CORE_SCHED_EXEC
 // Lockup (--nmi): the hardlockup NMI's exit, scx_hardlockup -> handle_lockup
 // -> scx_vexit(SCX_EXIT_ERROR) (ext.c:5911, 5794, 7276): an error exit that
 // the kernel raises, not a breach of a kfunc's contract by the BPF scheduler.
-enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn, DsqDestroyed, Lockup };
+// (InitTaskFailed: --sub-fail-parent, the parent's ops.init_task failed in
+// the child's disable, scx_fail_parent's scx_error(parent), sub.c:1298)
+enum class ErrorKind : uint8_t { None = 0, BadTarget, NotAllowed, Warn, DsqDestroyed, Lockup, InitTaskFailed };
 inline constexpr uint8_t kDsqGoneLookup = 0;
 inline constexpr uint8_t kDsqGoneInvalidId = 1;
 inline constexpr uint8_t kDsqGoneMoveToLocal = 2;
@@ -165,6 +172,7 @@ enum class Warn : uint8_t {
   DisableInCustody,     // scx_disable_task WARN_ON_ONCE(p->scx.flags & SCX_TASK_IN_CUSTODY) ext.c:4122
   SetCpuBlocked,        // set_task_cpu WARN_ON_ONCE(!RUNNING && !WAKING && !p->on_rq) core.c:3361
   BalanceCallbackPinned,  // rq_pin_lock -> assert_balance_callbacks_empty WARN_ON_ONCE sched.h:1920 (--balance-callbacks)
+  PuntNotBypassed,      // scx_punt_task WARN_ON_ONCE(!READ_ONCE(to->bypass_depth)) sub.c:1283 (--sub-fail-parent)
 };
 
 struct Event {

@@ -246,13 +246,16 @@ Location flagLocation(uint8_t t, uint8_t bit) {
     case kTaskSubInit: return Location{Loc::TaskSubInit, t};
     case kTaskSubCgroup: return Location{Loc::TaskCgroup, t};
     case kTaskPolicyOther: return Location{Loc::TaskPolicy, t};
+    // (--sub-fail-parent: on ext in NONE; the model's "on ext" is otherwise
+    // the scx state, ENABLED, written under the same pi_lock and rq lock)
+    case kTaskPunted: return Location{Loc::TaskScxState, t};
     default: return Location{Loc::TaskCustody, t};
   }
 }
 }  // namespace
-bool ExtCore::flagBit(uint8_t t, uint8_t bit) {
+bool ExtCore::flagBit(uint8_t t, uint8_t bit) const {
   if (trace::Recorder* r = trace::recorder()) r->virtualAccess(flagLocation(t, bit), false);
-  return tk(t).flags.raw() & bit;
+  return s_->task[t].flags.raw() & bit;
 }
 void ExtCore::setFlagBit(uint8_t t, uint8_t bit, bool on) {
   if (trace::Recorder* r = trace::recorder()) r->virtualAccess(flagLocation(t, bit), true);

@@ -123,15 +123,26 @@ enum class LifePc : uint8_t {
                  // ext.c:6530-6538 [enable_mutex, scx_bypass_lock, scx_sched_lock]
   SubEnFailed,   // backed out (ext.c:6539-6543), err_disable: scx_flush_disable_work waits for the child's
                  // disable (sub.c:2015-2023) [none]
+  // --sub-fail-parent: the re-home loop's ops.init_task of the parent failed
+  // (sub.c:1583-1587): scx_fail_parent (sub.c:1291-1317)
+  SubDisFail,    // scx_error(parent)'s claim (the stages of ClaimPc with kSubClaimHelper), then
+                 // scx_bypass(parent, true) (sub.c:1306) [enable_mutex, fork_rwsem, cgroup locks]
+  SubDisPunt,    // the punt loop: scx_punt_task per task of the cgroup not on the parent (sub.c:1308-1315)
+                 // [enable_mutex, fork_rwsem, cgroup locks]
   Count
 };
 constexpr bool isSubPc(uint8_t pc) {
-  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubEnFailed);
+  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc < static_cast<uint8_t>(LifePc::Count);
+}
+// scx_fail_parent's stages (--sub-fail-parent): inside scx_sub_disable's
+// re-home loop, with its locks
+constexpr bool subFailing(uint8_t pc) {
+  return pc == static_cast<uint8_t>(LifePc::SubDisFail) || pc == static_cast<uint8_t>(LifePc::SubDisPunt);
 }
 // Is the child on the root's children list (list_add_tail_rcu ext.c:6530 ..
 // list_del_rcu at the back-out ext.c:6541 or in scx_unlink_sched ext.c:6564)?
 constexpr bool subListed(uint8_t pc) {
-  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) ||
+  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) || subFailing(pc) ||
          (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit));
 }
 
@@ -162,7 +173,8 @@ const char* migPcName(uint8_t pc);
 // Is the child scheduler linked and not yet exited (scx_link_sched ..
 // its ops.exit, sub.c:1790-1652)?
 constexpr bool subLive(uint8_t pc) {
-  return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit);
+  return (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit)) ||
+         subFailing(pc);
 }
 // The stage a LifePc belongs to (EnInitCall* -> EnInitTask), for range tests.
 constexpr LifePc lifeStage(uint8_t pc) {
@@ -177,7 +189,8 @@ constexpr LifePc lifeStage(uint8_t pc) {
 // (SubMigrate.HelperCgroupMutexStagesAgreeWithHeldLocks).
 constexpr bool helperHoldsCgroupMutex(uint8_t pc) {
   return lifeStage(pc) == LifePc::EnInitTask || pc == static_cast<uint8_t>(LifePc::SubEnInit) ||
-         pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks);
+         pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks) ||
+         subFailing(pc);
 }
 // The task whose ops.init_task the helper runs, or kNone.
 constexpr uint8_t lifeInitTask(uint8_t pc) {
@@ -187,10 +200,11 @@ constexpr uint8_t lifeInitTask(uint8_t pc) {
 }
 const char* lifePcName(uint8_t pc);
 // The scx_bypass(sch, on) a helper stage runs (EnBypass, EnUnbypass, Enabled
-// and SubGone (the disable's), DisUnbypass): 1 = bypass, 0 = unbypass, -1 = none.
+// and SubGone (the disable's), SubDisFail (scx_fail_parent's), DisUnbypass):
+// 1 = bypass, 0 = unbypass, -1 = none.
 constexpr int lifeBypassOn(uint8_t pc) {
   switch (static_cast<LifePc>(pc)) {
-    case LifePc::EnBypass: case LifePc::Enabled: case LifePc::SubGone: return 1;
+    case LifePc::EnBypass: case LifePc::Enabled: case LifePc::SubGone: case LifePc::SubDisFail: return 1;
     case LifePc::EnUnbypass: case LifePc::DisUnbypass: return 0;
     default: return -1;
   }
@@ -401,10 +415,10 @@ class ExtCore {
   // One bit of p->scx.flags (the access-traced build records the bit, not
   // the byte: QUEUED and IN_CUSTODY have different protocols).
 #ifdef SCXMC_TRACE_ACCESS
-  bool flagBit(uint8_t t, uint8_t bit);
+  bool flagBit(uint8_t t, uint8_t bit) const;
   void setFlagBit(uint8_t t, uint8_t bit, bool on);
 #else
-  bool flagBit(uint8_t t, uint8_t bit) { return tk(t).flags & bit; }
+  bool flagBit(uint8_t t, uint8_t bit) const { return s_->task[t].flags & bit; }
   void setFlagBit(uint8_t t, uint8_t bit, bool on) {
     if (on) tk(t).flags |= bit; else tk(t).flags &= static_cast<uint8_t>(~bit);
   }
@@ -593,7 +607,11 @@ class ExtCore {
   // switched_from_scx (ext.c:4433-4437): scx_disable_task for a task that
   // leaves ext by __sched_setscheduler (asleep, or runnable with
   // --switch-runnable, after its dequeue_task_scx)
-  virtual void switchedFromScx(uint8_t t) { scxDisableTask(t); }
+  // (NONE: a task punted by scx_fail_parent, --sub-fail-parent: nothing to
+  // disable, ext.c:4438-4446)
+  virtual void switchedFromScx(uint8_t t) {
+    if (tk(t).scx_state != static_cast<uint8_t>(ScxTaskState::None)) scxDisableTask(t);
+  }
   virtual void moveQueuedTask(uint8_t rq, uint8_t t);  // move_queued_task to an allowed CPU
 
   // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------
@@ -715,6 +733,12 @@ class ExtCore {
   virtual bool subDisableVisits(uint8_t t) { return taskSched(t) != kSchedRoot; }
   // scx_rehome_task sub.c:1250, inside sched_change(SAVE|MOVE)
   virtual void subRehomeTask(uint8_t t, uint8_t to);
+  // --sub-fail-parent: scx_fail_parent's start (sub.c:1291-1298): the
+  // parent's scx_error, whose claim the helper's next steps go on with
+  void subFailParent(uint8_t t);
+  // scx_punt_task sub.c:1279, inside sched_change(SAVE|MOVE): exit from the
+  // current owner (scx_disable_and_exit_task: NONE), owner = the parent
+  virtual void subPuntTask(uint8_t t);
   // sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE) around a re-home or switch:
   // begin (dequeue if queued: ops.dequeue from the current owner) and end
   // (enqueue with RESTORE: the new owner's ops.enqueue).  false: wait.

@@ -82,6 +82,7 @@ const char* warnName(uint8_t w) {
     case Warn::BalanceCallbackPinned:
       return "rq_pin_lock: a balance callback is queued on the rq another path locks (assert_balance_callbacks_empty "
              "sched.h:1920)";
+    case Warn::PuntNotBypassed: return "scx_punt_task: the parent taking p is not bypassed (sub.c:1283)";
   }
   return "?";
 }
@@ -161,6 +162,7 @@ std::string describeEvent(const Event& e, bool* bpf) {
     case Ev::OpsLife:
       isBpf = true;
       o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone ? dsqName(e.b) : std::string()) << ")";
+      if (e.a == static_cast<uint8_t>(LifeOp::InitTask) && e.t != kNone && e.b == kInitTaskFailed) o << " = -errno";
       break;
     case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
     case Ev::Policy: o << p << " policy -> " << (e.a ? "another class (e.g. SCHED_FIFO)" : "SCHED_EXT"); break;
@@ -179,6 +181,9 @@ std::string describeEvent(const Event& e, bool* bpf) {
         o << "WARN: " << (e.b == static_cast<uint8_t>(kVariantWarn) ? variantWarnText(e.c) : std::string(warnName(e.b)))
           << (e.t != kNone ? " for " + p : "");
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::NotAllowed) o << "scx_error: SCX_DSQ_LOCAL[_ON] target CPU not allowed";
+      else if (static_cast<ErrorKind>(e.a) == ErrorKind::InitTaskFailed)
+        o << "scx_error(parent, \"ops.init_task() failed for " << taskName(e.b)
+          << " while disabling a sub-scheduler\") (scx_fail_parent sub.c:1298)";
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::Lockup)
         o << "scx_vexit(SCX_EXIT_ERROR, \"hard lockup\") from NMI: the root's exit claimed (ext.c:7284)";
       else if (static_cast<ErrorKind>(e.a) == ErrorKind::DsqDestroyed)

@@ -93,7 +93,8 @@ namespace scxmc {
   X(bool, cgroupTaskMigrating, (uint8_t t, uint8_t to, bool fail), (t, to, fail), "scx_cgroup_task_migrating", "sub.c", \
     2036)                                                                                                              \
   X(void, cgroupTaskMigrated, (uint8_t t), (t), "scx_cgroup_task_migrated", "sub.c", 2074)                             \
-  X(void, cgroupTaskMigrateCanceled, (uint8_t t), (t), "scx_cgroup_task_migrate_canceled", "sub.c", 2101)
+  X(void, cgroupTaskMigrateCanceled, (uint8_t t), (t), "scx_cgroup_task_migrate_canceled", "sub.c", 2101)      \
+  X(void, subPuntTask, (uint8_t t), (t), "scx_punt_task", "sub.c", 1279)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

@@ -47,13 +47,16 @@ const char* lifePcName(uint8_t pc) {
                                   "enable: ops.init_task(p2)", "enable: ops.init_task(p3)",
                                   "sub enable: init tasks", "sub enable: switch tasks", "sub enabled",
                                   "sub disable: re-home tasks", "sub disable: unlink, exit", "sub gone",
-                                  "sub enable: linked, reading parent->aborting", "sub enable: backed out"};
+                                  "sub enable: linked, reading parent->aborting", "sub enable: backed out",
+                                  "sub disable: scx_fail_parent (error, bypass the parent)",
+                                  "sub disable: scx_fail_parent (punt tasks)"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
   return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
 }
 
 bool ExtCore::onExt(uint8_t t) const {
-  return !cfg_.lifecycle || s_->task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
+  return !cfg_.lifecycle || s_->task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
+         (cfg_.sub_fail_parent && flagBit(t, kTaskPunted));  // (NONE on ext after scx_punt_task)
 }
 
 void ExtCore::lifeOp(LifeOp op, uint8_t t, uint8_t arg) { emit(Ev::OpsLife, t, static_cast<uint8_t>(op), arg); }
@@ -122,8 +125,9 @@ uint8_t ExtCore::enableNext(uint8_t done) {
 
 namespace {
 // __scx_enabled (the static branch that routes picks to ext): on from
-// ext.c:8012 to ext.c:6714.
+// ext.c:8012 to ext.c:6714 (the sub stages: Enabled's, lifeStage).
 bool staticEnabled(LifePc pc) {
+  pc = lifeStage(static_cast<uint8_t>(pc));
   return pc == LifePc::EnSwitchLock || pc == LifePc::EnSwitchTask || pc == LifePc::EnUnbypass ||
          pc == LifePc::EnPublish || pc == LifePc::Enabled || pc == LifePc::DisLock || pc == LifePc::DisTasks;
 }
@@ -301,10 +305,17 @@ void ExtCore::disableTask(uint8_t t) {
     emit(Ev::Switch, kNone, t, kNone, rq);
     cpu(rq).curr = kNone;
   }
-  if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) scxDisableTask(t);
-  site(Site::DisableAndExit);
-  lifeOp(LifeOp::ExitTask, t);
-  setTaskState(t, ScxTaskState::None);
+  if (cfg_.sub_fail_parent && flagBit(t, kTaskPunted)) {
+    // (--sub-fail-parent) punted in NONE: switched_from_scx returns
+    // (ext.c:4445), and so does __scx_disable_and_exit_task (ext.c:4134-4135)
+    site(Site::DisableAndExit);
+    setFlagBit(t, kTaskPunted, false);
+  } else {
+    if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) scxDisableTask(t);
+    site(Site::DisableAndExit);
+    lifeOp(LifeOp::ExitTask, t);
+    setTaskState(t, ScxTaskState::None);
+  }
   tk(t).on_rq = 0;  // on fair now: outside the model
   unlockRq();
   unlock(LockClass::PiLock, t);
@@ -381,8 +392,8 @@ void ExtCore::forkTask(uint8_t t) {
   bool ok = true;
   if (init) {
     setTaskState(t, ScxTaskState::InitBegin);
-    lifeOp(LifeOp::InitTask, t);  // __scx_init_task(fork=true), no rq lock
-    ok = ch_->pick(2) == 0;       // ops.init_task may fail
+    ok = ch_->pick(2) == 0;  // ops.init_task may fail
+    lifeOp(LifeOp::InitTask, t, ok ? kNone : kInitTaskFailed);  // __scx_init_task(fork=true), no rq lock
     setTaskState(t, ok ? ScxTaskState::Init : ScxTaskState::None);
   }
   // a later step of copy_process may fail too: sched_cancel_fork
@@ -473,8 +484,10 @@ void ExtCore::setScheduler(uint8_t t, bool policy_only) {
   if (policy_only) {
     // p->policy changes, the class stays (--switch-during-walks)
     setPolicyOther(t, !flagBit(t, kTaskPolicyOther));
-  } else if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled)) {
+  } else if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
+             (cfg_.sub_fail_parent && flagBit(t, kTaskPunted))) {
     setPolicyOther(t, true);
+    if (cfg_.sub_fail_parent) setFlagBit(t, kTaskPunted, false);  // p->sched_class = fair
     switchedFromScx(t);  // to a fair policy (asleep: no dequeue)
   } else {
     setPolicyOther(t, false);
@@ -525,6 +538,12 @@ void ExtCore::helperStep() {
         // is another class: scx_setscheduler_class (ext.c:8023) keeps it on
         // fair, READY; the sched_change calls no ext callback
         if (pc == LifePc::EnSwitchTask && enableSwitchSkips(t)) continue;
+        // (--sub-fail-parent) the disable's visit of a task punted to the
+        // root: NONE, but on ext until this visit's sched_change
+        if (pc == LifePc::DisTasks && cfg_.sub_fail_parent && flagBit(t, kTaskPunted)) {
+          c[n++] = t;
+          continue;
+        }
         if (want(tk(t).scx_state)) c[n++] = t;
       }
     }
@@ -613,6 +632,8 @@ void ExtCore::helperStep() {
     case LifePc::SubDisExit:
     case LifePc::SubEnLinked:
     case LifePc::SubEnFailed:
+    case LifePc::SubDisFail:
+    case LifePc::SubDisPunt:
       subStep(pc);  // sub_sched.cpp
       break;
     case LifePc::Enabled:

@@ -175,16 +175,20 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
         add(LockClass::SchedLock, 0);
         return n;
       }
-      if (sp == LifePc::SubEnInit || sp == LifePc::SubEnSwitch || sp == LifePc::SubDisTasks ||
-          sp == LifePc::SubDisExit)
-        add(LockClass::EnableMutex, 0);
-      if (sp != LifePc::SubEnInit && sp != LifePc::SubEnSwitch && sp != LifePc::SubDisTasks) return n;
-      add(LockClass::ForkRwsem, 0);
-      add(LockClass::CgroupMutex, 0);
-      add(LockClass::CgroupOpsRwsem, 0);
-      return n;
+      // (--sub-fail-parent: scx_fail_parent runs inside the re-home loop)
+      const bool loop = sp == LifePc::SubEnInit || sp == LifePc::SubEnSwitch || sp == LifePc::SubDisTasks ||
+                        subFailing(s.life_pc);
+      if (loop || sp == LifePc::SubDisExit) add(LockClass::EnableMutex, 0);
+      if (loop) {
+        add(LockClass::ForkRwsem, 0);
+        add(LockClass::CgroupMutex, 0);
+        add(LockClass::CgroupOpsRwsem, 0);
+      }
+      // (SubGone: the root's disable, SubDisFail: scx_fail_parent's
+      // scx_bypass, may be inside its CPU loop: below)
     }
-    const LifePc pc = lifeStage(s.life_pc);  // (ops.init_task's window keeps the loop's locks)
+    const LifePc pc = isSubPc(s.life_pc) ? LifePc::Count  // (the sub stages' locks are above)
+                                         : lifeStage(s.life_pc);  // (ops.init_task's window keeps the loop's locks)
     const bool mutex = (pc >= LifePc::EnBypass && pc <= LifePc::EnPublish) || pc == LifePc::DisTasks ||
                        pc == LifePc::DisExit;
     if (mutex) add(LockClass::EnableMutex, 0);

@@ -22,10 +22,10 @@ Codec::Codec(const Config& cfg) {
     const auto off = static_cast<uint16_t>(reinterpret_cast<const uint8_t*>(&field) - base);
     const int values = domain + (none ? 1 : 0);
     if (values <= 1) {  // a constant: no bits, but pack still checks it
-      consts_.push_back(Field{off, 0, static_cast<uint8_t>(domain), none, name});
+      consts_.push_back(Field{off, 0, static_cast<uint16_t>(domain), none, name});
       return;
     }
-    fields_.push_back(Field{off, static_cast<uint8_t>(bitsFor(values)), static_cast<uint8_t>(domain), none, name});
+    fields_.push_back(Field{off, static_cast<uint8_t>(bitsFor(values)), static_cast<uint16_t>(domain), none, name});
   };
   // Parts: byte-aligned runs of fields (see Part in pack.hpp).
   size_t first = 0;
@@ -66,7 +66,7 @@ Codec::Codec(const Config& cfg) {
     beginPart();
     const TaskState& ts = probe.task[t];
     add(ts.opss, 4, false, "task.opss");
-    add(ts.flags, cfg.switch_walks ? 128 : cfg.sub_scheds ? 64 : cfg.task_death ? 8 : 4, false, "task.flags");
+    add(ts.flags, cfg.sub_fail_parent ? 256 : cfg.switch_walks ? 128 : cfg.sub_scheds ? 64 : cfg.task_death ? 8 : 4, false, "task.flags");
     add(ts.dsq, ndsq, true, "task.dsq");
     add(ts.holding, cfg.actors(), true, "task.holding");
     add(ts.sticky, C, true, "task.sticky");
@@ -77,7 +77,7 @@ Codec::Codec(const Config& cfg) {
     add(ts.slice, 2, false, "task.slice");
     add(ts.on_rq, 3, false, "task.on_rq");
     add(ts.ghost, 16, false, "task.ghost");
-    add(ts.ghost2, 1, false, "task.ghost2");
+    add(ts.ghost2, cfg.sub_scheds ? 4 : 1, false, "task.ghost2");  // (sub-task-init, invariants/ghost.hpp)
     add(ts.scx_state, cfg.lifecycle ? 7 : 1, false, "task.scx_state");
     addFrame(probe.actor[C + t]);
     endPart(PartKind::Task);
@@ -122,8 +122,8 @@ Codec::Codec(const Config& cfg) {
   add(probe.scx_ran, cfg.proxy ? 1 << T : 1, false, "scx_ran");
   for (int d = 0; d < cfg.user_dsqs; ++d) add(probe.dsq_invalid[d], cfg.destroy_dsqs ? 2 : 1, false, "dsq_invalid");
   // 2 exit kinds (3 values), 3 flags; without --sub-scheds (--lifecycle) the root's exit claimed
-  add(probe.sub_exit, cfg.sub_scheds ? 128 : cfg.lifecycle ? 2 : 1, false, "sub_exit");
-  add(probe.sub_claim, cfg.sub_scheds ? (cfg.nmi ? 128 : 64) : 1, false, "sub_claim");  // ClaimPc (0..5), 3 flags (--nmi: 4)
+  add(probe.sub_exit, cfg.sub_fail_parent ? 256 : cfg.sub_scheds ? 128 : cfg.lifecycle ? 2 : 1, false, "sub_exit");
+  add(probe.sub_claim, cfg.sub_fail_parent ? 256 : cfg.sub_scheds ? (cfg.nmi ? 128 : 64) : 1, false, "sub_claim");  // ClaimPc (0..5), 3 flags (--nmi: 4, --sub-fail-parent: 5)
   add(probe.sub_mig, cfg.sub_migrations ? 8 * T : 1, false, "sub_mig");  // MigPc (0..3) | prepared << 2 | task << 3
   endPart(PartKind::Shared);
 }

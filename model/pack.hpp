@@ -46,7 +46,7 @@ class Codec {
   struct Field {
     uint16_t offset;  // byte offset in State
     uint8_t bits;
-    uint8_t domain;   // values 0..domain-1 are proper; kNone maps to domain
+    uint16_t domain;  // values 0..domain-1 are proper (up to 256); kNone maps to domain
     bool none;        // kNone allowed
     const char* name;
   };

@@ -148,7 +148,9 @@
   X(KickSyncSelfAdvance, "kick_sync_wait_bal_cb", "ext.c", 3324, "--kicks: spinning, smp_store_release(&rq->scx.kick_sync, +1): waits on this CPU end") \
   X(KickSyncWaited, "kick_sync_wait_bal_cb", "ext.c", 3327, "--kicks: the target's kick_sync moved: raw_spin_rq_lock_irq, retry") \
   X(RootExitClaim, "scx_disable", "ext.c", 6867, "lifecycle without --sub-scheds: bpf_scx_unreg's scx_claim_exit of the root (exit_kind, ->aborting, the disable irq_work)") \
-  X(DsqMoveAborting, "scx_dsq_move", "ext.c", 9239, "lifecycle: READ_ONCE(sch->aborting): the kfunc returns false")
+  X(DsqMoveAborting, "scx_dsq_move", "ext.c", 9239, "lifecycle: READ_ONCE(sch->aborting): the kfunc returns false") \
+  X(SubFailParent, "scx_fail_parent", "sub.c", 1291, "--sub-fail-parent: the parent's ops.init_task failed in the re-home loop: scx_error(parent), scx_bypass(parent, true)") \
+  X(PuntTask, "scx_punt_task", "sub.c", 1279, "--sub-fail-parent: sched_change: exit from the owner, owner = the bypassed parent, p stays SCX_TASK_NONE")
 
 namespace scxmc {
 

@@ -80,6 +80,12 @@ inline constexpr uint8_t kTaskSubInit = 1 << 5;
 // Written under p's pi_lock and rq lock (__sched_setscheduler), read by the
 // enable's switch loop under the same (scx_setscheduler_class, ext.c:8023).
 inline constexpr uint8_t kTaskPolicyOther = 1 << 6;
+// --sub-fail-parent only (Config::sub_fail_parent): the task is on the ext
+// class in SCX_TASK_NONE, punted to the failed parent by scx_punt_task
+// (sub.c:1279-1289) and not yet switched to fair by the parent's disable
+// (or by sched_setscheduler: switched_from_scx returns for NONE,
+// ext.c:4445).  Without it the model's "on ext" is "ENABLED" (onExt).
+inline constexpr uint8_t kTaskPunted = 1 << 7;
 
 // State::sub_exit (--sub-scheds; see below without): per scheduler, sch->exit_kind as
 // NONE / claimed (any kind: ERROR, UNREG, PARENT, ...) / DONE (2 bits:
@@ -95,6 +101,11 @@ inline constexpr int kSubExitChildShift = 2;
 inline constexpr uint8_t kSubAbortingRoot = 1 << 4;
 inline constexpr uint8_t kSubAbortingChild = 1 << 5;
 inline constexpr uint8_t kSubPropagateRoot = 1 << 6;
+// --sub-fail-parent: scx_fail_parent's scx_bypass(parent, true) (sub.c:1306)
+// raised the root's bypass_depth, which no scx_bypass(false) undoes: the
+// root's disable leaves it at 1 (ext.c:6610, 6767), harmless, as the
+// scx_sched is freed.
+inline constexpr uint8_t kSubRootFailBypass = 1 << 7;
 // State::sub_claim: bits 0-2 the exit claimer's stage (ClaimPc,
 // ext_core.hpp); the child's propagate_exit_irq_work queued, and each
 // scheduler's disable work queued (scx_disable_irq_workfn ext.c:7239 queues
@@ -108,6 +119,10 @@ inline constexpr uint8_t kSubDisableChild = 1 << 5;
 // hardlockup NMI's, so its later stages are the NMI actor's, in NMI context
 // (model/nmi.cpp).  Clear whenever ClaimPc is Idle.
 inline constexpr uint8_t kSubClaimNmi = 1 << 6;
+// --sub-fail-parent: the claim in progress is the helper's own
+// scx_error(parent) in scx_fail_parent (sub.c:1298), so its later stages are
+// the helper's steps (LifePc::SubDisFail).  Clear whenever ClaimPc is Idle.
+inline constexpr uint8_t kSubClaimHelper = 1 << 7;
 
 // State::sub_mig (--sub-migrations): bits 0-1 the cgroup.procs writer's
 // stage (MigPc, ext_core.hpp); kSubMigPrepared, the moved task's

@@ -201,12 +201,14 @@ bool ExtCore::migrateAttach(uint8_t t, bool prepared) {
 }
 
 bool ExtCore::cgroupTaskMigrating(uint8_t t, uint8_t to, bool fail) {
-  // scx_task_on_sched(to, p) is false: __scx_init_task(to, p, dst, false)
-  // (sub.c:2050-2055): ops.init_task of the destination's scheduler, which
-  // may fail; p stays READY/ENABLED on its owner meanwhile
+  // scx_task_on_sched(to, p): nothing to prepare, NOTIFY_OK (sub.c:2051-2052).
+  // Else __scx_init_task(to, p, dst, false) (sub.c:2054-2056): ops.init_task
+  // of the destination's scheduler, which may fail; p stays READY/ENABLED
+  // on its owner meanwhile
   site(Site::CgroupTaskMigrating);
+  if (taskSched(t) == to) return true;
   site(Site::InitTask);
-  lifeOpOn(to, LifeOp::InitTask, t);
+  lifeOpOn(to, LifeOp::InitTask, t, fail ? kInitTaskFailed : kNone);
   return !fail;
 }
 

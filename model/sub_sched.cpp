@@ -233,8 +233,50 @@ void ExtCore::subDisableTask(uint8_t t) {
   unlock(LockClass::PiLock, t);
   unlock(LockClass::ScxTasks);
   site(Site::InitTask);
-  lifeOpOn(kSchedRoot, LifeOp::InitTask, t);
+  // --sub-fail-parent: the parent's ops.init_task may fail (sub.c:1583-1587)
+  const bool fail = cfg_.sub_fail_parent && ch_->pick(2) == 1;
+  lifeOpOn(kSchedRoot, LifeOp::InitTask, t, fail ? kInitTaskFailed : kNone);
+  if (fail) {
+    subFailParent(t);
+    return;
+  }
   rehomeInSchedChange(t, kSchedRoot, true);
+}
+
+void ExtCore::subFailParent(uint8_t t) {
+  // scx_fail_parent (sub.c:1291-1317), still inside scx_sub_disable's loop
+  // and its locks: scx_error(parent) (sub.c:1298) -> scx_vexit ->
+  // scx_claim_exit(parent, SCX_EXIT_ERROR): the exit_kind cmpxchg
+  // (ext.c:6810) is this step's last access.  A claim that wins goes on
+  // with the sweep and the irq_work queues as the claimer's stages do
+  // (ClaimPc), on this helper (kSubClaimHelper): scx_fail_parent's
+  // scx_bypass waits for scx_error to return.  (No other claim is in
+  // progress when this one wins: the claimer, or the NMI, claims only the
+  // root, which it would then have claimed; the child's own claim has
+  // ended, since its disable runs.)
+  site(Site::SubFailParent);
+  scxError(ErrorKind::InitTaskFailed, t);
+  if (claimExitKind(kSchedRoot))
+    s_->sub_claim = static_cast<uint8_t>((s_->sub_claim & ~kSubClaimPcMask) |
+                                         static_cast<uint8_t>(ClaimPc::RootClaimed) | kSubClaimHelper);
+  s_->life_pc = static_cast<uint8_t>(LifePc::SubDisFail);
+}
+
+void ExtCore::subPuntTask(uint8_t t) {
+  // scx_punt_task (sub.c:1279-1289) inside its sched_change: exit from the
+  // current owner (scx_disable_and_exit_task ext.c:4171: disable if
+  // enabled, exit_task, owner NULL, NONE), then owner = the parent; the
+  // task stays in NONE, on ext if it was (kTaskPunted), and its
+  // sched_change's enqueue goes to the parent, which is bypassed
+  site(Site::PuntTask);
+  if (!(s_->bypass_depth & ~kBypassInLoop)) warn(Warn::PuntNotBypassed, t);  // sub.c:1283
+  const bool enabled = tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
+  if (enabled) scxDisableTask(t);
+  site(Site::DisableAndExit);
+  lifeOp(LifeOp::ExitTask, t);  // scx_task_sched(p): the child
+  setTaskState(t, ScxTaskState::None);
+  setTaskSched(t, kSchedRoot);
+  if (enabled) setFlagBit(t, kTaskPunted, true);
 }
 
 bool ExtCore::rehomeInSchedChange(uint8_t t, uint8_t to, bool iter) {
@@ -361,7 +403,8 @@ void ExtCore::subDisableUnlinked(bool attached) {
 void ExtCore::claimContinue(ClaimPc pc) {
   auto setPc = [&](ClaimPc to) {
     s_->sub_claim = static_cast<uint8_t>((s_->sub_claim & ~kSubClaimPcMask) | static_cast<uint8_t>(to));
-    if (to == ClaimPc::Idle) s_->sub_claim &= static_cast<uint8_t>(~kSubClaimNmi);  // (--nmi: the claim is over)
+    // (--nmi, --sub-fail-parent: the claim is over)
+    if (to == ClaimPc::Idle) s_->sub_claim &= static_cast<uint8_t>(~(kSubClaimNmi | kSubClaimHelper));
   };
   // irq_work_queue(&sch->propagate_exit_irq_work) (ext.c:6832), then
   // scx_vexit's scx_finish_exit: irq_work_queue(disable_irq_work)
@@ -442,7 +485,7 @@ void ExtCore::claimerStep() {
   {
     trace::ChoiceReads choosing;  // which contexts have something to do
     if (pc != ClaimPc::Idle) {
-      if (!(s_->sub_claim & kSubClaimNmi)) opt[n++] = Continue;
+      if (!(s_->sub_claim & (kSubClaimNmi | kSubClaimHelper))) opt[n++] = Continue;
     } else {
       // A claim whose cmpxchg (ext.c:6810) must fail (exit_kind no longer NONE) only
       // passes through scx_claim_exit and changes nothing: not offered.
@@ -551,6 +594,43 @@ void ExtCore::subStep(LifePc pc) {
         break;
       }
       unlockLoop();  // sub.c:1616-1617
+      s_->life_pc = static_cast<uint8_t>(LifePc::SubDisExit);
+      break;
+    }
+    case LifePc::SubDisFail:
+      // scx_error(parent)'s claim, if it won, goes on; then scx_fail_parent's
+      // scx_bypass(parent, true) (sub.c:1306), one CPU a step
+      {
+        bool claiming;
+        {
+          trace::Bookkeeping bookkeeping;  // (the helper's own place: still inside scx_error's claim)
+          claiming = s_->sub_claim & kSubClaimHelper;
+        }
+        if (claiming) {
+          claimContinue(static_cast<ClaimPc>(s_->sub_claim & kSubClaimPcMask));
+          break;
+        }
+      }
+      if (!scxBypass(true)) return;
+      s_->sub_exit |= kSubRootFailBypass;
+      s_->life_pc = static_cast<uint8_t>(LifePc::SubDisPunt);
+      break;
+    case LifePc::SubDisPunt: {
+      // scx_task_iter over the child's cgroup from its start, every task not
+      // on the parent (sub.c:1308-1315): task_rq_lock (the iterator's
+      // scx_task_iter_next_locked, ext.c:874), scx_punt_task in its
+      // sched_change.  Then the loop's break: scx_task_iter_stop, `dump`
+      // (sub.c:1587-1588, 1613-1618): the cgroup locks and the fork rwsem go
+      const uint8_t t = pickTask([&](uint8_t u) { return taskSched(u) != kSchedRoot; });
+      if (t != kNone) {
+        bool queued = false;
+        if (!subChangeBegin(t, &queued, true)) return;
+        subPuntTask(t);
+        if (blocked_) return;
+        subChangeEnd(t, queued, true);
+        break;
+      }
+      unlockLoop();
       s_->life_pc = static_cast<uint8_t>(LifePc::SubDisExit);
       break;
     }

@@ -119,6 +119,16 @@ grep -q '"sub_migrations": true' "$tmp/sm.json" && echo "ok   sub-migrations-in-
 expect sub-migrations-replay 0 "confirmed: sub-ownership" -- "$SCXMC" replay "$tmp/sm.json"
 sed 's/"sub_migrations": true/"sub_migrations": 1/' "$tmp/sm.json" >"$tmp/sm-bad.json"
 expect sub-migrations-not-bool 2 "config.sub_migrations is not a boolean" -- "$SCXMC" replay "$tmp/sm-bad.json"
+# --sub-fail-parent (issue 16): needs --sub-scheds; 7.3.4's finding (lifecycle, exit 1) and its replay;
+# the reviewer's variant caught by kernel-warn; the flag in the JSON; a non-boolean field
+expect sub-fail-parent-needs-sub-scheds 2 "--sub-fail-parent needs --sub-scheds 1" -- "$SCXMC" check --lifecycle --sub-fail-parent --json "$tmp/sfp-rejected.json"
+[ ! -e "$tmp/sfp-rejected.json" ] && echo "ok   sub-fail-parent-rejected-no-json" && pass=$((pass+1)) || { echo "FAIL sub-fail-parent-rejected-no-json"; fail=$((fail+1)); }
+expect sub-fail-parent-finding 1 "lifecycle +violated: ops.enable\(p0\) with p0 in scx state NONE" -- "$SCXMC" check --lifecycle --sub-scheds 1 --sub-fail-parent --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants lifecycle --json "$tmp/sfp.json"
+grep -q '"sub_fail_parent": true' "$tmp/sfp.json" && echo "ok   sub-fail-parent-in-json" && pass=$((pass+1)) || { echo "FAIL sub-fail-parent-in-json"; fail=$((fail+1)); }
+expect sub-fail-parent-replay 0 "confirmed: lifecycle" -- "$SCXMC" replay "$tmp/sfp.json"
+expect sub-fail-parent-variant 1 "kernel-warn +violated: WARN: scx_punt_task" -- "$SCXMC" check --variant sub-fail-parent-no-bypass --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants kernel-warn
+sed 's/"sub_fail_parent": true/"sub_fail_parent": "yes"/' "$tmp/sfp.json" >"$tmp/sfp-bad.json"
+expect sub-fail-parent-not-bool 2 "config.sub_fail_parent is not a boolean" -- "$SCXMC" replay "$tmp/sfp-bad.json"
 # --balance-callbacks (issue 17): the reviewer's variant, the flag in the JSON, its replay
 expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
 grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }

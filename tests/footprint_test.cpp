@@ -422,6 +422,16 @@ TEST(Footprint, LifecycleSubMigrations) {
   EXPECT_EQ(c.validate(), "");
   checkConfig(c);
 }
+// --sub-fail-parent (issue 16): scx_fail_parent's stages of the helper (its
+// claim, its scx_bypass, the punt loop), the root's disable meeting punted
+// tasks, and a punted task's class switches
+TEST(Footprint, LifecycleSubFailParent) {
+  Config c = makeConfig(1, 2, 0, true, 1, 1);
+  c.sub_scheds = 1;
+  c.sub_fail_parent = true;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
 // --nmi (issue 17 part 2): the hardlockup NMI's claim (model/nmi.cpp), alone
 // and with the claimer's stages it goes through with --sub-scheds (it
 // reports the claimer's handler ids: the same accesses)

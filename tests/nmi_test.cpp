@@ -126,7 +126,9 @@ void expectHolds(const Config& c, uint64_t states) {
 // exit, and so never once the root's disable started (its scx_bypass runs
 // with the state still ENABLED, after bpf_scx_unreg's claim).
 TEST(Nmi, Linux734Holds) { expectHolds(nmiConfig(1, 1), 671883u); }
-TEST(Nmi, Linux734HoldsWithSubScheds) { expectHolds(nmiConfig(1, 0, true, 1), 1416516u); }
+// (1,416,516 states before session 18: the root's disable after the child's
+// did not cycle the runnable tasks in its scx_bypass, docs/status.md)
+TEST(Nmi, Linux734HoldsWithSubScheds) { expectHolds(nmiConfig(1, 0, true, 1), 1406520u); }
 
 // The seeded bug (the NMI's claim without its ->aborting sweep) is caught by
 // sub-exit, and the counterexample replays.

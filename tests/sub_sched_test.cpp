@@ -43,7 +43,8 @@ TEST(SubSched, ConfigValidationNamesTheField) {
   EXPECT_NE(c.describe().find("sub-scheduler"), std::string::npos);
 }
 
-// Off: no bit; on: task.flags widens (4 -> 64 values, 2 -> 6 bits) and the
+// Off: no bit; on: task.flags widens (4 -> 64 values, 2 -> 6 bits), the
+// monitors' task.ghost2 takes 2 bits a task (sub-task-init), and the
 // exit-claiming bytes take 7 + 6 bits, of which --lifecycle alone already
 // has one (the root's exit claim, docs/architecture.md).
 TEST(SubSched, OffCostsNoBit) {
@@ -51,7 +52,7 @@ TEST(SubSched, OffCostsNoBit) {
     Config off = subConfig(tasks);
     off.sub_scheds = 0;
     Config on = subConfig(tasks);
-    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 4 * tasks + 12) << tasks;
+    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 6 * tasks + 12) << tasks;
   }
   static_assert(sizeof(State) == 256 + kMaxUserDsqs + 3 + 3 * kMaxCpus);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim, sub_mig; rqf, --balance-callbacks; kick, ksync, --kicks)
 }

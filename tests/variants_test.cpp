@@ -324,6 +324,8 @@ TEST(Reductions, EveryVariantSameFirstViolationLength) {
   std::string not_caught;
   for (const VariantInfo& v : variants()) {
     if (v.name == "linux-7.3.4") continue;
+    // (a proposed fix: nothing to catch; SubFailParent.ProposedFixHoldsEverything)
+    if (v.name == "switching-to-skips-none") continue;
     bool found = false;
     for (int dsqs : {0, 1}) {
       auto m = makeModel(v.name, test::smallConfig(1, 2, dsqs, "full"));

@@ -87,6 +87,24 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "in its old cgroup (implies --lifecycle --sub-scheds 1 --sub-migrations)",
         "sub.c:2036 scx_cgroup_task_migrating"},
        makeSubMigrateRehomeEarly},
+      {{"sub-fail-parent-no-bypass",
+        "sub-schedulers: scx_fail_parent punts the child's tasks to the failed parent without "
+        "scx_bypass(parent, true), so the parent can schedule tasks it never initialized (implies --lifecycle "
+        "--sub-scheds 1 --sub-fail-parent)",
+        "sub.c:1291 scx_fail_parent"},
+       makeSubFailParentNoBypass},
+      {{"sub-punt-skips-exit",
+        "sub-schedulers: scx_punt_task re-points p->scx.sched to the parent without "
+        "scx_disable_and_exit_task on the child, so the child never exits the task and the parent disables a "
+        "task it never initialized (implies --lifecycle --sub-scheds 1 --sub-fail-parent)",
+        "sub.c:1279 scx_punt_task"},
+       makeSubPuntSkipsExit},
+      {{"switching-to-skips-none",
+        "proposed fix (--sub-fail-parent finding): switching_to_scx returns for a task in SCX_TASK_NONE, as "
+        "switched_from_scx does, so a task punted to the failed parent that switches to ext is not enabled on it "
+        "(implies --lifecycle --sub-scheds 1 --sub-fail-parent)",
+        "ext.c:4415 switching_to_scx"},
+       makeSwitchingToSkipsNone},
       {{"dequeue-legacy",
         "ops.dequeue() before commit ebf1ccff79 (seed 002): only for a task QUEUED on the BPF side, core flags",
         "ext.c:2307 ops_dequeue, ext.c:1540 rq_owned_post_enq, ext.c:1741 scx_dispatch_enqueue"},

@@ -30,4 +30,7 @@ std::unique_ptr<ExtCore> makeSubClaimPlainStore(const Config& cfg);      // sub_
 std::unique_ptr<ExtCore> makeSubDisableSkipsSleepers(const Config& cfg);  // sub_disable_skips_sleepers.cpp
 std::unique_ptr<ExtCore> makeSubEnableBeforeSetSched(const Config& cfg);  // sub_enable_before_set_sched.cpp
 std::unique_ptr<ExtCore> makeSubMigrateRehomeEarly(const Config& cfg);    // sub_migrate_rehome_early.cpp
+std::unique_ptr<ExtCore> makeSubFailParentNoBypass(const Config& cfg);  // sub_fail_parent_no_bypass.cpp
+std::unique_ptr<ExtCore> makeSubPuntSkipsExit(const Config& cfg);        // sub_punt_skips_exit.cpp
+std::unique_ptr<ExtCore> makeSwitchingToSkipsNone(const Config& cfg);    // switching_to_skips_none.cpp
 }  // namespace scxmc

@@ -21,6 +21,7 @@ class SubMigrateRehomeEarly : public ExtCore {
   const char* name() const override { return "sub-migrate-rehome-early"; }
   bool cgroupTaskMigrating(uint8_t t, uint8_t to, bool fail) override {
     if (!ExtCore::cgroupTaskMigrating(t, to, fail)) return false;
+    if (taskSched(t) == to) return true;  // (no re-homing move)
     // BUG: task_rq_lock, scx_rehome_task(to, p), task_rq_unlock here
     return rehomeInSchedChange(t, to, false);
   }
