@@ -283,7 +283,7 @@ void ExtCore::restTask() {
   if (!cfg_.switch_walks) {
     if (cfg_.lifecycle && s_->scx_enable == static_cast<uint8_t>(ScxEnable::Enabled) &&
         ((asleep && (ready || enabled || punted_none)) ||
-         ((ready || (punted_none && !flagBit(t, kTaskPunted))) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
+         ((ready || (punted_none && !punted(t))) && ts.on_rq == static_cast<uint8_t>(OnRq::Queued))))
       opts[n++] = {static_cast<uint8_t>(TaskEv::SetScheduler), 0};
   } else {
     // --switch-during-walks: __sched_setscheduler routed by task_should_scx

@@ -616,7 +616,9 @@ class ExtCore {
 
   // ---- scheduler lifecycle (lifecycle.cpp; Config::lifecycle) -------------
   bool isHelper(int actor) const { return actor == cfg_.actors(); }
-  bool onExt(uint8_t t) const;  // the task is on the ext class (scx state ENABLED)
+  bool onExt(uint8_t t) const;  // the task is on the ext class (scx state ENABLED, or punted)
+  // --sub-fail-parent: on ext in NONE after scx_punt_task (kTaskPunted)
+  bool punted(uint8_t t) const { return cfg_.sub_fail_parent && flagBit(t, kTaskPunted); }
   bool bypassing(uint8_t c) const { return cfg_.lifecycle && (s_->cpu[c].bypassing & kCpuBypassing); }
   virtual void lifeOp(LifeOp op, uint8_t t = kNone, uint8_t arg = kNone);
   void setTaskState(uint8_t t, ScxTaskState to);
@@ -746,9 +748,20 @@ class ExtCore {
   // each visit; a cgroup migration's re-home is not)
   bool subChangeBegin(uint8_t t, bool* queued, bool iter = true);
   bool subChangeEnd(uint8_t t, bool queued, bool iter = true);
-  // scx_rehome_task(to, p) with its sched_change (sub.c:1250-1265):
-  // subChangeBegin, subRehomeTask, subChangeEnd; false if the step waits
-  bool rehomeInSchedChange(uint8_t t, uint8_t to, bool iter);
+  // `body` (a re-home, a punt) inside its sched_change(SAVE|MOVE):
+  // subChangeBegin, body, subChangeEnd; false if the step waits
+  template <class Body>
+  bool inSchedChange(uint8_t t, bool iter, Body body) {
+    bool queued = false;
+    if (!subChangeBegin(t, &queued, iter)) return false;
+    body();
+    if (blocked_) return false;
+    return subChangeEnd(t, queued, iter);
+  }
+  // scx_rehome_task(to, p) with its sched_change (sub.c:1250-1265)
+  bool rehomeInSchedChange(uint8_t t, uint8_t to, bool iter) {
+    return inSchedChange(t, iter, [&] { subRehomeTask(t, to); });
+  }
   // One step of scx_bypass(sch, bypass) ext.c:6275 (the depth change with
   // the first CPU, then one CPU or one spin's end per step): true once the
   // call has returned, false while it is still in its CPU loop or when the

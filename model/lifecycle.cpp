@@ -56,7 +56,7 @@ const char* lifePcName(uint8_t pc) {
 
 bool ExtCore::onExt(uint8_t t) const {
   return !cfg_.lifecycle || s_->task[t].scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
-         (cfg_.sub_fail_parent && flagBit(t, kTaskPunted));  // (NONE on ext after scx_punt_task)
+         punted(t);
 }
 
 void ExtCore::lifeOp(LifeOp op, uint8_t t, uint8_t arg) { emit(Ev::OpsLife, t, static_cast<uint8_t>(op), arg); }
@@ -305,7 +305,7 @@ void ExtCore::disableTask(uint8_t t) {
     emit(Ev::Switch, kNone, t, kNone, rq);
     cpu(rq).curr = kNone;
   }
-  if (cfg_.sub_fail_parent && flagBit(t, kTaskPunted)) {
+  if (punted(t)) {
     // (--sub-fail-parent) punted in NONE: switched_from_scx returns
     // (ext.c:4445), and so does __scx_disable_and_exit_task (ext.c:4134-4135)
     site(Site::DisableAndExit);
@@ -485,7 +485,7 @@ void ExtCore::setScheduler(uint8_t t, bool policy_only) {
     // p->policy changes, the class stays (--switch-during-walks)
     setPolicyOther(t, !flagBit(t, kTaskPolicyOther));
   } else if (tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled) ||
-             (cfg_.sub_fail_parent && flagBit(t, kTaskPunted))) {
+             punted(t)) {
     setPolicyOther(t, true);
     if (cfg_.sub_fail_parent) setFlagBit(t, kTaskPunted, false);  // p->sched_class = fair
     switchedFromScx(t);  // to a fair policy (asleep: no dequeue)
@@ -540,7 +540,7 @@ void ExtCore::helperStep() {
         if (pc == LifePc::EnSwitchTask && enableSwitchSkips(t)) continue;
         // (--sub-fail-parent) the disable's visit of a task punted to the
         // root: NONE, but on ext until this visit's sched_change
-        if (pc == LifePc::DisTasks && cfg_.sub_fail_parent && flagBit(t, kTaskPunted)) {
+        if (pc == LifePc::DisTasks && punted(t)) {
           c[n++] = t;
           continue;
         }

@@ -279,14 +279,6 @@ void ExtCore::subPuntTask(uint8_t t) {
   if (enabled) setFlagBit(t, kTaskPunted, true);
 }
 
-bool ExtCore::rehomeInSchedChange(uint8_t t, uint8_t to, bool iter) {
-  bool queued = false;
-  if (!subChangeBegin(t, &queued, iter)) return false;
-  subRehomeTask(t, to);
-  if (blocked_) return false;
-  return subChangeEnd(t, queued, iter);
-}
-
 void ExtCore::subRehomeTask(uint8_t t, uint8_t to) {
   // scx_rehome_task sub.c:1250-1265, inside its sched_change: exit from the
   // current owner (scx_disable_and_exit_task ext.c:4171: disable if
@@ -623,11 +615,7 @@ void ExtCore::subStep(LifePc pc) {
       // (sub.c:1587-1588, 1613-1618): the cgroup locks and the fork rwsem go
       const uint8_t t = pickTask([&](uint8_t u) { return taskSched(u) != kSchedRoot; });
       if (t != kNone) {
-        bool queued = false;
-        if (!subChangeBegin(t, &queued, true)) return;
-        subPuntTask(t);
-        if (blocked_) return;
-        subChangeEnd(t, queued, true);
+        inSchedChange(t, true, [&] { subPuntTask(t); });
         break;
       }
       unlockLoop();
