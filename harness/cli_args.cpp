@@ -93,6 +93,8 @@ int parseSliceOption(const std::vector<std::string>& args, size_t* i, Config* cf
   if (a == "--nmi") return flag(&cfg->nmi);
   if (a == "--sub-migrations") return flag(&cfg->sub_migrations);
   if (a == "--sub-fail-parent") return flag(&cfg->sub_fail_parent);
+  if (a == "--sub-enable-fail") return flag(&cfg->sub_enable_fail);
+  if (a == "--sub-cgroup-all") return flag(&cfg->sub_cgroup_all);
   if (a == "--kick-flags") {
     if (*i + 1 >= args.size()) { *err = a + " needs a value"; return -1; }
     if (!parseKickFlags(args[*i + 1], &cfg->kick_flags, err)) return -1;
@@ -128,6 +130,10 @@ std::string sliceOptions(const Config& c, const Config& from) {
     o << (c.sub_migrations ? " --sub-migrations" : " (no --sub-migrations)");
   if (c.sub_fail_parent != from.sub_fail_parent)
     o << (c.sub_fail_parent ? " --sub-fail-parent" : " (no --sub-fail-parent)");
+  if (c.sub_enable_fail != from.sub_enable_fail)
+    o << (c.sub_enable_fail ? " --sub-enable-fail" : " (no --sub-enable-fail)");
+  if (c.sub_cgroup_all != from.sub_cgroup_all)
+    o << (c.sub_cgroup_all ? " --sub-cgroup-all" : " (no --sub-cgroup-all)");
   return o.str();
 }
 

@@ -188,6 +188,20 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->sub_fail_parent = c["sub_fail_parent"].get<bool>();
   }
+  if (c.contains("sub_enable_fail")) {
+    if (!c["sub_enable_fail"].is_boolean()) {
+      *err = "config.sub_enable_fail is not a boolean";
+      return false;
+    }
+    cfg->sub_enable_fail = c["sub_enable_fail"].get<bool>();
+  }
+  if (c.contains("sub_cgroup_all")) {
+    if (!c["sub_cgroup_all"].is_boolean()) {
+      *err = "config.sub_cgroup_all is not a boolean";
+      return false;
+    }
+    cfg->sub_cgroup_all = c["sub_cgroup_all"].get<bool>();
+  }
   if (!c.contains("policy") || !c["policy"].is_string()) {
     *err = "config.policy is missing or not a string";
     return false;

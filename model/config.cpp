@@ -36,6 +36,10 @@ std::string Config::validate() const {
     e << "--sub-migrations needs --sub-scheds 1 (it moves tasks between the root's cgroup and the child's)";
   else if (sub_fail_parent && !sub_scheds)
     e << "--sub-fail-parent needs --sub-scheds 1 (it fails the root while the child is disabled)";
+  else if (sub_cgroup_all && !sub_scheds)
+    e << "--sub-cgroup-all needs --sub-scheds 1 (it places every task in the child's cgroup)";
+  else if (sub_enable_fail && !sub_scheds)
+    e << "--sub-enable-fail needs --sub-scheds 1 (it fails the child's ops.init_task while it is enabled)";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
@@ -63,6 +67,8 @@ std::string Config::describe() const {
   if (sub_scheds) o << ", " << sub_scheds << " sub-scheduler" << (sub_scheds > 1 ? "s" : "");
   if (sub_migrations) o << ", cgroup migrations between schedulers";
   if (sub_fail_parent) o << ", the parent's init_task failing in the child's disable";
+  if (sub_enable_fail) o << ", the child's init_task failing in its enable";
+  if (sub_cgroup_all) o << ", every task in the child's cgroup";
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";
   if (kicks) {

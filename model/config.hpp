@@ -102,6 +102,18 @@ struct Config {
   // (scx_punt_task sub.c:1279-1289), where they stay, on ext if they were,
   // until the parent's own disable.  Off: no state bit.
   bool sub_fail_parent = false;
+  // With `sub_scheds`: the failure path of the child's enable
+  // (--sub-enable-fail, model/sub_sched.cpp): the child's ops.init_task in
+  // scx_sub_enable_workfn's init loop may fail (sub.c:1903-1905); the
+  // `abort` path cancels the child's init of every SUB_INIT task
+  // (scx_sub_init_cancel_task, sub.c:1993-2010), drops the locks, errors the
+  // child and waits for its disable (sub.c:2011-2023), which re-homes what
+  // it owns and unlinks it.  Off: no state bit.
+  bool sub_enable_fail = false;
+  // With `sub_scheds`: every task starts in the child's cgroup
+  // (--sub-cgroup-all); otherwise tasks 0 and 2 do, 1 and 3 start in the
+  // root's.  It changes where tasks start, not a step.
+  bool sub_cgroup_all = false;
   // With `lifecycle`: what scx_bpf_destroy_dsq changes (--destroy-dsqs): the
   // DSQ leaves sch->dsq_hash and its id becomes SCX_DSQ_INVALID (destroy_dsq
   // ext.c:5300-5337), so a later lookup misses it (find_dsq_for_dispatch

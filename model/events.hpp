@@ -95,12 +95,14 @@ enum class LifeOp : uint8_t {
 const char* lifeOpName(uint8_t op);
 // Event::b of an ops.exit_task that undoes a completed ops.init_task of a
 // scheduler that never became the task's owner (scx_sub_init_cancel_task
-// ext.c:4159-4169, args.cancelled; --sub-migrations): a callback of the
-// would-be owner, made while another scheduler owns the task.
+// ext.c:4159-4169, args.cancelled; --sub-migrations, and the child's
+// enable's abort, --sub-enable-fail): a callback of the would-be owner,
+// made while another scheduler owns the task.
 inline constexpr uint8_t kExitTaskInitCancel = 1;
 // Event::b of an ops.init_task that returned an error (the parent's in
 // scx_sub_disable, sub.c:1583-1587, --sub-fail-parent; the destination's in
-// scx_cgroup_task_migrating, sub.c:2050-2055, --sub-migrations): the task is
+// scx_cgroup_task_migrating, sub.c:2050-2055, --sub-migrations; the child's
+// in scx_sub_enable_workfn, sub.c:1903-1905, --sub-enable-fail): the task is
 // not initialized on that scheduler.
 inline constexpr uint8_t kInitTaskFailed = 1;
 // May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ

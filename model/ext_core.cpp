@@ -34,7 +34,7 @@ State ExtCore::initial() const {
     ts.affinity = cfg_.allCpusMask();
     if (t >= cfg_.tasks - cfg_.fork_tasks) ts.scx_state = static_cast<uint8_t>(ScxTaskState::Unborn);
     // --sub-scheds: every other task (0, 2) lives in the child's cgroup
-    if (cfg_.sub_scheds && t % 2 == 0) ts.flags |= kTaskSubCgroup;
+    if (cfg_.sub_scheds && (t % 2 == 0 || cfg_.sub_cgroup_all)) ts.flags |= kTaskSubCgroup;
   }
   for (auto& c : s.cpu) c = CpuState{};
   for (auto& a : s.actor) a = Frame{};

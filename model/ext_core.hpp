@@ -129,6 +129,12 @@ enum class LifePc : uint8_t {
                  // scx_bypass(parent, true) (sub.c:1306) [enable_mutex, fork_rwsem, cgroup locks]
   SubDisPunt,    // the punt loop: scx_punt_task per task of the cgroup not on the parent (sub.c:1308-1315)
                  // [enable_mutex, fork_rwsem, cgroup locks]
+  // --sub-enable-fail: the init loop's ops.init_task of the child failed
+  // (sub.c:1903-1905): scx_sub_enable_workfn's `abort` (sub.c:1990-2023)
+  SubEnAbort,    // the cancel loop: scx_sub_init_cancel_task per SUB_INIT task (sub.c:2002-2009)
+                 // [enable_mutex, fork_rwsem, cgroup locks]
+  SubEnAborted,  // unlocked and the child errored (sub.c:2011-2022); scx_flush_disable_work waits for its
+                 // disable work, which runs scx_sub_disable as from SubEnabled [none]
   Count
 };
 constexpr bool isSubPc(uint8_t pc) {
@@ -139,10 +145,15 @@ constexpr bool isSubPc(uint8_t pc) {
 constexpr bool subFailing(uint8_t pc) {
   return pc == static_cast<uint8_t>(LifePc::SubDisFail) || pc == static_cast<uint8_t>(LifePc::SubDisPunt);
 }
+// scx_sub_enable_workfn's `abort` stages (--sub-enable-fail): the child is
+// linked, its enable failed
+constexpr bool subAborting(uint8_t pc) {
+  return pc == static_cast<uint8_t>(LifePc::SubEnAbort) || pc == static_cast<uint8_t>(LifePc::SubEnAborted);
+}
 // Is the child on the root's children list (list_add_tail_rcu ext.c:6530 ..
 // list_del_rcu at the back-out ext.c:6541 or in scx_unlink_sched ext.c:6564)?
 constexpr bool subListed(uint8_t pc) {
-  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) || subFailing(pc) ||
+  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) || subFailing(pc) || subAborting(pc) ||
          (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit));
 }
 
@@ -174,7 +185,7 @@ const char* migPcName(uint8_t pc);
 // its ops.exit, sub.c:1790-1652)?
 constexpr bool subLive(uint8_t pc) {
   return (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit)) ||
-         subFailing(pc);
+         subFailing(pc) || subAborting(pc);
 }
 // The stage a LifePc belongs to (EnInitCall* -> EnInitTask), for range tests.
 constexpr LifePc lifeStage(uint8_t pc) {
@@ -190,7 +201,7 @@ constexpr LifePc lifeStage(uint8_t pc) {
 constexpr bool helperHoldsCgroupMutex(uint8_t pc) {
   return lifeStage(pc) == LifePc::EnInitTask || pc == static_cast<uint8_t>(LifePc::SubEnInit) ||
          pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks) ||
-         subFailing(pc);
+         subFailing(pc) || pc == static_cast<uint8_t>(LifePc::SubEnAbort);
 }
 // The task whose ops.init_task the helper runs, or kNone.
 constexpr uint8_t lifeInitTask(uint8_t pc) {
@@ -738,25 +749,39 @@ class ExtCore {
   // --sub-fail-parent: scx_fail_parent's start (sub.c:1291-1298): the
   // parent's scx_error, whose claim the helper's next steps go on with
   void subFailParent(uint8_t t);
+  // scx_error(child) where the child errors itself (the link's back-out,
+  // the enable's abort): scx_vexit -> scx_claim_exit's cmpxchg, then its
+  // ->aborting store and scx_finish_exit's irq_work queues (one step: see
+  // the definition)
+  void subChildErrorClaim();
+  // scx_sub_init_cancel_task(child, p) for one SUB_INIT task of the
+  // enable's abort loop (sub.c:2002-2009); virtual for the variants
+  virtual void subAbortCancelTask(uint8_t t);
   // scx_punt_task sub.c:1279, inside sched_change(SAVE|MOVE): exit from the
   // current owner (scx_disable_and_exit_task: NONE), owner = the parent
   virtual void subPuntTask(uint8_t t);
-  // sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE) around a re-home or switch:
-  // begin (dequeue if queued: ops.dequeue from the current owner) and end
-  // (enqueue with RESTORE: the new owner's ops.enqueue).  false: wait.
-  // (`iter`: inside a scx_task_iter walk, which holds scx_tasks_lock at
-  // each visit; a cgroup migration's re-home is not)
-  bool subChangeBegin(uint8_t t, bool* queued, bool iter = true);
-  bool subChangeEnd(uint8_t t, bool queued, bool iter = true);
+  // sched_change(DEQUEUE_SAVE|DEQUEUE_MOVE) around a re-home or switch
+  // (core.c:11259-11350): begin (dequeue if queued: ops.dequeue from the
+  // current owner; put_prev_task if running) and end (enqueue with
+  // RESTORE: the new owner's ops.enqueue, or for a running task the local
+  // DSQ; set_next_task if running).  false: wait.  (`iter`: inside a
+  // scx_task_iter walk, which holds scx_tasks_lock at each visit; a cgroup
+  // migration's re-home is not)
+  struct SubChange {
+    bool queued = false;   // task_on_rq_queued(p) (core.c:11284)
+    bool running = false;  // task_current_donor(rq, p) (core.c:11285)
+  };
+  bool subChangeBegin(uint8_t t, SubChange* c, bool iter = true);
+  bool subChangeEnd(uint8_t t, const SubChange& c, bool iter = true);
   // `body` (a re-home, a punt) inside its sched_change(SAVE|MOVE):
   // subChangeBegin, body, subChangeEnd; false if the step waits
   template <class Body>
   bool inSchedChange(uint8_t t, bool iter, Body body) {
-    bool queued = false;
-    if (!subChangeBegin(t, &queued, iter)) return false;
+    SubChange c;
+    if (!subChangeBegin(t, &c, iter)) return false;
     body();
     if (blocked_) return false;
-    return subChangeEnd(t, queued, iter);
+    return subChangeEnd(t, c, iter);
   }
   // scx_rehome_task(to, p) with its sched_change (sub.c:1250-1265)
   bool rehomeInSchedChange(uint8_t t, uint8_t to, bool iter) {

@@ -94,7 +94,8 @@ namespace scxmc {
     2036)                                                                                                              \
   X(void, cgroupTaskMigrated, (uint8_t t), (t), "scx_cgroup_task_migrated", "sub.c", 2074)                             \
   X(void, cgroupTaskMigrateCanceled, (uint8_t t), (t), "scx_cgroup_task_migrate_canceled", "sub.c", 2101)      \
-  X(void, subPuntTask, (uint8_t t), (t), "scx_punt_task", "sub.c", 1279)
+  X(void, subPuntTask, (uint8_t t), (t), "scx_punt_task", "sub.c", 1279)                                             \
+  X(void, subAbortCancelTask, (uint8_t t), (t), "scx_sub_enable_workfn", "sub.c", 2002)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

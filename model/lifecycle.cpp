@@ -49,7 +49,9 @@ const char* lifePcName(uint8_t pc) {
                                   "sub disable: re-home tasks", "sub disable: unlink, exit", "sub gone",
                                   "sub enable: linked, reading parent->aborting", "sub enable: backed out",
                                   "sub disable: scx_fail_parent (error, bypass the parent)",
-                                  "sub disable: scx_fail_parent (punt tasks)"};
+                                  "sub disable: scx_fail_parent (punt tasks)",
+                                  "sub enable: abort (cancel the child's inits)",
+                                  "sub enable: aborted, waiting for the child's disable"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
   return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
 }
@@ -214,7 +216,19 @@ bool ExtCore::scxBypassCpu(bool on) {
   // any sched_change (Pc::ChangeEnqueue); ops_dequeue's spin (ext.c:2288)
   // on a DISPATCHING task ends it too.
   const bool cycle = staticEnabled(static_cast<LifePc>(s_->life_pc));
+  // The kernel walks rq c's runnable_list (ext.c:6370), which only rq c's
+  // lock holders change; the model derives its members from the task
+  // fields.  A task's cpu and on_rq are read for every task, also for one
+  // on another rq or asleep, whose fields other rqs' lock holders may
+  // change meanwhile; but "queued on rq c" changes only under rq c's lock
+  // (a queued task moves rq only under both rq locks; a waking one is not
+  // queued until its enqueue on its new rq under that rq's lock), so the
+  // answer is the list's and is protected by the lock the helper holds.
+  // The reads are the model's stand-in for the list walk, not the
+  // kernel's accesses (Footprint.LifecycleSubEnableFail, the first with two
+  // tasks and the lifecycle, saw them).
   auto eligible = [&](uint8_t t) {
+    trace::Bookkeeping list_walk;
     return tk(t).cpu == c && onExt(t) && tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued) && cpu(c).curr != t;
   };
   for (uint8_t t = 0; cycle && t < cfg_.tasks; ++t) {
@@ -634,6 +648,8 @@ void ExtCore::helperStep() {
     case LifePc::SubEnFailed:
     case LifePc::SubDisFail:
     case LifePc::SubDisPunt:
+    case LifePc::SubEnAbort:
+    case LifePc::SubEnAborted:
       subStep(pc);  // sub_sched.cpp
       break;
     case LifePc::Enabled:

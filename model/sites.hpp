@@ -150,7 +150,10 @@
   X(RootExitClaim, "scx_disable", "ext.c", 6867, "lifecycle without --sub-scheds: bpf_scx_unreg's scx_claim_exit of the root (exit_kind, ->aborting, the disable irq_work)") \
   X(DsqMoveAborting, "scx_dsq_move", "ext.c", 9239, "lifecycle: READ_ONCE(sch->aborting): the kfunc returns false") \
   X(SubFailParent, "scx_fail_parent", "sub.c", 1291, "--sub-fail-parent: the parent's ops.init_task failed in the re-home loop: scx_error(parent), scx_bypass(parent, true)") \
-  X(PuntTask, "scx_punt_task", "sub.c", 1279, "--sub-fail-parent: sched_change: exit from the owner, owner = the bypassed parent, p stays SCX_TASK_NONE")
+  X(PuntTask, "scx_punt_task", "sub.c", 1279, "--sub-fail-parent: sched_change: exit from the owner, owner = the bypassed parent, p stays SCX_TASK_NONE") \
+  X(SubEnableAbort, "scx_sub_enable_workfn", "sub.c", 1905, "--sub-enable-fail: the child's ops.init_task failed in the init loop: goto abort") \
+  X(SubAbortLoop, "scx_sub_enable_workfn", "sub.c", 2002, "--sub-enable-fail: abort: the iterator's visit of a SUB_INIT task, scx_sub_init_cancel_task(sch), SUB_INIT cleared") \
+  X(SubEnableErrUnlock, "scx_sub_enable_workfn", "sub.c", 2011, "--sub-enable-fail: err_unlock_and_disable: cgroup unlock, fork rwsem, scx_enable_mutex; scx_error(sch), scx_flush_disable_work")
 
 namespace scxmc {
 

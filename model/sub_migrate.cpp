@@ -47,7 +47,7 @@
 // * sched_move_task's sched_change dequeue/enqueue of a queued p is the
 //   environment's Change event (as for the moves inside a scheduler,
 //   ExtCore::cgroupAttach), not repeated here;
-// * the re-home of a running task waits until it is not running (as the
+// * the re-home of a running task runs while its CPU is at rest (as the
 //   sub loops' visits, subChangeBegin);
 // * cgroup_threadgroup_rwsem, which the write also holds, is not a
 //   modeled lock: no modeled path takes it (no fork with --sub-scheds).
@@ -69,7 +69,11 @@ bool ExtCore::scxCgroupEnabled() const {
 
 uint8_t ExtCore::cgroupSched(bool child_cgroup) const {
   const auto pc = static_cast<LifePc>(static_cast<uint8_t>(s_->life_pc));
-  const bool child_owns = pc == LifePc::SubEnInit || pc == LifePc::SubEnSwitch || pc == LifePc::SubEnabled;
+  // set_cgroup_sched(cgrp, sch) (sub.c:1848) .. set_cgroup_sched(cgrp,
+  // parent) in the disable (sub.c:1540); an aborted enable keeps it until
+  // its disable (--sub-enable-fail)
+  const bool child_owns = pc == LifePc::SubEnInit || pc == LifePc::SubEnSwitch || pc == LifePc::SubEnabled ||
+                          subAborting(s_->life_pc);
   return child_cgroup && child_owns ? kSchedChild0 : kSchedRoot;
 }
 

@@ -25,9 +25,9 @@
 // * ops.init_task of the loops runs in the same step as the iterator's
 //   lock/unlock/relock: the window matters only to sched_ext_dead and
 //   cgroup migrations, which --sub-scheds does not offer yet;
-// * a task that is running, migrating or DISPATCHING is visited by a loop
-//   only once it is not (the step waits), so a re-home never meets a
-//   running task: an under-approximation, lifted in the next slice;
+// * a running task is changed (sched_change's put_prev/set_next) only while
+//   its CPU is at rest, not inside __schedule with its rq lock dropped in
+//   balance_one: as the environment's sched_change of a running task;
 // * the child's own bypass (scx_bypass(sch, ...), sub.c:1517, 1835, 1974)
 //   is not modeled: the child's tasks keep the non-bypass paths;
 // * scx_disable_and_exit_task's transient NULL owner (ext.c:4185) is not
@@ -105,10 +105,7 @@ void ExtCore::subLinkCheck() {
     // its ->aborting store and irq_work queues are one step with it (the
     // child's ->aborting has no reader in the model: no grandchild links
     // under it, and the dispatch path reads the root's, consume.cpp).
-    if (claimExitKind(kSchedChild0)) {
-      s_->sub_exit |= kSubAbortingChild;
-      s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
-    }
+    subChildErrorClaim();
     unlock(LockClass::SchedLock);
     unlock(LockClass::BypassLock);
     site(Site::SubEnableFailed);
@@ -135,30 +132,46 @@ void ExtCore::subLinkCheck() {
   s_->life_pc = static_cast<uint8_t>(LifePc::SubEnInit);
 }
 
-bool ExtCore::subChangeBegin(uint8_t t, bool* queued, bool iter) {
-  // the loops visit a task once it is not running (see the header): the
-  // model's restriction, not a kernel access (sched_change handles a
-  // running task), so not a footprint read of rq->curr
-  {
-    trace::Bookkeeping guard;
-    for (int c = 0; c < cfg_.cpus; ++c)
-      if (cpu(c).curr == t) { blocked_ = true; return false; }
-  }
+bool ExtCore::subChangeBegin(uint8_t t, SubChange* c, bool iter) {
   if (iter) lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return false;
   const uint8_t rq = tk(t).cpu;
-  *queued = onExt(t) && tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued);
-  if (*queued) {
+  c->queued = onExt(t) && tk(t).on_rq == static_cast<uint8_t>(OnRq::Queued);
+  c->running = cpu(rq).curr == t;  // (the model's curr is an ext task)
+  if (c->running) {
+    // A running task is changed while its CPU is at rest, as the
+    // environment's sched_change of a running task (TaskEv::Change): not
+    // while that CPU is inside __schedule with its rq lock dropped in
+    // balance_one (the model's restriction, docs/sub-sched.md section 3;
+    // the actor's pc and the proxy donor are the model's, not a kernel read)
+    trace::Bookkeeping guard;
+    if (s_->actor[rq].pc != static_cast<uint8_t>(Pc::Rest) || s_->proxy_exec[rq] != kNone) {
+      blocked_ = true;
+      return false;
+    }
+  }
+  if (c->queued) {
+    // dequeue_task_scx (ext.c:2311): ops_dequeue, and for the current task
+    // ops.stopping(false) and ops.quiescent (ext.c:2342-2350)
     const DeqStart r = dequeueTaskBegin(rq, t, kDeqSave);
     if (r == DeqStart::Spin) { blocked_ = true; return false; }
     if (r == DeqStart::Proceed) dequeueTaskFinish(rq, t, dequeueFlags(kDeqSave));
+    if (blocked_) return false;
   }
+  // put_prev_task_scx (ext.c:3175): p is no longer QUEUED, so only the
+  // kick_sync store (ext.c:3182)
+  if (c->running) putPrevTask(rq, t, kNone);
   return !blocked_;
 }
 
-bool ExtCore::subChangeEnd(uint8_t t, bool queued, bool iter) {
-  if (queued) enqueueTask(tk(t).cpu, t, kEnqRestore);
+bool ExtCore::subChangeEnd(uint8_t t, const SubChange& c, bool iter) {
+  const uint8_t rq = tk(t).cpu;
+  // enqueue_task_scx with ENQUEUE_RESTORE: a running task is sent to its
+  // local DSQ (sticky_cpu, ext.c:2199-2201), set_next_task_scx takes it off
+  // again and calls the new owner's ops.running (ext.c:3063-3080)
+  if (c.queued) enqueueTask(rq, t, kEnqRestore);
   if (blocked_) return false;
+  if (c.running) setNextTask(rq, t);
   unlockRq();
   unlock(LockClass::PiLock, t);
   if (iter) unlock(LockClass::ScxTasks);
@@ -176,7 +189,15 @@ void ExtCore::subEnableInitTask(uint8_t t) {
   unlock(LockClass::PiLock, t);
   unlock(LockClass::ScxTasks);
   site(Site::InitTask);
-  lifeOpOn(kSchedChild0, LifeOp::InitTask, t);
+  // --sub-enable-fail: the child's ops.init_task may fail (sub.c:1903-1905):
+  // `goto abort` (put_task_struct, scx_task_iter_stop, sub.c:1990-1992)
+  const bool fail = cfg_.sub_enable_fail && ch_->pick(2) == 1;
+  lifeOpOn(kSchedChild0, LifeOp::InitTask, t, fail ? kInitTaskFailed : kNone);
+  if (fail) {
+    site(Site::SubEnableAbort);
+    s_->life_pc = static_cast<uint8_t>(LifePc::SubEnAbort);
+    return;
+  }
   if (!taskRqLock(t)) return;
   setFlagBit(t, kTaskSubInit, true);
   unlockRq();
@@ -189,8 +210,8 @@ void ExtCore::subEnableSwitchTask(uint8_t t) {
   // READY), the owner becomes the child (sub.c:1960), the child's
   // ops.enable if on ext (sub.c:1961-1962), SUB_INIT cleared (sub.c:1964)
   site(Site::SubSwitchLoop);
-  bool queued = false;
-  if (!subChangeBegin(t, &queued)) return;
+  SubChange change;
+  if (!subChangeBegin(t, &change)) return;
   const bool enabled = tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
   if (enabled) scxDisableTask(t);  // the parent's: the owner still
   site(Site::DisableAndExit);
@@ -202,7 +223,7 @@ void ExtCore::subEnableSwitchTask(uint8_t t) {
     setTaskState(t, ScxTaskState::Enabled);
   }
   setFlagBit(t, kTaskSubInit, false);
-  subChangeEnd(t, queued);
+  subChangeEnd(t, change);
 }
 
 void ExtCore::subDisableLock() {
@@ -260,6 +281,41 @@ void ExtCore::subFailParent(uint8_t t) {
     s_->sub_claim = static_cast<uint8_t>((s_->sub_claim & ~kSubClaimPcMask) |
                                          static_cast<uint8_t>(ClaimPc::RootClaimed) | kSubClaimHelper);
   s_->life_pc = static_cast<uint8_t>(LifePc::SubDisFail);
+}
+
+void ExtCore::subChildErrorClaim() {
+  // scx_error(child) -> scx_vexit -> scx_claim_exit(child, SCX_EXIT_ERROR):
+  // the exit_kind cmpxchg (ext.c:6810), the step's commit access; if it
+  // wins, smp_store_mb(child->aborting) with the (empty: no grandchild)
+  // walk, and scx_finish_exit's irq_work queues (ext.c:6829-6832, 7273).
+  // They share the step: the child's ->aborting has no reader in the model
+  // (no grandchild links under it, the dispatch path reads the root's,
+  // consume.cpp) and the root's sweep only ever stores true to it; each
+  // irq_work queue is an atomic whose only other accessor is that work's
+  // run, a step of its own that needs it queued.  A claim that loses
+  // (the claimer or the root's propagation claimed the child first)
+  // changes nothing.
+  if (claimExitKind(kSchedChild0)) {
+    s_->sub_exit |= kSubAbortingChild;
+    s_->sub_claim |= static_cast<uint8_t>(kSubPropagateChild | kSubDisableChild);
+  }
+}
+
+void ExtCore::subAbortCancelTask(uint8_t t) {
+  // scx_task_iter_next_locked (task_rq_lock under scx_tasks_lock), then for
+  // a SUB_INIT task scx_sub_init_cancel_task(sch, p) (ext.c:4159-4169: the
+  // child's ops.exit_task with args.cancelled; p stays on the parent) and
+  // SUB_INIT cleared (sub.c:2004-2006).  No scx_disable_task: the child
+  // never enabled p (sub.c:1994-1997).
+  site(Site::SubAbortLoop);
+  lock(LockClass::ScxTasks);
+  if (!taskRqLock(t)) return;
+  site(Site::DisableAndExit);
+  lifeOpOn(kSchedChild0, LifeOp::ExitTask, t, kExitTaskInitCancel);
+  setFlagBit(t, kTaskSubInit, false);
+  unlockRq();
+  unlock(LockClass::PiLock, t);
+  unlock(LockClass::ScxTasks);
 }
 
 void ExtCore::subPuntTask(uint8_t t) {
@@ -561,6 +617,38 @@ void ExtCore::subStep(LifePc pc) {
     }
     case LifePc::SubEnLinked:
       subLinkCheck();
+      break;
+    case LifePc::SubEnAbort: {
+      // (--sub-enable-fail) the abort's loop over the child's cgroup
+      // (sub.c:2002-2009); then err_unlock_and_disable: scx_cgroup_unlock,
+      // the fork rwsem, scx_enable_mutex (sub.c:2011-2016), and scx_error
+      // (sub.c:2022).  The unlocks share the step with the error's claim:
+      // what they let run (a cgroup.procs write's steps; no other actor
+      // takes scx_enable_mutex or the fork rwsem) touches neither the
+      // child's exit_kind nor ->aborting, so it commutes with the claim.
+      const uint8_t t = pickTask([&](uint8_t u) { return flagBit(u, kTaskSubInit); });
+      if (t != kNone) {
+        subAbortCancelTask(t);
+        break;
+      }
+      site(Site::SubEnableErrUnlock);
+      unlockLoop();
+      unlock(LockClass::EnableMutex);
+      subChildErrorClaim();
+      s_->life_pc = static_cast<uint8_t>(LifePc::SubEnAborted);
+      break;
+    }
+    case LifePc::SubEnAborted:
+      // scx_flush_disable_work(sch) (sub.c:2023, ext.c:6879-6887) waits for
+      // the child's disable work, queued by whichever claim won (the
+      // abort's or an earlier one: the claimer's, the root's propagation);
+      // it runs scx_disable_workfn -> scx_sub_disable on the child's
+      // helper, which the model runs here, as from SubEnabled: the child is
+      // linked, so the whole disable (return of the subtree, re-home loop,
+      // unlink, ops.exit)
+      if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
+      if (!disableWorkfn(kSchedChild0)) break;
+      subDisableLock();
       break;
     case LifePc::SubEnFailed:
       // scx_flush_disable_work (ext.c:6879-6887) waits for the child's

@@ -129,6 +129,16 @@ expect sub-fail-parent-replay 0 "confirmed: lifecycle" -- "$SCXMC" replay "$tmp/
 expect sub-fail-parent-variant 1 "kernel-warn +violated: WARN: scx_punt_task" -- "$SCXMC" check --variant sub-fail-parent-no-bypass --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants kernel-warn
 sed 's/"sub_fail_parent": true/"sub_fail_parent": "yes"/' "$tmp/sfp.json" >"$tmp/sfp-bad.json"
 expect sub-fail-parent-not-bool 2 "config.sub_fail_parent is not a boolean" -- "$SCXMC" replay "$tmp/sfp-bad.json"
+# --sub-enable-fail, --sub-cgroup-all (issue 16): need --sub-scheds; a variant of the abort caught, its JSON
+# carries both fields and replays; a non-boolean field is named
+expect sub-enable-fail-needs-sub-scheds 2 "--sub-enable-fail needs --sub-scheds 1" -- "$SCXMC" check --lifecycle --sub-enable-fail --json "$tmp/sef-rejected.json"
+[ ! -e "$tmp/sef-rejected.json" ] && echo "ok   sub-enable-fail-rejected-no-json" && pass=$((pass+1)) || { echo "FAIL sub-enable-fail-rejected-no-json"; fail=$((fail+1)); }
+expect sub-cgroup-all-needs-sub-scheds 2 "--sub-cgroup-all needs --sub-scheds 1" -- "$SCXMC" check --lifecycle --sub-cgroup-all
+expect sub-enable-fail-variant 1 "sub-callbacks +violated: ops.disable\(p0\) \[child\]" -- "$SCXMC" check --variant sub-abort-disables --tasks 2 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants sub-callbacks --stop-at-first --json "$tmp/sef.json"
+grep -q '"sub_enable_fail": true' "$tmp/sef.json" && grep -q '"sub_cgroup_all": true' "$tmp/sef.json" && echo "ok   sub-enable-fail-in-json" && pass=$((pass+1)) || { echo "FAIL sub-enable-fail-in-json"; fail=$((fail+1)); }
+expect sub-enable-fail-replay 0 "confirmed: sub-callbacks" -- "$SCXMC" replay "$tmp/sef.json"
+sed 's/"sub_enable_fail": true/"sub_enable_fail": 1/' "$tmp/sef.json" >"$tmp/sef-bad.json"
+expect sub-enable-fail-not-bool 2 "config.sub_enable_fail is not a boolean" -- "$SCXMC" replay "$tmp/sef-bad.json"
 # --balance-callbacks (issue 17): the reviewer's variant, the flag in the JSON, its replay
 expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
 grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }

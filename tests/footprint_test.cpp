@@ -432,6 +432,19 @@ TEST(Footprint, LifecycleSubFailParent) {
   EXPECT_EQ(c.validate(), "");
   checkConfig(c);
 }
+// --sub-enable-fail (issue 16): the enable's abort (the cancel loop, the
+// unlock and the child's error claim, the wait for its disable), with both
+// tasks in the child's cgroup so that the loop cancels an init, and no
+// environment event (the sched_change paths are the tests above)
+TEST(Footprint, LifecycleSubEnableFail) {
+  Config c = makeConfig(2, 2, 0, true, 1, 1);
+  c.sub_scheds = 1;
+  c.sub_enable_fail = true;
+  c.sub_cgroup_all = true;
+  c.env = 0;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
 // --nmi (issue 17 part 2): the hardlockup NMI's claim (model/nmi.cpp), alone
 // and with the claimer's stages it goes through with --sub-scheds (it
 // reports the claimer's handler ids: the same accesses)

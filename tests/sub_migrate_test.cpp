@@ -167,8 +167,9 @@ TEST(SubMigrate, HelperCgroupMutexStagesAgreeWithHeldLocks) {
     holding += holds;
   }
   // EnInitTask and its four EnInitCall stages; SubEnInit, SubEnSwitch,
-  // SubDisTasks, and scx_fail_parent's SubDisFail and SubDisPunt
-  EXPECT_EQ(holding, 5 + 5);
+  // SubDisTasks, scx_fail_parent's SubDisFail and SubDisPunt, and the
+  // enable's abort loop SubEnAbort
+  EXPECT_EQ(holding, 5 + 6);
 }
 
 // The writer holds cgroup_mutex across its steps: no helper step that takes

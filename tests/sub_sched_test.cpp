@@ -103,6 +103,58 @@ TEST(SubSched, ReachesTheChildEnabledAndGone) {
   EXPECT_TRUE(own_claim);
 }
 
+// The loops' sched_change meets a running task (core.c:11284-11285,
+// 11321-11322): the old owner's ops.stopping(false) in the dequeue, the
+// new owner's ops.running in set_next_task, and the task still current on
+// its CPU after the step.  Reached for every sched_change of the slice: the
+// enable's switch loop, the disable's re-home, scx_punt_task
+// (--sub-fail-parent) and CGROUP_TASK_MIGRATED (--sub-migrations).
+// (Before session 19 a loop waited until the task was not running.)
+void expectChangesARunningTask(const Config& cfg, Site loop, uint8_t from_sch, uint8_t to_sch) {
+  auto m = makeModel("linux-7.3.4", cfg);
+  bool reached = false;
+  Checker ck(*m, InvariantList{}, Limits{});
+  ck.setObserver([&](const State& from, const StepLog& log, const State& next) {
+    bool in_loop = false, stopping = false, running = false;
+    uint8_t t = kNone;
+    for (int i = 0; i < log.n; ++i)
+      in_loop |= log.ev[i].kind == Ev::Site && static_cast<Site>(log.ev[i].a) == loop;
+    if (!in_loop) return;
+    for (int i = 0; i < log.n; ++i) {
+      const Event& e = log.ev[i];
+      if (e.kind == Ev::OpsStopping && e.sch == from_sch) { stopping = true; t = e.t; }
+      if (e.kind == Ev::OpsRunning && e.sch == to_sch && e.t == t) running = true;
+    }
+    if (!stopping || !running) return;
+    bool was_curr = false, is_curr = false;
+    for (int c = 0; c < cfg.cpus; ++c) {
+      was_curr |= from.cpu[c].curr == t;
+      is_curr |= next.cpu[c].curr == t;
+    }
+    EXPECT_TRUE(was_curr && is_curr) << "ops.stopping and ops.running of a task that is not current";
+    reached = true;
+  });
+  ASSERT_TRUE(ck.run().complete);
+  EXPECT_TRUE(reached) << siteInfo(loop).id;
+}
+
+TEST(SubSched, LoopsChangeARunningTask) {
+  Config c = test::smallConfig(1, 2, 0);
+  c.lifecycle = true;
+  c.sub_scheds = 1;
+  c.dispatch_actions = 1;
+  c.dispatch_loops = 1;
+  expectChangesARunningTask(c, Site::SubSwitchLoop, kSchedRoot, kSchedChild0);
+  expectChangesARunningTask(c, Site::SubDisableLoop, kSchedChild0, kSchedRoot);
+  Config fail = c;
+  fail.sub_fail_parent = true;
+  expectChangesARunningTask(fail, Site::PuntTask, kSchedChild0, kSchedRoot);
+  Config mig = c;
+  mig.sub_migrations = true;
+  expectChangesARunningTask(mig, Site::CgroupTaskMigrated, kSchedRoot, kSchedChild0);
+  expectChangesARunningTask(mig, Site::CgroupTaskMigrated, kSchedChild0, kSchedRoot);
+}
+
 // Seeded bug of sub-callbacks (issue 16's example): re-homing without
 // re-pointing p->scx.sched.
 TEST(SubSched, RehomeKeepsSchedCaughtBySubCallbackOwner) {

@@ -99,6 +99,19 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "task it never initialized (implies --lifecycle --sub-scheds 1 --sub-fail-parent)",
         "sub.c:1279 scx_punt_task"},
        makeSubPuntSkipsExit},
+      {{"sub-abort-skips-cancel",
+        "sub-schedulers: the abort path of scx_sub_enable_workfn clears SCX_TASK_SUB_INIT without "
+        "scx_sub_init_cancel_task, so the child's completed ops.init_task calls never get their ops.exit_task "
+        "(implies --lifecycle --sub-scheds 1 --sub-enable-fail --sub-cgroup-all)",
+        "sub.c:2002 scx_sub_enable_workfn"},
+       makeSubAbortSkipsCancel},
+      {{"sub-abort-disables",
+        "sub-schedulers: the abort path of scx_sub_enable_workfn undoes the child's init with "
+        "__scx_disable_and_exit_task instead of scx_sub_init_cancel_task: the child's ops.disable for a task it "
+        "never enabled and the parent still owns (implies --lifecycle --sub-scheds 1 --sub-enable-fail "
+        "--sub-cgroup-all)",
+        "sub.c:2002 scx_sub_enable_workfn"},
+       makeSubAbortDisables},
       {{"switching-to-skips-none",
         "proposed fix (--sub-fail-parent finding): switching_to_scx returns for a task in SCX_TASK_NONE, as "
         "switched_from_scx does, so a task punted to the failed parent that switches to ext is not enabled on it "

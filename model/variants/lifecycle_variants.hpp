@@ -25,6 +25,16 @@ inline Config withSubScheds(Config c) {
   if (c.sub_scheds == 0) c.sub_scheds = 1;
   return c;
 }
+// the slice of the enable's abort, with a second task in the child's cgroup
+// for its cancel loop
+inline Config withSubEnableFail(Config c) {
+  c = withSubScheds(c);
+  c.sub_enable_fail = true;
+  c.sub_cgroup_all = true;
+  return c;
+}
+std::unique_ptr<ExtCore> makeSubAbortSkipsCancel(const Config& cfg);     // sub_abort_skips_cancel.cpp
+std::unique_ptr<ExtCore> makeSubAbortDisables(const Config& cfg);        // sub_abort_disables.cpp
 std::unique_ptr<ExtCore> makeSubRehomeKeepsSched(const Config& cfg);     // sub_rehome_keeps_sched.cpp
 std::unique_ptr<ExtCore> makeSubClaimPlainStore(const Config& cfg);      // sub_claim_plain_store.cpp
 std::unique_ptr<ExtCore> makeSubDisableSkipsSleepers(const Config& cfg);  // sub_disable_skips_sleepers.cpp

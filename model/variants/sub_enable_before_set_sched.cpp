@@ -16,8 +16,8 @@ class SubEnableBeforeSetSched : public ExtCore {
   const char* name() const override { return "sub-enable-before-set-sched"; }
   void subEnableSwitchTask(uint8_t t) override {
     site(Site::SubSwitchLoop);
-    bool queued = false;
-    if (!subChangeBegin(t, &queued)) return;
+    SubChange change;
+    if (!subChangeBegin(t, &change)) return;
     const bool enabled = tk(t).scx_state == static_cast<uint8_t>(ScxTaskState::Enabled);
     if (enabled) scxDisableTask(t);
     site(Site::DisableAndExit);
@@ -29,7 +29,7 @@ class SubEnableBeforeSetSched : public ExtCore {
     }
     setTaskSched(t, kSchedChild0);
     setFlagBit(t, kTaskSubInit, false);
-    subChangeEnd(t, queued);
+    subChangeEnd(t, change);
   }
 };
 }  // namespace
