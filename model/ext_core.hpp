@@ -754,8 +754,11 @@ class ExtCore {
   // ->aborting store and scx_finish_exit's irq_work queues (one step: see
   // the definition)
   void subChildErrorClaim();
-  // scx_sub_init_cancel_task(child, p) for one SUB_INIT task of the
-  // enable's abort loop (sub.c:2002-2009); virtual for the variants
+  // one visit of the enable's abort loop (sub.c:2002-2009): the
+  // iterator's locks around subAbortCancelTask, the undo of the child's
+  // init of a SUB_INIT task (scx_sub_init_cancel_task; virtual for the
+  // variants)
+  void subAbortVisit(uint8_t t);
   virtual void subAbortCancelTask(uint8_t t);
   // scx_punt_task sub.c:1279, inside sched_change(SAVE|MOVE): exit from the
   // current owner (scx_disable_and_exit_task: NONE), owner = the parent

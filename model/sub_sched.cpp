@@ -301,21 +301,26 @@ void ExtCore::subChildErrorClaim() {
   }
 }
 
-void ExtCore::subAbortCancelTask(uint8_t t) {
-  // scx_task_iter_next_locked (task_rq_lock under scx_tasks_lock), then for
-  // a SUB_INIT task scx_sub_init_cancel_task(sch, p) (ext.c:4159-4169: the
-  // child's ops.exit_task with args.cancelled; p stays on the parent) and
-  // SUB_INIT cleared (sub.c:2004-2006).  No scx_disable_task: the child
-  // never enabled p (sub.c:1994-1997).
+void ExtCore::subAbortVisit(uint8_t t) {
+  // scx_task_iter_next_locked (task_rq_lock under scx_tasks_lock), the
+  // SUB_INIT task's undo, the iterator's unlock (sub.c:2003-2007)
   site(Site::SubAbortLoop);
   lock(LockClass::ScxTasks);
   if (!taskRqLock(t)) return;
-  site(Site::DisableAndExit);
-  lifeOpOn(kSchedChild0, LifeOp::ExitTask, t, kExitTaskInitCancel);
-  setFlagBit(t, kTaskSubInit, false);
+  subAbortCancelTask(t);
   unlockRq();
   unlock(LockClass::PiLock, t);
   unlock(LockClass::ScxTasks);
+}
+
+void ExtCore::subAbortCancelTask(uint8_t t) {
+  // scx_sub_init_cancel_task(sch, p) (ext.c:4159-4169: the child's
+  // ops.exit_task with args.cancelled; p stays on the parent) and SUB_INIT
+  // cleared (sub.c:2004-2006).  No scx_disable_task: the child never
+  // enabled p (sub.c:1994-1997).
+  site(Site::DisableAndExit);
+  lifeOpOn(kSchedChild0, LifeOp::ExitTask, t, kExitTaskInitCancel);
+  setFlagBit(t, kTaskSubInit, false);
 }
 
 void ExtCore::subPuntTask(uint8_t t) {
@@ -628,7 +633,7 @@ void ExtCore::subStep(LifePc pc) {
       // child's exit_kind nor ->aborting, so it commutes with the claim.
       const uint8_t t = pickTask([&](uint8_t u) { return flagBit(u, kTaskSubInit); });
       if (t != kNone) {
-        subAbortCancelTask(t);
+        subAbortVisit(t);
         break;
       }
       site(Site::SubEnableErrUnlock);
@@ -638,18 +643,6 @@ void ExtCore::subStep(LifePc pc) {
       s_->life_pc = static_cast<uint8_t>(LifePc::SubEnAborted);
       break;
     }
-    case LifePc::SubEnAborted:
-      // scx_flush_disable_work(sch) (sub.c:2023, ext.c:6879-6887) waits for
-      // the child's disable work, queued by whichever claim won (the
-      // abort's or an earlier one: the claimer's, the root's propagation);
-      // it runs scx_disable_workfn -> scx_sub_disable on the child's
-      // helper, which the model runs here, as from SubEnabled: the child is
-      // linked, so the whole disable (return of the subtree, re-home loop,
-      // unlink, ops.exit)
-      if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
-      if (!disableWorkfn(kSchedChild0)) break;
-      subDisableLock();
-      break;
     case LifePc::SubEnFailed:
       // scx_flush_disable_work (ext.c:6879-6887) waits for the child's
       // disable work, queued by whichever claim won (the back-out's
@@ -659,9 +652,14 @@ void ExtCore::subStep(LifePc pc) {
       if (disableWorkfn(kSchedChild0)) subDisableUnlinked(false);
       break;
     case LifePc::SubEnabled:
+    case LifePc::SubEnAborted:
       // the child's disable_work (scx_disable_workfn ext.c:6841, queued by
       // its exit claim) runs scx_sub_disable once the enable released the
-      // mutex (sub.c:1525)
+      // mutex (sub.c:1525).  (--sub-enable-fail) After the abort,
+      // scx_flush_disable_work(sch) (sub.c:2023, ext.c:6879-6887) waits for
+      // that work, queued by whichever claim won (the abort's, the
+      // claimer's, the root's propagation); the model runs it here, on this
+      // helper: the child is linked, so the whole disable
       if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
       if (!disableWorkfn(kSchedChild0)) break;
       subDisableLock();

@@ -87,17 +87,22 @@ void observeAbort(AbortPaths* p, int helper, const State& from, const StepLog& l
   if (p->disabled && next.life_pc == static_cast<uint8_t>(LifePc::SubGone)) p->gone = true;
 }
 
+// 7.3.4 on `cfg`: every invariant checked, the abort's paths observed
+CheckResult checkAbort(const Config& cfg, AbortPaths* p) {
+  auto m = makeModel("linux-7.3.4", cfg);
+  EXPECT_NE(m, nullptr);
+  const int helper = m->config().actors();
+  return test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& next) {
+    observeAbort(p, helper, from, log, next);
+  });
+}
+
 // 7.3.4 at 1x2x0: every invariant holds, the sub-scheduler ones not
 // vacuously, and the abort is reached with either claim outcome and ends in
 // the child's disable and exit.
 TEST(SubEnableFail, Linux734HoldsOneTask) {
-  auto m = makeModel("linux-7.3.4", abortConfig(1));
-  ASSERT_NE(m, nullptr);
-  const int helper = m->config().actors();
   AbortPaths p;
-  const CheckResult r = test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& next) {
-    observeAbort(&p, helper, from, log, next);
-  });
+  const CheckResult r = checkAbort(abortConfig(1), &p);
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) {
     EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
@@ -114,13 +119,8 @@ TEST(SubEnableFail, Linux734HoldsOneTask) {
 // With a second task in the child's cgroup the abort loop cancels the
 // child's init of the task it had initialized: 7.3.4 holds.
 TEST(SubEnableFail, Linux734CancelsTheChildsInits) {
-  auto m = makeModel("linux-7.3.4", cancelConfig());
-  ASSERT_NE(m, nullptr);
-  const int helper = m->config().actors();
   AbortPaths p;
-  const CheckResult r = test::checkObserved(*m, "all", [&](const State& from, const StepLog& log, const State& next) {
-    observeAbort(&p, helper, from, log, next);
-  });
+  const CheckResult r = checkAbort(cancelConfig(), &p);
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
   EXPECT_TRUE(p.failed);

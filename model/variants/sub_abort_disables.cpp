@@ -17,9 +17,6 @@ class SubAbortDisables : public ExtCore {
   using ExtCore::ExtCore;
   const char* name() const override { return "sub-abort-disables"; }
   void subAbortCancelTask(uint8_t t) override {
-    site(Site::SubAbortLoop);
-    lock(LockClass::ScxTasks);
-    if (!taskRqLock(t)) return;
     // BUG: __scx_disable_and_exit_task(sch, p) (ext.c:4125-4157): the
     // child's ops.disable if the task is ENABLED (on the parent), then its
     // ops.exit_task (not cancelled)
@@ -28,9 +25,6 @@ class SubAbortDisables : public ExtCore {
       lifeOpOn(kSchedChild0, LifeOp::Disable, t);
     lifeOpOn(kSchedChild0, LifeOp::ExitTask, t);
     setFlagBit(t, kTaskSubInit, false);
-    unlockRq();
-    unlock(LockClass::PiLock, t);
-    unlock(LockClass::ScxTasks);
   }
 };
 }  // namespace

@@ -18,13 +18,7 @@ class SubAbortSkipsCancel : public ExtCore {
   using ExtCore::ExtCore;
   const char* name() const override { return "sub-abort-skips-cancel"; }
   void subAbortCancelTask(uint8_t t) override {
-    site(Site::SubAbortLoop);
-    lock(LockClass::ScxTasks);
-    if (!taskRqLock(t)) return;
     setFlagBit(t, kTaskSubInit, false);  // BUG: no scx_sub_init_cancel_task(sch, p)
-    unlockRq();
-    unlock(LockClass::PiLock, t);
-    unlock(LockClass::ScxTasks);
   }
 };
 }  // namespace
