@@ -51,6 +51,8 @@ row "1 task, 2 CPUs, 0 DSQs, full, 1 action, 1 loop, --lifecycle --sub-scheds 1 
   --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --lifecycle --sub-scheds 1 --sub-migrations
 row "1 task, 2 CPUs, 0 DSQs, full, 1 action, 1 loop, --lifecycle --sub-scheds 1 --sub-enable-fail" 120 --tasks 1 --cpus 2 \
   --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --lifecycle --sub-scheds 1 --sub-enable-fail
+row "1 task, 2 CPUs, 0 DSQs, full, 1 action, 1 loop, --lifecycle --sub-scheds 1 --sub-early-fail" 120 --tasks 1 --cpus 2 \
+  --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --lifecycle --sub-scheds 1 --sub-early-fail
 # (the fix of the --sub-fail-parent finding: 7.3.4 itself stops at its violation)
 row "1 task, 2 CPUs, 0 DSQs, full, 1 action, 1 loop, --variant switching-to-skips-none (--sub-fail-parent)" 120 \
   --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --variant switching-to-skips-none

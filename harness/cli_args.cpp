@@ -94,6 +94,7 @@ int parseSliceOption(const std::vector<std::string>& args, size_t* i, Config* cf
   if (a == "--sub-migrations") return flag(&cfg->sub_migrations);
   if (a == "--sub-fail-parent") return flag(&cfg->sub_fail_parent);
   if (a == "--sub-enable-fail") return flag(&cfg->sub_enable_fail);
+  if (a == "--sub-early-fail") return flag(&cfg->sub_early_fail);
   if (a == "--sub-cgroup-all") return flag(&cfg->sub_cgroup_all);
   if (a == "--kick-flags") {
     if (*i + 1 >= args.size()) { *err = a + " needs a value"; return -1; }
@@ -132,6 +133,8 @@ std::string sliceOptions(const Config& c, const Config& from) {
     o << (c.sub_fail_parent ? " --sub-fail-parent" : " (no --sub-fail-parent)");
   if (c.sub_enable_fail != from.sub_enable_fail)
     o << (c.sub_enable_fail ? " --sub-enable-fail" : " (no --sub-enable-fail)");
+  if (c.sub_early_fail != from.sub_early_fail)
+    o << (c.sub_early_fail ? " --sub-early-fail" : " (no --sub-early-fail)");
   if (c.sub_cgroup_all != from.sub_cgroup_all)
     o << (c.sub_cgroup_all ? " --sub-cgroup-all" : " (no --sub-cgroup-all)");
   return o.str();

@@ -43,7 +43,7 @@ const char* kLocksHelp =
     "\n"
     "  --tasks N --cpus N --user-dsqs N --policy SPEC --variant NAME --env LIST\n"
     "  --dispatch-actions N --dispatch-loops N --lifecycle --fork-tasks N --cycles N --task-death --switch-runnable --destroy-dsqs --sub-scheds N\n"
-    "  --sub-migrations --sub-fail-parent --sub-enable-fail --sub-cgroup-all\n"
+    "  --sub-migrations --sub-fail-parent --sub-enable-fail --sub-early-fail --sub-cgroup-all\n"
     "  --switch-during-walks --balance-callbacks --nmi --kicks --kick-flags LIST\n"
     "                        bounds, as for 'scxmc check' (defaults here: 2 tasks, 2 CPUs,\n"
     "                        1 user DSQ, policy full, 1 dispatch action, 1 dispatch loop,\n"

@@ -195,6 +195,13 @@ bool readConfig(const nlohmann::json& c, Config* cfg, std::string* variant, std:
     }
     cfg->sub_enable_fail = c["sub_enable_fail"].get<bool>();
   }
+  if (c.contains("sub_early_fail")) {
+    if (!c["sub_early_fail"].is_boolean()) {
+      *err = "config.sub_early_fail is not a boolean";
+      return false;
+    }
+    cfg->sub_early_fail = c["sub_early_fail"].get<bool>();
+  }
   if (c.contains("sub_cgroup_all")) {
     if (!c["sub_cgroup_all"].is_boolean()) {
       *err = "config.sub_cgroup_all is not a boolean";

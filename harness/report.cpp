@@ -146,6 +146,7 @@ nlohmann::json configJson(const Config& cfg, const std::string& variant) {
   if (cfg.sub_migrations) j["sub_migrations"] = true;
   if (cfg.sub_fail_parent) j["sub_fail_parent"] = true;
   if (cfg.sub_enable_fail) j["sub_enable_fail"] = true;
+  if (cfg.sub_early_fail) j["sub_early_fail"] = true;
   if (cfg.sub_cgroup_all) j["sub_cgroup_all"] = true;
   return j;
 }

@@ -53,7 +53,7 @@ LiftedCounterexample liftCounterexample(ExtCore& small, const Counterexample& ce
       sc.switch_walks != bc.switch_walks || sc.proxy != bc.proxy ||
       sc.sub_scheds != bc.sub_scheds || sc.destroy_dsqs != bc.destroy_dsqs || sc.bal_cb != bc.bal_cb ||
       sc.nmi != bc.nmi || sc.sub_migrations != bc.sub_migrations || sc.sub_fail_parent != bc.sub_fail_parent ||
-      sc.sub_enable_fail != bc.sub_enable_fail || sc.sub_cgroup_all != bc.sub_cgroup_all || sc.kicks != bc.kicks || sc.kick_flags != bc.kick_flags) {
+      sc.sub_enable_fail != bc.sub_enable_fail || sc.sub_early_fail != bc.sub_early_fail || sc.sub_cgroup_all != bc.sub_cgroup_all || sc.kicks != bc.kicks || sc.kick_flags != bc.kick_flags) {
     out.error = "the rung is not a smaller configuration of the same machine";
     return out;
   }

@@ -25,5 +25,6 @@ std::unique_ptr<Invariant> makeSubOwnership();     // sub_ownership.cpp
 std::unique_ptr<Invariant> makeSubCallbackOwner();  // sub_callback_owner.cpp
 std::unique_ptr<Invariant> makeSubExit();           // sub_exit.cpp
 std::unique_ptr<Invariant> makeSubTaskInit();       // sub_task_init.cpp
+std::unique_ptr<Invariant> makeSubPairing();        // sub_pairing.cpp
 std::unique_ptr<Invariant> makeRootAfterExit();     // root_after_exit.cpp
 }  // namespace scxmc

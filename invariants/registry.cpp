@@ -28,6 +28,7 @@ InvariantList allInvariants() {
   v.push_back(makeSubCallbackOwner());
   v.push_back(makeSubExit());
   v.push_back(makeSubTaskInit());
+  v.push_back(makeSubPairing());
   v.push_back(makeRootAfterExit());
   return v;
 }

@@ -81,6 +81,9 @@ Table buildTable() {
   set(FIELD(State, sub_exit), Loc::SubExit, 0);
   set(FIELD(State, sub_claim), Loc::SubExit, 0);
   set(FIELD(State, sub_mig), Loc::SubMig, 0);
+  // the monitors' scheduler-level ghost byte (sub-pairing): not kernel
+  // state, the model never touches it (Loc::TaskGhost is every ghost byte's)
+  set(FIELD(State, ghost_sched), Loc::TaskGhost, 0);
 #undef FIELD
   for (size_t o = 0; o < tab.size(); ++o)
     if (tab[o].kind == Loc::Count) {

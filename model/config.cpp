@@ -40,6 +40,9 @@ std::string Config::validate() const {
     e << "--sub-cgroup-all needs --sub-scheds 1 (it places every task in the child's cgroup)";
   else if (sub_enable_fail && !sub_scheds)
     e << "--sub-enable-fail needs --sub-scheds 1 (it fails the child's ops.init_task while it is enabled)";
+  else if (sub_early_fail && !sub_scheds)
+    e << "--sub-early-fail needs --sub-scheds 1 (it fails the child's ops.init, the parent's ops.sub_attach or "
+         "the child's ops.cgroup_init while the child is enabled)";
   else if (destroy_dsqs && (!lifecycle || user_dsqs == 0))
     e << "--destroy-dsqs needs --lifecycle and --user-dsqs 1 or more";
   else if (kicks && (kick_flags == 0 || kick_flags > 0xf))
@@ -68,6 +71,7 @@ std::string Config::describe() const {
   if (sub_migrations) o << ", cgroup migrations between schedulers";
   if (sub_fail_parent) o << ", the parent's init_task failing in the child's disable";
   if (sub_enable_fail) o << ", the child's init_task failing in its enable";
+  if (sub_early_fail) o << ", the child's enable failing before its task loops";
   if (sub_cgroup_all) o << ", every task in the child's cgroup";
   if (destroy_dsqs) o << ", DSQ destruction";
   if (bal_cb) o << ", balance callbacks";

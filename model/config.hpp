@@ -110,6 +110,14 @@ struct Config {
   // child and waits for its disable (sub.c:2011-2023), which re-homes what
   // it owns and unlinks it.  Off: no state bit.
   bool sub_enable_fail = false;
+  // With `sub_scheds`: the child's enable may fail before its task loops
+  // (--sub-early-fail, model/sub_sched.cpp): its ops.init (sub.c:1812-1816),
+  // the parent's ops.sub_attach (sub.c:1826-1831) or its ops.cgroup_init in
+  // scx_cgroup_claim_subtree (sub.c:1369-1372) returns an error; the child
+  // errors and its disable (sub.c:2011-2023) unlinks a child that owns no
+  // cgroup and, unless only the claim failed, was never attached.  Off: no
+  // state bit.
+  bool sub_early_fail = false;
   // With `sub_scheds`: every task starts in the child's cgroup
   // (--sub-cgroup-all); otherwise tasks 0 and 2 do, 1 and 3 start in the
   // root's.  It changes where tasks start, not a step.

@@ -105,6 +105,11 @@ inline constexpr uint8_t kExitTaskInitCancel = 1;
 // in scx_sub_enable_workfn, sub.c:1903-1905, --sub-enable-fail): the task is
 // not initialized on that scheduler.
 inline constexpr uint8_t kInitTaskFailed = 1;
+// Event::b of a scheduler's ops.init, ops.cgroup_init or the parent's
+// ops.sub_attach (Event::t kNone) that returned an error (--sub-early-fail:
+// sub.c:1812-1816, 1369-1371, 1826-1831): nothing was initialized, claimed
+// or attached.
+inline constexpr uint8_t kLifeOpFailed = 0xfe;
 // May the program sleep (bpf_scx_check_member, ext.c:8303-8318; the DSQ
 // kfuncs allocate/free from sleepable context, ext.c:9598)?
 bool lifeOpSleepable(uint8_t op);

@@ -135,8 +135,23 @@ enum class LifePc : uint8_t {
                  // [enable_mutex, fork_rwsem, cgroup locks]
   SubEnAborted,  // unlocked and the child errored (sub.c:2011-2022); scx_flush_disable_work waits for its
                  // disable work, which runs scx_sub_disable as from SubEnabled [none]
+  // --sub-early-fail: the enable failed before its task loops (life_pc's
+  // domain grows to 6 bits with the flag, pack.cpp)
+  SubEnErrEarly,   // the child's ops.init (sub.c:1812-1816) or the parent's ops.sub_attach (sub.c:1826-1831)
+                   // failed: the child owns no cgroup or task and is not attached.  The helper's scx_error
+                   // claim is next while the child's exit_kind is NONE (a claim that would lose is a no-op);
+                   // then scx_flush_disable_work waits for the disable work, which unlinks the child [none]
+  SubEnErrClaim,   // the child's ops.cgroup_init in scx_cgroup_claim_subtree failed (sub.c:1369-1370); next its
+                   // scx_error claim, the unwind and err_unlock_and_disable (sub.c:1371-1372, 1398-1409, 2011-2016)
+                   // [enable_mutex, fork_rwsem, cgroup locks]
+  SubEnErrClaimed, // unlocked and errored: attached, its cgroup's scx_sched the child (sub.c:1848), the
+                   // task_group still the parent's; scx_flush_disable_work waits for the disable work,
+                   // which runs scx_sub_disable without a subtree to return [none]
   Count
 };
+static_assert(static_cast<int>(LifePc::Count) <= 64, "life_pc packs into 6 bits at most (pack.cpp)");
+// The LifePc values that need life_pc's sixth bit (Config::sub_early_fail)
+inline constexpr uint8_t kLifePcFirstWide = 32;
 constexpr bool isSubPc(uint8_t pc) {
   return pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc < static_cast<uint8_t>(LifePc::Count);
 }
@@ -150,10 +165,16 @@ constexpr bool subFailing(uint8_t pc) {
 constexpr bool subAborting(uint8_t pc) {
   return pc == static_cast<uint8_t>(LifePc::SubEnAbort) || pc == static_cast<uint8_t>(LifePc::SubEnAborted);
 }
+// The stages of an enable that failed before its task loops
+// (--sub-early-fail): linked, errored, waiting for the disable work
+constexpr bool subErrored(uint8_t pc) {
+  return pc == static_cast<uint8_t>(LifePc::SubEnErrEarly) || pc == static_cast<uint8_t>(LifePc::SubEnErrClaim) ||
+         pc == static_cast<uint8_t>(LifePc::SubEnErrClaimed);
+}
 // Is the child on the root's children list (list_add_tail_rcu ext.c:6530 ..
 // list_del_rcu at the back-out ext.c:6541 or in scx_unlink_sched ext.c:6564)?
 constexpr bool subListed(uint8_t pc) {
-  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) || subFailing(pc) || subAborting(pc) ||
+  return pc == static_cast<uint8_t>(LifePc::SubEnLinked) || subFailing(pc) || subAborting(pc) || subErrored(pc) ||
          (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit));
 }
 
@@ -185,7 +206,7 @@ const char* migPcName(uint8_t pc);
 // its ops.exit, sub.c:1790-1652)?
 constexpr bool subLive(uint8_t pc) {
   return (pc >= static_cast<uint8_t>(LifePc::SubEnInit) && pc <= static_cast<uint8_t>(LifePc::SubDisExit)) ||
-         subFailing(pc) || subAborting(pc);
+         subFailing(pc) || subAborting(pc) || subErrored(pc);
 }
 // The stage a LifePc belongs to (EnInitCall* -> EnInitTask), for range tests.
 constexpr LifePc lifeStage(uint8_t pc) {
@@ -201,7 +222,8 @@ constexpr LifePc lifeStage(uint8_t pc) {
 constexpr bool helperHoldsCgroupMutex(uint8_t pc) {
   return lifeStage(pc) == LifePc::EnInitTask || pc == static_cast<uint8_t>(LifePc::SubEnInit) ||
          pc == static_cast<uint8_t>(LifePc::SubEnSwitch) || pc == static_cast<uint8_t>(LifePc::SubDisTasks) ||
-         subFailing(pc) || pc == static_cast<uint8_t>(LifePc::SubEnAbort);
+         subFailing(pc) || pc == static_cast<uint8_t>(LifePc::SubEnAbort) ||
+         pc == static_cast<uint8_t>(LifePc::SubEnErrClaim);
 }
 // The task whose ops.init_task the helper runs, or kNone.
 constexpr uint8_t lifeInitTask(uint8_t pc) {
@@ -737,8 +759,26 @@ class ExtCore {
   void subEnableInitTask(uint8_t t);
   // the switch loop's visit of one task (sub.c:1934-1967)
   virtual void subEnableSwitchTask(uint8_t t);
-  // scx_sub_disable up to its re-home loop (sub.c:1505-1546)
-  void subDisableLock();
+  // scx_sub_disable up to its re-home loop (sub.c:1505-1546); `claimed`:
+  // the child took the subtree's task_group over (scx_cgroup_claim_subtree
+  // succeeded), so scx_cgroup_return_subtree has one to return
+  void subDisableLock(bool claimed = true);
+  // scx_cgroup_return_subtree (sub.c:1435-1497) of the child's one
+  // task_group: the child's ops.cgroup_exit, the parent's ops.cgroup_init,
+  // when the task_group is the child's (tg->scx.sched == sch, sub.c:1447);
+  // virtual for the variants
+  virtual void subReturnSubtree(bool claimed);
+  // the parent's ops.sub_detach if the child is attached (sch->sub_attached,
+  // sub.c:1640-1650); virtual for the variants
+  virtual void subDetach(bool attached);
+  // (--sub-early-fail) scx_cgroup_claim_subtree's `err` unwind
+  // (sub.c:1398-1409) when the child's ops.cgroup_init of the only
+  // task_group failed: that task_group is not SCX_TG_SUB_INIT, so nothing
+  // (virtual for the variants)
+  virtual void subClaimSubtreeUnwind() {}
+  // (--sub-early-fail) scx_sub_disable of a linked child that never
+  // claimed its cgroup, owns no task and was not attached (sub.c:1505-1652)
+  void subDisableUnattached();
   // the re-home loop's visit of one task (sub.c:1548-1613)
   void subDisableTask(uint8_t t);
   // does the re-home loop visit @t (sub.c:1555: every task of the cgroup

@@ -37,7 +37,8 @@ std::string handlerId(uint8_t h) {
                                       "EnInitCall0", "EnInitCall1", "EnInitCall2", "EnInitCall3",
                                       "SubEnInit",  "SubEnSwitch", "SubEnabled", "SubDisTasks", "SubDisExit",
                                       "SubGone",    "SubEnLinked", "SubEnFailed", "SubDisFail", "SubDisPunt",
-                                      "SubEnAbort", "SubEnAborted"};
+                                      "SubEnAbort", "SubEnAborted", "SubEnErrEarly", "SubEnErrClaim",
+                                      "SubEnErrClaimed"};
   static_assert(sizeof(kLife) / sizeof(kLife[0]) == static_cast<size_t>(LifePc::Count));
   if (h >= trace::kMigratorBase) {
     static const char* const kMig[] = {"Idle", "Attach", "Migrated", "Canceled"};

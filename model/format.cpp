@@ -161,8 +161,9 @@ std::string describeEvent(const Event& e, bool* bpf) {
       break;
     case Ev::OpsLife:
       isBpf = true;
-      o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone ? dsqName(e.b) : std::string()) << ")";
+      o << lifeOpName(e.a) << "(" << (e.t != kNone ? p : e.b != kNone && e.b != kLifeOpFailed ? dsqName(e.b) : std::string()) << ")";
       if (e.a == static_cast<uint8_t>(LifeOp::InitTask) && e.t != kNone && e.b == kInitTaskFailed) o << " = -errno";
+      if (e.t == kNone && e.b == kLifeOpFailed) o << " = -errno";
       break;
     case Ev::TaskState: o << p << " scx state " << scxTaskStateName(e.a) << " -> " << scxTaskStateName(e.b); break;
     case Ev::Policy: o << p << " policy -> " << (e.a ? "another class (e.g. SCHED_FIFO)" : "SCHED_EXT"); break;

@@ -95,7 +95,10 @@ namespace scxmc {
   X(void, cgroupTaskMigrated, (uint8_t t), (t), "scx_cgroup_task_migrated", "sub.c", 2074)                             \
   X(void, cgroupTaskMigrateCanceled, (uint8_t t), (t), "scx_cgroup_task_migrate_canceled", "sub.c", 2101)      \
   X(void, subPuntTask, (uint8_t t), (t), "scx_punt_task", "sub.c", 1279)                                             \
-  X(void, subAbortCancelTask, (uint8_t t), (t), "scx_sub_enable_workfn", "sub.c", 2002)
+  X(void, subAbortCancelTask, (uint8_t t), (t), "scx_sub_enable_workfn", "sub.c", 2002)                          \
+  X(void, subReturnSubtree, (bool claimed), (claimed), "scx_cgroup_return_subtree", "sub.c", 1435)                   \
+  X(void, subDetach, (bool attached), (attached), "scx_sub_disable", "sub.c", 1640)                                  \
+  X(void, subClaimSubtreeUnwind, (), (), "scx_cgroup_claim_subtree", "sub.c", 1398)
 
 enum class Hook : uint8_t {
 #define SCXMC_HOOK_ENUM(R, name, params, args, fn, file, line) name,

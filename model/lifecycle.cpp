@@ -51,7 +51,10 @@ const char* lifePcName(uint8_t pc) {
                                   "sub disable: scx_fail_parent (error, bypass the parent)",
                                   "sub disable: scx_fail_parent (punt tasks)",
                                   "sub enable: abort (cancel the child's inits)",
-                                  "sub enable: aborted, waiting for the child's disable"};
+                                  "sub enable: aborted, waiting for the child's disable",
+                                  "sub enable: ops.init or ops.sub_attach failed (error, then the child's disable)",
+                                  "sub enable: the subtree claim's ops.cgroup_init failed (locks held)",
+                                  "sub enable: the subtree claim failed, waiting for the child's disable"};
   static_assert(sizeof(n) / sizeof(n[0]) == static_cast<size_t>(LifePc::Count));
   return pc < static_cast<uint8_t>(LifePc::Count) ? n[pc] : "?";
 }
@@ -650,6 +653,9 @@ void ExtCore::helperStep() {
     case LifePc::SubDisPunt:
     case LifePc::SubEnAbort:
     case LifePc::SubEnAborted:
+    case LifePc::SubEnErrEarly:
+    case LifePc::SubEnErrClaim:
+    case LifePc::SubEnErrClaimed:
       subStep(pc);  // sub_sched.cpp
       break;
     case LifePc::Enabled:

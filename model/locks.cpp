@@ -177,7 +177,7 @@ int heldLocks(const Config& cfg, const State& s, int actor, HeldLock out[kMaxHel
       }
       // (--sub-fail-parent: scx_fail_parent runs inside the re-home loop)
       const bool loop = sp == LifePc::SubEnInit || sp == LifePc::SubEnSwitch || sp == LifePc::SubDisTasks ||
-                        subFailing(s.life_pc) || sp == LifePc::SubEnAbort;
+                        subFailing(s.life_pc) || sp == LifePc::SubEnAbort || sp == LifePc::SubEnErrClaim;
       if (loop || sp == LifePc::SubDisExit) add(LockClass::EnableMutex, 0);
       if (loop) {
         add(LockClass::ForkRwsem, 0);

@@ -114,7 +114,9 @@ Codec::Codec(const Config& cfg) {
   for (int d = 0; d < cfg.user_dsqs; ++d) addDsq(probe.dsq[kDsqUser0 + d]);
   add(probe.scx_error, 2, false, "scx_error");
   add(probe.scx_enable, cfg.lifecycle ? 4 : 1, false, "scx_enable");
-  add(probe.life_pc, cfg.lifecycle ? 32 : 1, false, "life_pc");
+  // (--sub-early-fail: three more helper stages, LifePc from kLifePcFirstWide)
+  add(probe.life_pc, cfg.sub_early_fail ? static_cast<int>(LifePc::Count) : cfg.lifecycle ? kLifePcFirstWide : 1, false,
+      "life_pc");
   add(probe.bypass_depth, cfg.lifecycle ? 131 : 1, false, "bypass_depth");  // (0..2, an underflow 127, | kBypassInLoop)
   add(probe.cycle, cfg.lifecycle ? cfg.cycles : 1, false, "cycle");
   add(probe.mutex_owner, cfg.proxy ? T : 0, true, "mutex_owner");
@@ -125,6 +127,7 @@ Codec::Codec(const Config& cfg) {
   add(probe.sub_exit, cfg.sub_fail_parent ? 256 : cfg.sub_scheds ? 128 : cfg.lifecycle ? 2 : 1, false, "sub_exit");
   add(probe.sub_claim, cfg.sub_fail_parent ? 256 : cfg.sub_scheds ? (cfg.nmi ? 128 : 64) : 1, false, "sub_claim");  // ClaimPc (0..5), 3 flags (--nmi: 4, --sub-fail-parent: 5)
   add(probe.sub_mig, cfg.sub_migrations ? 8 * T : 1, false, "sub_mig");  // MigPc (0..3) | prepared << 2 | task << 3
+  add(probe.ghost_sched, cfg.sub_scheds ? 8 : 1, false, "ghost_sched");  // (sub-pairing, invariants/ghost.hpp)
   endPart(PartKind::Shared);
 }
 

@@ -153,7 +153,12 @@
   X(PuntTask, "scx_punt_task", "sub.c", 1279, "--sub-fail-parent: sched_change: exit from the owner, owner = the bypassed parent, p stays SCX_TASK_NONE") \
   X(SubEnableAbort, "scx_sub_enable_workfn", "sub.c", 1905, "--sub-enable-fail: the child's ops.init_task failed in the init loop: goto abort") \
   X(SubAbortLoop, "scx_sub_enable_workfn", "sub.c", 2002, "--sub-enable-fail: abort: the iterator's visit of a SUB_INIT task, scx_sub_init_cancel_task(sch), SUB_INIT cleared") \
-  X(SubEnableErrUnlock, "scx_sub_enable_workfn", "sub.c", 2011, "--sub-enable-fail: err_unlock_and_disable: cgroup unlock, fork rwsem, scx_enable_mutex; scx_error(sch), scx_flush_disable_work")
+  X(SubEnableErrUnlock, "scx_sub_enable_workfn", "sub.c", 2011, "--sub-enable-fail: err_unlock_and_disable: cgroup unlock, fork rwsem, scx_enable_mutex; scx_error(sch), scx_flush_disable_work") \
+  X(SubInitFailed, "scx_sub_enable_workfn", "sub.c", 1812, "--sub-early-fail: the child's ops.init returned an error; err_disable's scx_enable_mutex unlock (sub.c:2016)") \
+  X(SubAttachFailed, "scx_sub_enable_workfn", "sub.c", 1826, "--sub-early-fail: the parent's ops.sub_attach returned an error; err_disable's scx_enable_mutex unlock (sub.c:2016)") \
+  X(EarlyErrorClaim, "scx_sub_enable_workfn", "sub.c", 1815, "--sub-early-fail: scx_error(sch) of the failed ops.init (or ops.sub_attach, sub.c:1830): the claim of the child's exit; err_disable's scx_error (sub.c:2022) is a no-op after it") \
+  X(ClaimSubtreeFailed, "scx_cgroup_claim_subtree", "sub.c", 1371, "--sub-early-fail: the child's ops.cgroup_init failed: scx_error(sch), the err unwind, err_unlock_and_disable") \
+  X(SubDisableUnattached, "scx_sub_disable", "sub.c", 1537, "--sub-early-fail: a linked child that owns no cgroup or task: locks, nothing to return or re-home, synchronize_rcu_expedited, unlink, no ops.sub_detach, ops.exit")
 
 namespace scxmc {
 

@@ -286,6 +286,9 @@ struct State {
   Field8 sub_claim = 0;  // the exit claimer's stage (ClaimPc, bits 0-2) | kSubClaim*: irq_work / disable work pending
   // --sub-migrations only (model/sub_migrate.cpp): 0 bits when off
   Field8 sub_mig = 0;    // the cgroup.procs writer's stage (MigPc, bits 0-1) | kSubMigPrepared | its task << kSubMigTaskShift
+  // --sub-scheds only: owned by invariant monitors (sub-pairing,
+  // invariants/ghost.hpp), opaque to the model; 0 bits without
+  Field8 ghost_sched = 0;
 
   bool operator==(const State& o) const { return std::memcmp(this, &o, sizeof(State)) == 0; }
 };

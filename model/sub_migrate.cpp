@@ -72,8 +72,10 @@ uint8_t ExtCore::cgroupSched(bool child_cgroup) const {
   // set_cgroup_sched(cgrp, sch) (sub.c:1848) .. set_cgroup_sched(cgrp,
   // parent) in the disable (sub.c:1540); an aborted enable keeps it until
   // its disable (--sub-enable-fail)
+  // (--sub-early-fail) and a claim of the subtree that failed keeps it too
+  // (sub.c:1848-1859)
   const bool child_owns = pc == LifePc::SubEnInit || pc == LifePc::SubEnSwitch || pc == LifePc::SubEnabled ||
-                          subAborting(s_->life_pc);
+                          subAborting(s_->life_pc) || pc == LifePc::SubEnErrClaim || pc == LifePc::SubEnErrClaimed;
   return child_cgroup && child_owns ? kSchedChild0 : kSchedRoot;
 }
 

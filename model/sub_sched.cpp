@@ -116,9 +116,35 @@ void ExtCore::subLinkCheck() {
   // sch->linked = true, scx_sched_all, unlock (ext.c:6546-6553)
   unlock(LockClass::SchedLock);
   unlock(LockClass::BypassLock);
-  // ops.init of the child under cpus_read_lock for its arena objects
-  // (sub.c:1805-1818), the parent's ops.sub_attach (sub.c:1826)
+  // (--sub-early-fail) ops.init, ops.sub_attach and ops.cgroup_init below
+  // may return an error: a failing BPF callback (the choice is the
+  // program's).  The error's scx_error(sch) is the helper's next step: its
+  // exit_kind cmpxchg is a lockless access the claimer races with.
+  const auto fails = [&] { return cfg_.sub_early_fail && ch_->pick(2) == 1; };
+  const auto failEarly = [&](Site where) {
+    // goto err_disable: scx_enable_mutex unlock (sub.c:2016).  The model
+    // unlocks it before the claim that precedes it in the kernel
+    // (sub.c:1815, 1830): no other actor of the model takes the mutex and
+    // the claim takes no lock, so the order of the two is not observable;
+    // it lets SubEnErrEarly's next step be the claim exactly while the
+    // child's exit_kind is NONE.
+    site(where);
+    unlock(LockClass::EnableMutex);
+    s_->life_pc = static_cast<uint8_t>(LifePc::SubEnErrEarly);
+  };
+  // ops.init of the child (sub.c:1811-1818; cpus_read_lock only around its
+  // arena objects, sub.c:1805-1809), the parent's ops.sub_attach (sub.c:1826)
+  if (fails()) {
+    lifeOpOn(kSchedChild0, LifeOp::Init, kNone, kLifeOpFailed);
+    failEarly(Site::SubInitFailed);
+    return;
+  }
   lifeOpOn(kSchedChild0, LifeOp::Init);
+  if (fails()) {
+    lifeOpOn(kSchedRoot, LifeOp::SubAttach, kNone, kLifeOpFailed);
+    failEarly(Site::SubAttachFailed);
+    return;
+  }
   lifeOpOn(kSchedRoot, LifeOp::SubAttach);
   // fork rwsem, scx_cgroup_lock (sub.c:1841-1842), set_cgroup_sched
   // (sub.c:1848), scx_cgroup_claim_subtree (sub.c:1859): the child's
@@ -127,6 +153,14 @@ void ExtCore::subLinkCheck() {
   lock(LockClass::CgroupMutex);
   lock(LockClass::CgroupOpsRwsem);
   site(Site::ClaimSubtree);
+  if (fails()) {
+    // the child's ops.cgroup_init of the subtree's one task_group failed
+    // (sub.c:1369-1371): the claim's scx_error is the next step, with the
+    // locks held
+    lifeOpOn(kSchedChild0, LifeOp::CgroupInit, kNone, kLifeOpFailed);
+    s_->life_pc = static_cast<uint8_t>(LifePc::SubEnErrClaim);
+    return;
+  }
   lifeOpOn(kSchedChild0, LifeOp::CgroupInit);
   lifeOpOn(kSchedRoot, LifeOp::CgroupExit);
   s_->life_pc = static_cast<uint8_t>(LifePc::SubEnInit);
@@ -226,7 +260,7 @@ void ExtCore::subEnableSwitchTask(uint8_t t) {
   subChangeEnd(t, change);
 }
 
-void ExtCore::subDisableLock() {
+void ExtCore::subDisableLock(bool claimed) {
   // scx_sub_disable (reached through the child's disable work,
   // scx_disable_workfn ext.c:6841-6862): drain_descendants (no grandchild),
   // scx_enable_mutex, fork rwsem, scx_cgroup_lock (sub.c:1525-1527); linked:
@@ -237,10 +271,61 @@ void ExtCore::subDisableLock() {
   lock(LockClass::ForkRwsem);
   lock(LockClass::CgroupMutex);
   lock(LockClass::CgroupOpsRwsem);
+  subReturnSubtree(claimed);
+  s_->life_pc = static_cast<uint8_t>(LifePc::SubDisTasks);
+}
+
+void ExtCore::subReturnSubtree(bool claimed) {
+  // only a task_group the child holds (tg->scx.sched == sch, sub.c:1447):
+  // after a failed scx_cgroup_claim_subtree it is still the parent's
+  // (--sub-early-fail)
   site(Site::ReturnSubtree);
+  if (!claimed) return;
   lifeOpOn(kSchedChild0, LifeOp::CgroupExit);
   lifeOpOn(kSchedRoot, LifeOp::CgroupInit);
-  s_->life_pc = static_cast<uint8_t>(LifePc::SubDisTasks);
+}
+
+void ExtCore::subDetach(bool attached) {
+  if (attached) lifeOpOn(kSchedRoot, LifeOp::SubDetach);
+}
+
+void ExtCore::subDisableUnattached() {
+  // scx_sub_disable (sub.c:1505-1652) after an enable whose ops.init or
+  // ops.sub_attach failed (--sub-early-fail).  The child is linked, but
+  // set_cgroup_sched never pointed its cgroup at it (sub.c:1848), so no
+  // task or task_group is its: drain_descendants (no grandchild), the
+  // mutex, the fork rwsem, scx_cgroup_lock (sub.c:1525-1527);
+  // set_cgroup_sched to the parent (already it); scx_cgroup_return_subtree
+  // (sub.c:1546) skips the parent's task_group; the re-home loop's filter
+  // (sub.c:1555) skips every task (the iterator's task_rq_lock per task is
+  // taken and dropped with no access, and adds no lock-order edge that the
+  // re-home loop's own visits do not: not modeled); unlock (sub.c:1616-1617);
+  // synchronize_rcu_expedited (sub.c:1626, as SubDisExit: every path in
+  // flight has left); scx_unlink_sched (sub.c:1629); the mutex; no
+  // ops.sub_detach (sub_attached is false, sub.c:1640); ops.exit
+  // (sub.c:1652).  The child's own bypass is not modeled (docs/sub-sched.md
+  // section 3).  One step: its only lockless access is the unlink's
+  // list_del_rcu, the last one.
+  for (int a = 0; a < cfg_.actors(); ++a)
+    if (s_->actor[a].pc != static_cast<uint8_t>(Pc::Rest)) { blocked_ = true; return; }
+  site(Site::SubDisableUnattached);
+  lock(LockClass::EnableMutex);
+  lock(LockClass::ForkRwsem);
+  lock(LockClass::CgroupMutex);
+  if (blocked_) return;  // (a cgroup.procs write holds cgroup_mutex)
+  lock(LockClass::CgroupOpsRwsem);
+  subReturnSubtree(false);
+  unlock(LockClass::CgroupOpsRwsem);
+  unlock(LockClass::CgroupMutex);
+  unlock(LockClass::ForkRwsem);
+  site(Site::UnlinkSched);
+  lock(LockClass::SchedLock);
+  unlock(LockClass::SchedLock);
+  unlock(LockClass::EnableMutex);
+  site(Site::SubExit);
+  subDetach(false);
+  lifeOpOn(kSchedChild0, LifeOp::Exit);
+  s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
 }
 
 void ExtCore::subDisableTask(uint8_t t) {
@@ -448,7 +533,7 @@ void ExtCore::subDisableUnlinked(bool attached) {
   unlock(LockClass::SchedLock);
   unlock(LockClass::EnableMutex);
   site(Site::SubExit);
-  if (attached) lifeOpOn(kSchedRoot, LifeOp::SubDetach);
+  subDetach(attached);
   lifeOpOn(kSchedChild0, LifeOp::Exit);
   s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
 }
@@ -643,6 +728,47 @@ void ExtCore::subStep(LifePc pc) {
       s_->life_pc = static_cast<uint8_t>(LifePc::SubEnAborted);
       break;
     }
+    case LifePc::SubEnErrEarly:
+      // (--sub-early-fail) the failed ops.init's or ops.sub_attach's
+      // scx_error(sch) while the child's exit is unclaimed; a claim made
+      // after the claimer's (or the root's propagation's) would lose the
+      // cmpxchg and change nothing, so from then on the helper is in
+      // scx_flush_disable_work (sub.c:2023), waiting for the disable work
+      // that claim queued; it runs the disable of a child that owns nothing
+      if (exitKind(kSchedChild0) == ExitKind::None) {
+        site(Site::EarlyErrorClaim);
+        subChildErrorClaim();
+        break;
+      }
+      if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
+      if (!disableWorkfn(kSchedChild0)) break;
+      subDisableUnattached();  // (a blocked step is discarded whole)
+      break;
+    case LifePc::SubEnErrClaim:
+      // (--sub-early-fail) scx_cgroup_claim_subtree's scx_error(sch)
+      // (sub.c:1371), its unwind (sub.c:1398-1409), and
+      // err_unlock_and_disable: scx_cgroup_unlock, the fork rwsem,
+      // scx_enable_mutex (sub.c:2011-2016); err_disable's scx_error
+      // (sub.c:2022) is a no-op after the first.  The unlocks share the step
+      // with the claim, as in SubEnAbort: what they let run touches neither
+      // the child's exit_kind nor its ->aborting.
+      site(Site::ClaimSubtreeFailed);
+      subChildErrorClaim();
+      subClaimSubtreeUnwind();
+      site(Site::SubEnableErrUnlock);
+      unlockLoop();
+      unlock(LockClass::EnableMutex);
+      s_->life_pc = static_cast<uint8_t>(LifePc::SubEnErrClaimed);
+      break;
+    case LifePc::SubEnErrClaimed:
+      // (--sub-early-fail) scx_flush_disable_work (sub.c:2023): the
+      // child's disable, as after the abort but with no task_group to
+      // return (the claim failed); tasks a cgroup.procs write moved into
+      // its cgroup meanwhile are the child's and are re-homed
+      if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
+      if (!disableWorkfn(kSchedChild0)) break;
+      subDisableLock(false);
+      break;
     case LifePc::SubEnFailed:
       // scx_flush_disable_work (ext.c:6879-6887) waits for the child's
       // disable work, queued by whichever claim won (the back-out's
@@ -718,7 +844,7 @@ void ExtCore::subStep(LifePc pc) {
       unlock(LockClass::SchedLock);
       unlock(LockClass::EnableMutex);  // sub.c:1631
       site(Site::SubExit);
-      lifeOpOn(kSchedRoot, LifeOp::SubDetach);  // sub.c:1645
+      subDetach(true);  // sub.c:1640-1650: attached on every path to here
       lifeOpOn(kSchedChild0, LifeOp::Exit);     // sub.c:1652
       s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
       break;

@@ -139,6 +139,14 @@ grep -q '"sub_enable_fail": true' "$tmp/sef.json" && grep -q '"sub_cgroup_all": 
 expect sub-enable-fail-replay 0 "confirmed: sub-callbacks" -- "$SCXMC" replay "$tmp/sef.json"
 sed 's/"sub_enable_fail": true/"sub_enable_fail": 1/' "$tmp/sef.json" >"$tmp/sef-bad.json"
 expect sub-enable-fail-not-bool 2 "config.sub_enable_fail is not a boolean" -- "$SCXMC" replay "$tmp/sef-bad.json"
+# --sub-early-fail (issue 16): needs --sub-scheds; a variant of the early failures caught by sub-pairing, its
+# JSON names the flag, replays, and a non-boolean value is refused naming the field
+expect sub-early-fail-needs-sub-scheds 2 "--sub-early-fail needs --sub-scheds 1" -- "$SCXMC" check --lifecycle --sub-early-fail
+expect sub-early-fail-variant 1 "sub-pairing +violated: ops.sub_detach\(\): the child is not attached" -- "$SCXMC" check --variant sub-detach-unattached --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants sub-pairing --stop-at-first --json "$tmp/sxf.json"
+grep -q '"sub_early_fail": true' "$tmp/sxf.json" && echo "ok   sub-early-fail-in-json" && pass=$((pass+1)) || { echo "FAIL sub-early-fail-in-json"; fail=$((fail+1)); }
+expect sub-early-fail-replay 0 "confirmed: sub-pairing" -- "$SCXMC" replay "$tmp/sxf.json"
+sed 's/"sub_early_fail": true/"sub_early_fail": "yes"/' "$tmp/sxf.json" >"$tmp/sxf-bad.json"
+expect sub-early-fail-not-bool 2 "config.sub_early_fail is not a boolean" -- "$SCXMC" replay "$tmp/sxf-bad.json"
 # --balance-callbacks (issue 17): the reviewer's variant, the flag in the JSON, its replay
 expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
 grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }

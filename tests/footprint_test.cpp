@@ -445,6 +445,17 @@ TEST(Footprint, LifecycleSubEnableFail) {
   EXPECT_EQ(c.validate(), "");
   checkConfig(c);
 }
+// --sub-early-fail (issue 16): the enable's failures before its task loops
+// (ops.init, ops.sub_attach, the subtree claim's ops.cgroup_init), the
+// error's claim, and the disables of a child that owns nothing
+// (SubEnErrEarly) or was attached without its subtree (SubEnErrClaimed)
+TEST(Footprint, LifecycleSubEarlyFail) {
+  Config c = makeConfig(1, 2, 0, true, 1, 1);
+  c.sub_scheds = 1;
+  c.sub_early_fail = true;
+  EXPECT_EQ(c.validate(), "");
+  checkConfig(c);
+}
 // --nmi (issue 17 part 2): the hardlockup NMI's claim (model/nmi.cpp), alone
 // and with the claimer's stages it goes through with --sub-scheds (it
 // reports the claimer's handler ids: the same accesses)

@@ -106,7 +106,9 @@ TEST(SubEnableFail, Linux734HoldsOneTask) {
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) {
     EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
-    if (i.id.rfind("sub-", 0) == 0) EXPECT_FALSE(i.vacuous) << i.id;
+    if (i.id.rfind("sub-", 0) == 0) {
+      EXPECT_FALSE(i.vacuous) << i.id;
+    }
   }
   EXPECT_TRUE(p.failed);
   EXPECT_TRUE(p.aborted);

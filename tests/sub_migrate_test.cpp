@@ -167,9 +167,9 @@ TEST(SubMigrate, HelperCgroupMutexStagesAgreeWithHeldLocks) {
     holding += holds;
   }
   // EnInitTask and its four EnInitCall stages; SubEnInit, SubEnSwitch,
-  // SubDisTasks, scx_fail_parent's SubDisFail and SubDisPunt, and the
-  // enable's abort loop SubEnAbort
-  EXPECT_EQ(holding, 5 + 6);
+  // SubDisTasks, scx_fail_parent's SubDisFail and SubDisPunt, the enable's
+  // abort loop SubEnAbort, and its failed subtree claim SubEnErrClaim
+  EXPECT_EQ(holding, 5 + 7);
 }
 
 // The writer holds cgroup_mutex across its steps: no helper step that takes

@@ -44,17 +44,18 @@ TEST(SubSched, ConfigValidationNamesTheField) {
 }
 
 // Off: no bit; on: task.flags widens (4 -> 64 values, 2 -> 6 bits), the
-// monitors' task.ghost2 takes 2 bits a task (sub-task-init), and the
+// monitors' task.ghost2 takes 2 bits a task (sub-task-init), the
 // exit-claiming bytes take 7 + 6 bits, of which --lifecycle alone already
-// has one (the root's exit claim, docs/architecture.md).
+// has one (the root's exit claim, docs/architecture.md), and the monitors'
+// ghost_sched 3 (sub-pairing).
 TEST(SubSched, OffCostsNoBit) {
   for (int tasks : {1, 2, 3}) {
     Config off = subConfig(tasks);
     off.sub_scheds = 0;
     Config on = subConfig(tasks);
-    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 6 * tasks + 12) << tasks;
+    EXPECT_EQ(Codec(on).bits(), Codec(off).bits() + 6 * tasks + 12 + 3) << tasks;
   }
-  static_assert(sizeof(State) == 256 + kMaxUserDsqs + 3 + 3 * kMaxCpus);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim, sub_mig; rqf, --balance-callbacks; kick, ksync, --kicks)
+  static_assert(sizeof(State) == 256 + kMaxUserDsqs + 4 + 3 * kMaxCpus);  // (+ dsq_invalid, --destroy-dsqs; sub_exit, sub_claim, sub_mig, ghost_sched; rqf, --balance-callbacks; kick, ksync, --kicks)
 }
 
 // Every invariant holds over the child's enable and disable inside the
@@ -65,7 +66,8 @@ TEST(SubSched, Linux734HoldsOneTask) {
   ASSERT_TRUE(r.complete);
   for (const auto& i : r.invariants) {
     EXPECT_EQ(i.status, Status::Holds) << i.id << ": " << i.message;
-    if (i.id == "sub-ownership" || i.id == "sub-callbacks" || i.id == "sub-exit" || i.id == "root-after-exit") {
+    if (i.id == "sub-ownership" || i.id == "sub-callbacks" || i.id == "sub-exit" || i.id == "root-after-exit" ||
+        i.id == "sub-pairing") {
       EXPECT_FALSE(i.vacuous) << i.id;
     }
   }

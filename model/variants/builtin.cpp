@@ -112,6 +112,24 @@ std::vector<std::pair<VariantInfo, ModelFactory>> builtinVariants() {
         "--sub-cgroup-all)",
         "sub.c:2002 scx_sub_enable_workfn"},
        makeSubAbortDisables},
+      {{"sub-detach-unattached",
+        "sub-schedulers: scx_sub_disable calls the parent's ops.sub_detach without testing sch->sub_attached, so a "
+        "child whose ops.init or whose parent's ops.sub_attach failed is detached without an attach (implies "
+        "--lifecycle --sub-scheds 1 --sub-early-fail)",
+        "sub.c:1640 scx_sub_disable"},
+       makeSubDetachUnattached},
+      {{"sub-return-unclaimed",
+        "sub-schedulers: scx_cgroup_return_subtree returns every task_group under the child's cgroup without "
+        "testing tg->scx.sched == sch, so after a failed subtree claim the child exits a cgroup it never "
+        "initialized and the parent re-inits one it holds (implies --lifecycle --sub-scheds 1 --sub-early-fail)",
+        "sub.c:1447 scx_cgroup_return_subtree"},
+       makeSubReturnUnclaimed},
+      {{"sub-claim-unwind-all",
+        "sub-schedulers: scx_cgroup_claim_subtree's error unwind exits every task_group of the subtree without "
+        "testing SCX_TG_SUB_INIT, so the child's ops.cgroup_exit also runs for the one whose ops.cgroup_init "
+        "failed (implies --lifecycle --sub-scheds 1 --sub-early-fail)",
+        "sub.c:1402 scx_cgroup_claim_subtree"},
+       makeSubClaimUnwindAll},
       {{"switching-to-skips-none",
         "proposed fix (--sub-fail-parent finding): switching_to_scx returns for a task in SCX_TASK_NONE, as "
         "switched_from_scx does, so a task punted to the failed parent that switches to ext is not enabled on it "

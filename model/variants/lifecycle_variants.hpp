@@ -33,6 +33,15 @@ inline Config withSubEnableFail(Config c) {
   c.sub_cgroup_all = true;
   return c;
 }
+// the slice of the enable's failures before its task loops
+inline Config withSubEarlyFail(Config c) {
+  c = withSubScheds(c);
+  c.sub_early_fail = true;
+  return c;
+}
+std::unique_ptr<ExtCore> makeSubDetachUnattached(const Config& cfg);     // sub_detach_unattached.cpp
+std::unique_ptr<ExtCore> makeSubReturnUnclaimed(const Config& cfg);      // sub_return_unclaimed.cpp
+std::unique_ptr<ExtCore> makeSubClaimUnwindAll(const Config& cfg);       // sub_claim_unwind_all.cpp
 std::unique_ptr<ExtCore> makeSubAbortSkipsCancel(const Config& cfg);     // sub_abort_skips_cancel.cpp
 std::unique_ptr<ExtCore> makeSubAbortDisables(const Config& cfg);        // sub_abort_disables.cpp
 std::unique_ptr<ExtCore> makeSubRehomeKeepsSched(const Config& cfg);     // sub_rehome_keeps_sched.cpp
