@@ -368,6 +368,7 @@ void report(const Analysis& an, const Granularity& g) {
 }
 
 void checkConfig(const Config& cfg, size_t limit = 50'000'000) {
+  if (const char* l = std::getenv("SCXMC_FOOTPRINT_LIMIT")) limit = std::stoull(l);  // (to measure a cap)
   auto m = makeModel("linux-7.3.4", cfg);
   const Analysis an = analyse(*m, limit);
   if (std::getenv("SCXMC_FOOTPRINT_DUMP")) dumpObserved(an);
