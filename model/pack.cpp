@@ -114,7 +114,7 @@ Codec::Codec(const Config& cfg) {
   for (int d = 0; d < cfg.user_dsqs; ++d) addDsq(probe.dsq[kDsqUser0 + d]);
   add(probe.scx_error, 2, false, "scx_error");
   add(probe.scx_enable, cfg.lifecycle ? 4 : 1, false, "scx_enable");
-  // (--sub-early-fail: three more helper stages, LifePc from kLifePcFirstWide)
+  // (--sub-early-fail: its three helper stages are LifePc 30-32, the last needs a sixth bit)
   add(probe.life_pc, cfg.sub_early_fail ? static_cast<int>(LifePc::Count) : cfg.lifecycle ? kLifePcFirstWide : 1, false,
       "life_pc");
   add(probe.bypass_depth, cfg.lifecycle ? 131 : 1, false, "bypass_depth");  // (0..2, an underflow 127, | kBypassInLoop)
