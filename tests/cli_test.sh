@@ -87,7 +87,9 @@ expect locks-replay-notlocks 2 "no 'edges' array" -- "$SCXMC" locks --replay "$t
 if ! command -v dot >/dev/null 2>&1; then
   expect locks-svg-needs-dot 2 "needs graphviz" -- "$SCXMC" locks --policy simple --svg "$tmp/g.svg"
 fi
-expect lifecycle-variant 1 "sleep-in-atomic +violated" -- "$SCXMC" check --policy simple --tasks 2 --cpus 2 --user-dsqs 1 --lifecycle --variant cgroup-attach-holds-lock --invariants sleep-in-atomic --json "$tmp/v.json"
+# (the variants' lines here check the violation, the flag in the JSON and
+# the replay: --stop-at-first, the rest of the search adds nothing)
+expect lifecycle-variant 1 "sleep-in-atomic +violated" -- "$SCXMC" check --policy simple --tasks 2 --cpus 2 --user-dsqs 1 --lifecycle --variant cgroup-attach-holds-lock --invariants sleep-in-atomic --stop-at-first --json "$tmp/v.json"
 expect lifecycle-variant-replay 0 "confirmed: sleep-in-atomic" -- "$SCXMC" replay "$tmp/v.json"
 # --cycles and --task-death: bounds and their need for --lifecycle; a
 # counterexample with both replays, and a bad value in its config is named
@@ -105,7 +107,7 @@ expect cycles-out-of-range-json 2 "--cycles must be 1..3" -- "$SCXMC" replay "$t
 expect sub-scheds-range 2 "--sub-scheds must be 0..1" -- "$SCXMC" check --lifecycle --sub-scheds 2
 expect sub-scheds-needs-lifecycle 2 "--sub-scheds must be 0..1 .* needs --lifecycle" -- "$SCXMC" check --sub-scheds 1
 expect sub-scheds-not-int 2 "--sub-scheds expects an integer" -- "$SCXMC" check --lifecycle --sub-scheds x
-expect sub-scheds-variant 1 "sub-callbacks +violated" -- "$SCXMC" check --variant sub-rehome-keeps-sched --tasks 1 --cpus 2 --user-dsqs 1 --invariants sub-callbacks --json "$tmp/ss.json"
+expect sub-scheds-variant 1 "sub-callbacks +violated" -- "$SCXMC" check --variant sub-rehome-keeps-sched --tasks 1 --cpus 2 --user-dsqs 1 --invariants sub-callbacks --stop-at-first --json "$tmp/ss.json"
 grep -q '"sub_scheds": 1' "$tmp/ss.json" && echo "ok   sub-scheds-in-json" && pass=$((pass+1)) || { echo "FAIL sub-scheds-in-json"; fail=$((fail+1)); }
 expect sub-scheds-replay 0 "confirmed: sub-callbacks" -- "$SCXMC" replay "$tmp/ss.json"
 sed 's/"sub_scheds": 1/"sub_scheds": 5/' "$tmp/ss.json" >"$tmp/ss-bad.json"
@@ -114,7 +116,7 @@ expect sub-scheds-out-of-range-json 2 "--sub-scheds must be 0..1" -- "$SCXMC" re
 # replay, a bad value there named, and no JSON written by a rejected command line
 expect sub-migrations-needs-sub-scheds 2 "--sub-migrations needs --sub-scheds 1" -- "$SCXMC" check --lifecycle --sub-migrations --json "$tmp/sm-rejected.json"
 [ ! -e "$tmp/sm-rejected.json" ] && echo "ok   sub-migrations-rejected-no-json" && pass=$((pass+1)) || { echo "FAIL sub-migrations-rejected-no-json"; fail=$((fail+1)); }
-expect sub-migrations-variant 1 "sub-ownership +violated" -- "$SCXMC" check --variant sub-migrate-rehome-early --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants sub-ownership --json "$tmp/sm.json"
+expect sub-migrations-variant 1 "sub-ownership +violated" -- "$SCXMC" check --variant sub-migrate-rehome-early --tasks 1 --cpus 2 --user-dsqs 0 --dispatch-actions 1 --dispatch-loops 1 --no-ladder --invariants sub-ownership --stop-at-first --json "$tmp/sm.json"
 grep -q '"sub_migrations": true' "$tmp/sm.json" && echo "ok   sub-migrations-in-json" && pass=$((pass+1)) || { echo "FAIL sub-migrations-in-json"; fail=$((fail+1)); }
 expect sub-migrations-replay 0 "confirmed: sub-ownership" -- "$SCXMC" replay "$tmp/sm.json"
 sed 's/"sub_migrations": true/"sub_migrations": 1/' "$tmp/sm.json" >"$tmp/sm-bad.json"
@@ -148,7 +150,7 @@ expect sub-early-fail-replay 0 "confirmed: sub-pairing" -- "$SCXMC" replay "$tmp
 sed 's/"sub_early_fail": true/"sub_early_fail": "yes"/' "$tmp/sxf.json" >"$tmp/sxf-bad.json"
 expect sub-early-fail-not-bool 2 "config.sub_early_fail is not a boolean" -- "$SCXMC" replay "$tmp/sxf-bad.json"
 # --balance-callbacks (issue 17): the reviewer's variant, the flag in the JSON, its replay
-expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --json "$tmp/bc.json"
+expect bal-cb-variant 1 "kernel-warn +violated: WARN: rq_pin_lock" -- "$SCXMC" check --variant bal-cb-in-dispatch --tasks 2 --cpus 2 --user-dsqs 0 --no-ladder --invariants kernel-warn --stop-at-first --json "$tmp/bc.json"
 grep -q '"balance_callbacks": true' "$tmp/bc.json" && echo "ok   bal-cb-in-json" && pass=$((pass+1)) || { echo "FAIL bal-cb-in-json"; fail=$((fail+1)); }
 expect bal-cb-replay 0 "confirmed: kernel-warn" -- "$SCXMC" replay "$tmp/bc.json"
 # --nmi (issue 17 part 2): needs --lifecycle; the reviewer's variant, the flag in the JSON, its replay

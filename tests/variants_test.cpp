@@ -3,6 +3,8 @@
 // counterexample replays through the same path users have; the fixed forms
 // hold where the check completes; the behaviour diff shows what a BPF
 // scheduler sees differently.
+#include <algorithm>
+
 #include <gtest/gtest.h>
 
 #include "behaviour_diff.hpp"
@@ -320,12 +322,23 @@ TEST(Reductions, ShortestCounterexamplesUnchanged) {
 // length.  (Verdicts that hold are compared by Symmetry.SameVerdictsFewerStates
 // and Recipes.VariantPausePointsKeepVerdictsWithoutSymmetry.)
 TEST(Reductions, EveryVariantSameFirstViolationLength) {
+  // Variants with nothing to compare at 1 task, skipped: they hold every
+  // per-step invariant (dequeue-rfc-merged, proxy-exec-v2; link-sched-irqs-on,
+  // which only `scxmc locks` catches; the proposed fix switching-to-skips-none,
+  // SubFailParent.ProposedFixHoldsEverything), or their bug needs a second
+  // task (check_cheapest_first finds each on 2x2x0 and replays it on 3x2x2).
+  // Their searches at 1 task, up to two exhaustive ones each, compared
+  // nothing and took over half of this test's time (session 20).  A variant
+  // not caught at 1 task and not listed here fails the test below.
+  static const char* const kNothingAtOneTask[] = {
+      "linux-7.3.4", "switching-to-skips-none", "dequeue-rfc-merged", "proxy-exec-v2", "link-sched-irqs-on",
+      "bypass-clear-early", "sub-abort-skips-cancel", "sub-abort-disables", "proxy-exec-v2-no-pairing-fix",
+      "proxy-exec-v2-consume-toctou"};
   int caught = 0;
   std::string not_caught;
   for (const VariantInfo& v : variants()) {
-    if (v.name == "linux-7.3.4") continue;
-    // (a proposed fix: nothing to catch; SubFailParent.ProposedFixHoldsEverything)
-    if (v.name == "switching-to-skips-none") continue;
+    if (std::find(std::begin(kNothingAtOneTask), std::end(kNothingAtOneTask), v.name) != std::end(kNothingAtOneTask))
+      continue;
     bool found = false;
     for (int dsqs : {0, 1}) {
       auto m = makeModel(v.name, test::smallConfig(1, 2, dsqs, "full"));
@@ -355,8 +368,8 @@ TEST(Reductions, EveryVariantSameFirstViolationLength) {
     if (!found) not_caught += " " + v.name;
   }
   EXPECT_GE(caught, 19);
-  std::printf("%d variants caught, same first-violation lengths without the reductions; not caught at 1 task:%s\n",
-              caught, not_caught.c_str());
+  EXPECT_EQ(not_caught, "") << "not caught at 1 task: list them in kNothingAtOneTask if they need a second task";
+  std::printf("%d variants caught, same first-violation lengths without the reductions\n", caught);
 }
 
 // Issue 18: a change that skips an ops.enqueue late in a task's life is
