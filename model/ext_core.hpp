@@ -689,9 +689,12 @@ class ExtCore {
   // scx_disable_workfn's exit_kind -> DONE loop (ext.c:6846-6854); false:
   // already DONE, the work returns
   bool disableWorkfn(uint8_t sch);
-  // scx_sub_disable of a child that is not linked (sub.c:1537-1538 goto
-  // dump, then sub.c:1612-1652): no task, no cgroup to return; ops.exit
-  void subDisableUnlinked(bool attached);
+  // scx_sub_disable (sub.c:1505-1652) of a child that owns no task and no
+  // task_group and is not attached, in one step: one that is not linked
+  // (the link's back-out: sub.c:1537-1538 goto dump) or, `linked`
+  // (--sub-early-fail), one whose ops.init or ops.sub_attach failed; no
+  // ops.sub_detach, ops.exit
+  void subDisableOwningNothing(bool linked);
   // scx_link_sched's second half: smp_mb, READ_ONCE(parent->aborting)
   // (ext.c:6537-6538), back out or linked (ext.c:6539-6546)
   virtual void subLinkCheck();
@@ -776,9 +779,6 @@ class ExtCore {
   // task_group failed: that task_group is not SCX_TG_SUB_INIT, so nothing
   // (virtual for the variants)
   virtual void subClaimSubtreeUnwind() {}
-  // (--sub-early-fail) scx_sub_disable of a linked child that never
-  // claimed its cgroup, owns no task and was not attached (sub.c:1505-1652)
-  void subDisableUnattached();
   // the re-home loop's visit of one task (sub.c:1548-1613)
   void subDisableTask(uint8_t t);
   // does the re-home loop visit @t (sub.c:1555: every task of the cgroup

@@ -683,7 +683,7 @@ void ExtCore::helperStep() {
         if (o == 2) {
           // (sch->sub_attached is not kept: the parent's second
           // ops.sub_detach is not emitted, the child's second ops.exit is)
-          if (disableWorkfn(kSchedChild0)) subDisableUnlinked(false);
+          if (disableWorkfn(kSchedChild0)) subDisableOwningNothing(false);
           s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
           break;
         }

@@ -289,45 +289,6 @@ void ExtCore::subDetach(bool attached) {
   if (attached) lifeOpOn(kSchedRoot, LifeOp::SubDetach);
 }
 
-void ExtCore::subDisableUnattached() {
-  // scx_sub_disable (sub.c:1505-1652) after an enable whose ops.init or
-  // ops.sub_attach failed (--sub-early-fail).  The child is linked, but
-  // set_cgroup_sched never pointed its cgroup at it (sub.c:1848), so no
-  // task or task_group is its: drain_descendants (no grandchild), the
-  // mutex, the fork rwsem, scx_cgroup_lock (sub.c:1525-1527);
-  // set_cgroup_sched to the parent (already it); scx_cgroup_return_subtree
-  // (sub.c:1546) skips the parent's task_group; the re-home loop's filter
-  // (sub.c:1555) skips every task (the iterator's task_rq_lock per task is
-  // taken and dropped with no access, and adds no lock-order edge that the
-  // re-home loop's own visits do not: not modeled); unlock (sub.c:1616-1617);
-  // synchronize_rcu_expedited (sub.c:1626, as SubDisExit: every path in
-  // flight has left); scx_unlink_sched (sub.c:1629); the mutex; no
-  // ops.sub_detach (sub_attached is false, sub.c:1640); ops.exit
-  // (sub.c:1652).  The child's own bypass is not modeled (docs/sub-sched.md
-  // section 3).  One step: its only lockless access is the unlink's
-  // list_del_rcu, the last one.
-  for (int a = 0; a < cfg_.actors(); ++a)
-    if (s_->actor[a].pc != static_cast<uint8_t>(Pc::Rest)) { blocked_ = true; return; }
-  site(Site::SubDisableUnattached);
-  lock(LockClass::EnableMutex);
-  lock(LockClass::ForkRwsem);
-  lock(LockClass::CgroupMutex);
-  if (blocked_) return;  // (a cgroup.procs write holds cgroup_mutex)
-  lock(LockClass::CgroupOpsRwsem);
-  subReturnSubtree(false);
-  unlock(LockClass::CgroupOpsRwsem);
-  unlock(LockClass::CgroupMutex);
-  unlock(LockClass::ForkRwsem);
-  site(Site::UnlinkSched);
-  lock(LockClass::SchedLock);
-  unlock(LockClass::SchedLock);
-  unlock(LockClass::EnableMutex);
-  site(Site::SubExit);
-  subDetach(false);
-  lifeOpOn(kSchedChild0, LifeOp::Exit);
-  s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
-}
-
 void ExtCore::subDisableTask(uint8_t t) {
   // the iterator's visit (sub.c:1549-1580), __scx_init_task(parent) with
   // no lock (sub.c:1583), task_rq_lock (sub.c:1590), scx_rehome_task
@@ -512,19 +473,38 @@ bool ExtCore::disableWorkfn(uint8_t sch) {
   return true;
 }
 
-void ExtCore::subDisableUnlinked(bool attached) {
-  // scx_sub_disable (sub.c:1505-1668) of a child that is not linked:
-  // (its own bypass is not modeled, drain_descendants: no child) mutex, fork
-  // rwsem, scx_cgroup_lock, !sch->linked -> dump (sub.c:1537-1538, 1612),
-  // unlock (sub.c:1616-1617); synchronize_rcu_expedited (nothing of it in
-  // flight); scx_unlink_sched (not linked: only scx_sched_all, ext.c:6557);
-  // mutex unlock; ops.sub_detach of the parent if sub_attached
-  // (sub.c:1642-1650); ops.exit (sub.c:1652), even without ops.init
-  site(Site::SubDisableUnlinked);
+void ExtCore::subDisableOwningNothing(bool linked) {
+  // scx_sub_disable (sub.c:1505-1652) of a child that owns no task and no
+  // task_group and was not attached.  Its own bypass is not modeled
+  // (docs/sub-sched.md section 3); drain_descendants: no grandchild.  The
+  // mutex, the fork rwsem, scx_cgroup_lock (sub.c:1525-1527), then:
+  //  * not linked (the link's back-out): goto dump (sub.c:1537-1538, 1612);
+  //    synchronize_rcu_expedited has nothing of it in flight;
+  //    scx_unlink_sched removes it from scx_sched_all only (ext.c:6557);
+  //  * linked (--sub-early-fail: its ops.init or ops.sub_attach failed):
+  //    set_cgroup_sched never pointed its cgroup at it (sub.c:1848), so
+  //    set_cgroup_sched to the parent (sub.c:1540) is a no-op,
+  //    scx_cgroup_return_subtree (sub.c:1546) skips the parent's task_group
+  //    and the re-home loop's filter (sub.c:1555) every task (the
+  //    iterator's task_rq_lock per task is taken and dropped with no
+  //    access, and adds no lock-order edge the re-home loop's own visits do
+  //    not: not modeled); synchronize_rcu_expedited (sub.c:1626, as
+  //    SubDisExit: every path in flight has left), scx_unlink_sched
+  //    (sub.c:1629).
+  // Then unlock (sub.c:1616-1617), the mutex, no ops.sub_detach
+  // (sub_attached is false, sub.c:1640), ops.exit (sub.c:1652), even without
+  // ops.init.  One step: its only lockless access is the unlink's
+  // list_del_rcu, the last one.
+  if (linked)
+    for (int a = 0; a < cfg_.actors(); ++a)
+      if (s_->actor[a].pc != static_cast<uint8_t>(Pc::Rest)) { blocked_ = true; return; }
+  site(linked ? Site::SubDisableUnattached : Site::SubDisableUnlinked);
   lock(LockClass::EnableMutex);
   lock(LockClass::ForkRwsem);
   lock(LockClass::CgroupMutex);
+  if (blocked_) return;  // (a cgroup.procs write holds cgroup_mutex: the step is discarded whole)
   lock(LockClass::CgroupOpsRwsem);
+  if (linked) subReturnSubtree(false);
   unlock(LockClass::CgroupOpsRwsem);
   unlock(LockClass::CgroupMutex);
   unlock(LockClass::ForkRwsem);
@@ -533,7 +513,7 @@ void ExtCore::subDisableUnlinked(bool attached) {
   unlock(LockClass::SchedLock);
   unlock(LockClass::EnableMutex);
   site(Site::SubExit);
-  subDetach(attached);
+  subDetach(false);
   lifeOpOn(kSchedChild0, LifeOp::Exit);
   s_->life_pc = static_cast<uint8_t>(LifePc::SubGone);
 }
@@ -742,7 +722,7 @@ void ExtCore::subStep(LifePc pc) {
       }
       if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
       if (!disableWorkfn(kSchedChild0)) break;
-      subDisableUnattached();  // (a blocked step is discarded whole)
+      subDisableOwningNothing(true);  // (a blocked step is discarded whole)
       break;
     case LifePc::SubEnErrClaim:
       // (--sub-early-fail) scx_cgroup_claim_subtree's scx_error(sch)
@@ -775,7 +755,7 @@ void ExtCore::subStep(LifePc pc) {
       // scx_error or the claimer's); that work runs scx_disable_workfn on
       // the child's helper, which the model runs here, on this actor
       if (!(s_->sub_claim & kSubDisableChild)) { blocked_ = true; return; }
-      if (disableWorkfn(kSchedChild0)) subDisableUnlinked(false);
+      if (disableWorkfn(kSchedChild0)) subDisableOwningNothing(false);
       break;
     case LifePc::SubEnabled:
     case LifePc::SubEnAborted:

@@ -79,7 +79,9 @@ void observeAbort(AbortPaths* p, int helper, const State& from, const StepLog& l
       next.life_pc == static_cast<uint8_t>(LifePc::SubEnAborted)) {
     p->aborted = true;
     (child(from) == ExitKind::None ? p->own_claim : p->lost_claim) = true;
-    if (child(from) == ExitKind::None) EXPECT_EQ(child(next), ExitKind::Claimed);
+    if (child(from) == ExitKind::None) {
+      EXPECT_EQ(child(next), ExitKind::Claimed);
+    }
   }
   if (from.life_pc == static_cast<uint8_t>(LifePc::SubEnAborted) &&
       next.life_pc == static_cast<uint8_t>(LifePc::SubDisTasks))
